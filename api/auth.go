@@ -1,0 +1,164 @@
+package api
+
+import (
+	"net"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/papi-dialogue/papi/models"
+)
+
+// SessionCookie is the name of the session cookie.
+const SessionCookie = "papi_session"
+
+// session loads the actor behind the session cookie, if any, and enforces CSRF: an unsafe
+// request made with a valid session must carry X-CSRF-Token equal to the session's token.
+func (s *Server) session(c *gin.Context) {
+	token, err := c.Cookie(SessionCookie)
+	if err != nil || token == "" {
+		c.Next()
+		return
+	}
+	actor, sess, user, err := s.store.Authenticate(c.Request.Context(), token)
+	if err != nil {
+		c.Next()
+		return
+	}
+	if unsafeMethod(c.Request.Method) && c.FullPath() != "/api/v1/auth/login" &&
+		c.GetHeader("X-CSRF-Token") != sess.CSRFToken {
+		abort(c, http.StatusForbidden, "csrf_failed", msgCSRF)
+		return
+	}
+	c.Set(ctxActor, actor)
+	c.Set(ctxSession, sess)
+	c.Set(ctxUser, user)
+	c.Next()
+}
+
+func unsafeMethod(m string) bool {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+		return false
+	}
+	return true
+}
+
+// requireActor answers 401 to a request without a valid session.
+func (s *Server) requireActor(c *gin.Context) {
+	if _, ok := c.Get(ctxActor); !ok {
+		abort(c, http.StatusUnauthorized, "unauthenticated", msgUnauth)
+		return
+	}
+	c.Next()
+}
+
+// actor returns the signed-in actor; requireActor guarantees one.
+func actor(c *gin.Context) models.Actor {
+	a, _ := c.Get(ctxActor)
+	act, _ := a.(models.Actor)
+	return act
+}
+
+// meResponse is the signed-in user as the SPA needs it.
+type meResponse struct {
+	*models.User
+	Unit        *models.Unit        `json:"unit"`
+	Permissions []models.Permission `json:"permissions"`
+	CSRFToken   string              `json:"csrf_token"`
+}
+
+func (s *Server) meFor(c *gin.Context, u *models.User, sess *models.Session) (*meResponse, error) {
+	unit, err := s.store.Unit(c.Request.Context(), models.SystemActor(), u.UnitID)
+	if err != nil {
+		return nil, err
+	}
+	return &meResponse{User: u, Unit: unit, Permissions: models.ActorOf(u, unit).Permissions(), CSRFToken: sess.CSRFToken}, nil
+}
+
+type loginRequest struct {
+	Username string `json:"username" binding:"required,max=64"`
+	Password string `json:"password" binding:"required,max=200"`
+}
+
+func (s *Server) login(c *gin.Context) {
+	var req loginRequest
+	if !s.bind(c, &req) {
+		return
+	}
+	sess, user, token, err := s.store.Login(c.Request.Context(), req.Username, req.Password, s.cfg.SessionTTL)
+	switch {
+	case err == models.ErrUnauthenticated:
+		abort(c, http.StatusUnauthorized, "bad_credentials", msgBadLogin)
+		return
+	case err != nil:
+		s.fail(c, err)
+		return
+	}
+	me, err := s.meFor(c, user, sess)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	s.log.InfoContext(c.Request.Context(), "login", "request_id", c.GetString(ctxRequestID), "user_id", user.ID)
+	http.SetCookie(c.Writer, &http.Cookie{
+		Name: SessionCookie, Value: token, Path: "/", HttpOnly: true, Secure: s.cfg.CookieSecure,
+		SameSite: http.SameSiteLaxMode, MaxAge: int(s.cfg.SessionTTL.Seconds()),
+	})
+	c.JSON(http.StatusOK, me)
+}
+
+func (s *Server) logout(c *gin.Context) {
+	if token, err := c.Cookie(SessionCookie); err == nil && token != "" {
+		if err := s.store.Logout(c.Request.Context(), token); err != nil {
+			s.fail(c, err)
+			return
+		}
+	}
+	http.SetCookie(c.Writer, &http.Cookie{
+		Name: SessionCookie, Value: "", Path: "/", HttpOnly: true, Secure: s.cfg.CookieSecure,
+		SameSite: http.SameSiteLaxMode, MaxAge: -1,
+	})
+	c.Status(http.StatusNoContent)
+}
+
+func (s *Server) me(c *gin.Context) {
+	u, _ := c.Get(ctxUser)
+	sess, _ := c.Get(ctxSession)
+	me, err := s.meFor(c, u.(*models.User), sess.(*models.Session))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, me)
+}
+
+type passwordRequest struct {
+	CurrentPassword string `json:"current_password" binding:"required,max=200"`
+	NewPassword     string `json:"new_password" binding:"required,max=200"`
+}
+
+func (s *Server) changePassword(c *gin.Context) {
+	var req passwordRequest
+	if !s.bind(c, &req) {
+		return
+	}
+	sess, _ := c.Get(ctxSession)
+	err := s.store.ChangePassword(c.Request.Context(), actor(c), sess.(*models.Session).ID, req.CurrentPassword, req.NewPassword)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+// isLoopback tells whether a request comes from this machine.
+func isLoopback(c *gin.Context) bool {
+	host, _, err := net.SplitHostPort(c.Request.RemoteAddr)
+	if err != nil {
+		host = c.Request.RemoteAddr
+	}
+	ip := net.ParseIP(strings.Trim(host, "[]"))
+	return ip != nil && ip.IsLoopback()
+}

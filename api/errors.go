@@ -1,0 +1,232 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"reflect"
+	"strings"
+	"sync"
+
+	"github.com/gin-gonic/gin"
+	"github.com/gin-gonic/gin/binding"
+	"github.com/go-playground/validator/v10"
+	"golang.org/x/text/language"
+
+	"github.com/papi-dialogue/papi/models"
+)
+
+// errorBody is the one error shape of the API (DESIGN.md §6).
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code    string            `json:"code"`
+	Message string            `json:"message"`
+	Fields  map[string]string `json:"fields,omitempty"`
+	Details map[string]any    `json:"details,omitempty"`
+}
+
+var langMatcher = language.NewMatcher([]language.Tag{language.Vietnamese, language.English})
+
+// lang returns "en" when the request prefers English, else "vi".
+func lang(c *gin.Context) string {
+	tags, _, err := language.ParseAcceptLanguage(c.GetHeader("Accept-Language"))
+	if err != nil || len(tags) == 0 {
+		return "vi"
+	}
+	_, idx, _ := langMatcher.Match(tags...)
+	if idx == 1 {
+		return "en"
+	}
+	return "vi"
+}
+
+// abort writes an error of the one shape and stops the chain.
+func abort(c *gin.Context, status int, code string, m models.Message) {
+	c.AbortWithStatusJSON(status, errorBody{Error: errorDetail{Code: code, Message: m.In(lang(c))}})
+}
+
+// Messages of the API layer.
+var (
+	msgMalformed    = models.Msg("Dữ liệu gửi lên không phải JSON hợp lệ.", "The request body is not valid JSON.")
+	msgInvalid      = models.Msg("Dữ liệu không hợp lệ; xem từng trường.", "The request is not valid; see the fields.")
+	msgNotFound     = models.Msg("Không tìm thấy.", "Not found.")
+	msgForbidden    = models.Msg("Bạn không có quyền thực hiện thao tác này.", "You are not allowed to do this.")
+	msgUnauth       = models.Msg("Bạn cần đăng nhập.", "You need to sign in.")
+	msgBadLogin     = models.Msg("Tên đăng nhập hoặc mật khẩu không đúng.", "Wrong username or password.")
+	msgRateLimited  = models.Msg("Đăng nhập sai quá nhiều lần; hãy thử lại sau 15 phút.", "Too many failed sign-ins; try again in 15 minutes.")
+	msgCSRF         = models.Msg("Thiếu hoặc sai mã chống giả mạo (X-CSRF-Token).", "Missing or wrong X-CSRF-Token.")
+	msgInternal     = models.Msg("Lỗi hệ thống; vui lòng thử lại sau.", "Something went wrong on our side; please try again later.")
+	msgTooLarge     = models.Msg("Dữ liệu gửi lên quá lớn.", "The request body is too large.")
+	msgUnsupported  = models.Msg("Chỉ nhận dữ liệu JSON.", "Only JSON is accepted.")
+	msgConflictBase = models.Msg("Xung đột dữ liệu.", "Conflict.")
+)
+
+// fail maps a domain error to its status and writes it. Unknown errors are logged with the
+// request id and answered with a plain 500 that shows nothing internal.
+func (s *Server) fail(c *gin.Context, err error) {
+	var (
+		verr *models.ValidationError
+		cerr *models.ConflictError
+	)
+	l := lang(c)
+	switch {
+	case errors.As(err, &verr):
+		fields := make(map[string]string, len(verr.Fields))
+		for k, m := range verr.Fields {
+			fields[k] = m.In(l)
+		}
+		c.AbortWithStatusJSON(http.StatusUnprocessableEntity, errorBody{Error: errorDetail{
+			Code: "validation_failed", Message: msgInvalid.In(l), Fields: fields}})
+	case errors.As(err, &cerr):
+		c.AbortWithStatusJSON(http.StatusConflict, errorBody{Error: errorDetail{
+			Code: cerr.Reason, Message: cerr.Message.In(l), Details: cerr.Details}})
+	case errors.Is(err, models.ErrNotFound):
+		abort(c, http.StatusNotFound, "not_found", msgNotFound)
+	case errors.Is(err, models.ErrForbidden):
+		abort(c, http.StatusForbidden, "forbidden", msgForbidden)
+	case errors.Is(err, models.ErrUnauthenticated):
+		abort(c, http.StatusUnauthorized, "unauthenticated", msgUnauth)
+	case errors.Is(err, models.ErrRateLimited):
+		abort(c, http.StatusTooManyRequests, "rate_limited", msgRateLimited)
+	case errors.Is(err, models.ErrConflict):
+		abort(c, http.StatusConflict, "conflict", msgConflictBase)
+	default:
+		s.log.ErrorContext(c.Request.Context(), "request failed", "request_id", c.GetString(ctxRequestID),
+			"method", c.Request.Method, "path", c.FullPath(), "error", err)
+		abort(c, http.StatusInternalServerError, "internal", msgInternal)
+	}
+}
+
+var tagNameOnce sync.Once
+
+// useJSONFieldNames makes the validator name fields by their JSON names.
+func useJSONFieldNames() {
+	tagNameOnce.Do(func() {
+		if v, ok := binding.Validator.Engine().(*validator.Validate); ok {
+			v.RegisterTagNameFunc(func(f reflect.StructField) string {
+				name := strings.SplitN(f.Tag.Get("json"), ",", 2)[0]
+				if name == "-" {
+					return ""
+				}
+				if name == "" {
+					return f.Name
+				}
+				return name
+			})
+		}
+	})
+}
+
+// bind decodes the JSON body into req and validates it; on failure it writes the error
+// (400 for malformed JSON, 422 naming every bad field) and returns false.
+func (s *Server) bind(c *gin.Context, req any) bool {
+	if ct := c.ContentType(); ct != "" && ct != "application/json" {
+		abort(c, http.StatusUnsupportedMediaType, "unsupported_media_type", msgUnsupported)
+		return false
+	}
+	err := c.ShouldBindJSON(req)
+	if err == nil {
+		return true
+	}
+	var (
+		syntaxErr *json.SyntaxError
+		typeErr   *json.UnmarshalTypeError
+		verrs     validator.ValidationErrors
+		maxErr    *http.MaxBytesError
+	)
+	switch {
+	case errors.As(err, &maxErr):
+		abort(c, http.StatusRequestEntityTooLarge, "too_large", msgTooLarge)
+	case errors.As(err, &typeErr):
+		field := typeErr.Field
+		if field == "" {
+			field = "body"
+		}
+		s.fail(c, models.FieldError(field, models.Msg("Sai kiểu dữ liệu (cần "+typeName(typeErr.Type)+").",
+			"Wrong type (expected "+typeName(typeErr.Type)+").")))
+	case errors.As(err, &verrs):
+		v := &models.ValidationError{}
+		for _, fe := range verrs {
+			v.Add(fieldPath(fe), tagMessage(fe))
+		}
+		s.fail(c, v)
+	case errors.As(err, &syntaxErr), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		abort(c, http.StatusBadRequest, "malformed_json", msgMalformed)
+	default:
+		abort(c, http.StatusBadRequest, "malformed_json", msgMalformed)
+	}
+	return false
+}
+
+// fieldPath names a field by its JSON path without the top-level struct name: "agenda[0]".
+func fieldPath(fe validator.FieldError) string {
+	ns := fe.Namespace()
+	if i := strings.IndexByte(ns, '.'); i >= 0 {
+		return ns[i+1:]
+	}
+	return fe.Field()
+}
+
+func typeName(t reflect.Type) string {
+	if t == nil {
+		return "?"
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "string"
+	case reflect.Bool:
+		return "boolean"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "integer"
+	case reflect.Float32, reflect.Float64:
+		return "number"
+	case reflect.Slice, reflect.Array:
+		return "array"
+	case reflect.Map, reflect.Struct:
+		return "object"
+	case reflect.Pointer:
+		return typeName(t.Elem())
+	}
+	return t.String()
+}
+
+// tagMessage explains a failed validator tag in both languages.
+func tagMessage(fe validator.FieldError) models.Message {
+	p := fe.Param()
+	isString := fe.Kind() == reflect.String
+	switch fe.Tag() {
+	case "required", "required_without", "required_if":
+		return models.Msg("Không được để trống.", "This field is required.")
+	case "min":
+		if isString {
+			return models.Msg(fmt.Sprintf("Cần ít nhất %s ký tự.", p), fmt.Sprintf("At least %s characters.", p))
+		}
+		if fe.Kind() == reflect.Slice {
+			return models.Msg(fmt.Sprintf("Cần ít nhất %s mục.", p), fmt.Sprintf("At least %s items.", p))
+		}
+		return models.Msg(fmt.Sprintf("Giá trị tối thiểu là %s.", p), fmt.Sprintf("The minimum is %s.", p))
+	case "max":
+		if isString {
+			return models.Msg(fmt.Sprintf("Tối đa %s ký tự.", p), fmt.Sprintf("At most %s characters.", p))
+		}
+		if fe.Kind() == reflect.Slice {
+			return models.Msg(fmt.Sprintf("Tối đa %s mục.", p), fmt.Sprintf("At most %s items.", p))
+		}
+		return models.Msg(fmt.Sprintf("Giá trị tối đa là %s.", p), fmt.Sprintf("The maximum is %s.", p))
+	case "gte", "gt":
+		return models.Msg(fmt.Sprintf("Giá trị phải từ %s trở lên.", p), fmt.Sprintf("Must be at least %s.", p))
+	case "lte", "lt":
+		return models.Msg(fmt.Sprintf("Giá trị không được vượt quá %s.", p), fmt.Sprintf("Must be at most %s.", p))
+	case "oneof":
+		return models.Msg("Phải là một trong: "+p+".", "Must be one of: "+p+".")
+	case "email":
+		return models.Msg("Địa chỉ email không hợp lệ.", "Not a valid email address.")
+	}
+	return models.Msg("Giá trị không hợp lệ.", "This value is not valid.")
+}

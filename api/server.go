@@ -1,0 +1,228 @@
+// Package api is the HTTP face of PAPI Dialogue: routing, request decoding, sessions and
+// rendering. Business rules live in models.
+package api
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/papi-dialogue/papi/models"
+)
+
+// Config holds what the API needs from the process configuration.
+type Config struct {
+	// CookieSecure marks the session cookie Secure (HTTPS only).
+	CookieSecure bool
+	// SessionTTL is how long a session lasts after sign-in.
+	SessionTTL time.Duration
+	// MetricsToken, when set, lets a scraper read /metrics from beyond loopback with a bearer token.
+	MetricsToken string
+	// SPA is the built single-page app to serve at /; nil serves nothing there.
+	SPA fs.FS
+}
+
+// Server answers the HTTP requests of PAPI Dialogue.
+type Server struct {
+	store *models.Store
+	cfg   Config
+	log   *slog.Logger
+}
+
+// New returns a Server over store.
+func New(store *models.Store, cfg Config, log *slog.Logger) *Server {
+	if cfg.SessionTTL <= 0 {
+		cfg.SessionTTL = 12 * time.Hour
+	}
+	useJSONFieldNames()
+	return &Server{store: store, cfg: cfg, log: log}
+}
+
+// Handler returns the router with every route of the API.
+func (s *Server) Handler() http.Handler {
+	return s.router()
+}
+
+func (s *Server) router() *gin.Engine {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.HandleMethodNotAllowed = true
+	r.ContextWithFallback = true
+	r.Use(s.requestID, s.accessLog, s.recover, limitBody(1<<20))
+
+	r.GET("/healthz", s.healthz)
+	r.GET("/readyz", s.readyz)
+	r.GET("/api/openapi.yaml", s.openAPI)
+
+	v1 := r.Group("/api/v1", s.session)
+	v1.POST("/auth/login", s.login)
+	v1.POST("/auth/logout", s.logout)
+
+	authed := v1.Group("", s.requireActor)
+	authed.GET("/auth/me", s.me)
+	authed.POST("/auth/password", s.changePassword)
+
+	authed.GET("/units", s.listUnits)
+	authed.POST("/units", s.createUnit)
+	authed.GET("/units/:id", s.getUnit)
+	authed.PATCH("/units/:id", s.updateUnit)
+
+	authed.GET("/topics", s.listTopics)
+	authed.POST("/topics", s.createTopic)
+	authed.PATCH("/topics/:id", s.updateTopic)
+	authed.DELETE("/topics/:id", s.deleteTopic)
+
+	authed.GET("/users", s.listUsers)
+	authed.POST("/users", s.createUser)
+	authed.GET("/users/:id", s.getUser)
+	authed.PATCH("/users/:id", s.updateUser)
+
+	r.NoRoute(s.noRoute)
+	r.NoMethod(func(c *gin.Context) {
+		abort(c, http.StatusMethodNotAllowed, "method_not_allowed", models.Msg("Phương thức không được hỗ trợ.", "Method not allowed."))
+	})
+	return r
+}
+
+const (
+	ctxRequestID = "request_id"
+	ctxActor     = "actor"
+	ctxSession   = "session"
+	ctxUser      = "user"
+)
+
+var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
+
+// requestID tags the request with an id, taken from X-Request-ID when it is sane.
+func (s *Server) requestID(c *gin.Context) {
+	id := c.GetHeader("X-Request-ID")
+	if !requestIDPattern.MatchString(id) {
+		b := make([]byte, 8)
+		_, _ = rand.Read(b)
+		id = hex.EncodeToString(b)
+	}
+	c.Set(ctxRequestID, id)
+	c.Header("X-Request-ID", id)
+	c.Next()
+}
+
+func (s *Server) accessLog(c *gin.Context) {
+	start := time.Now()
+	c.Next()
+	route := c.FullPath()
+	if route == "" {
+		route = "unmatched"
+	}
+	s.log.LogAttrs(c.Request.Context(), slog.LevelInfo, "http",
+		slog.String("request_id", c.GetString(ctxRequestID)),
+		slog.String("method", c.Request.Method),
+		slog.String("route", route),
+		slog.Int("status", c.Writer.Status()),
+		slog.Duration("duration", time.Since(start)))
+}
+
+// recover turns a panic into a logged 500 that shows nothing internal.
+func (s *Server) recover(c *gin.Context) {
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			s.log.ErrorContext(c.Request.Context(), "panic", "request_id", c.GetString(ctxRequestID), "panic", v)
+			if !c.Writer.Written() {
+				abort(c, http.StatusInternalServerError, "internal", msgInternal)
+			}
+		}
+	}()
+	c.Next()
+}
+
+// limitBody caps request bodies so a huge upload cannot exhaust memory.
+func limitBody(n int64) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if c.Request.Body != nil {
+			c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, n)
+		}
+		c.Next()
+	}
+}
+
+func (s *Server) healthz(c *gin.Context) {
+	c.JSON(http.StatusOK, gin.H{"status": "ok"})
+}
+
+func (s *Server) readyz(c *gin.Context) {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.store.Ping(ctx); err != nil {
+		s.log.WarnContext(ctx, "database not ready", "error", err)
+		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable"})
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"status": "ok", "database": string(s.store.Dialect())})
+}
+
+// pathID reads a numeric id from the path; anything else is an unknown record.
+func pathID(c *gin.Context, name string) (int64, bool) {
+	id, err := strconv.ParseInt(c.Param(name), 10, 64)
+	if err != nil || id <= 0 {
+		abort(c, http.StatusNotFound, "not_found", msgNotFound)
+		return 0, false
+	}
+	return id, true
+}
+
+// ifMatchVersion returns the version of an If-Match header ("3" or "\"3\""), if any.
+func ifMatchVersion(c *gin.Context, fromBody *int) *int {
+	if fromBody != nil {
+		return fromBody
+	}
+	h := c.GetHeader("If-Match")
+	if h == "" {
+		return nil
+	}
+	if len(h) >= 2 && h[0] == '"' && h[len(h)-1] == '"' {
+		h = h[1 : len(h)-1]
+	}
+	if v, err := strconv.Atoi(h); err == nil {
+		return &v
+	}
+	return nil
+}
+
+// page reads ?limit= and ?cursor=.
+func page(c *gin.Context) (models.Page, bool) {
+	p := models.Page{Cursor: c.Query("cursor")}
+	if l := c.Query("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > models.MaxPageSize {
+			abortFields(c, "limit", models.Msg("limit phải từ 1 đến 200.", "limit must be between 1 and 200."))
+			return p, false
+		}
+		p.Limit = n
+	}
+	return p, true
+}
+
+// abortFields writes a 422 naming one bad field.
+func abortFields(c *gin.Context, field string, m models.Message) {
+	l := lang(c)
+	c.AbortWithStatusJSON(http.StatusUnprocessableEntity, errorBody{Error: errorDetail{
+		Code: "validation_failed", Message: msgInvalid.In(l), Fields: map[string]string{field: m.In(l)}}})
+}
+
+// list writes a page of items in the list shape of DESIGN.md §6.
+func list[T any](c *gin.Context, items []T, next string) {
+	if items == nil {
+		items = []T{}
+	}
+	c.JSON(http.StatusOK, gin.H{"items": items, "next_cursor": next})
+}

@@ -1,0 +1,212 @@
+// Package models is the domain of PAPI Dialogue: its records, its rules and its queries.
+package models
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"github.com/papi-dialogue/papi/migrations"
+)
+
+// Dialect names the database engine behind a Store.
+type Dialect string
+
+// The supported dialects.
+const (
+	Postgres Dialect = "postgres"
+	SQLite   Dialect = "sqlite"
+)
+
+// Store is the gateway to the database; every query and rule of the domain goes through it.
+type Store struct {
+	db      *gorm.DB
+	dialect Dialect
+	// Now is the clock; tests replace it to move time.
+	Now func() time.Time
+	// BcryptCost is the work factor of password hashes; tests lower it.
+	BcryptCost int
+}
+
+// DialectOf tells which dialect a database URL selects: a postgres:// URL selects PostgreSQL,
+// anything else is a path to an SQLite file.
+func DialectOf(url string) Dialect {
+	if strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://") {
+		return Postgres
+	}
+	return SQLite
+}
+
+// SQLiteDSN returns the connection string for an embedded SQLite file with the settings we rely on:
+// foreign keys, WAL, a busy timeout and immediate write transactions.
+func SQLiteDSN(path string) string {
+	return "file:" + path + "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
+		"&_pragma=synchronous(NORMAL)&_txlock=immediate&_time_format=sqlite"
+}
+
+// Open connects to the database named by url (a postgres:// URL or an SQLite file path).
+func Open(ctx context.Context, url string) (*Store, error) {
+	cfg := &gorm.Config{
+		Logger:                                   logger.Default.LogMode(logger.Silent),
+		NowFunc:                                  func() time.Time { return time.Now().UTC() },
+		DisableForeignKeyConstraintWhenMigrating: true,
+		TranslateError:                           false,
+	}
+	var (
+		db      *gorm.DB
+		err     error
+		dialect = DialectOf(url)
+	)
+	switch dialect {
+	case Postgres:
+		db, err = gorm.Open(postgres.Open(url), cfg)
+	default:
+		if dir := filepath.Dir(url); dir != "" {
+			if err := os.MkdirAll(dir, 0o750); err != nil {
+				return nil, fmt.Errorf("create data directory: %w", err)
+			}
+		}
+		db, err = gorm.Open(sqlite.Open(SQLiteDSN(url)), cfg)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open %s database: %w", dialect, err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, err
+	}
+	if dialect == SQLite {
+		// One writer at a time is all SQLite allows; a small pool avoids lock contention.
+		sqlDB.SetMaxOpenConns(4)
+	} else {
+		sqlDB.SetMaxOpenConns(20)
+		sqlDB.SetMaxIdleConns(10)
+		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	}
+	if err := sqlDB.PingContext(ctx); err != nil {
+		return nil, fmt.Errorf("connect to %s database: %w", dialect, err)
+	}
+	return &Store{db: db, dialect: dialect, Now: func() time.Time { return time.Now().UTC() }, BcryptCost: DefaultBcryptCost}, nil
+}
+
+// Close releases the database connections.
+func (s *Store) Close() error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}
+
+// Dialect returns the database engine behind the store.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// SQL returns the underlying database handle, for health checks and metrics.
+func (s *Store) SQL() (*sql.DB, error) { return s.db.DB() }
+
+// Gorm returns the GORM handle; tests and the seeder use it for bulk work.
+func (s *Store) Gorm() *gorm.DB { return s.db }
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.PingContext(ctx)
+}
+
+// Migrate applies every pending migration of the store's dialect and returns how many it applied.
+func (s *Store) Migrate(ctx context.Context) (int, error) {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return 0, err
+	}
+	sub, err := fs.Sub(migrations.FS, string(s.dialect))
+	if err != nil {
+		return 0, err
+	}
+	var opts []goose.ProviderOption
+	gooseDialect := goose.DialectSQLite3
+	if s.dialect == Postgres {
+		gooseDialect = goose.DialectPostgres
+		// Several papi processes may start at once against one database.
+		locker, err := lock.NewPostgresSessionLocker()
+		if err != nil {
+			return 0, err
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	}
+	provider, err := goose.NewProvider(gooseDialect, sqlDB, sub, opts...)
+	if err != nil {
+		return 0, fmt.Errorf("migrations: %w", err)
+	}
+	results, err := provider.Up(ctx)
+	if err != nil {
+		return len(results), fmt.Errorf("migrate: %w", err)
+	}
+	return len(results), nil
+}
+
+type txKey struct{}
+
+// WithTx runs fn in one database transaction: every write fn makes lands, or none does.
+// Nested calls join the outer transaction.
+func (s *Store) WithTx(ctx context.Context, fn func(ctx context.Context) error) error {
+	if _, ok := ctx.Value(txKey{}).(*gorm.DB); ok {
+		return fn(ctx)
+	}
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return fn(context.WithValue(ctx, txKey{}, tx))
+	})
+}
+
+// conn returns the transaction carried by ctx, or the plain connection.
+func (s *Store) conn(ctx context.Context) *gorm.DB {
+	if tx, ok := ctx.Value(txKey{}).(*gorm.DB); ok {
+		return tx
+	}
+	return s.db.WithContext(ctx)
+}
+
+// now returns the store's clock in UTC.
+func (s *Store) now() time.Time { return s.Now().UTC() }
+
+// isUniqueViolation tells whether err comes from a unique constraint, in either dialect.
+func isUniqueViolation(err error) bool {
+	if err == nil {
+		return false
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "SQLSTATE 23505") || strings.Contains(msg, "UNIQUE constraint failed")
+}
+
+// isForeignKeyViolation tells whether err comes from a foreign key constraint, in either dialect.
+func isForeignKeyViolation(err error) bool {
+	if err == nil {
+		return false
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "SQLSTATE 23503") || strings.Contains(msg, "FOREIGN KEY constraint failed")
+}
+
+// notFound maps GORM's missing record to ErrNotFound.
+func notFound(err error) error {
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return ErrNotFound
+	}
+	return err
+}

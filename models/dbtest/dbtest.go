@@ -1,0 +1,215 @@
+// Package dbtest gives tests a fresh, migrated database of each dialect and a small commune world.
+package dbtest
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver for the admin connection
+	"golang.org/x/crypto/bcrypt"
+
+	"github.com/papi-dialogue/papi/models"
+)
+
+// EnvURL names the PostgreSQL server the tests may create databases on.
+const EnvURL = "PAPI_TEST_DATABASE_URL"
+
+// templates are migrated once per test binary and copied for every test.
+type templates struct {
+	mu       sync.Mutex
+	dir      string
+	sqlite   string
+	pgName   string
+	pgFailed error
+}
+
+var shared templates
+
+// Main runs the tests of a package and removes the template databases afterwards.
+// Call it from TestMain.
+func Main(m *testing.M) {
+	code := m.Run()
+	shared.cleanup()
+	os.Exit(code)
+}
+
+func (tp *templates) cleanup() {
+	tp.mu.Lock()
+	defer tp.mu.Unlock()
+	if tp.dir != "" {
+		os.RemoveAll(tp.dir)
+	}
+	if tp.pgName != "" {
+		if admin, err := adminDB(); err == nil {
+			admin.Exec("DROP DATABASE IF EXISTS " + tp.pgName + " WITH (FORCE)")
+			admin.Close()
+		}
+	}
+}
+
+// Dialects returns the dialects under test: SQLite always, PostgreSQL when PAPI_TEST_DATABASE_URL
+// is set. In CI (CI=true) PostgreSQL is required.
+func Dialects(t testing.TB) []models.Dialect {
+	if os.Getenv(EnvURL) == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s is not set; CI must test PostgreSQL", EnvURL)
+		}
+		return []models.Dialect{models.SQLite}
+	}
+	return []models.Dialect{models.SQLite, models.Postgres}
+}
+
+// Each runs fn once per dialect under test, each time on a fresh database.
+func Each(t *testing.T, fn func(t *testing.T, s *models.Store)) {
+	t.Helper()
+	for _, d := range Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			fn(t, Open(t, d))
+		})
+	}
+}
+
+// Open returns a fresh migrated store of dialect d, removed when the test ends.
+func Open(t testing.TB, d models.Dialect) *models.Store {
+	t.Helper()
+	url := NewDatabase(t, d)
+	s, err := models.Open(context.Background(), url)
+	if err != nil {
+		t.Fatalf("open %s: %v", d, err)
+	}
+	s.BcryptCost = bcrypt.MinCost
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// NewDatabase creates a fresh migrated database of dialect d and returns its URL;
+// it is dropped when the test ends.
+func NewDatabase(t testing.TB, d models.Dialect) string {
+	t.Helper()
+	if d == models.Postgres {
+		return newPostgres(t)
+	}
+	return newSQLite(t)
+}
+
+func suffix() string {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func newSQLite(t testing.TB) string {
+	shared.mu.Lock()
+	if shared.sqlite == "" {
+		dir, err := os.MkdirTemp("", "papi-test-")
+		if err != nil {
+			shared.mu.Unlock()
+			t.Fatal(err)
+		}
+		shared.dir = dir
+		path := filepath.Join(dir, "template.db")
+		if err := migrate(path); err != nil {
+			shared.mu.Unlock()
+			t.Fatalf("migrate sqlite template: %v", err)
+		}
+		shared.sqlite = path
+	}
+	tpl := shared.sqlite
+	shared.mu.Unlock()
+
+	path := filepath.Join(t.TempDir(), "papi.db")
+	if err := copyFile(tpl, path); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func migrate(url string) error {
+	s, err := models.Open(context.Background(), url)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	_, err = s.Migrate(context.Background())
+	return err
+}
+
+func copyFile(from, to string) error {
+	in, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.Create(to)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+func adminDB() (*sql.DB, error) {
+	return sql.Open("pgx", os.Getenv(EnvURL))
+}
+
+// withDatabase returns the server URL with its database name replaced.
+func withDatabase(name string) string {
+	u, err := url.Parse(os.Getenv(EnvURL))
+	if err != nil {
+		return ""
+	}
+	u.Path = "/" + name
+	return u.String()
+}
+
+func newPostgres(t testing.TB) string {
+	admin, err := adminDB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+
+	shared.mu.Lock()
+	if shared.pgName == "" && shared.pgFailed == nil {
+		name := "papi_tpl_" + suffix()
+		if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
+			shared.pgFailed = fmt.Errorf("create template database: %w", err)
+		} else if err := migrate(withDatabase(name)); err != nil {
+			shared.pgFailed = fmt.Errorf("migrate template database: %w", err)
+			admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
+		} else {
+			shared.pgName = name
+		}
+	}
+	tpl, failed := shared.pgName, shared.pgFailed
+	shared.mu.Unlock()
+	if failed != nil {
+		t.Fatal(failed)
+	}
+
+	name := "papi_t_" + suffix()
+	if _, err := admin.Exec("CREATE DATABASE " + name + " TEMPLATE " + tpl); err != nil {
+		t.Fatalf("create test database: %v", err)
+	}
+	t.Cleanup(func() {
+		admin, err := adminDB()
+		if err != nil {
+			return
+		}
+		defer admin.Close()
+		admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
+	})
+	return withDatabase(name)
+}

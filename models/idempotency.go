@@ -1,0 +1,65 @@
+package models
+
+import (
+	"context"
+	"strings"
+	"time"
+)
+
+// idempotencyKey remembers which record a client's retry key created.
+type idempotencyKey struct {
+	UserID     int64  `gorm:"primaryKey"`
+	IdemKey    string `gorm:"primaryKey;column:idem_key"`
+	Scope      string
+	ResourceID int64
+	CreatedAt  time.Time
+}
+
+func (idempotencyKey) TableName() string { return "idempotency_keys" }
+
+// Idempotent runs create once per (user, key): a retry with the same key returns the id the
+// first call created and replayed=true, even when both calls race. An empty key always creates.
+// create runs inside the transaction that records the key, so a failed create records nothing.
+func (s *Store) Idempotent(ctx context.Context, actor Actor, key, scope string, create func(ctx context.Context) (int64, error)) (id int64, replayed bool, err error) {
+	key = strings.TrimSpace(key)
+	if key == "" {
+		err = s.WithTx(ctx, func(ctx context.Context) error {
+			id, err = create(ctx)
+			return err
+		})
+		return id, false, err
+	}
+	if len(key) > 200 {
+		return 0, false, FieldError("Idempotency-Key", Msg("Khóa chống trùng dài tối đa 200 ký tự.", "The Idempotency-Key is at most 200 characters."))
+	}
+	if id, ok, err := s.recallIdempotency(ctx, actor, key, scope); err != nil || ok {
+		return id, ok, err
+	}
+	err = s.WithTx(ctx, func(ctx context.Context) error {
+		id, err = create(ctx)
+		if err != nil {
+			return err
+		}
+		return s.conn(ctx).Create(&idempotencyKey{UserID: actor.UserID, IdemKey: key, Scope: scope, ResourceID: id, CreatedAt: s.now()}).Error
+	})
+	if isUniqueViolation(err) {
+		// A concurrent request with the same key won; ours rolled back, theirs stands.
+		if id, ok, rerr := s.recallIdempotency(ctx, actor, key, scope); rerr == nil && ok {
+			return id, true, nil
+		}
+	}
+	return id, false, err
+}
+
+func (s *Store) recallIdempotency(ctx context.Context, actor Actor, key, scope string) (int64, bool, error) {
+	var k idempotencyKey
+	res := s.conn(ctx).Where("user_id = ? AND idem_key = ?", actor.UserID, key).Limit(1).Find(&k)
+	if res.Error != nil || res.RowsAffected == 0 {
+		return 0, false, res.Error
+	}
+	if k.Scope != scope {
+		return 0, false, &ConflictError{Reason: "idempotency_key_reused",
+			Message: Msg("Khóa chống trùng đã được dùng cho thao tác khác.", "This Idempotency-Key was used for another operation.")}
+	}
+	return k.ResourceID, true, nil
+}

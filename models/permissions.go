@@ -1,0 +1,98 @@
+package models
+
+import "strings"
+
+// Role is what a user does in the system; every permission derives from it.
+type Role string
+
+// The roles of DESIGN.md §2.
+const (
+	RoleAdmin            Role = "admin"
+	RoleDistrictOfficial Role = "district_official"
+	RoleCommuneChair     Role = "commune_chair"
+	RoleSecretary        Role = "secretary"
+	RoleInspector        Role = "inspector"
+)
+
+// Roles lists every role, most powerful first.
+func Roles() []Role {
+	return []Role{RoleAdmin, RoleDistrictOfficial, RoleCommuneChair, RoleSecretary, RoleInspector}
+}
+
+// Valid tells whether r is a known role.
+func (r Role) Valid() bool {
+	for _, k := range Roles() {
+		if k == r {
+			return true
+		}
+	}
+	return false
+}
+
+// Permission names something a role may do, before the unit scope is checked.
+type Permission string
+
+// The permissions. Each is granted to roles in one place: Role.Has.
+const (
+	PermUnitsManage  Permission = "units.manage"
+	PermTopicsManage Permission = "topics.manage"
+	PermUsersManage  Permission = "users.manage"
+)
+
+// Has tells whether the role carries the permission. This switch is the only place where
+// a permission is granted to a role.
+func (r Role) Has(p Permission) bool {
+	switch p {
+	case PermUnitsManage, PermTopicsManage:
+		return r == RoleAdmin
+	case PermUsersManage:
+		return r == RoleAdmin || r == RoleDistrictOfficial
+	}
+	return false
+}
+
+// Actor is the authenticated user on whose behalf a request runs.
+type Actor struct {
+	UserID   int64
+	Username string
+	Role     Role
+	UnitID   int64
+	// UnitPath is the materialized path of the user's unit, e.g. "/1/2/7/".
+	UnitPath string
+}
+
+// Can tells whether the actor's role carries the permission.
+func (a Actor) Can(p Permission) bool { return a.Role.Has(p) }
+
+// Sees tells whether a unit with the given path lies in the actor's subtree.
+func (a Actor) Sees(unitPath string) bool {
+	return a.UnitPath != "" && strings.HasPrefix(unitPath, a.UnitPath)
+}
+
+// CanAssignRole tells whether the actor may create or edit a user holding role r.
+// Admins may hand out any role; district officials every role but admin.
+func (a Actor) CanAssignRole(r Role) bool {
+	switch a.Role {
+	case RoleAdmin:
+		return true
+	case RoleDistrictOfficial:
+		return r != RoleAdmin
+	}
+	return false
+}
+
+// AllPermissions lists every permission, for clients that shape their menus by it.
+func AllPermissions() []Permission {
+	return []Permission{PermUnitsManage, PermTopicsManage, PermUsersManage}
+}
+
+// Permissions lists the permissions the actor's role carries.
+func (a Actor) Permissions() []Permission {
+	out := []Permission{}
+	for _, p := range AllPermissions() {
+		if a.Can(p) {
+			out = append(out, p)
+		}
+	}
+	return out
+}

@@ -1,0 +1,127 @@
+package models
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"strings"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+)
+
+// Session is a signed-in browser. Its id is the SHA-256 of the cookie token, so a leaked
+// database does not leak usable cookies.
+type Session struct {
+	ID        string
+	UserID    int64
+	CSRFToken string `gorm:"column:csrf_token"`
+	CreatedAt time.Time
+	ExpiresAt time.Time
+}
+
+// Login throttling: after LoginMaxFailures failures for one username within LoginWindow,
+// further attempts are refused until the oldest failure leaves the window.
+const (
+	LoginMaxFailures = 5
+	LoginWindow      = 15 * time.Minute
+)
+
+// loginFailure is one failed sign-in, kept in the database so every papi process sees it.
+type loginFailure struct {
+	ID        int64
+	Username  string
+	CreatedAt time.Time
+}
+
+func (loginFailure) TableName() string { return "login_failures" }
+
+// dummyHash keeps the time of a login for an unknown username equal to a wrong password.
+const dummyHash = "$2a$11$OtavQL9WnO1ZRbYCO/kcQe3qQ8aclK3zAOVW/xr9tRl5jMJLMVWGK"
+
+func randomToken() string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func hashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// Login checks a username and password and opens a session lasting ttl. It returns the
+// cookie token. Wrong username and wrong password fail alike, with ErrUnauthenticated.
+func (s *Store) Login(ctx context.Context, username, password string, ttl time.Duration) (*Session, *User, string, error) {
+	name := strings.ToLower(strings.TrimSpace(username))
+	now := s.now()
+	var failures int64
+	err := s.conn(ctx).Model(&loginFailure{}).
+		Where("username = ? AND created_at > ?", name, now.Add(-LoginWindow)).Count(&failures).Error
+	if err != nil {
+		return nil, nil, "", err
+	}
+	if failures >= LoginMaxFailures {
+		return nil, nil, "", ErrRateLimited
+	}
+	u, err := s.UserByUsername(ctx, name)
+	hash := dummyHash
+	if err == nil {
+		hash = u.PasswordHash
+	}
+	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) != nil || u == nil || !u.Active {
+		if err := s.conn(ctx).Create(&loginFailure{Username: name, CreatedAt: now}).Error; err != nil {
+			return nil, nil, "", err
+		}
+		return nil, nil, "", ErrUnauthenticated
+	}
+	token := randomToken()
+	sess := &Session{ID: hashToken(token), UserID: u.ID, CSRFToken: randomToken(), CreatedAt: now, ExpiresAt: now.Add(ttl)}
+	err = s.WithTx(ctx, func(ctx context.Context) error {
+		// Housekeeping rides on logins: expired sessions and old failures go.
+		if err := s.conn(ctx).Where("expires_at < ?", now).Delete(&Session{}).Error; err != nil {
+			return err
+		}
+		if err := s.conn(ctx).Where("created_at < ? OR username = ?", now.Add(-24*time.Hour), name).Delete(&loginFailure{}).Error; err != nil {
+			return err
+		}
+		return s.conn(ctx).Create(sess).Error
+	})
+	if err != nil {
+		return nil, nil, "", err
+	}
+	return sess, u, token, nil
+}
+
+// Authenticate returns the actor, session and user behind a cookie token, or ErrUnauthenticated.
+func (s *Store) Authenticate(ctx context.Context, token string) (Actor, *Session, *User, error) {
+	if token == "" {
+		return Actor{}, nil, nil, ErrUnauthenticated
+	}
+	var sess Session
+	err := s.conn(ctx).Where("id = ? AND expires_at > ?", hashToken(token), s.now()).Take(&sess).Error
+	if err != nil {
+		return Actor{}, nil, nil, ErrUnauthenticated
+	}
+	var u User
+	if err := s.conn(ctx).First(&u, sess.UserID).Error; err != nil || !u.Active {
+		return Actor{}, nil, nil, ErrUnauthenticated
+	}
+	unit, err := s.unitByID(ctx, u.UnitID)
+	if err != nil {
+		return Actor{}, nil, nil, err
+	}
+	return ActorOf(&u, unit), &sess, &u, nil
+}
+
+// ActorOf returns the actor for a user bound to unit.
+func ActorOf(u *User, unit *Unit) Actor {
+	return Actor{UserID: u.ID, Username: u.Username, Role: u.Role, UnitID: unit.ID, UnitPath: unit.Path}
+}
+
+// Logout ends the session behind a cookie token.
+func (s *Store) Logout(ctx context.Context, token string) error {
+	return s.conn(ctx).Where("id = ?", hashToken(token)).Delete(&Session{}).Error
+}

@@ -1,0 +1,332 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Level is the rank of an administrative unit in the tree.
+type Level string
+
+// The levels, from the top.
+const (
+	LevelProvince Level = "province"
+	LevelDistrict Level = "district"
+	LevelCommune  Level = "commune"
+	LevelHamlet   Level = "hamlet"
+)
+
+// Valid tells whether l is a known level.
+func (l Level) Valid() bool {
+	switch l {
+	case LevelProvince, LevelDistrict, LevelCommune, LevelHamlet:
+		return true
+	}
+	return false
+}
+
+// parentLevels lists the levels a unit of level l may hang under; an empty list means a root.
+// Since the 2025 reform a commune may sit directly under its province.
+func (l Level) parentLevels() []Level {
+	switch l {
+	case LevelDistrict:
+		return []Level{LevelProvince}
+	case LevelCommune:
+		return []Level{LevelProvince, LevelDistrict}
+	case LevelHamlet:
+		return []Level{LevelCommune}
+	}
+	return nil
+}
+
+// mayHangUnder tells whether a unit of level l may have a parent of level p.
+func (l Level) mayHangUnder(p Level) bool {
+	for _, k := range l.parentLevels() {
+		if k == p {
+			return true
+		}
+	}
+	return false
+}
+
+// Unit is an administrative unit (đơn vị hành chính): province, district, commune or hamlet.
+type Unit struct {
+	ID       int64   `json:"id"`
+	ParentID *int64  `json:"parent_id"`
+	Level    Level   `json:"level"`
+	Name     string  `json:"name"`
+	Code     *string `json:"code"`
+	// Slug names a commune in petition references, e.g. TANTHOI; it never changes once set.
+	Slug      *string   `json:"slug,omitempty"`
+	Path      string    `json:"-"`
+	Version   int       `json:"version"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// SystemActor is the actor of command-line tasks: an administrator who sees every unit.
+func SystemActor() Actor {
+	return Actor{Role: RoleAdmin, UnitPath: "/", Username: "system"}
+}
+
+// unitByID returns a unit whatever the caller's scope.
+func (s *Store) unitByID(ctx context.Context, id int64) (*Unit, error) {
+	var u Unit
+	if err := s.conn(ctx).First(&u, id).Error; err != nil {
+		return nil, notFound(err)
+	}
+	return &u, nil
+}
+
+// Unit returns a unit the actor may see.
+func (s *Store) Unit(ctx context.Context, actor Actor, id int64) (*Unit, error) {
+	u, err := s.unitByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !actor.Sees(u.Path) {
+		return nil, ErrNotFound
+	}
+	return u, nil
+}
+
+// UnitByCodeOrID finds a unit by its official code, its slug or its numeric id.
+func (s *Store) UnitByCodeOrID(ctx context.Context, ref string) (*Unit, error) {
+	var u Unit
+	q := s.conn(ctx).Where("code = ? OR slug = ?", ref, strings.ToUpper(ref))
+	if id, err := strconv.ParseInt(ref, 10, 64); err == nil {
+		q = s.conn(ctx).Where("code = ? OR id = ?", ref, id)
+	}
+	if err := q.Order("id").First(&u).Error; err != nil {
+		return nil, notFound(err)
+	}
+	return &u, nil
+}
+
+// Units returns every unit in the actor's subtree, parents before children.
+func (s *Store) Units(ctx context.Context, actor Actor) ([]Unit, error) {
+	var units []Unit
+	err := s.conn(ctx).Where("path LIKE ?", actor.UnitPath+"%").
+		Order("length(path), id").Find(&units).Error
+	return units, err
+}
+
+// UnitInput is what a new unit is made of.
+type UnitInput struct {
+	ParentID *int64
+	Level    Level
+	Name     string
+	Code     *string
+}
+
+func validateUnitName(v *ValidationError, name string) {
+	n := utf8.RuneCountInString(strings.TrimSpace(name))
+	switch {
+	case n == 0:
+		v.Add("name", msgRequired)
+	case n > 200:
+		v.Add("name", Msg("Tên dài tối đa 200 ký tự.", "The name is at most 200 characters."))
+	}
+}
+
+func validateUnitCode(v *ValidationError, code *string) {
+	if code == nil {
+		return
+	}
+	c := strings.TrimSpace(*code)
+	if c == "" {
+		return // an empty code clears it
+	}
+	if len(c) > 32 || strings.ContainsAny(c, " /%_") {
+		v.Add("code", Msg("Mã đơn vị tối đa 32 ký tự, không chứa khoảng trắng.", "The unit code is at most 32 characters, without spaces."))
+	}
+}
+
+// CreateUnit adds a unit under a parent the actor sees.
+func (s *Store) CreateUnit(ctx context.Context, actor Actor, in UnitInput) (*Unit, error) {
+	if !actor.Can(PermUnitsManage) {
+		return nil, ErrForbidden
+	}
+	v := &ValidationError{}
+	validateUnitName(v, in.Name)
+	validateUnitCode(v, in.Code)
+	if !in.Level.Valid() {
+		v.Add("level", Msg("Cấp phải là province, district, commune hoặc hamlet.", "The level must be province, district, commune or hamlet."))
+	}
+	var created *Unit
+	err := s.WithTx(ctx, func(ctx context.Context) error {
+		var parent *Unit
+		if in.ParentID != nil {
+			p, err := s.Unit(ctx, actor, *in.ParentID)
+			if err != nil {
+				v.Add("parent_id", Msg("Không tìm thấy đơn vị cấp trên.", "The parent unit does not exist."))
+			} else {
+				parent = p
+			}
+		}
+		if in.Level.Valid() && v.Fields["parent_id"].VI == "" {
+			switch {
+			case parent == nil && len(in.Level.parentLevels()) > 0:
+				v.Add("parent_id", Msg("Đơn vị cấp này phải có đơn vị cấp trên.", "A unit of this level needs a parent."))
+			case parent == nil && actor.UnitPath != "/":
+				v.Add("parent_id", Msg("Chỉ quản trị hệ thống được tạo tỉnh mới.", "Only the system administrator may create a province."))
+			case parent != nil && !in.Level.mayHangUnder(parent.Level):
+				v.Add("parent_id", Msg("Cấp của đơn vị cấp trên không phù hợp.", "The parent's level does not fit this unit."))
+			}
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		u := &Unit{ParentID: in.ParentID, Level: in.Level, Name: strings.TrimSpace(in.Name), Code: trimPtr(in.Code), Version: 1}
+		if in.Level == LevelCommune {
+			slug, err := s.freeSlug(ctx, in.Name)
+			if err != nil {
+				return err
+			}
+			u.Slug = &slug
+		}
+		if err := s.conn(ctx).Create(u).Error; err != nil {
+			if isUniqueViolation(err) {
+				return FieldError("code", Msg("Mã đơn vị đã được dùng.", "The unit code is already in use."))
+			}
+			return err
+		}
+		prefix := "/"
+		if parent != nil {
+			prefix = parent.Path
+		}
+		u.Path = prefix + strconv.FormatInt(u.ID, 10) + "/"
+		if err := s.conn(ctx).Model(u).Update("path", u.Path).Error; err != nil {
+			return err
+		}
+		created = u
+		return nil
+	})
+	return created, err
+}
+
+// freeSlug returns the commune slug of name, with a numeric suffix when another commune holds it.
+func (s *Store) freeSlug(ctx context.Context, name string) (string, error) {
+	base := Slug(name)
+	if base == "" {
+		base = "XA"
+	}
+	for i := 1; ; i++ {
+		candidate := base
+		if i > 1 {
+			candidate = fmt.Sprintf("%s%d", base, i)
+		}
+		var n int64
+		if err := s.conn(ctx).Model(&Unit{}).Where("slug = ?", candidate).Count(&n).Error; err != nil {
+			return "", err
+		}
+		if n == 0 {
+			return candidate, nil
+		}
+	}
+}
+
+// UnitPatch is a change to a unit: rename, recode or move. Nil fields stay as they are.
+type UnitPatch struct {
+	Name     *string
+	Code     *string
+	ParentID *int64
+	Version  *int
+}
+
+// UpdateUnit renames, recodes or moves a unit; moving it carries its whole subtree along.
+func (s *Store) UpdateUnit(ctx context.Context, actor Actor, id int64, p UnitPatch) (*Unit, error) {
+	if !actor.Can(PermUnitsManage) {
+		if _, err := s.Unit(ctx, actor, id); err != nil {
+			return nil, err
+		}
+		return nil, ErrForbidden
+	}
+	var out *Unit
+	err := s.WithTx(ctx, func(ctx context.Context) error {
+		u, err := s.Unit(ctx, actor, id)
+		if err != nil {
+			return err
+		}
+		if p.Version != nil && *p.Version != u.Version {
+			return StaleVersion(u)
+		}
+		v := &ValidationError{}
+		if p.Name != nil {
+			validateUnitName(v, *p.Name)
+		}
+		validateUnitCode(v, p.Code)
+		var newParent *Unit
+		if p.ParentID != nil && (u.ParentID == nil || *u.ParentID != *p.ParentID) {
+			np, err := s.Unit(ctx, actor, *p.ParentID)
+			switch {
+			case err != nil:
+				v.Add("parent_id", Msg("Không tìm thấy đơn vị cấp trên.", "The parent unit does not exist."))
+			case u.Path == actor.UnitPath:
+				v.Add("parent_id", Msg("Không thể chuyển đơn vị của chính mình.", "You cannot move your own unit."))
+			case strings.HasPrefix(np.Path, u.Path):
+				v.Add("parent_id", Msg("Không thể chuyển đơn vị vào bên trong chính nó.", "A unit cannot move inside itself."))
+			case !u.Level.mayHangUnder(np.Level):
+				v.Add("parent_id", Msg("Cấp của đơn vị cấp trên không phù hợp.", "The parent's level does not fit this unit."))
+			default:
+				newParent = np
+			}
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		updates := map[string]any{"version": u.Version + 1, "updated_at": s.now()}
+		if p.Name != nil {
+			updates["name"] = strings.TrimSpace(*p.Name)
+		}
+		if p.Code != nil {
+			updates["code"] = trimPtr(p.Code)
+		}
+		if newParent != nil {
+			updates["parent_id"] = newParent.ID
+		}
+		res := s.conn(ctx).Model(&Unit{}).Where("id = ? AND version = ?", u.ID, u.Version).Updates(updates)
+		if res.Error != nil {
+			if isUniqueViolation(res.Error) {
+				return FieldError("code", Msg("Mã đơn vị đã được dùng.", "The unit code is already in use."))
+			}
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return StaleVersion(u)
+		}
+		if newParent != nil {
+			newPath := newParent.Path + strconv.FormatInt(u.ID, 10) + "/"
+			err := s.conn(ctx).Exec("UPDATE units SET path = ? || substr(path, ?) WHERE path LIKE ?",
+				newPath, len(u.Path)+1, u.Path+"%").Error
+			if err != nil {
+				return err
+			}
+		}
+		out, err = s.unitByID(ctx, u.ID)
+		return err
+	})
+	return out, err
+}
+
+// UnitsUnder returns the ids of the units of one level in the subtree at path.
+func (s *Store) UnitsUnder(ctx context.Context, path string, level Level) ([]int64, error) {
+	var ids []int64
+	err := s.conn(ctx).Model(&Unit{}).Where("path LIKE ? AND level = ?", path+"%", level).Order("id").Pluck("id", &ids).Error
+	return ids, err
+}
+
+func trimPtr(s *string) *string {
+	if s == nil {
+		return nil
+	}
+	t := strings.TrimSpace(*s)
+	if t == "" {
+		return nil
+	}
+	return &t
+}

@@ -1,0 +1,300 @@
+package models
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/crypto/bcrypt"
+)
+
+// User is a person who signs in, bound to one unit and one role.
+type User struct {
+	ID           int64     `json:"id"`
+	Username     string    `json:"username"`
+	PasswordHash string    `json:"-"`
+	FullName     string    `json:"full_name"`
+	Role         Role      `json:"role"`
+	UnitID       int64     `json:"unit_id"`
+	Active       bool      `json:"active"`
+	Version      int       `json:"version"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
+}
+
+var usernamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{2,63}$`)
+
+// DefaultBcryptCost balances login latency against brute force.
+const DefaultBcryptCost = 11
+
+// hashPassword returns the bcrypt hash of a password at the store's cost.
+func (s *Store) hashPassword(password string) (string, error) {
+	h, err := bcrypt.GenerateFromPassword([]byte(password), s.BcryptCost)
+	return string(h), err
+}
+
+func validatePassword(v *ValidationError, field, password string) {
+	switch {
+	case utf8.RuneCountInString(password) < 8:
+		v.Add(field, Msg("Mật khẩu phải có ít nhất 8 ký tự.", "The password needs at least 8 characters."))
+	case len(password) > 72:
+		v.Add(field, Msg("Mật khẩu dài tối đa 72 byte.", "The password is at most 72 bytes."))
+	}
+}
+
+func validateFullName(v *ValidationError, name string) {
+	if utf8.RuneCountInString(name) > 120 {
+		v.Add("full_name", Msg("Họ tên dài tối đa 120 ký tự.", "The full name is at most 120 characters."))
+	}
+}
+
+func validateRole(v *ValidationError, actor Actor, r Role) {
+	switch {
+	case !r.Valid():
+		v.Add("role", Msg("Vai trò không hợp lệ.", "Unknown role."))
+	case !actor.CanAssignRole(r):
+		v.Add("role", Msg("Bạn không được cấp vai trò này.", "You may not grant this role."))
+	}
+}
+
+// userInScope returns a user whose unit the actor sees.
+func (s *Store) userInScope(ctx context.Context, actor Actor, id int64) (*User, error) {
+	var u User
+	err := s.conn(ctx).Table("users").Select("users.*").
+		Joins("JOIN units ON units.id = users.unit_id").
+		Where("users.id = ? AND units.path LIKE ?", id, actor.UnitPath+"%").Take(&u).Error
+	if err != nil {
+		return nil, notFound(err)
+	}
+	return &u, nil
+}
+
+// User returns a user the actor may see.
+func (s *Store) User(ctx context.Context, actor Actor, id int64) (*User, error) {
+	return s.userInScope(ctx, actor, id)
+}
+
+// UserFilter selects users in a list.
+type UserFilter struct {
+	UnitID *int64
+	Role   Role
+	Page   Page
+}
+
+// Users returns a page of the users under the actor's unit, by id.
+func (s *Store) Users(ctx context.Context, actor Actor, f UserFilter) ([]User, string, error) {
+	path := actor.UnitPath
+	if f.UnitID != nil {
+		u, err := s.Unit(ctx, actor, *f.UnitID)
+		if err != nil {
+			return nil, "", FieldError("unit_id", Msg("Không tìm thấy đơn vị.", "Unknown unit."))
+		}
+		path = u.Path
+	}
+	var after struct{ ID int64 }
+	if err := f.Page.decode(&after); err != nil {
+		return nil, "", err
+	}
+	q := s.conn(ctx).Table("users").Select("users.*").
+		Joins("JOIN units ON units.id = users.unit_id").
+		Where("units.path LIKE ? AND users.id > ?", path+"%", after.ID)
+	if f.Role != "" {
+		q = q.Where("users.role = ?", f.Role)
+	}
+	var users []User
+	if err := q.Order("users.id").Limit(f.Page.limit() + 1).Find(&users).Error; err != nil {
+		return nil, "", err
+	}
+	users, more := trimPage(users, f.Page.limit())
+	next := ""
+	if more {
+		next = encodeCursor(struct{ ID int64 }{users[len(users)-1].ID})
+	}
+	return users, next, nil
+}
+
+// UserInput is what a new user is made of.
+type UserInput struct {
+	Username string
+	Password string
+	FullName string
+	Role     Role
+	UnitID   int64
+}
+
+// CreateUser adds a user in a unit the actor sees, with a role the actor may grant.
+func (s *Store) CreateUser(ctx context.Context, actor Actor, in UserInput) (*User, error) {
+	if !actor.Can(PermUsersManage) {
+		return nil, ErrForbidden
+	}
+	username := strings.ToLower(strings.TrimSpace(in.Username))
+	v := &ValidationError{}
+	if !usernamePattern.MatchString(username) {
+		v.Add("username", Msg("Tên đăng nhập gồm 3–64 chữ thường không dấu, chữ số, dấu chấm, gạch.", "The username is 3–64 lower-case letters, digits, dots or dashes."))
+	}
+	validatePassword(v, "password", in.Password)
+	validateFullName(v, in.FullName)
+	validateRole(v, actor, in.Role)
+	if _, err := s.Unit(ctx, actor, in.UnitID); err != nil {
+		v.Add("unit_id", Msg("Không tìm thấy đơn vị.", "Unknown unit."))
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	hash, err := s.hashPassword(in.Password)
+	if err != nil {
+		return nil, err
+	}
+	u := &User{Username: username, PasswordHash: hash, FullName: strings.TrimSpace(in.FullName),
+		Role: in.Role, UnitID: in.UnitID, Active: true, Version: 1}
+	if err := s.conn(ctx).Create(u).Error; err != nil {
+		if isUniqueViolation(err) {
+			return nil, FieldError("username", Msg("Tên đăng nhập đã tồn tại.", "This username is taken."))
+		}
+		return nil, err
+	}
+	return u, nil
+}
+
+// UserPatch is a change to a user; nil fields stay as they are.
+type UserPatch struct {
+	FullName *string
+	Role     *Role
+	UnitID   *int64
+	Password *string
+	Active   *bool
+	Version  *int
+}
+
+// UpdateUser edits a user the actor manages. A new password or a deactivation ends the user's sessions.
+func (s *Store) UpdateUser(ctx context.Context, actor Actor, id int64, p UserPatch) (*User, error) {
+	var out *User
+	err := s.WithTx(ctx, func(ctx context.Context) error {
+		u, err := s.userInScope(ctx, actor, id)
+		if err != nil {
+			return err
+		}
+		if !actor.Can(PermUsersManage) || !actor.CanAssignRole(u.Role) {
+			return ErrForbidden
+		}
+		if p.Version != nil && *p.Version != u.Version {
+			return StaleVersion(u)
+		}
+		v := &ValidationError{}
+		updates := map[string]any{"version": u.Version + 1, "updated_at": s.now()}
+		if p.FullName != nil {
+			validateFullName(v, *p.FullName)
+			updates["full_name"] = strings.TrimSpace(*p.FullName)
+		}
+		if p.Role != nil {
+			validateRole(v, actor, *p.Role)
+			updates["role"] = *p.Role
+		}
+		if p.UnitID != nil {
+			if _, err := s.Unit(ctx, actor, *p.UnitID); err != nil {
+				v.Add("unit_id", Msg("Không tìm thấy đơn vị.", "Unknown unit."))
+			}
+			updates["unit_id"] = *p.UnitID
+		}
+		endSessions := false
+		if p.Password != nil {
+			validatePassword(v, "password", *p.Password)
+			endSessions = true
+		}
+		if p.Active != nil {
+			if !*p.Active && u.ID == actor.UserID {
+				v.Add("active", Msg("Không thể tự khóa tài khoản của mình.", "You cannot deactivate yourself."))
+			}
+			updates["active"] = *p.Active
+			endSessions = endSessions || !*p.Active
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		if p.Password != nil {
+			hash, err := s.hashPassword(*p.Password)
+			if err != nil {
+				return err
+			}
+			updates["password_hash"] = hash
+		}
+		res := s.conn(ctx).Model(&User{}).Where("id = ? AND version = ?", u.ID, u.Version).Updates(updates)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return StaleVersion(u)
+		}
+		if endSessions {
+			if err := s.conn(ctx).Where("user_id = ?", u.ID).Delete(&Session{}).Error; err != nil {
+				return err
+			}
+		}
+		out, err = s.userInScope(ctx, actor, id)
+		return err
+	})
+	return out, err
+}
+
+// ChangePassword replaces the actor's own password after checking the current one,
+// and ends the actor's other sessions.
+func (s *Store) ChangePassword(ctx context.Context, actor Actor, keepSessionID, current, next string) error {
+	return s.WithTx(ctx, func(ctx context.Context) error {
+		var u User
+		if err := s.conn(ctx).First(&u, actor.UserID).Error; err != nil {
+			return notFound(err)
+		}
+		v := &ValidationError{}
+		if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(current)) != nil {
+			v.Add("current_password", Msg("Mật khẩu hiện tại không đúng.", "The current password is wrong."))
+		}
+		validatePassword(v, "new_password", next)
+		if err := v.Err(); err != nil {
+			return err
+		}
+		hash, err := s.hashPassword(next)
+		if err != nil {
+			return err
+		}
+		err = s.conn(ctx).Model(&User{}).Where("id = ?", u.ID).
+			Updates(map[string]any{"password_hash": hash, "version": u.Version + 1, "updated_at": s.now()}).Error
+		if err != nil {
+			return err
+		}
+		return s.conn(ctx).Where("user_id = ? AND id <> ?", u.ID, keepSessionID).Delete(&Session{}).Error
+	})
+}
+
+// UserByUsername returns a user by name, ignoring case.
+func (s *Store) UserByUsername(ctx context.Context, username string) (*User, error) {
+	var u User
+	err := s.conn(ctx).Where("lower(username) = ?", strings.ToLower(strings.TrimSpace(username))).Take(&u).Error
+	if err != nil {
+		return nil, notFound(err)
+	}
+	return &u, nil
+}
+
+// SetPassword replaces a user's password without the old one; only command-line tasks use it.
+func (s *Store) SetPassword(ctx context.Context, userID int64, password string) error {
+	v := &ValidationError{}
+	validatePassword(v, "password", password)
+	if err := v.Err(); err != nil {
+		return err
+	}
+	hash, err := s.hashPassword(password)
+	if err != nil {
+		return err
+	}
+	res := s.conn(ctx).Model(&User{}).Where("id = ?", userID).Updates(map[string]any{"password_hash": hash, "updated_at": s.now()})
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
