@@ -85,6 +85,15 @@ func (s *Server) router() *gin.Engine {
 	authed.GET("/users/:id", s.getUser)
 	authed.PATCH("/users/:id", s.updateUser)
 
+	authed.GET("/dialogues", s.listDialogues)
+	authed.POST("/dialogues", s.createDialogue)
+	authed.GET("/dialogues/:id", s.getDialogue)
+	authed.PATCH("/dialogues/:id", s.updateDialogue)
+	authed.POST("/dialogues/:id/transitions", s.transitionDialogue)
+	authed.GET("/dialogues/:id/events", s.dialogueEvents)
+	authed.GET("/dialogues/:id/attendance", s.getAttendance)
+	authed.PUT("/dialogues/:id/attendance", s.recordAttendance)
+
 	r.NoRoute(s.noRoute)
 	r.NoMethod(func(c *gin.Context) {
 		abort(c, http.StatusMethodNotAllowed, "method_not_allowed", models.Msg("Phương thức không được hỗ trợ.", "Method not allowed."))

@@ -37,6 +37,19 @@ const (
 	PermUnitsManage  Permission = "units.manage"
 	PermTopicsManage Permission = "topics.manage"
 	PermUsersManage  Permission = "users.manage"
+
+	// PermDialoguesSchedule plans a dialogue and edits it while it is planned.
+	PermDialoguesSchedule Permission = "dialogues.schedule"
+	// PermDialoguesHold marks a planned dialogue as held.
+	PermDialoguesHold Permission = "dialogues.hold"
+	// PermDialoguesAttendance records who came to a held dialogue.
+	PermDialoguesAttendance Permission = "dialogues.attendance"
+	// PermDialoguesPostpone moves a planned dialogue to a later date.
+	PermDialoguesPostpone Permission = "dialogues.postpone"
+	// PermDialoguesCancel calls off a planned dialogue.
+	PermDialoguesCancel Permission = "dialogues.cancel"
+	// PermDialoguesClose closes a held dialogue with its minutes, freezing it.
+	PermDialoguesClose Permission = "dialogues.close"
 )
 
 // Has tells whether the role carries the permission. This switch is the only place where
@@ -47,6 +60,12 @@ func (r Role) Has(p Permission) bool {
 		return r == RoleAdmin
 	case PermUsersManage:
 		return r == RoleAdmin || r == RoleDistrictOfficial
+	case PermDialoguesSchedule, PermDialoguesHold, PermDialoguesAttendance:
+		// The commune office runs the day-to-day work of a dialogue.
+		return r == RoleAdmin || r == RoleCommuneChair || r == RoleSecretary
+	case PermDialoguesPostpone, PermDialoguesCancel, PermDialoguesClose:
+		// Putting off, calling off and signing off a dialogue are the chair's decisions.
+		return r == RoleAdmin || r == RoleCommuneChair
 	}
 	return false
 }
@@ -83,7 +102,9 @@ func (a Actor) CanAssignRole(r Role) bool {
 
 // AllPermissions lists every permission, for clients that shape their menus by it.
 func AllPermissions() []Permission {
-	return []Permission{PermUnitsManage, PermTopicsManage, PermUsersManage}
+	return []Permission{PermUnitsManage, PermTopicsManage, PermUsersManage,
+		PermDialoguesSchedule, PermDialoguesHold, PermDialoguesAttendance,
+		PermDialoguesPostpone, PermDialoguesCancel, PermDialoguesClose}
 }
 
 // Permissions lists the permissions the actor's role carries.

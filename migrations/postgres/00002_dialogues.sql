@@ -12,6 +12,8 @@ CREATE TABLE dialogues (
     status              TEXT NOT NULL CHECK (status IN ('planned', 'held', 'closed', 'cancelled')),
     minutes             TEXT,
     cancel_reason       TEXT,
+    -- How many times the dialogue was put off to a later date; each postponement is also an event.
+    postponed_count     INTEGER NOT NULL DEFAULT 0,
     held_at             TIMESTAMPTZ,
     closed_at           TIMESTAMPTZ,
     created_by          BIGINT NOT NULL REFERENCES users(id),

@@ -1,0 +1,1214 @@
+package models
+
+import (
+	"context"
+	"database/sql/driver"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+	_ "time/tzdata" // dialogues are shown in Asia/Ho_Chi_Minh even on a machine without zone files
+	"unicode/utf8"
+)
+
+// DialogueStatus is where a dialogue (buổi đối thoại) stands in its lifecycle.
+type DialogueStatus string
+
+// The stored statuses of a dialogue. Postponing is a transition, not a status: a postponed
+// dialogue is planned again at its new time, and the postponement stays in its events.
+const (
+	DialoguePlanned   DialogueStatus = "planned"
+	DialogueHeld      DialogueStatus = "held"
+	DialogueClosed    DialogueStatus = "closed"
+	DialogueCancelled DialogueStatus = "cancelled"
+)
+
+// Valid tells whether st is a known status.
+func (st DialogueStatus) Valid() bool {
+	switch st {
+	case DialoguePlanned, DialogueHeld, DialogueClosed, DialogueCancelled:
+		return true
+	}
+	return false
+}
+
+// The targets of POST /dialogues/{id}/transitions.
+const (
+	TransitionHold     = "held"
+	TransitionPostpone = "postponed"
+	TransitionCancel   = "cancelled"
+	TransitionClose    = "closed"
+)
+
+// dialogueTransition is one legal move of the lifecycle and the permission it needs.
+type dialogueTransition struct {
+	From DialogueStatus
+	To   string
+	Perm Permission
+}
+
+// dialogueTransitions is the lifecycle of a dialogue and who may move it: the one place these
+// rules live. Role grants are in Role.Has; the actor must also see the dialogue's commune.
+var dialogueTransitions = []dialogueTransition{
+	{DialoguePlanned, TransitionHold, PermDialoguesHold},
+	{DialoguePlanned, TransitionPostpone, PermDialoguesPostpone},
+	{DialoguePlanned, TransitionCancel, PermDialoguesCancel},
+	{DialogueHeld, TransitionClose, PermDialoguesClose},
+}
+
+// transitionPermission returns the permission a transition to target needs, if target is known.
+func transitionPermission(target string) (Permission, bool) {
+	for _, t := range dialogueTransitions {
+		if t.To == target {
+			return t.Perm, true
+		}
+	}
+	return "", false
+}
+
+// legalTransition tells whether the lifecycle allows going from st to target.
+func legalTransition(st DialogueStatus, target string) bool {
+	for _, t := range dialogueTransitions {
+		if t.From == st && t.To == target {
+			return true
+		}
+	}
+	return false
+}
+
+// AllowedTransitions lists the transitions the actor may make on a dialogue in status st.
+func (a Actor) AllowedTransitions(st DialogueStatus) []string {
+	out := []string{}
+	for _, t := range dialogueTransitions {
+		if t.From == st && a.Can(t.Perm) {
+			out = append(out, t.To)
+		}
+	}
+	return out
+}
+
+// CanEditDialogue tells whether the actor may edit the fields of a dialogue in status st:
+// only a planned dialogue is edited; a held one changes through attendance and closing.
+func (a Actor) CanEditDialogue(st DialogueStatus) bool {
+	return st == DialoguePlanned && a.Can(PermDialoguesSchedule)
+}
+
+// CanRecordAttendance tells whether the actor may record the attendance of a dialogue in status st.
+func (a Actor) CanRecordAttendance(st DialogueStatus) bool {
+	return st == DialogueHeld && a.Can(PermDialoguesAttendance)
+}
+
+// MinutesDueWithin is how long after a dialogue is held its minutes must be closed; past it the
+// dialogue is "minutes overdue". Computed in queries, never stored.
+const MinutesDueWithin = 72 * time.Hour
+
+// assumedDialogueLength is the length of a dialogue without an end time, for double-booking checks.
+const assumedDialogueLength = 2 * time.Hour
+
+// Limits of a dialogue's fields.
+const (
+	maxDialogueHamlets    = 20
+	maxAgendaItems        = 30
+	maxAgendaItemChars    = 500
+	maxVenueChars         = 300
+	maxReasonChars        = 1000
+	maxMinutesChars       = 50000
+	maxExpectedAttendance = 100000
+	maxDialogueLength     = 24 * time.Hour
+)
+
+// VietnamZone is Asia/Ho_Chi_Minh, where dialogues are shown and reports bucketed.
+var VietnamZone = loadVietnamZone()
+
+func loadVietnamZone() *time.Location {
+	if l, err := time.LoadLocation("Asia/Ho_Chi_Minh"); err == nil {
+		return l
+	}
+	return time.FixedZone("ICT", 7*3600)
+}
+
+// Agenda is the ordered list of items a dialogue will discuss, stored as a JSON array.
+type Agenda []string
+
+// Value stores the agenda as a JSON array.
+func (a Agenda) Value() (driver.Value, error) {
+	if a == nil {
+		a = Agenda{}
+	}
+	b, err := json.Marshal([]string(a))
+	return string(b), err
+}
+
+// Scan reads the agenda from its JSON array.
+func (a *Agenda) Scan(v any) error {
+	var raw []byte
+	switch x := v.(type) {
+	case nil:
+		*a = Agenda{}
+		return nil
+	case string:
+		raw = []byte(x)
+	case []byte:
+		raw = x
+	default:
+		return fmt.Errorf("agenda: cannot scan %T", v)
+	}
+	items := []string{}
+	if err := json.Unmarshal(raw, &items); err != nil {
+		return fmt.Errorf("agenda: %w", err)
+	}
+	*a = items
+	return nil
+}
+
+// UnitRef names a unit inside another record.
+type UnitRef struct {
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+}
+
+// UserRef names a user inside another record.
+type UserRef struct {
+	ID       int64  `json:"id"`
+	Username string `json:"username"`
+	FullName string `json:"full_name"`
+}
+
+// Dialogue is a PAPI dialogue (buổi đối thoại) a commune holds with the residents of some of its hamlets.
+type Dialogue struct {
+	ID                 int64          `json:"id"`
+	CommuneID          int64          `json:"commune_id"`
+	Title              string         `json:"title"`
+	StartsAt           time.Time      `json:"starts_at"`
+	EndsAt             *time.Time     `json:"ends_at"`
+	Venue              string         `json:"venue"`
+	ChairUserID        *int64         `json:"chair_user_id"`
+	Agenda             Agenda         `json:"agenda" gorm:"type:text"`
+	ExpectedAttendance *int           `json:"expected_attendance"`
+	Status             DialogueStatus `json:"status"`
+	Minutes            *string        `json:"minutes"`
+	CancelReason       *string        `json:"cancel_reason"`
+	PostponedCount     int            `json:"postponed_count"`
+	HeldAt             *time.Time     `json:"held_at"`
+	ClosedAt           *time.Time     `json:"closed_at"`
+	CreatedBy          int64          `json:"created_by"`
+	Version            int            `json:"version"`
+	CreatedAt          time.Time      `json:"created_at"`
+	UpdatedAt          time.Time      `json:"updated_at"`
+
+	// What a reader needs alongside the record, filled by decorate.
+	Commune             *UnitRef    `json:"commune" gorm:"-"`
+	Hamlets             []UnitRef   `json:"hamlets" gorm:"-"`
+	Chair               *UserRef    `json:"chair" gorm:"-"`
+	Attendance          *Attendance `json:"attendance" gorm:"-"`
+	PetitionsCount      int         `json:"petitions_count" gorm:"-"`
+	MinutesOverdue      bool        `json:"minutes_overdue" gorm:"-"`
+	AllowedTransitions  []string    `json:"allowed_transitions" gorm:"-"`
+	CanEdit             bool        `json:"can_edit" gorm:"-"`
+	CanRecordAttendance bool        `json:"can_record_attendance" gorm:"-"`
+}
+
+// TableName names the dialogues table.
+func (Dialogue) TableName() string { return "dialogues" }
+
+// effectiveEnd is when the dialogue ends, or is assumed to end when no end was given.
+func (d *Dialogue) effectiveEnd() time.Time {
+	if d.EndsAt != nil {
+		return *d.EndsAt
+	}
+	return d.StartsAt.Add(assumedDialogueLength)
+}
+
+// minutesOverdue tells whether a held dialogue has gone unclosed for longer than MinutesDueWithin.
+func (d *Dialogue) minutesOverdue(now time.Time) bool {
+	return d.Status == DialogueHeld && d.HeldAt != nil && d.HeldAt.Before(now.Add(-MinutesDueWithin))
+}
+
+// DialogueEvent is one entry of a dialogue's append-only history.
+type DialogueEvent struct {
+	ID         int64           `json:"id"`
+	DialogueID int64           `json:"dialogue_id"`
+	ActorID    *int64          `json:"-"`
+	Actor      *UserRef        `json:"actor" gorm:"-"`
+	Kind       string          `json:"kind"`
+	FromStatus *string         `json:"from_status"`
+	ToStatus   *string         `json:"to_status"`
+	Note       string          `json:"note"`
+	DataText   string          `json:"-" gorm:"column:data"`
+	Data       json.RawMessage `json:"data" gorm:"-"`
+	CreatedAt  time.Time       `json:"created_at"`
+}
+
+// TableName names the dialogue events table.
+func (DialogueEvent) TableName() string { return "dialogue_events" }
+
+// The kinds of dialogue events.
+const (
+	EventDialogueCreated    = "created"
+	EventDialogueUpdated    = "updated"
+	EventDialogueTransition = "transition"
+	EventDialogueAttendance = "attendance"
+)
+
+type dialogueHamlet struct {
+	DialogueID int64
+	HamletID   int64
+}
+
+func (dialogueHamlet) TableName() string { return "dialogue_hamlets" }
+
+// appendEvent adds an entry to a dialogue's history.
+func (s *Store) appendEvent(ctx context.Context, actor Actor, dialogueID int64, kind string, from, to, note string, data any) error {
+	raw := []byte("{}")
+	if data != nil {
+		var err error
+		if raw, err = json.Marshal(data); err != nil {
+			return err
+		}
+		if string(raw) == "null" {
+			raw = []byte("{}")
+		}
+	}
+	e := &DialogueEvent{DialogueID: dialogueID, Kind: kind, Note: note, DataText: string(raw), CreatedAt: s.now().Truncate(time.Second)}
+	if actor.UserID != 0 {
+		e.ActorID = &actor.UserID
+	}
+	if from != "" {
+		e.FromStatus = &from
+	}
+	if to != "" {
+		e.ToStatus = &to
+	}
+	return s.conn(ctx).Create(e).Error
+}
+
+// ParseWhen reads a time given as RFC 3339, or as a local date and time without offset
+// ("2026-03-15T08:00", what a datetime-local field sends), which is taken as Vietnam time.
+func ParseWhen(s string) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t.UTC().Truncate(time.Second), true
+	}
+	for _, layout := range []string{"2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02 15:04:05", "2006-01-02 15:04"} {
+		if t, err := time.ParseInLocation(layout, s, VietnamZone); err == nil {
+			return t.UTC().Truncate(time.Second), true
+		}
+	}
+	return time.Time{}, false
+}
+
+// parseWhenField parses a time field, recording a field error when it is not one.
+func parseWhenField(v *ValidationError, field, s string) (time.Time, bool) {
+	if strings.TrimSpace(s) == "" {
+		v.Add(field, msgRequired)
+		return time.Time{}, false
+	}
+	t, ok := ParseWhen(s)
+	if !ok {
+		v.Add(field, Msg("Thời gian không hợp lệ (dạng 2026-03-15T08:00:00+07:00).", "Not a valid time (like 2026-03-15T08:00:00+07:00)."))
+		return time.Time{}, false
+	}
+	if t.Year() < 2000 || t.After(time.Now().AddDate(5, 0, 0)) {
+		v.Add(field, Msg("Thời gian nằm ngoài khoảng cho phép.", "The time is out of range."))
+		return time.Time{}, false
+	}
+	return t, true
+}
+
+func validateDialogueTitle(v *ValidationError, title string) {
+	n := utf8.RuneCountInString(strings.TrimSpace(title))
+	switch {
+	case n == 0:
+		v.Add("title", msgRequired)
+	case n < 3 || n > 200:
+		v.Add("title", Msg("Tiêu đề dài từ 3 đến 200 ký tự.", "The title is 3 to 200 characters."))
+	}
+}
+
+func validateVenue(v *ValidationError, venue string) {
+	if utf8.RuneCountInString(strings.TrimSpace(venue)) > maxVenueChars {
+		v.Add("venue", Msg("Địa điểm dài tối đa 300 ký tự.", "The venue is at most 300 characters."))
+	}
+}
+
+func validateExpected(v *ValidationError, n *int) {
+	if n != nil && (*n < 0 || *n > maxExpectedAttendance) {
+		v.Add("expected_attendance", Msg("Số người dự kiến từ 0 đến 100000.", "The expected attendance is 0 to 100000."))
+	}
+}
+
+// cleanAgenda trims the agenda items, naming each bad one.
+func cleanAgenda(v *ValidationError, items []string) Agenda {
+	if len(items) > maxAgendaItems {
+		v.Add("agenda", Msg("Chương trình có tối đa 30 mục.", "The agenda has at most 30 items."))
+		return nil
+	}
+	out := make(Agenda, 0, len(items))
+	for i, it := range items {
+		it = strings.TrimSpace(it)
+		field := fmt.Sprintf("agenda[%d]", i)
+		switch n := utf8.RuneCountInString(it); {
+		case n == 0:
+			v.Add(field, Msg("Mục chương trình không được để trống.", "An agenda item cannot be empty."))
+		case n > maxAgendaItemChars:
+			v.Add(field, Msg("Mỗi mục chương trình dài tối đa 500 ký tự.", "Each agenda item is at most 500 characters."))
+		}
+		out = append(out, it)
+	}
+	return out
+}
+
+// validateSpan checks that a dialogue ends after it starts, on a sensible length.
+func validateSpan(v *ValidationError, field string, start time.Time, end *time.Time) {
+	if end == nil {
+		return
+	}
+	switch {
+	case !end.After(start):
+		v.Add(field, Msg("Giờ kết thúc phải sau giờ bắt đầu.", "The end must be after the start."))
+	case end.Sub(start) > maxDialogueLength:
+		v.Add(field, Msg("Buổi đối thoại kéo dài tối đa 24 giờ.", "A dialogue lasts at most 24 hours."))
+	}
+}
+
+// communeForDialogue returns the commune a dialogue may be planned in by the actor.
+func (s *Store) communeForDialogue(ctx context.Context, actor Actor, id int64) (*Unit, bool) {
+	u, err := s.Unit(ctx, actor, id)
+	if err != nil || u.Level != LevelCommune {
+		return nil, false
+	}
+	return u, true
+}
+
+// checkHamlets makes sure every hamlet is one of the commune's, once.
+func (s *Store) checkHamlets(ctx context.Context, v *ValidationError, communeID int64, ids []int64) ([]int64, error) {
+	if len(ids) == 0 {
+		v.Add("hamlet_ids", Msg("Chọn ít nhất một ấp.", "Choose at least one hamlet."))
+		return nil, nil
+	}
+	if len(ids) > maxDialogueHamlets {
+		v.Add("hamlet_ids", Msg("Tối đa 20 ấp cho một buổi đối thoại.", "At most 20 hamlets per dialogue."))
+		return nil, nil
+	}
+	seen := map[int64]bool{}
+	uniq := make([]int64, 0, len(ids))
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			uniq = append(uniq, id)
+		}
+	}
+	if communeID == 0 {
+		return uniq, nil
+	}
+	var n int64
+	err := s.conn(ctx).Model(&Unit{}).Where("id IN ? AND parent_id = ? AND level = ?", uniq, communeID, LevelHamlet).Count(&n).Error
+	if err != nil {
+		return nil, err
+	}
+	if int(n) != len(uniq) {
+		v.Add("hamlet_ids", Msg("Có ấp không thuộc xã đã chọn.", "Some hamlets do not belong to the chosen commune."))
+	}
+	sort.Slice(uniq, func(i, j int) bool { return uniq[i] < uniq[j] })
+	return uniq, nil
+}
+
+// communeChair returns the chair a dialogue of the commune gets: the one named, else the actor
+// when a chair of the commune, else the commune's only active chair.
+func (s *Store) communeChair(ctx context.Context, v *ValidationError, actor Actor, communeID int64, named *int64) (*int64, error) {
+	msgNotChair := Msg("Người chủ trì phải là Chủ tịch UBND của xã này.", "The chair must be a commune chair of this commune.")
+	if named != nil {
+		var u User
+		res := s.conn(ctx).Where("id = ?", *named).Limit(1).Find(&u)
+		if res.Error != nil {
+			return nil, res.Error
+		}
+		if res.RowsAffected == 0 || u.Role != RoleCommuneChair || u.UnitID != communeID || !u.Active {
+			v.Add("chair_user_id", msgNotChair)
+			return nil, nil
+		}
+		return &u.ID, nil
+	}
+	if actor.Role == RoleCommuneChair && actor.UnitID == communeID {
+		id := actor.UserID
+		return &id, nil
+	}
+	var ids []int64
+	err := s.conn(ctx).Model(&User{}).Where("unit_id = ? AND role = ? AND active = ?", communeID, RoleCommuneChair, true).
+		Order("id").Limit(2).Pluck("id", &ids).Error
+	if err != nil {
+		return nil, err
+	}
+	if len(ids) != 1 {
+		v.Add("chair_user_id", Msg("Chọn người chủ trì (Chủ tịch UBND xã).", "Choose the chair (the commune chair)."))
+		return nil, nil
+	}
+	return &ids[0], nil
+}
+
+// overlapping returns a planned or held dialogue that shares a hamlet or the chair with the
+// span [start, end), other than except, if there is one.
+func (s *Store) overlapping(ctx context.Context, except int64, hamletIDs []int64, chairID *int64, start, end time.Time) (*Dialogue, error) {
+	q := s.conn(ctx).Model(&Dialogue{}).
+		Where("id <> ? AND status IN ?", except, []DialogueStatus{DialoguePlanned, DialogueHeld}).
+		Where("starts_at < ?", end).
+		Where("(ends_at IS NOT NULL AND ends_at > ?) OR (ends_at IS NULL AND starts_at > ?)", start, start.Add(-assumedDialogueLength))
+	sameHamlet := "EXISTS (SELECT 1 FROM dialogue_hamlets h WHERE h.dialogue_id = dialogues.id AND h.hamlet_id IN ?)"
+	if chairID != nil {
+		q = q.Where("chair_user_id = ? OR "+sameHamlet, *chairID, hamletIDs)
+	} else {
+		q = q.Where(sameHamlet, hamletIDs)
+	}
+	var found []Dialogue
+	if err := q.Order("starts_at, id").Limit(1).Find(&found).Error; err != nil {
+		return nil, err
+	}
+	if len(found) == 0 {
+		return nil, nil
+	}
+	return &found[0], nil
+}
+
+// overlapError is the 409 naming the dialogue a new time clashes with.
+func overlapError(other *Dialogue) error {
+	when := other.StartsAt.In(VietnamZone).Format("15:04 02/01/2006")
+	return &ConflictError{
+		Reason: "dialogue_overlap",
+		Message: Msg(fmt.Sprintf("Trùng lịch với buổi đối thoại “%s” (số %d) lúc %s; gửi allow_overlap để vẫn lên lịch.", other.Title, other.ID, when),
+			fmt.Sprintf("Overlaps the dialogue “%s” (no. %d) at %s; send allow_overlap to schedule it anyway.", other.Title, other.ID, when)),
+		Details: map[string]any{"dialogue": map[string]any{
+			"id": other.ID, "title": other.Title, "commune_id": other.CommuneID, "status": other.Status,
+			"starts_at": other.StartsAt, "ends_at": other.EndsAt, "chair_user_id": other.ChairUserID,
+		}},
+	}
+}
+
+// DialogueInput is what a new dialogue is made of. Times are RFC 3339 (or local Vietnam time).
+type DialogueInput struct {
+	CommuneID          int64
+	HamletIDs          []int64
+	Title              string
+	StartsAt           string
+	EndsAt             *string
+	Venue              string
+	ChairUserID        *int64
+	Agenda             []string
+	ExpectedAttendance *int
+	// AllowOverlap schedules the dialogue even when it double-books a hamlet or the chair.
+	AllowOverlap bool
+}
+
+// CreateDialogue plans a dialogue in a commune the actor sees. A past date is allowed, so that
+// dialogues already held on paper can be entered and moved through held to closed.
+func (s *Store) CreateDialogue(ctx context.Context, actor Actor, in DialogueInput) (*Dialogue, error) {
+	if !actor.Can(PermDialoguesSchedule) {
+		return nil, ErrForbidden
+	}
+	var out *Dialogue
+	err := s.WithTx(ctx, func(ctx context.Context) error {
+		v := &ValidationError{}
+		var commune *Unit
+		if in.CommuneID == 0 {
+			v.Add("commune_id", msgRequired)
+		} else if c, ok := s.communeForDialogue(ctx, actor, in.CommuneID); ok {
+			commune = c
+		} else {
+			v.Add("commune_id", Msg("Không tìm thấy xã.", "Unknown commune."))
+		}
+		communeID := int64(0)
+		if commune != nil {
+			communeID = commune.ID
+		}
+		hamlets, err := s.checkHamlets(ctx, v, communeID, in.HamletIDs)
+		if err != nil {
+			return err
+		}
+		validateDialogueTitle(v, in.Title)
+		start, startOK := parseWhenField(v, "starts_at", in.StartsAt)
+		var end *time.Time
+		if in.EndsAt != nil && strings.TrimSpace(*in.EndsAt) != "" {
+			if e, ok := parseWhenField(v, "ends_at", *in.EndsAt); ok {
+				end = &e
+			}
+		}
+		if startOK {
+			validateSpan(v, "ends_at", start, end)
+		}
+		validateVenue(v, in.Venue)
+		agenda := cleanAgenda(v, in.Agenda)
+		validateExpected(v, in.ExpectedAttendance)
+		var chair *int64
+		if commune != nil {
+			if chair, err = s.communeChair(ctx, v, actor, commune.ID, in.ChairUserID); err != nil {
+				return err
+			}
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		now := s.now().Truncate(time.Second)
+		d := &Dialogue{CommuneID: commune.ID, Title: strings.TrimSpace(in.Title), StartsAt: start, EndsAt: end,
+			Venue: strings.TrimSpace(in.Venue), ChairUserID: chair, Agenda: agenda, ExpectedAttendance: in.ExpectedAttendance,
+			Status: DialoguePlanned, CreatedBy: actor.UserID, Version: 1, CreatedAt: now, UpdatedAt: now}
+		if !in.AllowOverlap {
+			other, err := s.overlapping(ctx, 0, hamlets, chair, start, d.effectiveEnd())
+			if err != nil {
+				return err
+			}
+			if other != nil {
+				return overlapError(other)
+			}
+		}
+		if err := s.conn(ctx).Omit("Minutes", "CancelReason", "HeldAt", "ClosedAt").Create(d).Error; err != nil {
+			return err
+		}
+		if err := s.setHamlets(ctx, d.ID, hamlets); err != nil {
+			return err
+		}
+		if err := s.appendEvent(ctx, actor, d.ID, EventDialogueCreated, "", string(DialoguePlanned), "",
+			map[string]any{"starts_at": d.StartsAt, "hamlet_ids": hamlets}); err != nil {
+			return err
+		}
+		out, err = s.Dialogue(ctx, actor, d.ID)
+		return err
+	})
+	return out, err
+}
+
+// setHamlets replaces the hamlets of a dialogue.
+func (s *Store) setHamlets(ctx context.Context, dialogueID int64, hamlets []int64) error {
+	if err := s.conn(ctx).Where("dialogue_id = ?", dialogueID).Delete(&dialogueHamlet{}).Error; err != nil {
+		return err
+	}
+	rows := make([]dialogueHamlet, len(hamlets))
+	for i, h := range hamlets {
+		rows[i] = dialogueHamlet{DialogueID: dialogueID, HamletID: h}
+	}
+	return s.conn(ctx).Create(&rows).Error
+}
+
+// dialogueInScope returns the bare record of a dialogue whose commune the actor sees.
+func (s *Store) dialogueInScope(ctx context.Context, actor Actor, id int64) (*Dialogue, error) {
+	var d Dialogue
+	err := s.conn(ctx).Table("dialogues").Select("dialogues.*").
+		Joins("JOIN units ON units.id = dialogues.commune_id").
+		Where("dialogues.id = ? AND units.path LIKE ?", id, actor.UnitPath+"%").Take(&d).Error
+	if err != nil {
+		return nil, notFound(err)
+	}
+	return &d, nil
+}
+
+// Dialogue returns a dialogue the actor sees, with its commune, hamlets, chair, attendance
+// (with the named register, if any) and the count of petitions raised at it.
+func (s *Store) Dialogue(ctx context.Context, actor Actor, id int64) (*Dialogue, error) {
+	d, err := s.dialogueInScope(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.decorate(ctx, actor, []*Dialogue{d}, true); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// decorate fills what readers need alongside the records; register adds the attendance register.
+func (s *Store) decorate(ctx context.Context, actor Actor, ds []*Dialogue, register bool) error {
+	if len(ds) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(ds))
+	communeIDs, userIDs := []int64{}, []int64{}
+	for i, d := range ds {
+		ids[i] = d.ID
+		communeIDs = append(communeIDs, d.CommuneID)
+		if d.ChairUserID != nil {
+			userIDs = append(userIDs, *d.ChairUserID)
+		}
+	}
+	var communes []UnitRef
+	if err := s.conn(ctx).Model(&Unit{}).Select("id, name").Where("id IN ?", communeIDs).Find(&communes).Error; err != nil {
+		return err
+	}
+	communeByID := map[int64]UnitRef{}
+	for _, c := range communes {
+		communeByID[c.ID] = c
+	}
+	var hamlets []struct {
+		DialogueID int64
+		ID         int64
+		Name       string
+	}
+	err := s.conn(ctx).Table("dialogue_hamlets").Select("dialogue_hamlets.dialogue_id, units.id, units.name").
+		Joins("JOIN units ON units.id = dialogue_hamlets.hamlet_id").
+		Where("dialogue_hamlets.dialogue_id IN ?", ids).Order("units.id").Scan(&hamlets).Error
+	if err != nil {
+		return err
+	}
+	hamletsOf := map[int64][]UnitRef{}
+	for _, h := range hamlets {
+		hamletsOf[h.DialogueID] = append(hamletsOf[h.DialogueID], UnitRef{ID: h.ID, Name: h.Name})
+	}
+	attendance, err := s.attendanceOf(ctx, ids, register)
+	if err != nil {
+		return err
+	}
+	for _, a := range attendance {
+		userIDs = append(userIDs, a.RecordedByID)
+	}
+	users, err := s.userRefs(ctx, userIDs)
+	if err != nil {
+		return err
+	}
+	petitions, err := s.petitionCounts(ctx, ids)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	for _, d := range ds {
+		if c, ok := communeByID[d.CommuneID]; ok {
+			d.Commune = &c
+		}
+		d.Hamlets = hamletsOf[d.ID]
+		if d.Hamlets == nil {
+			d.Hamlets = []UnitRef{}
+		}
+		if d.ChairUserID != nil {
+			d.Chair = users[*d.ChairUserID]
+		}
+		if a, ok := attendance[d.ID]; ok {
+			a.RecordedBy = users[a.RecordedByID]
+			d.Attendance = a
+		}
+		if d.Agenda == nil {
+			d.Agenda = Agenda{}
+		}
+		d.PetitionsCount = petitions[d.ID]
+		d.MinutesOverdue = d.minutesOverdue(now)
+		d.AllowedTransitions = actor.AllowedTransitions(d.Status)
+		d.CanEdit = actor.CanEditDialogue(d.Status)
+		d.CanRecordAttendance = actor.CanRecordAttendance(d.Status)
+	}
+	return nil
+}
+
+// userRefs returns the named users by id.
+func (s *Store) userRefs(ctx context.Context, ids []int64) (map[int64]*UserRef, error) {
+	out := map[int64]*UserRef{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var refs []UserRef
+	if err := s.conn(ctx).Model(&User{}).Select("id, username, full_name").Where("id IN ?", ids).Find(&refs).Error; err != nil {
+		return nil, err
+	}
+	for i := range refs {
+		out[refs[i].ID] = &refs[i]
+	}
+	return out, nil
+}
+
+// DialogueFilter selects dialogues in a list. From and To bound the start time: RFC 3339,
+// local Vietnam time, or a date (2026-03-15, a whole Vietnam day; To includes that day).
+type DialogueFilter struct {
+	CommuneID      *int64
+	HamletID       *int64
+	Status         DialogueStatus
+	From, To       string
+	MinutesOverdue bool
+	Page           Page
+}
+
+// dialogueCursor is the keyset position of a dialogue list: newest start first.
+type dialogueCursor struct {
+	StartsAt time.Time `json:"s"`
+	ID       int64     `json:"i"`
+}
+
+// parseBound reads a list bound; a bare date means the start of that Vietnam day, or of the
+// next day when it is the upper bound.
+func parseBound(v *ValidationError, field, s string, upper bool) *time.Time {
+	if s == "" {
+		return nil
+	}
+	if d, err := time.ParseInLocation("2006-01-02", s, VietnamZone); err == nil {
+		if upper {
+			d = d.AddDate(0, 0, 1)
+		}
+		t := d.UTC()
+		return &t
+	}
+	if t, ok := ParseWhen(s); ok {
+		return &t
+	}
+	v.Add(field, Msg("Ngày hoặc thời gian không hợp lệ (dạng 2026-03-15).", "Not a valid date or time (like 2026-03-15)."))
+	return nil
+}
+
+// Dialogues returns a page of the dialogues the actor sees, newest start first.
+func (s *Store) Dialogues(ctx context.Context, actor Actor, f DialogueFilter) ([]*Dialogue, string, error) {
+	v := &ValidationError{}
+	path := actor.UnitPath
+	if f.CommuneID != nil {
+		if u, ok := s.communeForDialogue(ctx, actor, *f.CommuneID); ok {
+			path = u.Path
+		} else {
+			v.Add("commune_id", Msg("Không tìm thấy xã.", "Unknown commune."))
+		}
+	}
+	if f.HamletID != nil {
+		if _, err := s.Unit(ctx, actor, *f.HamletID); err != nil {
+			v.Add("hamlet_id", Msg("Không tìm thấy ấp.", "Unknown hamlet."))
+		}
+	}
+	if f.Status != "" && !f.Status.Valid() {
+		v.Add("status", Msg("Trạng thái phải là planned, held, closed hoặc cancelled.", "The status must be planned, held, closed or cancelled."))
+	}
+	from := parseBound(v, "from", f.From, false)
+	to := parseBound(v, "to", f.To, true)
+	var after dialogueCursor
+	if err := f.Page.decode(&after); err != nil {
+		return nil, "", err
+	}
+	if err := v.Err(); err != nil {
+		return nil, "", err
+	}
+	q := s.conn(ctx).Table("dialogues").Select("dialogues.*").
+		Joins("JOIN units ON units.id = dialogues.commune_id").
+		Where("units.path LIKE ?", path+"%")
+	if f.HamletID != nil {
+		q = q.Where("EXISTS (SELECT 1 FROM dialogue_hamlets h WHERE h.dialogue_id = dialogues.id AND h.hamlet_id = ?)", *f.HamletID)
+	}
+	if f.Status != "" {
+		q = q.Where("dialogues.status = ?", f.Status)
+	}
+	if from != nil {
+		q = q.Where("dialogues.starts_at >= ?", *from)
+	}
+	if to != nil {
+		q = q.Where("dialogues.starts_at < ?", *to)
+	}
+	if f.MinutesOverdue {
+		q = q.Where("dialogues.status = ? AND dialogues.held_at < ?", DialogueHeld, s.now().Add(-MinutesDueWithin))
+	}
+	if after.ID != 0 {
+		q = q.Where("dialogues.starts_at < ? OR (dialogues.starts_at = ? AND dialogues.id < ?)", after.StartsAt, after.StartsAt, after.ID)
+	}
+	var rows []*Dialogue
+	if err := q.Order("dialogues.starts_at DESC, dialogues.id DESC").Limit(f.Page.limit() + 1).Find(&rows).Error; err != nil {
+		return nil, "", err
+	}
+	rows, more := trimPage(rows, f.Page.limit())
+	if err := s.decorate(ctx, actor, rows, false); err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if more {
+		last := rows[len(rows)-1]
+		next = encodeCursor(dialogueCursor{StartsAt: last.StartsAt, ID: last.ID})
+	}
+	return rows, next, nil
+}
+
+// frozenError is the 409 for a write to a closed dialogue.
+func frozenError(d *Dialogue) error {
+	return &ConflictError{Reason: "dialogue_closed",
+		Message: Msg("Buổi đối thoại đã kết thúc và lập biên bản; không thể sửa.", "The dialogue is closed with its minutes; it can no longer change."),
+		Details: map[string]any{"current": d}}
+}
+
+// DialoguePatch is a change to a planned dialogue; nil fields stay as they are. An empty EndsAt clears the end time.
+type DialoguePatch struct {
+	Title              *string
+	StartsAt           *string
+	EndsAt             *string
+	Venue              *string
+	ChairUserID        *int64
+	Agenda             *[]string
+	ExpectedAttendance *int
+	HamletIDs          *[]int64
+	AllowOverlap       bool
+	Version            *int
+}
+
+// UpdateDialogue edits a planned dialogue. It needs the version the client saw; a stale one
+// gets the current record back.
+func (s *Store) UpdateDialogue(ctx context.Context, actor Actor, id int64, p DialoguePatch) (*Dialogue, error) {
+	var out *Dialogue
+	err := s.WithTx(ctx, func(ctx context.Context) error {
+		d, err := s.dialogueInScope(ctx, actor, id)
+		if err != nil {
+			return err
+		}
+		if !actor.Can(PermDialoguesSchedule) {
+			return ErrForbidden
+		}
+		if err := s.decorate(ctx, actor, []*Dialogue{d}, false); err != nil {
+			return err
+		}
+		switch d.Status {
+		case DialogueClosed:
+			return frozenError(d)
+		case DialoguePlanned:
+		default:
+			return &ConflictError{Reason: "dialogue_not_editable",
+				Message: Msg("Chỉ sửa được buổi đối thoại đang ở trạng thái dự kiến.", "Only a planned dialogue can be edited."),
+				Details: map[string]any{"current": d}}
+		}
+		if p.Version == nil {
+			return FieldError("version", Msg("Cần gửi phiên bản (version) của bản ghi.", "Send the version of the record you edited."))
+		}
+		if *p.Version != d.Version {
+			return StaleVersion(d)
+		}
+		v := &ValidationError{}
+		changes := map[string]any{}
+		updates := map[string]any{}
+		change := func(field string, from, to any) {
+			changes[field] = map[string]any{"from": from, "to": to}
+			updates[field] = to
+		}
+		if p.Title != nil {
+			validateDialogueTitle(v, *p.Title)
+			if t := strings.TrimSpace(*p.Title); t != d.Title {
+				change("title", d.Title, t)
+			}
+		}
+		start, end := d.StartsAt, d.EndsAt
+		if p.StartsAt != nil {
+			if t, ok := parseWhenField(v, "starts_at", *p.StartsAt); ok {
+				start = t
+			}
+		}
+		if p.EndsAt != nil {
+			if strings.TrimSpace(*p.EndsAt) == "" {
+				end = nil
+			} else if t, ok := parseWhenField(v, "ends_at", *p.EndsAt); ok {
+				end = &t
+			}
+		}
+		validateSpan(v, "ends_at", start, end)
+		if !start.Equal(d.StartsAt) {
+			change("starts_at", d.StartsAt, start)
+		}
+		if !sameTime(end, d.EndsAt) {
+			change("ends_at", d.EndsAt, end)
+		}
+		if p.Venue != nil {
+			validateVenue(v, *p.Venue)
+			if t := strings.TrimSpace(*p.Venue); t != d.Venue {
+				change("venue", d.Venue, t)
+			}
+		}
+		if p.Agenda != nil {
+			a := cleanAgenda(v, *p.Agenda)
+			if !equalStrings(a, d.Agenda) {
+				changes["agenda"] = map[string]any{"from": d.Agenda, "to": a}
+				updates["agenda"] = a
+			}
+		}
+		if p.ExpectedAttendance != nil {
+			validateExpected(v, p.ExpectedAttendance)
+			if d.ExpectedAttendance == nil || *d.ExpectedAttendance != *p.ExpectedAttendance {
+				change("expected_attendance", d.ExpectedAttendance, *p.ExpectedAttendance)
+			}
+		}
+		chair := d.ChairUserID
+		if p.ChairUserID != nil {
+			if chair, err = s.communeChair(ctx, v, actor, d.CommuneID, p.ChairUserID); err != nil {
+				return err
+			}
+			if chair != nil && (d.ChairUserID == nil || *d.ChairUserID != *chair) {
+				change("chair_user_id", d.ChairUserID, *chair)
+			}
+		}
+		hamlets := make([]int64, len(d.Hamlets))
+		for i, h := range d.Hamlets {
+			hamlets[i] = h.ID
+		}
+		hamletsChanged := false
+		if p.HamletIDs != nil {
+			hs, err := s.checkHamlets(ctx, v, d.CommuneID, *p.HamletIDs)
+			if err != nil {
+				return err
+			}
+			if hs != nil && !equalIDs(hs, hamlets) {
+				changes["hamlet_ids"] = map[string]any{"from": hamlets, "to": hs}
+				hamlets, hamletsChanged = hs, true
+			}
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		if len(changes) == 0 {
+			out = d
+			return nil
+		}
+		_, timeChanged := changes["starts_at"]
+		_, endChanged := changes["ends_at"]
+		_, chairChanged := changes["chair_user_id"]
+		if !p.AllowOverlap && (timeChanged || endChanged || chairChanged || hamletsChanged) {
+			span := &Dialogue{StartsAt: start, EndsAt: end}
+			other, err := s.overlapping(ctx, d.ID, hamlets, chair, start, span.effectiveEnd())
+			if err != nil {
+				return err
+			}
+			if other != nil {
+				return overlapError(other)
+			}
+		}
+		updates["version"] = d.Version + 1
+		updates["updated_at"] = s.now().Truncate(time.Second)
+		res := s.conn(ctx).Model(&Dialogue{}).Where("id = ? AND version = ?", d.ID, d.Version).Updates(updates)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return StaleVersion(d)
+		}
+		if hamletsChanged {
+			if err := s.setHamlets(ctx, d.ID, hamlets); err != nil {
+				return err
+			}
+		}
+		if err := s.appendEvent(ctx, actor, d.ID, EventDialogueUpdated, "", "", "", map[string]any{"changes": changes}); err != nil {
+			return err
+		}
+		out, err = s.Dialogue(ctx, actor, d.ID)
+		return err
+	})
+	return out, err
+}
+
+func sameTime(a, b *time.Time) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	return a.Equal(*b)
+}
+
+func equalStrings(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func equalIDs(a, b []int64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// DialogueTransition asks to move a dialogue along its lifecycle. To "postponed" needs
+// NewStartsAt (NewEndsAt is optional: the end moves with the start); "cancelled" needs Reason;
+// "closed" needs Minutes and recorded attendance.
+type DialogueTransition struct {
+	To           string
+	NewStartsAt  string
+	NewEndsAt    *string
+	Reason       string
+	Minutes      string
+	AllowOverlap bool
+	Version      *int
+}
+
+// TransitionDialogue moves a dialogue along its lifecycle and records the move in its events.
+func (s *Store) TransitionDialogue(ctx context.Context, actor Actor, id int64, t DialogueTransition) (*Dialogue, error) {
+	var out *Dialogue
+	err := s.WithTx(ctx, func(ctx context.Context) error {
+		d, err := s.dialogueInScope(ctx, actor, id)
+		if err != nil {
+			return err
+		}
+		perm, known := transitionPermission(t.To)
+		if !known {
+			return FieldError("to", Msg("Chuyển trạng thái phải là held, postponed, cancelled hoặc closed.", "The target must be held, postponed, cancelled or closed."))
+		}
+		if !actor.Can(perm) {
+			return ErrForbidden
+		}
+		if err := s.decorate(ctx, actor, []*Dialogue{d}, false); err != nil {
+			return err
+		}
+		if !legalTransition(d.Status, t.To) {
+			if d.Status == DialogueClosed {
+				return frozenError(d)
+			}
+			return &ConflictError{Reason: "invalid_transition",
+				Message: Msg(fmt.Sprintf("Không thể chuyển buổi đối thoại từ “%s” sang “%s”.", statusLabel(string(d.Status)), statusLabel(t.To)),
+					fmt.Sprintf("A %s dialogue cannot become %s.", d.Status, t.To)),
+				Details: map[string]any{"current": d, "allowed": d.AllowedTransitions}}
+		}
+		if t.Version != nil && *t.Version != d.Version {
+			return StaleVersion(d)
+		}
+		now := s.now().Truncate(time.Second)
+		updates := map[string]any{"version": d.Version + 1, "updated_at": now}
+		note := ""
+		var data map[string]any
+		switch t.To {
+		case TransitionHold:
+			today := now.In(VietnamZone).Format("2006-01-02")
+			if d.StartsAt.In(VietnamZone).Format("2006-01-02") > today {
+				return &ConflictError{Reason: "dialogue_not_started",
+					Message: Msg("Chưa đến ngày đối thoại; chỉ ghi nhận đã tổ chức từ ngày diễn ra.", "The dialogue's day has not come yet; it can be marked held from that day on."),
+					Details: map[string]any{"current": d}}
+			}
+			updates["status"], updates["held_at"] = DialogueHeld, now
+		case TransitionPostpone:
+			v := &ValidationError{}
+			start, ok := parseWhenField(v, "new_starts_at", t.NewStartsAt)
+			var end *time.Time
+			if ok && !start.After(d.StartsAt) {
+				v.Add("new_starts_at", Msg("Thời gian mới phải sau thời gian đã định.", "The new time must be later than the planned one."))
+			}
+			if t.NewEndsAt != nil && strings.TrimSpace(*t.NewEndsAt) != "" {
+				if e, ok := parseWhenField(v, "new_ends_at", *t.NewEndsAt); ok {
+					end = &e
+				}
+			} else if d.EndsAt != nil {
+				e := d.EndsAt.Add(start.Sub(d.StartsAt))
+				end = &e
+			}
+			if ok {
+				validateSpan(v, "new_ends_at", start, end)
+			}
+			note = strings.TrimSpace(t.Reason)
+			if utf8.RuneCountInString(note) > maxReasonChars {
+				v.Add("reason", Msg("Lý do dài tối đa 1000 ký tự.", "The reason is at most 1000 characters."))
+			}
+			if err := v.Err(); err != nil {
+				return err
+			}
+			if !t.AllowOverlap {
+				hamlets := make([]int64, len(d.Hamlets))
+				for i, h := range d.Hamlets {
+					hamlets[i] = h.ID
+				}
+				span := &Dialogue{StartsAt: start, EndsAt: end}
+				other, err := s.overlapping(ctx, d.ID, hamlets, d.ChairUserID, start, span.effectiveEnd())
+				if err != nil {
+					return err
+				}
+				if other != nil {
+					return overlapError(other)
+				}
+			}
+			updates["starts_at"], updates["ends_at"] = start, end
+			updates["postponed_count"] = d.PostponedCount + 1
+			data = map[string]any{"from_starts_at": d.StartsAt, "to_starts_at": start, "from_ends_at": d.EndsAt, "to_ends_at": end}
+		case TransitionCancel:
+			note = strings.TrimSpace(t.Reason)
+			switch n := utf8.RuneCountInString(note); {
+			case n == 0:
+				return FieldError("reason", Msg("Cần nêu lý do hủy.", "Give the reason for cancelling."))
+			case n > maxReasonChars:
+				return FieldError("reason", Msg("Lý do dài tối đa 1000 ký tự.", "The reason is at most 1000 characters."))
+			}
+			updates["status"], updates["cancel_reason"] = DialogueCancelled, note
+		case TransitionClose:
+			minutes := strings.TrimSpace(t.Minutes)
+			switch n := utf8.RuneCountInString(minutes); {
+			case n == 0:
+				return FieldError("minutes", Msg("Cần nhập nội dung biên bản.", "Write the minutes."))
+			case n > maxMinutesChars:
+				return FieldError("minutes", Msg("Biên bản dài tối đa 50000 ký tự.", "The minutes are at most 50000 characters."))
+			}
+			if d.Attendance == nil {
+				return &ConflictError{Reason: "attendance_required",
+					Message: Msg("Cần ghi nhận số người tham dự trước khi kết thúc buổi đối thoại.", "Record the attendance before closing the dialogue."),
+					Details: map[string]any{"current": d}}
+			}
+			updates["status"], updates["minutes"], updates["closed_at"] = DialogueClosed, minutes, now
+		}
+		res := s.conn(ctx).Model(&Dialogue{}).Where("id = ? AND version = ?", d.ID, d.Version).Updates(updates)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return StaleVersion(d)
+		}
+		if err := s.appendEvent(ctx, actor, d.ID, EventDialogueTransition, string(d.Status), t.To, note, data); err != nil {
+			return err
+		}
+		out, err = s.Dialogue(ctx, actor, d.ID)
+		return err
+	})
+	return out, err
+}
+
+// statusLabel names a status or transition target in Vietnamese.
+func statusLabel(st string) string {
+	switch st {
+	case string(DialoguePlanned):
+		return "Dự kiến"
+	case string(DialogueHeld):
+		return "Đã tổ chức"
+	case string(DialogueClosed):
+		return "Đã lập biên bản"
+	case string(DialogueCancelled):
+		return "Đã hủy"
+	case TransitionPostpone:
+		return "Hoãn"
+	}
+	return st
+}
+
+// DialogueEvents returns a page of a dialogue's history, oldest first.
+func (s *Store) DialogueEvents(ctx context.Context, actor Actor, id int64, p Page) ([]DialogueEvent, string, error) {
+	if _, err := s.dialogueInScope(ctx, actor, id); err != nil {
+		return nil, "", err
+	}
+	var after struct {
+		ID int64 `json:"i"`
+	}
+	if err := p.decode(&after); err != nil {
+		return nil, "", err
+	}
+	var events []DialogueEvent
+	err := s.conn(ctx).Where("dialogue_id = ? AND id > ?", id, after.ID).Order("id").Limit(p.limit() + 1).Find(&events).Error
+	if err != nil {
+		return nil, "", err
+	}
+	events, more := trimPage(events, p.limit())
+	actorIDs := []int64{}
+	for _, e := range events {
+		if e.ActorID != nil {
+			actorIDs = append(actorIDs, *e.ActorID)
+		}
+	}
+	users, err := s.userRefs(ctx, actorIDs)
+	if err != nil {
+		return nil, "", err
+	}
+	for i := range events {
+		e := &events[i]
+		if e.ActorID != nil {
+			e.Actor = users[*e.ActorID]
+		}
+		e.Data = json.RawMessage(e.DataText)
+		if !json.Valid(e.Data) {
+			e.Data = json.RawMessage("{}")
+		}
+	}
+	next := ""
+	if more {
+		next = encodeCursor(struct {
+			ID int64 `json:"i"`
+		}{events[len(events)-1].ID})
+	}
+	return events, next, nil
+}

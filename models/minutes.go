@@ -1,0 +1,174 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Minutes is what the printed minutes (biên bản) of a dialogue show, ready for a template.
+type Minutes struct {
+	Dialogue *Dialogue
+	// Authority is the issuing body in capitals, e.g. "ỦY BAN NHÂN DÂN XÃ TÂN THỚI".
+	Authority string
+	// CommuneName is the commune as a sentence names it, e.g. "xã Tân Thới".
+	CommuneName string
+	// PlaceDate is the line under the motto, e.g. "Tân Thới, ngày 15 tháng 3 năm 2026".
+	PlaceDate string
+	// StartsAt and EndsAt read like "08 giờ 00 phút, ngày 15 tháng 3 năm 2026"; EndsAt may be empty.
+	StartsAt, EndsAt string
+	Hamlets          string
+	Venue            string
+	Chair            string
+	Secretary        string
+	Attendance       []MinutesCount
+	Total, Women     int
+	HasAttendance    bool
+	Agenda           []string
+	Petitions        []MinutesPetition
+	Text             string
+	// Draft marks minutes printed before the dialogue is closed.
+	Draft bool
+}
+
+// MinutesCount is one line of attendance by group.
+type MinutesCount struct {
+	Label string
+	Count int
+}
+
+// MinutesPetition is one petition raised at a dialogue as the minutes print it. Petitioner is
+// empty when the petitioner asked for anonymity or the law protects them (denunciations).
+type MinutesPetition struct {
+	Reference    string
+	Kind         string
+	Topic        string
+	Hamlet       string
+	Petitioner   string
+	Content      string
+	OnSiteAnswer string
+}
+
+// petitionCounts returns how many petitions were raised at each of the dialogues.
+// Petitions raised at a dialogue are counted here once they exist.
+func (s *Store) petitionCounts(ctx context.Context, dialogueIDs []int64) (map[int64]int, error) {
+	return map[int64]int{}, nil
+}
+
+// minutesPetitions returns every petition raised at a dialogue with its on-site answer, in the
+// order raised, without the identity of a petitioner who asked for anonymity.
+// Petitions raised at a dialogue are listed here once they exist.
+func (s *Store) minutesPetitions(ctx context.Context, dialogueID int64) ([]MinutesPetition, error) {
+	return nil, nil
+}
+
+// VietnameseDate writes a date the way Vietnamese documents do: "ngày 15 tháng 3 năm 2026".
+func VietnameseDate(t time.Time) string {
+	t = t.In(VietnamZone)
+	return fmt.Sprintf("ngày %02d tháng %d năm %d", t.Day(), int(t.Month()), t.Year())
+}
+
+// VietnameseTime writes a time the way Vietnamese minutes do: "08 giờ 00 phút, ngày 15 tháng 3 năm 2026".
+func VietnameseTime(t time.Time) string {
+	l := t.In(VietnamZone)
+	return fmt.Sprintf("%02d giờ %02d phút, %s", l.Hour(), l.Minute(), VietnameseDate(t))
+}
+
+// communeTitle splits a commune's name into its kind and proper name: "Tân Thới" is a "xã";
+// a name that already says "Phường ..." or "Thị trấn ..." keeps its own kind.
+func communeTitle(name string) (kind, proper string) {
+	folded := Fold(name)
+	for _, k := range []string{"xã", "phường", "thị trấn"} {
+		fk := Fold(k)
+		if strings.HasPrefix(folded, fk+" ") {
+			rest := strings.TrimSpace(string([]rune(name)[len([]rune(k)):]))
+			return k, rest
+		}
+	}
+	return "xã", name
+}
+
+// DialogueMinutes gathers the minutes of a held or closed dialogue the actor sees.
+// A held dialogue's minutes print as a draft.
+func (s *Store) DialogueMinutes(ctx context.Context, actor Actor, id int64) (*Minutes, error) {
+	d, err := s.Dialogue(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	if d.Status != DialogueHeld && d.Status != DialogueClosed {
+		return nil, &ConflictError{Reason: "minutes_unavailable",
+			Message: Msg("Biên bản chỉ có khi buổi đối thoại đã tổ chức.", "Minutes exist only once the dialogue is held.")}
+	}
+	commune, err := s.unitByID(ctx, d.CommuneID)
+	if err != nil {
+		return nil, err
+	}
+	kind, proper := communeTitle(commune.Name)
+	m := &Minutes{
+		Dialogue:    d,
+		Authority:   strings.ToUpper("Ủy ban nhân dân " + kind + " " + proper),
+		CommuneName: kind + " " + proper,
+		StartsAt:    VietnameseTime(d.StartsAt),
+		Venue:       d.Venue,
+		Agenda:      d.Agenda,
+		Draft:       d.Status != DialogueClosed,
+	}
+	printed := s.now()
+	if d.ClosedAt != nil {
+		printed = *d.ClosedAt
+	}
+	m.PlaceDate = proper + ", " + VietnameseDate(printed)
+	if d.EndsAt != nil {
+		m.EndsAt = VietnameseTime(*d.EndsAt)
+	}
+	names := make([]string, len(d.Hamlets))
+	for i, h := range d.Hamlets {
+		names[i] = h.Name
+	}
+	m.Hamlets = strings.Join(names, ", ")
+	if d.Chair != nil {
+		m.Chair = d.Chair.FullName
+	}
+	if a := d.Attendance; a != nil {
+		m.HasAttendance = true
+		m.Attendance = []MinutesCount{
+			{"Người dân", a.Residents},
+			{"Doanh nghiệp, hộ kinh doanh", a.Businesses},
+			{"Cán bộ, công chức", a.Officials},
+		}
+		m.Total, m.Women = a.Total, a.Women
+	}
+	if m.Secretary, err = s.minutesSecretary(ctx, d); err != nil {
+		return nil, err
+	}
+	if d.Minutes != nil {
+		m.Text = *d.Minutes
+	}
+	if m.Petitions, err = s.minutesPetitions(ctx, d.ID); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// minutesSecretary names who signs as secretary: the secretary who recorded the attendance,
+// else the commune's only active secretary, else nobody (a blank line to sign on).
+func (s *Store) minutesSecretary(ctx context.Context, d *Dialogue) (string, error) {
+	if d.Attendance != nil {
+		var u User
+		res := s.conn(ctx).Where("id = ?", d.Attendance.RecordedByID).Limit(1).Find(&u)
+		if res.Error != nil {
+			return "", res.Error
+		}
+		if res.RowsAffected == 1 && u.Role == RoleSecretary {
+			return u.FullName, nil
+		}
+	}
+	var names []string
+	err := s.conn(ctx).Model(&User{}).Where("unit_id = ? AND role = ? AND active = ?", d.CommuneID, RoleSecretary, true).
+		Order("id").Limit(2).Pluck("full_name", &names).Error
+	if err != nil || len(names) != 1 {
+		return "", err
+	}
+	return names[0], nil
+}
