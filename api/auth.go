@@ -1,9 +1,7 @@
 package api
 
 import (
-	"net"
 	"net/http"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -151,14 +149,4 @@ func (s *Server) changePassword(c *gin.Context) {
 		return
 	}
 	c.Status(http.StatusNoContent)
-}
-
-// isLoopback tells whether a request comes from this machine.
-func isLoopback(c *gin.Context) bool {
-	host, _, err := net.SplitHostPort(c.Request.RemoteAddr)
-	if err != nil {
-		host = c.Request.RemoteAddr
-	}
-	ip := net.ParseIP(strings.Trim(host, "[]"))
-	return ip != nil && ip.IsLoopback()
 }

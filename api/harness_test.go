@@ -19,7 +19,7 @@ func TestMain(m *testing.M) { dbtest.Main(m) }
 
 // testEnv is a real router over a fresh database holding the dbtest world.
 type testEnv struct {
-	t     *testing.T
+	t     testing.TB
 	store *models.Store
 	world *dbtest.World
 	srv   *Server
@@ -33,7 +33,7 @@ func each(t *testing.T, fn func(t *testing.T, e *testEnv)) {
 	})
 }
 
-func newTestEnv(t *testing.T, s *models.Store) *testEnv {
+func newTestEnv(t testing.TB, s *models.Store) *testEnv {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	srv := New(s, Config{SessionTTL: 0}, log)
@@ -78,7 +78,7 @@ type response struct {
 	*httptest.ResponseRecorder
 }
 
-func (r response) decode(t *testing.T, v any) {
+func (r response) decode(t testing.TB, v any) {
 	t.Helper()
 	if err := json.Unmarshal(r.Body.Bytes(), v); err != nil {
 		t.Fatalf("decode %q: %v", r.Body.String(), err)

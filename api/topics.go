@@ -22,7 +22,7 @@ type topicRequest struct {
 	NameVI        string `json:"name_vi" binding:"required,max=120"`
 	NameEN        string `json:"name_en" binding:"required,max=120"`
 	ResponseDays  int    `json:"response_days" binding:"required,min=1,max=365"`
-	PAPIDimension string `json:"papi_dimension" binding:"required"`
+	PAPIDimension string `json:"papi_dimension" binding:"required,oneof=participation transparency vertical_accountability control_of_corruption administrative_procedures public_service_delivery environmental_governance e_governance"`
 }
 
 func (s *Server) createTopic(c *gin.Context) {
@@ -43,7 +43,7 @@ type topicPatchRequest struct {
 	NameVI        *string `json:"name_vi" binding:"omitempty,max=120"`
 	NameEN        *string `json:"name_en" binding:"omitempty,max=120"`
 	ResponseDays  *int    `json:"response_days" binding:"omitempty,min=1,max=365"`
-	PAPIDimension *string `json:"papi_dimension"`
+	PAPIDimension *string `json:"papi_dimension" binding:"omitempty,oneof=participation transparency vertical_accountability control_of_corruption administrative_procedures public_service_delivery environmental_governance e_governance"`
 	Active        *bool   `json:"active"`
 	Version       *int    `json:"version"`
 }

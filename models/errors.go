@@ -94,7 +94,6 @@ func (e *ConflictError) Unwrap() error { return ErrConflict }
 // Common field messages.
 var (
 	msgRequired = Msg("Không được để trống.", "This field is required.")
-	msgInvalid  = Msg("Giá trị không hợp lệ.", "This value is not valid.")
 )
 
 // StaleVersion builds the 409 for a write that carried an out-of-date version.

@@ -297,4 +297,3 @@ func (s *Store) SetPassword(ctx context.Context, userID int64, password string) 
 	}
 	return nil
 }
-

@@ -1,0 +1,107 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func testEnv(dir string, stdin string, extra map[string]string) (env, *bytes.Buffer) {
+	out := &bytes.Buffer{}
+	vars := map[string]string{"PAPI_DATA_DIR": dir, "PAPI_LOG_LEVEL": "error"}
+	for k, v := range extra {
+		vars[k] = v
+	}
+	return env{stdin: strings.NewReader(stdin), stdout: out, stderr: &bytes.Buffer{}, getenv: func(k string) string { return vars[k] }}, out
+}
+
+func TestConfigRejectsBadValuesWithOneLine(t *testing.T) {
+	cases := map[string]map[string]string{
+		"PAPI_ADDR":          {"PAPI_ADDR": "nohost"},
+		"PAPI_DATABASE_URL":  {"PAPI_DATABASE_URL": "mysql://x"},
+		"PAPI_LOG_LEVEL":     {"PAPI_LOG_LEVEL": "loud"},
+		"PAPI_COOKIE_SECURE": {"PAPI_COOKIE_SECURE": "maybe"},
+		"PAPI_SESSION_TTL":   {"PAPI_SESSION_TTL": "forever"},
+	}
+	for name, vars := range cases {
+		_, err := loadConfig(func(k string) string { return vars[k] })
+		if err == nil || !strings.HasPrefix(err.Error(), name) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%s: err %v", name, err)
+		}
+	}
+	c, err := loadConfig(func(k string) string { return map[string]string{"PAPI_ADDR": "127.0.0.1:9000"}[k] })
+	if err != nil || c.CookieSecure || c.SessionTTL != 12*time.Hour || !strings.HasSuffix(c.DatabaseURL, filepath.Join("data", "papi.db")) {
+		t.Fatalf("loopback config %+v, %v", c, err)
+	}
+	c, _ = loadConfig(func(string) string { return "" })
+	if !c.CookieSecure || c.Addr != ":8080" {
+		t.Fatalf("default config %+v", c)
+	}
+}
+
+func TestSeedDemoTwiceAndAddUser(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	for i := 0; i < 2; i++ {
+		e, out := testEnv(dir, "", nil)
+		if err := run(ctx, []string{"seed", "--demo"}, e); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out.String(), "demo-password") || !strings.Contains(out.String(), "chair.tanthoi") {
+			t.Fatalf("seed output %q", out)
+		}
+	}
+	e, out := testEnv(dir, "a-long-password\n", nil)
+	err := run(ctx, []string{"user", "add", "--username", "thu.ky.moi", "--role", "secretary", "--unit", "TANTHOI", "--password-stdin"}, e)
+	if err != nil || !strings.Contains(out.String(), "Tân Thới") {
+		t.Fatalf("user add: %v %q", err, out)
+	}
+	e, _ = testEnv(dir, "short\n", nil)
+	err = run(ctx, []string{"user", "add", "--username", "x.y", "--role", "secretary", "--unit", "TANTHOI", "--password-stdin"}, e)
+	if err == nil || !strings.Contains(err.Error(), "password") {
+		t.Fatalf("short password accepted: %v", err)
+	}
+	e, _ = testEnv(dir, "a-long-password\n", nil)
+	if err := run(ctx, []string{"user", "add", "--username", "x.z", "--role", "secretary", "--unit", "NOWHERE", "--password-stdin"}, e); err == nil {
+		t.Fatal("unknown unit accepted")
+	}
+}
+
+func TestServeStopsOnCancel(t *testing.T) {
+	dir := t.TempDir()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	e, _ := testEnv(dir, "", map[string]string{"PAPI_ADDR": addr})
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"serve"}, e) }()
+	ready := false
+	for i := 0; i < 100 && !ready; i++ {
+		time.Sleep(100 * time.Millisecond)
+		if resp, err := http.Get("http://" + addr + "/readyz"); err == nil {
+			ready = resp.StatusCode == http.StatusOK
+			resp.Body.Close()
+		}
+	}
+	if !ready {
+		t.Error("server never became ready")
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+}
