@@ -93,6 +93,14 @@ func (s *Server) router() *gin.Engine {
 	authed.GET("/dialogues/:id/events", s.dialogueEvents)
 	authed.GET("/dialogues/:id/attendance", s.getAttendance)
 	authed.PUT("/dialogues/:id/attendance", s.recordAttendance)
+	authed.GET("/petitions", s.listPetitions)
+	authed.POST("/petitions", s.createPetition)
+	authed.GET("/petitions/:id", s.getPetition)
+	authed.POST("/petitions/:id/transitions", s.transitionPetition)
+	authed.POST("/petitions/:id/answers", s.draftAnswer)
+	authed.POST("/petitions/:id/due-date", s.changeDueDate)
+	authed.POST("/petitions/:id/notes", s.addPetitionNote)
+	authed.GET("/petitions/:id/events", s.petitionEvents)
 
 	r.NoRoute(s.noRoute)
 	r.NoMethod(func(c *gin.Context) {

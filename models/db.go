@@ -170,6 +170,14 @@ func (s *Store) WithTx(ctx context.Context, fn func(ctx context.Context) error) 
 		return fn(ctx)
 	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if s.dialect == SQLite {
+			// The driver ignores _txlock=immediate when _time_format is also set, so take the
+			// write lock first thing: a transaction that read before writing would fail with
+			// SQLITE_BUSY instead of waiting its turn when another writer got there first.
+			if err := tx.Exec("DELETE FROM units WHERE 0").Error; err != nil {
+				return err
+			}
+		}
 		return fn(context.WithValue(ctx, txKey{}, tx))
 	})
 }

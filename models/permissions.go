@@ -50,6 +50,19 @@ const (
 	PermDialoguesCancel Permission = "dialogues.cancel"
 	// PermDialoguesClose closes a held dialogue with its minutes, freezing it.
 	PermDialoguesClose Permission = "dialogues.close"
+	// PermPetitionsLog allows logging new petitions in the actor's communes.
+	PermPetitionsLog Permission = "petitions.log"
+	// PermPetitionsProcess allows moving petitions along (assign, start, refer), drafting answers
+	// and setting due dates.
+	PermPetitionsProcess Permission = "petitions.process"
+	// PermPetitionsDecide allows publishing answers, resolving, closing and reopening petitions.
+	PermPetitionsDecide Permission = "petitions.decide"
+	// PermPetitionsFollowReferred allows moving referred petitions and changing their due dates.
+	PermPetitionsFollowReferred Permission = "petitions.follow_referred"
+	// PermPetitionsNote allows adding notes to a petition's history.
+	PermPetitionsNote Permission = "petitions.note"
+	// PermPetitionsSeeDenouncer allows seeing who filed a denunciation (tố cáo), protected by law.
+	PermPetitionsSeeDenouncer Permission = "petitions.see_denouncer"
 )
 
 // Has tells whether the role carries the permission. This switch is the only place where
@@ -66,6 +79,14 @@ func (r Role) Has(p Permission) bool {
 	case PermDialoguesPostpone, PermDialoguesCancel, PermDialoguesClose:
 		// Putting off, calling off and signing off a dialogue are the chair's decisions.
 		return r == RoleAdmin || r == RoleCommuneChair
+	case PermPetitionsLog, PermPetitionsProcess:
+		return r == RoleAdmin || r == RoleCommuneChair || r == RoleSecretary
+	case PermPetitionsDecide, PermPetitionsSeeDenouncer:
+		return r == RoleAdmin || r == RoleCommuneChair
+	case PermPetitionsFollowReferred:
+		return r == RoleAdmin || r == RoleDistrictOfficial
+	case PermPetitionsNote:
+		return r.Valid()
 	}
 	return false
 }
@@ -104,7 +125,9 @@ func (a Actor) CanAssignRole(r Role) bool {
 func AllPermissions() []Permission {
 	return []Permission{PermUnitsManage, PermTopicsManage, PermUsersManage,
 		PermDialoguesSchedule, PermDialoguesHold, PermDialoguesAttendance,
-		PermDialoguesPostpone, PermDialoguesCancel, PermDialoguesClose}
+		PermDialoguesPostpone, PermDialoguesCancel, PermDialoguesClose,
+		PermPetitionsLog, PermPetitionsProcess, PermPetitionsDecide, PermPetitionsFollowReferred,
+		PermPetitionsNote, PermPetitionsSeeDenouncer}
 }
 
 // Permissions lists the permissions the actor's role carries.

@@ -1,0 +1,102 @@
+package models
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+)
+
+// PetitionEvent is one entry of a petition's append-only history: a state change, an
+// assignment, a due date, an answer or a note. Nothing ever updates or deletes one; the
+// database refuses it too (a trigger in migration 00003).
+type PetitionEvent struct {
+	ID         int64     `json:"id"`
+	PetitionID int64     `json:"petition_id"`
+	ActorID    *int64    `json:"actor_id"`
+	ActorName  string    `json:"actor_name" gorm:"->"`
+	Kind       string    `json:"kind"`
+	FromValue  *string   `json:"from"`
+	ToValue    *string   `json:"to"`
+	Note       string    `json:"note"`
+	Data       EventData `json:"data"`
+	CreatedAt  time.Time `json:"created_at"`
+}
+
+// The kinds of petition events.
+const (
+	EventCreated       = "created"
+	EventTransition    = "transition"
+	EventAnswerDrafted = "answer_drafted"
+	EventDueChanged    = "due_changed"
+	EventNote          = "note"
+)
+
+// appendPetitionEvent adds an entry to a petition's history. It is the only code that writes
+// petition_events, and it only inserts.
+func (s *Store) appendPetitionEvent(ctx context.Context, actor Actor, petitionID int64, kind, from, to, note string, data map[string]any) error {
+	raw := []byte("{}")
+	if len(data) > 0 {
+		var err error
+		if raw, err = json.Marshal(data); err != nil {
+			return err
+		}
+	}
+	var actorID *int64
+	if actor.UserID != 0 {
+		actorID = &actor.UserID
+	}
+	return s.conn(ctx).Exec(`INSERT INTO petition_events (petition_id, actor_id, kind, from_value, to_value, note, data, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, petitionID, actorID, kind, nullable(from), nullable(to), note, string(raw), s.now()).Error
+}
+
+func nullable(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// petitionEvents returns a petition's history, oldest first, whoever asks.
+func (s *Store) petitionEvents(ctx context.Context, petitionID int64) ([]PetitionEvent, error) {
+	var out []PetitionEvent
+	err := s.conn(ctx).Table("petition_events e").
+		Select("e.id, e.petition_id, e.actor_id, COALESCE(u.full_name, '') AS actor_name, e.kind, e.from_value, e.to_value, e.note, e.data, e.created_at").
+		Joins("LEFT JOIN users u ON u.id = e.actor_id").
+		Where("e.petition_id = ?", petitionID).Order("e.id").Scan(&out).Error
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PetitionEvents returns the history of a petition the actor may see, oldest first.
+func (s *Store) PetitionEvents(ctx context.Context, actor Actor, petitionID int64) ([]PetitionEvent, error) {
+	if _, _, err := s.petitionRow(ctx, actor, petitionID); err != nil {
+		return nil, err
+	}
+	return s.petitionEvents(ctx, petitionID)
+}
+
+// EventData is the JSON object of details an event carries, stored as text.
+type EventData []byte
+
+// Scan reads the stored text.
+func (d *EventData) Scan(v any) error {
+	switch x := v.(type) {
+	case string:
+		*d = EventData(x)
+	case []byte:
+		*d = append(EventData(nil), x...)
+	case nil:
+		*d = nil
+	}
+	return nil
+}
+
+// MarshalJSON writes the details as a JSON object.
+func (d EventData) MarshalJSON() ([]byte, error) {
+	if len(d) == 0 || !json.Valid(d) {
+		return []byte("{}"), nil
+	}
+	return d, nil
+}

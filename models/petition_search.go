@@ -1,0 +1,266 @@
+package models
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// petitionSearchText is what `q` searches: the reference, the content and the answers, folded
+// (lower case, no diacritics, đ → d) so "nuoc sach" finds "Nước sạch". PostgreSQL indexes it
+// with trigrams.
+func petitionSearchText(p *Petition) string {
+	return Fold(strings.Join([]string{p.Reference, p.Content, p.OnsiteAnswer, p.Answer}, " "))
+}
+
+// PetitionFilter selects petitions in a list. Every field is the raw query parameter; the
+// store validates them so a bad one is a field error, never a 500.
+type PetitionFilter struct {
+	UnitID     string
+	CommuneID  string
+	HamletID   string
+	DialogueID string
+	// Topic is a topic id or code.
+	Topic string
+	// Kind and State take one value or a comma-separated list.
+	Kind      string
+	State     string
+	StateType string
+	// Overdue is "true" or "false".
+	Overdue string
+	// From and To bound the day received (Asia/Ho_Chi_Minh), both inclusive: YYYY-MM-DD.
+	From string
+	To   string
+	// Q searches reference, content and answers, ignoring case and diacritics.
+	Q string
+	// Sort is -received_at (default: newest first), received_at or due_on (soonest first, none last).
+	Sort string
+	Page Page
+}
+
+// PetitionSorts lists the orders a petition list may take.
+func PetitionSorts() []string { return []string{"-received_at", "received_at", "due_on"} }
+
+// petitionCursor is the keyset position after the last item of a page.
+type petitionCursor struct {
+	Sort string     `json:"s"`
+	At   *time.Time `json:"t,omitempty"`
+	Due  *Date      `json:"d,omitempty"`
+	ID   int64      `json:"i"`
+}
+
+func parseID(v *ValidationError, field, raw string) (int64, bool) {
+	if raw == "" {
+		return 0, false
+	}
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || id <= 0 {
+		v.Add(field, Msg("Mã số không hợp lệ.", "Not a valid id."))
+		return 0, false
+	}
+	return id, true
+}
+
+func splitList(raw string) []string {
+	var out []string
+	for _, p := range strings.Split(raw, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// likePattern escapes a word for LIKE and wraps it in wildcards.
+func likePattern(word string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return "%" + r.Replace(word) + "%"
+}
+
+// inScope limits q to the petitions the actor may see: those of the communes in the actor's
+// subtree, or of the actor's hamlet for a hamlet-level user.
+func (s *Store) inScope(ctx context.Context, actor Actor, q *gorm.DB) (*gorm.DB, error) {
+	if actor.UnitPath == "/" {
+		return q, nil
+	}
+	u, err := s.unitByID(ctx, actor.UnitID)
+	if err != nil {
+		return nil, err
+	}
+	if u.Level == LevelHamlet {
+		return q.Where("petitions.hamlet_id = ?", u.ID), nil
+	}
+	if u.Level == LevelCommune {
+		return q.Where("petitions.commune_id = ?", u.ID), nil
+	}
+	return q.Where("petitions.commune_id IN (SELECT id FROM units WHERE level = 'commune' AND path LIKE ?)", actor.UnitPath+"%"), nil
+}
+
+// Petitions lists the petitions the actor may see that match the filter, one keyset page at a
+// time: the cursor holds the sort key of the last item, so new petitions never shift a page.
+func (s *Store) Petitions(ctx context.Context, actor Actor, f PetitionFilter) ([]Petition, string, error) {
+	v := &ValidationError{}
+	q := s.conn(ctx).Model(&Petition{})
+	q, err := s.inScope(ctx, actor, q)
+	if err != nil {
+		return nil, "", err
+	}
+	if id, ok := parseID(v, "unit_id", f.UnitID); ok {
+		u, err := s.Unit(ctx, actor, id)
+		switch {
+		case err != nil:
+			v.Add("unit_id", Msg("Không tìm thấy đơn vị.", "Unknown unit."))
+		case u.Level == LevelHamlet:
+			q = q.Where("petitions.hamlet_id = ?", u.ID)
+		case u.Level == LevelCommune:
+			q = q.Where("petitions.commune_id = ?", u.ID)
+		default:
+			q = q.Where("petitions.commune_id IN (SELECT id FROM units WHERE level = 'commune' AND path LIKE ?)", u.Path+"%")
+		}
+	}
+	if id, ok := parseID(v, "commune_id", f.CommuneID); ok {
+		q = q.Where("petitions.commune_id = ?", id)
+	}
+	if id, ok := parseID(v, "hamlet_id", f.HamletID); ok {
+		q = q.Where("petitions.hamlet_id = ?", id)
+	}
+	if id, ok := parseID(v, "dialogue_id", f.DialogueID); ok {
+		q = q.Where("petitions.dialogue_id = ?", id)
+	}
+	if t := strings.TrimSpace(f.Topic); t != "" {
+		if id, err := strconv.ParseInt(t, 10, 64); err == nil {
+			q = q.Where("petitions.topic_id = ?", id)
+		} else if topic, err := s.TopicByCode(ctx, t); err == nil {
+			q = q.Where("petitions.topic_id = ?", topic.ID)
+		} else {
+			v.Add("topic", Msg("Lĩnh vực không tồn tại.", "Unknown topic."))
+		}
+	}
+	if kinds := splitList(f.Kind); len(kinds) > 0 {
+		for _, k := range kinds {
+			if !PetitionKind(k).Valid() {
+				v.Add("kind", Msg("Loại ý kiến không hợp lệ.", "Unknown kind."))
+			}
+		}
+		q = q.Where("petitions.kind IN ?", kinds)
+	}
+	if states := splitList(f.State); len(states) > 0 {
+		for _, st := range states {
+			if !PetitionState(st).Valid() {
+				v.Add("status", Msg("Trạng thái không hợp lệ.", "Unknown state."))
+			}
+		}
+		q = q.Where("petitions.state IN ?", states)
+	}
+	if f.StateType != "" {
+		if !StateType(f.StateType).Valid() {
+			v.Add("state_type", Msg("Loại trạng thái phải là open, fixed hoặc closed.", "The state type must be open, fixed or closed."))
+		}
+		q = q.Where("petitions.state_type = ?", f.StateType)
+	}
+	today := s.today()
+	switch f.Overdue {
+	case "":
+	case "true", "1":
+		q = q.Where("petitions.state_type = 'open' AND petitions.due_on < ?", today)
+	case "false", "0":
+		q = q.Where("(petitions.state_type <> 'open' OR petitions.due_on IS NULL OR petitions.due_on >= ?)", today)
+	default:
+		v.Add("overdue", Msg("overdue phải là true hoặc false.", "overdue must be true or false."))
+	}
+	if f.From != "" {
+		if d, ok := ParseDate(f.From); ok {
+			q = q.Where("petitions.received_at >= ?", d.Start())
+		} else {
+			v.Add("from", msgBadDate)
+		}
+	}
+	if f.To != "" {
+		if d, ok := ParseDate(f.To); ok {
+			q = q.Where("petitions.received_at < ?", d.AddDays(1).Start())
+		} else {
+			v.Add("to", msgBadDate)
+		}
+	}
+	if words := strings.Fields(Fold(f.Q)); len(words) > 0 {
+		if len(words) > 10 {
+			words = words[:10]
+		}
+		for _, w := range words {
+			q = q.Where(`petitions.search_text LIKE ? ESCAPE '\'`, likePattern(w))
+		}
+	}
+	sort := f.Sort
+	if sort == "" {
+		sort = "-received_at"
+	}
+	valid := false
+	for _, k := range PetitionSorts() {
+		valid = valid || k == sort
+	}
+	if !valid {
+		v.Add("sort", Msg("Thứ tự phải là -received_at, received_at hoặc due_on.", "sort must be -received_at, received_at or due_on."))
+	}
+	var after petitionCursor
+	if err := f.Page.decode(&after); err != nil {
+		return nil, "", err
+	}
+	if f.Page.Cursor != "" && (after.Sort != sort || (sort != "due_on" && after.At == nil)) {
+		v.Add("cursor", Msg("Con trỏ phân trang không hợp lệ.", "The page cursor is not valid."))
+	}
+	if err := v.Err(); err != nil {
+		return nil, "", err
+	}
+	switch sort {
+	case "-received_at":
+		if f.Page.Cursor != "" {
+			q = q.Where("(petitions.received_at, petitions.id) < (?, ?)", *after.At, after.ID)
+		}
+		q = q.Order("petitions.received_at DESC, petitions.id DESC")
+	case "received_at":
+		if f.Page.Cursor != "" {
+			q = q.Where("(petitions.received_at, petitions.id) > (?, ?)", *after.At, after.ID)
+		}
+		q = q.Order("petitions.received_at, petitions.id")
+	case "due_on":
+		if f.Page.Cursor != "" {
+			if after.Due != nil {
+				q = q.Where("(petitions.due_on > ? OR (petitions.due_on = ? AND petitions.id > ?) OR petitions.due_on IS NULL)", *after.Due, *after.Due, after.ID)
+			} else {
+				q = q.Where("petitions.due_on IS NULL AND petitions.id > ?", after.ID)
+			}
+		}
+		q = q.Order("petitions.due_on ASC NULLS LAST, petitions.id ASC")
+	}
+	limit := f.Page.limit()
+	var items []Petition
+	if err := q.Limit(limit + 1).Find(&items).Error; err != nil {
+		return nil, "", err
+	}
+	items, more := trimPage(items, limit)
+	seesCommunes := true
+	if actor.UnitPath != "/" {
+		if u, err := s.unitByID(ctx, actor.UnitID); err == nil && u.Level == LevelHamlet {
+			seesCommunes = false
+		}
+	}
+	for i := range items {
+		items[i].finish(actor, seesCommunes, today)
+	}
+	next := ""
+	if more {
+		last := items[len(items)-1]
+		pos := petitionCursor{Sort: sort, ID: last.ID}
+		if sort == "due_on" {
+			pos.Due = last.DueOn
+		} else {
+			at := last.ReceivedAt.UTC()
+			pos.At = &at
+		}
+		next = encodeCursor(pos)
+	}
+	return items, next, nil
+}

@@ -1,0 +1,812 @@
+package models
+
+import (
+	"context"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	_ "time/tzdata" // Asia/Ho_Chi_Minh on machines without a zone database
+)
+
+// vietnam is the zone every calendar day of the product is counted in.
+var vietnam = func() *time.Location {
+	loc, err := time.LoadLocation("Asia/Ho_Chi_Minh")
+	if err != nil {
+		return time.FixedZone("ICT", 7*3600)
+	}
+	return loc
+}()
+
+// PetitionKind is what sort of petition was raised.
+type PetitionKind string
+
+// The petition kinds of DESIGN.md §3.
+const (
+	KindReport         PetitionKind = "phan_anh"
+	KindRecommendation PetitionKind = "kien_nghi"
+	KindComplaint      PetitionKind = "khieu_nai"
+	KindDenunciation   PetitionKind = "to_cao"
+)
+
+// PetitionKinds lists every kind.
+func PetitionKinds() []PetitionKind {
+	return []PetitionKind{KindReport, KindRecommendation, KindComplaint, KindDenunciation}
+}
+
+// Valid tells whether k is a known kind.
+func (k PetitionKind) Valid() bool {
+	for _, x := range PetitionKinds() {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
+
+// Channel is how a petition reached the commune.
+type Channel string
+
+// The channels.
+const (
+	ChannelDialogue  Channel = "dialogue"
+	ChannelReception Channel = "reception"
+	ChannelLetter    Channel = "letter"
+	ChannelPhone     Channel = "phone"
+	ChannelOnline    Channel = "online"
+)
+
+// Valid tells whether c is a known channel.
+func (c Channel) Valid() bool {
+	switch c {
+	case ChannelDialogue, ChannelReception, ChannelLetter, ChannelPhone, ChannelOnline:
+		return true
+	}
+	return false
+}
+
+// CloseReason says why a petition was closed.
+type CloseReason string
+
+// The closing reasons.
+const (
+	ReasonExplained    CloseReason = "explained"
+	ReasonDuplicate    CloseReason = "duplicate"
+	ReasonNotCompetent CloseReason = "not_competent"
+	ReasonWithdrawn    CloseReason = "withdrawn"
+)
+
+// Valid tells whether r is a known reason.
+func (r CloseReason) Valid() bool {
+	switch r {
+	case ReasonExplained, ReasonDuplicate, ReasonNotCompetent, ReasonWithdrawn:
+		return true
+	}
+	return false
+}
+
+// Satisfaction is the petitioner's view of the outcome.
+type Satisfaction string
+
+// The satisfaction levels.
+const (
+	VerySatisfied       Satisfaction = "very_satisfied"
+	Satisfied           Satisfaction = "satisfied"
+	NotSatisfied        Satisfaction = "not_satisfied"
+	SatisfactionUnknown Satisfaction = "unknown"
+)
+
+// Valid tells whether s is a known level.
+func (s Satisfaction) Valid() bool {
+	switch s {
+	case VerySatisfied, Satisfied, NotSatisfied, SatisfactionUnknown:
+		return true
+	}
+	return false
+}
+
+// Date is a calendar day, "2006-01-02". PostgreSQL keeps it as a DATE and SQLite as text of the
+// same form, so comparisons and sorting agree on both.
+type Date string
+
+// DateOf returns the calendar day of t in Asia/Ho_Chi_Minh.
+func DateOf(t time.Time) Date { return Date(t.In(vietnam).Format(time.DateOnly)) }
+
+// ParseDate reads a "2006-01-02" day.
+func ParseDate(s string) (Date, bool) {
+	t, err := time.Parse(time.DateOnly, strings.TrimSpace(s))
+	if err != nil {
+		return "", false
+	}
+	return Date(t.Format(time.DateOnly)), true
+}
+
+// AddDays returns the day n days later.
+func (d Date) AddDays(n int) Date {
+	t, err := time.Parse(time.DateOnly, string(d))
+	if err != nil {
+		return d
+	}
+	return Date(t.AddDate(0, 0, n).Format(time.DateOnly))
+}
+
+// Start returns the first instant of the day in Asia/Ho_Chi_Minh.
+func (d Date) Start() time.Time {
+	t, _ := time.ParseInLocation(time.DateOnly, string(d), vietnam)
+	return t.UTC()
+}
+
+// Scan reads a DATE (PostgreSQL) or its text (SQLite).
+func (d *Date) Scan(v any) error {
+	switch x := v.(type) {
+	case time.Time:
+		*d = Date(x.Format(time.DateOnly))
+	case string:
+		*d = Date(firstN(x, 10))
+	case []byte:
+		*d = Date(firstN(string(x), 10))
+	default:
+		return fmt.Errorf("date: cannot scan %T", v)
+	}
+	return nil
+}
+
+// Value writes the day as "2006-01-02", which both databases read as that day.
+func (d Date) Value() (driver.Value, error) { return string(d), nil }
+
+func firstN(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
+
+// Petitioner is who raised a petition; never public.
+type Petitioner struct {
+	Name    string `json:"name"`
+	Phone   string `json:"phone"`
+	Address string `json:"address"`
+}
+
+// Petition is an opinion or request a resident or business raised (ý kiến, kiến nghị).
+type Petition struct {
+	ID           int64         `json:"id"`
+	Reference    string        `json:"reference"`
+	CommuneID    int64         `json:"commune_id"`
+	HamletID     int64         `json:"hamlet_id"`
+	DialogueID   *int64        `json:"dialogue_id"`
+	Channel      Channel       `json:"channel"`
+	Kind         PetitionKind  `json:"kind"`
+	TopicID      int64         `json:"topic_id"`
+	Content      string        `json:"content"`
+	Anonymous    bool          `json:"anonymous"`
+	OnsiteAnswer string        `json:"onsite_answer"`
+	ReceivedAt   time.Time     `json:"received_at"`
+	State        PetitionState `json:"state"`
+	StateType    StateType     `json:"state_type"`
+	// Overdue is computed on every read: open and past its due date, in Vietnam's calendar.
+	Overdue           bool          `json:"overdue" gorm:"-"`
+	ResponsibleUnitID *int64        `json:"responsible_unit_id"`
+	ResponsibleName   string        `json:"responsible_name"`
+	DueOn             *Date         `json:"due_on"`
+	AnswerDraft       string        `json:"answer_draft"`
+	Answer            string        `json:"answer"`
+	AnsweredAt        *time.Time    `json:"answered_at"`
+	AnsweredBy        *int64        `json:"answered_by"`
+	ResolvedAt        *time.Time    `json:"resolved_at"`
+	ClosedAt          *time.Time    `json:"closed_at"`
+	CloseReason       *CloseReason  `json:"close_reason"`
+	DuplicateOf       *int64        `json:"duplicate_of"`
+	Satisfaction      *Satisfaction `json:"satisfaction"`
+	Private           bool          `json:"private"`
+	Version           int           `json:"version"`
+	CreatedBy         int64         `json:"created_by"`
+	CreatedAt         time.Time     `json:"created_at"`
+	UpdatedAt         time.Time     `json:"updated_at"`
+
+	PetitionerName    string `json:"-"`
+	PetitionerPhone   string `json:"-"`
+	PetitionerAddress string `json:"-"`
+	SearchText        string `json:"-"`
+	// Petitioner is who raised it, or null when the reader may not know (see redactFor).
+	Petitioner *Petitioner `json:"petitioner" gorm:"-"`
+	// PetitionerHidden tells the reader that a petitioner exists but is withheld from them.
+	PetitionerHidden bool `json:"petitioner_hidden" gorm:"-"`
+	// AllowedTransitions lists the states the reader may move it to; only on a single read.
+	AllowedTransitions []PetitionState `json:"allowed_transitions,omitempty" gorm:"-"`
+}
+
+// finish computes what is never stored: overdue, and what the actor may see of the petitioner.
+// seesCommune tells whether the actor belongs to the petition's commune or a unit above it.
+func (p *Petition) finish(a Actor, seesCommune bool, today Date) {
+	p.Overdue = p.State.Type() == TypeOpen && p.DueOn != nil && *p.DueOn < today
+	has := p.PetitionerName != "" || p.PetitionerPhone != "" || p.PetitionerAddress != ""
+	visible := seesCommune && (p.Kind != KindDenunciation || a.Can(PermPetitionsSeeDenouncer))
+	p.Petitioner, p.PetitionerHidden = nil, false
+	switch {
+	case has && visible:
+		p.Petitioner = &Petitioner{Name: p.PetitionerName, Phone: p.PetitionerPhone, Address: p.PetitionerAddress}
+	case has:
+		p.PetitionerHidden = true
+	}
+}
+
+// PetitionerVisible tells whether the actor may know who raised the petition: users of its
+// commune and above, and for a denunciation only the commune chair and admins.
+func PetitionerVisible(a Actor, p *Petition, communePath string) bool {
+	return a.Sees(communePath) && (p.Kind != KindDenunciation || a.Can(PermPetitionsSeeDenouncer))
+}
+
+// today is the current calendar day in Asia/Ho_Chi_Minh by the store's clock.
+func (s *Store) today() Date { return DateOf(s.now()) }
+
+// PetitionInput is what a new petition is made of.
+type PetitionInput struct {
+	CommuneID         int64
+	HamletID          int64
+	DialogueID        *int64
+	Channel           string
+	Kind              string
+	TopicID           *int64
+	TopicCode         string
+	Content           string
+	PetitionerName    string
+	PetitionerPhone   string
+	PetitionerAddress string
+	Anonymous         bool
+	OnsiteAnswer      string
+	ReceivedAt        *time.Time
+	Private           bool
+}
+
+var phonePattern = regexp.MustCompile(`^\+?[0-9 .()-]{6,20}$`)
+
+// Messages shared by petition rules.
+var (
+	msgContentLength = Msg("Nội dung từ 10 đến 4000 ký tự.", "The content is 10 to 4000 characters.")
+	msgAnswerLength  = Msg("Câu trả lời từ 1 đến 4000 ký tự.", "The answer is 1 to 4000 characters.")
+	msgNoteLength    = Msg("Ghi chú dài tối đa 2000 ký tự.", "The note is at most 2000 characters.")
+	msgBadDate       = Msg("Ngày phải có dạng YYYY-MM-DD.", "The date must look like YYYY-MM-DD.")
+	msgPastDue       = Msg("Hạn xử lý không được trước hôm nay.", "The due date cannot be before today.")
+)
+
+func runeLen(s string) int { return utf8.RuneCountInString(strings.TrimSpace(s)) }
+
+// CreatePetition logs a petition in a commune the actor works in and gives it its reference.
+func (s *Store) CreatePetition(ctx context.Context, actor Actor, in PetitionInput) (*Petition, error) {
+	if !actor.Can(PermPetitionsLog) {
+		return nil, ErrForbidden
+	}
+	v := &ValidationError{}
+	kind := PetitionKind(in.Kind)
+	if !kind.Valid() {
+		v.Add("kind", Msg("Loại ý kiến phải là phan_anh, kien_nghi, khieu_nai hoặc to_cao.", "The kind must be phan_anh, kien_nghi, khieu_nai or to_cao."))
+	}
+	channel := Channel(in.Channel)
+	if in.Channel == "" && in.DialogueID != nil {
+		channel = ChannelDialogue
+	}
+	switch {
+	case !channel.Valid():
+		v.Add("channel", Msg("Kênh tiếp nhận phải là dialogue, reception, letter, phone hoặc online.", "The channel must be dialogue, reception, letter, phone or online."))
+	case in.DialogueID != nil && channel != ChannelDialogue:
+		v.Add("channel", Msg("Ý kiến nêu tại buổi đối thoại có kênh là dialogue.", "A petition raised at a dialogue has the channel dialogue."))
+	}
+	content := strings.TrimSpace(in.Content)
+	if n := runeLen(content); n < 10 || n > 4000 {
+		v.Add("content", msgContentLength)
+	}
+	name, phone, address := strings.TrimSpace(in.PetitionerName), strings.TrimSpace(in.PetitionerPhone), strings.TrimSpace(in.PetitionerAddress)
+	if in.Anonymous && (name != "" || phone != "" || address != "") {
+		v.Add("anonymous", Msg("Ý kiến ẩn danh không ghi họ tên, điện thoại hay địa chỉ người nêu.", "An anonymous petition carries no name, phone or address."))
+	}
+	if runeLen(name) > 120 {
+		v.Add("name", Msg("Họ tên dài tối đa 120 ký tự.", "The name is at most 120 characters."))
+	}
+	if phone != "" && !phonePattern.MatchString(phone) {
+		v.Add("phone", Msg("Số điện thoại không hợp lệ.", "The phone number is not valid."))
+	}
+	if runeLen(address) > 300 {
+		v.Add("address", Msg("Địa chỉ dài tối đa 300 ký tự.", "The address is at most 300 characters."))
+	}
+	onsite := strings.TrimSpace(in.OnsiteAnswer)
+	if runeLen(onsite) > 4000 {
+		v.Add("onsite_answer", Msg("Câu trả lời tại chỗ dài tối đa 4000 ký tự.", "The on-site answer is at most 4000 characters."))
+	}
+	now := s.now()
+	if in.ReceivedAt != nil {
+		switch {
+		case in.ReceivedAt.After(now.Add(5 * time.Minute)):
+			v.Add("received_at", Msg("Thời điểm tiếp nhận không được ở tương lai.", "The time received cannot be in the future."))
+		case in.ReceivedAt.Year() < 2000:
+			v.Add("received_at", Msg("Thời điểm tiếp nhận không hợp lệ.", "The time received is not valid."))
+		}
+	}
+
+	var created *Petition
+	err := s.WithTx(ctx, func(ctx context.Context) error {
+		commune, err := s.Unit(ctx, actor, in.CommuneID)
+		if err != nil || commune.Level != LevelCommune {
+			commune = nil
+			v.Add("commune_id", Msg("Không tìm thấy xã trong phạm vi của bạn.", "No such commune within your units."))
+		}
+		hamlet, err := s.unitByID(ctx, in.HamletID)
+		if err != nil || hamlet.Level != LevelHamlet || commune == nil || hamlet.ParentID == nil || *hamlet.ParentID != commune.ID {
+			v.Add("hamlet_id", Msg("Ấp không thuộc xã đã chọn.", "The hamlet is not in the chosen commune."))
+		}
+		topic, ok := s.petitionTopic(ctx, v, in.TopicID, in.TopicCode)
+		receivedAt := now
+		if in.ReceivedAt != nil {
+			receivedAt = *in.ReceivedAt
+		}
+		if in.DialogueID != nil && commune != nil {
+			startsAt, err := s.heldDialogueStart(ctx, *in.DialogueID, commune.ID)
+			if err != nil {
+				v.Add("dialogue_id", Msg("Buổi đối thoại không tồn tại, không thuộc xã này hoặc chưa diễn ra.", "No held dialogue of this commune has this id."))
+			} else if in.ReceivedAt == nil {
+				receivedAt = startsAt
+			}
+		}
+		if err := v.Err(); err != nil || !ok {
+			return err
+		}
+		receivedAt = receivedAt.UTC().Truncate(time.Second)
+		ref, err := s.nextReference(ctx, commune, receivedAt)
+		if err != nil {
+			return err
+		}
+		p := &Petition{
+			Reference: ref, CommuneID: commune.ID, HamletID: hamlet.ID, DialogueID: in.DialogueID,
+			Channel: channel, Kind: kind, TopicID: topic.ID, Content: content,
+			PetitionerName: name, PetitionerPhone: phone, PetitionerAddress: address, Anonymous: in.Anonymous,
+			OnsiteAnswer: onsite, ReceivedAt: receivedAt, State: StateReceived, StateType: TypeOpen,
+			Private: in.Private || kind == KindDenunciation, Version: 1, CreatedBy: actor.UserID,
+			CreatedAt: now, UpdatedAt: now,
+		}
+		p.SearchText = petitionSearchText(p)
+		if err := s.conn(ctx).Create(p).Error; err != nil {
+			return err
+		}
+		if err := s.appendPetitionEvent(ctx, actor, p.ID, EventCreated, "", string(StateReceived), "", map[string]any{
+			"channel": p.Channel, "kind": p.Kind, "topic_id": p.TopicID, "dialogue_id": p.DialogueID}); err != nil {
+			return err
+		}
+		created = p
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	created.finish(actor, true, s.today())
+	return created, nil
+}
+
+// petitionTopic resolves the topic by id or code; it must be active.
+func (s *Store) petitionTopic(ctx context.Context, v *ValidationError, id *int64, code string) (*Topic, bool) {
+	var (
+		t   *Topic
+		err error
+	)
+	switch {
+	case id != nil:
+		t, err = s.Topic(ctx, *id)
+	case strings.TrimSpace(code) != "":
+		t, err = s.TopicByCode(ctx, code)
+	default:
+		v.Add("topic_id", msgRequired)
+		return nil, false
+	}
+	if err != nil || !t.Active {
+		v.Add("topic_id", Msg("Lĩnh vực không tồn tại hoặc đã ngừng sử dụng.", "Unknown or inactive topic."))
+		return nil, false
+	}
+	return t, true
+}
+
+// heldDialogueStart returns when a held dialogue of the commune started; petitions may only be
+// logged against a dialogue that took place and is not yet closed.
+func (s *Store) heldDialogueStart(ctx context.Context, dialogueID, communeID int64) (time.Time, error) {
+	var row struct{ StartsAt time.Time }
+	res := s.conn(ctx).Table("dialogues").Select("starts_at").
+		Where("id = ? AND commune_id = ? AND status = ?", dialogueID, communeID, "held").Limit(1).Scan(&row)
+	if res.Error != nil {
+		return time.Time{}, res.Error
+	}
+	if res.RowsAffected == 0 {
+		return time.Time{}, ErrNotFound
+	}
+	return row.StartsAt, nil
+}
+
+// nextReference hands out the next reference of the commune for the year of receivedAt
+// (in Vietnam): TANTHOI-2026-0042. The counter row's upsert serialises concurrent inserts.
+func (s *Store) nextReference(ctx context.Context, commune *Unit, receivedAt time.Time) (string, error) {
+	year := receivedAt.In(vietnam).Year()
+	var seq int64
+	err := s.conn(ctx).Raw(`INSERT INTO petition_counters (commune_id, year, last_seq) VALUES (?, ?, 1)
+		ON CONFLICT (commune_id, year) DO UPDATE SET last_seq = petition_counters.last_seq + 1
+		RETURNING last_seq`, commune.ID, year).Scan(&seq).Error
+	if err != nil {
+		return "", err
+	}
+	slug := "XA" + strconv.FormatInt(commune.ID, 10)
+	if commune.Slug != nil && *commune.Slug != "" {
+		slug = *commune.Slug
+	}
+	return fmt.Sprintf("%s-%d-%04d", slug, year, seq), nil
+}
+
+// petitionRow loads a petition and checks that the actor may see it: its hamlet lies in the
+// actor's subtree. It also tells whether the actor sees its commune (for the petitioner rules).
+func (s *Store) petitionRow(ctx context.Context, actor Actor, id int64) (*Petition, bool, error) {
+	var p Petition
+	if err := s.conn(ctx).First(&p, id).Error; err != nil {
+		return nil, false, notFound(err)
+	}
+	var paths []struct {
+		ID   int64
+		Path string
+	}
+	if err := s.conn(ctx).Model(&Unit{}).Select("id, path").Where("id IN ?", []int64{p.CommuneID, p.HamletID}).Scan(&paths).Error; err != nil {
+		return nil, false, err
+	}
+	var communePath, hamletPath string
+	for _, u := range paths {
+		if u.ID == p.CommuneID {
+			communePath = u.Path
+		}
+		if u.ID == p.HamletID {
+			hamletPath = u.Path
+		}
+	}
+	if !actor.Sees(hamletPath) {
+		return nil, false, ErrNotFound
+	}
+	return &p, actor.Sees(communePath), nil
+}
+
+// Petition returns one petition the actor may see, with the transitions the actor may make.
+func (s *Store) Petition(ctx context.Context, actor Actor, id int64) (*Petition, error) {
+	p, seesCommune, err := s.petitionRow(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	p.finish(actor, seesCommune, s.today())
+	p.AllowedTransitions = AllowedTransitions(actor, p)
+	return p, nil
+}
+
+// TransitionInput moves a petition to another state, with the fields the target needs.
+type TransitionInput struct {
+	To      string
+	Version *int
+	Note    string
+	// ResponsibleUnitID or ResponsibleName names who handles it (assigned, referred).
+	ResponsibleUnitID *int64
+	ResponsibleName   string
+	// DueOn overrides the default due date (today + the topic's response days).
+	DueOn string
+	// Answer is the published answer (answered); empty publishes the saved draft.
+	Answer       string
+	Reason       string
+	DuplicateOf  *int64
+	Satisfaction string
+}
+
+// illegalTransition builds the 409 of a move the machine refuses, listing what the actor may do.
+func illegalTransition(a Actor, p *Petition, to PetitionState) error {
+	return &ConflictError{
+		Reason: "illegal_transition",
+		Message: Msg(fmt.Sprintf("Không thể chuyển ý kiến từ trạng thái %s sang %s.", p.State, to),
+			fmt.Sprintf("A petition cannot go from %s to %s.", p.State, to)),
+		Details: map[string]any{"current": p.State, "requested": to, "allowed": AllowedTransitions(a, p)},
+	}
+}
+
+// TransitionPetition moves a petition along its lifecycle, enforcing the machine of DESIGN.md §4
+// and who may do what, and records the change in the petition's history.
+func (s *Store) TransitionPetition(ctx context.Context, actor Actor, id int64, in TransitionInput) (*Petition, error) {
+	var out *Petition
+	err := s.WithTx(ctx, func(ctx context.Context) error {
+		p, seesCommune, err := s.petitionRow(ctx, actor, id)
+		if err != nil {
+			return err
+		}
+		today := s.today()
+		p.finish(actor, seesCommune, today)
+		to := PetitionState(in.To)
+		if !to.Valid() {
+			return FieldError("to", Msg("Trạng thái đích không hợp lệ.", "Unknown target state."))
+		}
+		if in.Version == nil {
+			return FieldError("version", msgRequired)
+		}
+		if *in.Version != p.Version {
+			return StaleVersion(p)
+		}
+		legal := false
+		for _, t := range legalTargets(p) {
+			legal = legal || t == to
+		}
+		if !legal {
+			return illegalTransition(actor, p, to)
+		}
+		if !mayMove(actor, p, to) {
+			return ErrForbidden
+		}
+		v := &ValidationError{}
+		note := strings.TrimSpace(in.Note)
+		if runeLen(note) > 2000 {
+			v.Add("note", msgNoteLength)
+		}
+		now := s.now()
+		updates := map[string]any{"state": to, "state_type": to.Type(), "version": p.Version + 1, "updated_at": now}
+		data := map[string]any{}
+		switch to {
+		case StateAssigned, StateReferred:
+			s.responsibleUpdates(ctx, v, p, in, today, updates, data)
+		case StateAnswered:
+			answer := strings.TrimSpace(in.Answer)
+			if answer == "" {
+				answer = p.AnswerDraft
+			}
+			if n := runeLen(answer); n < 1 || n > 4000 {
+				v.Add("answer", msgAnswerLength)
+			}
+			p.Answer = answer
+			updates["answer"], updates["answer_draft"] = answer, answer
+			updates["answered_at"], updates["answered_by"] = now, actor.UserID
+			updates["search_text"] = petitionSearchText(p)
+			data["answer"] = answer
+		case StateResolved, StateClosed:
+			sat := Satisfaction(in.Satisfaction)
+			if in.Satisfaction == "" {
+				sat = SatisfactionUnknown
+			}
+			if !sat.Valid() {
+				v.Add("satisfaction", Msg("Mức độ hài lòng phải là very_satisfied, satisfied, not_satisfied hoặc unknown.",
+					"The satisfaction must be very_satisfied, satisfied, not_satisfied or unknown."))
+			}
+			updates["satisfaction"], data["satisfaction"] = sat, sat
+			if to == StateResolved {
+				updates["resolved_at"] = now
+				break
+			}
+			updates["closed_at"] = now
+			reason := CloseReason(in.Reason)
+			if !reason.Valid() {
+				v.Add("reason", Msg("Lý do đóng phải là explained, duplicate, not_competent hoặc withdrawn.",
+					"The reason must be explained, duplicate, not_competent or withdrawn."))
+			}
+			updates["close_reason"], data["reason"] = reason, reason
+			if reason == ReasonDuplicate {
+				s.duplicateUpdates(ctx, v, actor, p, in.DuplicateOf, updates, data)
+			}
+		case StateReopened:
+			if note == "" {
+				v.Add("note", Msg("Hãy ghi lý do mở lại.", "Say why the petition is reopened."))
+			}
+			updates["resolved_at"], updates["closed_at"], updates["close_reason"] = nil, nil, nil
+			updates["duplicate_of"], updates["satisfaction"] = nil, nil
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		res := s.conn(ctx).Model(&Petition{}).Where("id = ? AND version = ?", p.ID, p.Version).Updates(updates)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return StaleVersion(p)
+		}
+		if err := s.appendPetitionEvent(ctx, actor, p.ID, EventTransition, string(p.State), string(to), note, data); err != nil {
+			return err
+		}
+		out, err = s.Petition(ctx, actor, p.ID)
+		return err
+	})
+	return out, err
+}
+
+// responsibleUpdates validates who handles the petition and its due date (assigned, referred).
+// Assigning needs a due date: the one given, else today plus the topic's response days.
+func (s *Store) responsibleUpdates(ctx context.Context, v *ValidationError, p *Petition, in TransitionInput, today Date, updates, data map[string]any) {
+	name := strings.TrimSpace(in.ResponsibleName)
+	switch {
+	case in.ResponsibleUnitID != nil:
+		u, err := s.unitByID(ctx, *in.ResponsibleUnitID)
+		commune, cerr := s.unitByID(ctx, p.CommuneID)
+		// The commune itself, one of its hamlets, or a unit above it (referral to the district).
+		if err != nil || cerr != nil || !(strings.HasPrefix(u.Path, commune.Path) || strings.HasPrefix(commune.Path, u.Path)) {
+			v.Add("responsible", Msg("Đơn vị xử lý không hợp lệ.", "The responsible unit is not valid."))
+			return
+		}
+		if name == "" {
+			name = u.Name
+		}
+		updates["responsible_unit_id"], data["responsible_unit_id"] = u.ID, u.ID
+	case name != "":
+		updates["responsible_unit_id"] = nil
+	default:
+		v.Add("responsible", Msg("Hãy chọn đơn vị hoặc ghi tên cơ quan xử lý.", "Name the responsible unit or agency."))
+		return
+	}
+	if runeLen(name) > 200 {
+		v.Add("responsible", Msg("Tên cơ quan xử lý dài tối đa 200 ký tự.", "The agency name is at most 200 characters."))
+	}
+	updates["responsible_name"], data["responsible_name"] = name, name
+	var due Date
+	switch {
+	case in.DueOn != "":
+		d, ok := ParseDate(in.DueOn)
+		if !ok {
+			v.Add("due_on", msgBadDate)
+			return
+		}
+		if d < today {
+			v.Add("due_on", msgPastDue)
+			return
+		}
+		due = d
+	case p.DueOn != nil && p.State != StateReceived && p.State != StateReopened:
+		due = *p.DueOn
+	default:
+		t, err := s.Topic(ctx, p.TopicID)
+		if err != nil {
+			v.Add("due_on", msgBadDate)
+			return
+		}
+		due = today.AddDays(t.ResponseDays)
+	}
+	updates["due_on"], data["due_on"] = due, due
+}
+
+// duplicateUpdates checks the original a duplicate points to: another petition of the same commune.
+func (s *Store) duplicateUpdates(ctx context.Context, v *ValidationError, actor Actor, p *Petition, dupOf *int64, updates, data map[string]any) {
+	if dupOf == nil {
+		v.Add("duplicate_of", Msg("Hãy chọn ý kiến gốc bị trùng.", "Name the original petition."))
+		return
+	}
+	orig, _, err := s.petitionRow(ctx, actor, *dupOf)
+	if err != nil || orig.CommuneID != p.CommuneID || orig.ID == p.ID {
+		v.Add("duplicate_of", Msg("Ý kiến gốc phải là một ý kiến khác của cùng xã.", "The original must be another petition of the same commune."))
+		return
+	}
+	updates["duplicate_of"], data["duplicate_of"] = orig.ID, orig.ID
+}
+
+// DraftAnswer saves a draft answer; the chair's answered transition publishes it.
+func (s *Store) DraftAnswer(ctx context.Context, actor Actor, id int64, text string, version *int) (*Petition, error) {
+	var out *Petition
+	err := s.WithTx(ctx, func(ctx context.Context) error {
+		p, _, err := s.petitionRow(ctx, actor, id)
+		if err != nil {
+			return err
+		}
+		if !mayDraftAnswer(actor, p) {
+			if p.State.Type() != TypeOpen && actor.Can(PermPetitionsProcess) {
+				return &ConflictError{Reason: "petition_not_open",
+					Message: Msg("Ý kiến đã được giải quyết hoặc đóng.", "The petition is no longer open.")}
+			}
+			return ErrForbidden
+		}
+		text = strings.TrimSpace(text)
+		if n := runeLen(text); n < 1 || n > 4000 {
+			return FieldError("text", msgAnswerLength)
+		}
+		if version == nil {
+			return FieldError("version", msgRequired)
+		}
+		if *version != p.Version {
+			return StaleVersion(p)
+		}
+		res := s.conn(ctx).Model(&Petition{}).Where("id = ? AND version = ?", p.ID, p.Version).
+			Updates(map[string]any{"answer_draft": text, "version": p.Version + 1, "updated_at": s.now()})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return StaleVersion(p)
+		}
+		if err := s.appendPetitionEvent(ctx, actor, p.ID, EventAnswerDrafted, "", "", "", map[string]any{"answer": text}); err != nil {
+			return err
+		}
+		out, err = s.Petition(ctx, actor, p.ID)
+		return err
+	})
+	return out, err
+}
+
+// ChangeDueDate moves the due date of an open petition: commune staff on any, district officials
+// on referred ones.
+func (s *Store) ChangeDueDate(ctx context.Context, actor Actor, id int64, dueOn string, note string, version *int) (*Petition, error) {
+	var out *Petition
+	err := s.WithTx(ctx, func(ctx context.Context) error {
+		p, _, err := s.petitionRow(ctx, actor, id)
+		if err != nil {
+			return err
+		}
+		if !mayChangeDueDate(actor, p) {
+			if p.State.Type() != TypeOpen && (actor.Can(PermPetitionsProcess) || actor.Can(PermPetitionsFollowReferred)) {
+				return &ConflictError{Reason: "petition_not_open",
+					Message: Msg("Ý kiến đã được giải quyết hoặc đóng.", "The petition is no longer open.")}
+			}
+			return ErrForbidden
+		}
+		v := &ValidationError{}
+		d, ok := ParseDate(dueOn)
+		switch {
+		case !ok:
+			v.Add("due_on", msgBadDate)
+		case d < s.today():
+			v.Add("due_on", msgPastDue)
+		}
+		note = strings.TrimSpace(note)
+		if runeLen(note) > 2000 {
+			v.Add("note", msgNoteLength)
+		}
+		if version == nil {
+			v.Add("version", msgRequired)
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		if *version != p.Version {
+			return StaleVersion(p)
+		}
+		res := s.conn(ctx).Model(&Petition{}).Where("id = ? AND version = ?", p.ID, p.Version).
+			Updates(map[string]any{"due_on": d, "version": p.Version + 1, "updated_at": s.now()})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return StaleVersion(p)
+		}
+		from := ""
+		if p.DueOn != nil {
+			from = string(*p.DueOn)
+		}
+		if err := s.appendPetitionEvent(ctx, actor, p.ID, EventDueChanged, from, string(d), note, nil); err != nil {
+			return err
+		}
+		out, err = s.Petition(ctx, actor, p.ID)
+		return err
+	})
+	return out, err
+}
+
+// AddPetitionNote records a note in the petition's history; it changes nothing else.
+func (s *Store) AddPetitionNote(ctx context.Context, actor Actor, id int64, note string) (*PetitionEvent, error) {
+	if !actor.Can(PermPetitionsNote) {
+		return nil, ErrForbidden
+	}
+	var out *PetitionEvent
+	err := s.WithTx(ctx, func(ctx context.Context) error {
+		p, _, err := s.petitionRow(ctx, actor, id)
+		if err != nil {
+			return err
+		}
+		note = strings.TrimSpace(note)
+		if n := runeLen(note); n < 1 || n > 2000 {
+			return FieldError("note", Msg("Ghi chú từ 1 đến 2000 ký tự.", "The note is 1 to 2000 characters."))
+		}
+		if err := s.appendPetitionEvent(ctx, actor, p.ID, EventNote, "", "", note, nil); err != nil {
+			return err
+		}
+		events, err := s.petitionEvents(ctx, p.ID)
+		if err != nil {
+			return err
+		}
+		if len(events) == 0 {
+			return errors.New("note not recorded")
+		}
+		out = &events[len(events)-1]
+		return nil
+	})
+	return out, err
+}

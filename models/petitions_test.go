@@ -1,0 +1,674 @@
+package models_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/papi-dialogue/papi/models"
+	"github.com/papi-dialogue/papi/models/dbtest"
+)
+
+// petitionWorld is the dbtest world with the actors a petition test needs.
+type petitionWorld struct {
+	s                                          *models.Store
+	w                                          *dbtest.World
+	admin, district, chair, secretary, inspect models.Actor
+	chairB, chairOther                         models.Actor
+}
+
+func newPetitionWorld(t *testing.T, s *models.Store) *petitionWorld {
+	w := dbtest.NewWorld(t, s)
+	return &petitionWorld{s: s, w: w,
+		admin: w.Actor(t, s, w.Admin), district: w.Actor(t, s, w.DistrictOfficial),
+		chair: w.Actor(t, s, w.ChairA), secretary: w.Actor(t, s, w.SecretaryA), inspect: w.Actor(t, s, w.InspectorA),
+		chairB: w.Actor(t, s, w.ChairB), chairOther: w.Actor(t, s, w.ChairOther)}
+}
+
+// log creates a petition in commune A as its secretary.
+func (pw *petitionWorld) log(t *testing.T, mod func(*models.PetitionInput)) *models.Petition {
+	t.Helper()
+	in := models.PetitionInput{CommuneID: pw.w.CommuneA.ID, HamletID: pw.w.HamletA1.ID, Channel: "reception",
+		Kind: "kien_nghi", TopicCode: "NS", Content: "Đề nghị lắp đặt đường ống nước sạch cho ấp Tân Hòa.",
+		PetitionerName: "Nguyễn Văn Ba", PetitionerPhone: "0909 123 456", PetitionerAddress: "Ấp Tân Hòa"}
+	if mod != nil {
+		mod(&in)
+	}
+	p, err := pw.s.CreatePetition(context.Background(), pw.secretary, in)
+	if err != nil {
+		t.Fatalf("create petition: %v", err)
+	}
+	return p
+}
+
+func (pw *petitionWorld) move(t *testing.T, a models.Actor, p *models.Petition, in models.TransitionInput) (*models.Petition, error) {
+	t.Helper()
+	cur, err := pw.s.Petition(context.Background(), models.SystemActor(), p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in.Version == nil {
+		in.Version = &cur.Version
+	}
+	return pw.s.TransitionPetition(context.Background(), a, p.ID, in)
+}
+
+func (pw *petitionWorld) mustMove(t *testing.T, a models.Actor, p *models.Petition, in models.TransitionInput) *models.Petition {
+	t.Helper()
+	out, err := pw.move(t, a, p, in)
+	if err != nil {
+		t.Fatalf("%s → %s: %v", p.State, in.To, err)
+	}
+	return out
+}
+
+// heldDialogue inserts a held dialogue of the commune directly.
+func heldDialogue(t *testing.T, s *models.Store, communeID, createdBy int64, status string, startsAt time.Time) int64 {
+	t.Helper()
+	var id int64
+	err := s.Gorm().Raw(`INSERT INTO dialogues (commune_id, title, starts_at, status, created_by, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, communeID, "Đối thoại ấp Tân Hòa", startsAt, status, createdBy, time.Now().UTC(), time.Now().UTC()).Scan(&id).Error
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+func conflictReason(err error) string {
+	var c *models.ConflictError
+	if errors.As(err, &c) {
+		return c.Reason
+	}
+	return ""
+}
+
+func fieldsOf(err error) map[string]models.Message {
+	var v *models.ValidationError
+	if errors.As(err, &v) {
+		return v.Fields
+	}
+	return nil
+}
+
+// reach drives a new petition to the given state along a legal path, as the commune chair.
+func (pw *petitionWorld) reach(t *testing.T, state models.PetitionState) *models.Petition {
+	t.Helper()
+	p := pw.log(t, nil)
+	chair := pw.chair
+	step := func(in models.TransitionInput) { p = pw.mustMove(t, chair, p, in) }
+	switch state {
+	case models.StateReceived:
+	case models.StateAssigned:
+		step(models.TransitionInput{To: "assigned", ResponsibleName: "Tổ cấp nước"})
+	case models.StateInProgress:
+		step(models.TransitionInput{To: "assigned", ResponsibleName: "Tổ cấp nước"})
+		step(models.TransitionInput{To: "in_progress"})
+	case models.StateReferred:
+		step(models.TransitionInput{To: "referred", ResponsibleName: "Phòng Tài nguyên huyện"})
+	case models.StateAnswered:
+		step(models.TransitionInput{To: "answered", Answer: "Đã đưa vào kế hoạch năm sau."})
+	case models.StateResolved:
+		step(models.TransitionInput{To: "answered", Answer: "Đã sửa xong."})
+		step(models.TransitionInput{To: "resolved", Satisfaction: "satisfied"})
+	case models.StateClosed:
+		step(models.TransitionInput{To: "closed", Reason: "withdrawn"})
+	case models.StateReopened:
+		step(models.TransitionInput{To: "answered", Answer: "Đã sửa xong."})
+		step(models.TransitionInput{To: "resolved"})
+		step(models.TransitionInput{To: "reopened", Note: "Người dân báo ống lại vỡ."})
+	}
+	if p.State != state {
+		t.Fatalf("reached %s, want %s", p.State, state)
+	}
+	return p
+}
+
+// fieldsFor returns the extra fields each target needs.
+func fieldsFor(to models.PetitionState) models.TransitionInput {
+	in := models.TransitionInput{To: string(to)}
+	switch to {
+	case models.StateAssigned, models.StateReferred:
+		in.ResponsibleName = "Tổ cấp nước"
+	case models.StateAnswered:
+		in.Answer = "Câu trả lời chính thức."
+	case models.StateClosed:
+		in.Reason = "explained"
+	case models.StateReopened:
+		in.Note = "Mở lại theo đề nghị."
+	}
+	return in
+}
+
+// TestLifecycleEveryEdge tries every (from, to) pair for every role: the machine's edges with
+// the role's rule succeed, everything else is refused with the right error.
+func TestLifecycleEveryEdge(t *testing.T) {
+	legal := map[models.PetitionState][]models.PetitionState{
+		"received":    {"answered", "assigned", "referred", "closed"},
+		"assigned":    {"in_progress", "referred", "answered"},
+		"in_progress": {"answered", "referred"},
+		"referred":    {"in_progress", "answered"},
+		"answered":    {"resolved", "closed", "reopened"},
+		"resolved":    {"reopened"},
+		"closed":      {"reopened"},
+		"reopened":    {"assigned", "in_progress", "answered"},
+	}
+	dbtest.Each(t, func(t *testing.T, s *models.Store) {
+		pw := newPetitionWorld(t, s)
+		roles := map[string]models.Actor{"admin": pw.admin, "district_official": pw.district, "commune_chair": pw.chair,
+			"secretary": pw.secretary, "inspector": pw.inspect}
+		mayRole := func(role string, from, to models.PetitionState) bool {
+			switch role {
+			case "admin", "commune_chair":
+				return true
+			case "secretary":
+				return to == "assigned" || to == "in_progress" || to == "referred"
+			case "district_official":
+				return from == "referred" && to == "in_progress"
+			}
+			return false
+		}
+		for _, from := range models.PetitionStates() {
+			for _, to := range models.PetitionStates() {
+				isLegal := false
+				for _, l := range legal[from] {
+					isLegal = isLegal || l == to
+				}
+				for role, a := range roles {
+					p := pw.reach(t, from)
+					out, err := pw.move(t, a, p, fieldsFor(to))
+					switch {
+					case !isLegal:
+						if conflictReason(err) != "illegal_transition" {
+							t.Errorf("%s: %s → %s: got %v, want illegal_transition", role, from, to, err)
+						}
+					case !mayRole(role, from, to):
+						if !errors.Is(err, models.ErrForbidden) {
+							t.Errorf("%s: %s → %s: got %v, want forbidden", role, from, to, err)
+						}
+					default:
+						if err != nil || out.State != to || out.StateType != to.Type() {
+							t.Errorf("%s: %s → %s: got %v", role, from, to, err)
+						}
+					}
+					if err != nil {
+						after, _ := s.Petition(context.Background(), models.SystemActor(), p.ID)
+						if after.Version != p.Version || after.State != from {
+							t.Errorf("%s: refused %s → %s changed the petition", role, from, to)
+						}
+					}
+				}
+			}
+		}
+	})
+}
+
+func TestAllowedTransitionsPerRole(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, s *models.Store) {
+		pw := newPetitionWorld(t, s)
+		ctx := context.Background()
+		p := pw.log(t, nil)
+		get := func(a models.Actor) []models.PetitionState {
+			got, err := s.Petition(ctx, a, p.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return got.AllowedTransitions
+		}
+		if got := fmt.Sprint(get(pw.chair)); got != "[answered assigned referred closed]" {
+			t.Errorf("chair: %s", got)
+		}
+		if got := fmt.Sprint(get(pw.secretary)); got != "[assigned referred]" {
+			t.Errorf("secretary: %s", got)
+		}
+		if got := fmt.Sprint(get(pw.inspect)); got != "[]" {
+			t.Errorf("inspector: %s", got)
+		}
+		if got := fmt.Sprint(get(pw.district)); got != "[]" {
+			t.Errorf("district: %s", got)
+		}
+		ref := pw.reach(t, models.StateReferred)
+		got, _ := s.Petition(ctx, pw.district, ref.ID)
+		if fmt.Sprint(got.AllowedTransitions) != "[in_progress]" {
+			t.Errorf("district on referred: %v", got.AllowedTransitions)
+		}
+	})
+}
+
+func TestTransitionFieldsAndDuplicates(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, s *models.Store) {
+		pw := newPetitionWorld(t, s)
+		ctx := context.Background()
+		s.Now = func() time.Time { return time.Date(2026, 3, 10, 20, 0, 0, 0, time.UTC) } // 11 March in Vietnam
+		p := pw.log(t, nil)
+		_, err := pw.move(t, pw.secretary, p, models.TransitionInput{To: "assigned"})
+		if _, ok := fieldsOf(err)["responsible"]; !ok {
+			t.Fatalf("assigned without responsible: %v", err)
+		}
+		_, err = pw.move(t, pw.secretary, p, models.TransitionInput{To: "assigned", ResponsibleName: "Tổ", DueOn: "2026-03-01"})
+		if _, ok := fieldsOf(err)["due_on"]; !ok {
+			t.Fatalf("due date in the past: %v", err)
+		}
+		// The default due date is today in Vietnam plus the topic's 30 days.
+		a := pw.mustMove(t, pw.secretary, p, models.TransitionInput{To: "assigned", ResponsibleUnitID: &pw.w.HamletA1.ID})
+		if a.DueOn == nil || *a.DueOn != "2026-04-10" || a.ResponsibleName != "Ấp Tân Hòa" || a.Version != 2 {
+			t.Fatalf("assigned: due %v name %q version %d", a.DueOn, a.ResponsibleName, a.Version)
+		}
+		_, err = pw.move(t, pw.chair, a, models.TransitionInput{To: "answered"})
+		if _, ok := fieldsOf(err)["answer"]; !ok {
+			t.Fatalf("answered without answer or draft: %v", err)
+		}
+		if _, err := s.DraftAnswer(ctx, pw.secretary, p.ID, "Dự kiến lắp đặt trong quý II.", &a.Version); err != nil {
+			t.Fatal(err)
+		}
+		ans := pw.mustMove(t, pw.chair, p, models.TransitionInput{To: "answered"})
+		if ans.Answer != "Dự kiến lắp đặt trong quý II." || ans.AnsweredAt == nil {
+			t.Fatalf("published answer %q", ans.Answer)
+		}
+		_, err = pw.move(t, pw.chair, ans, models.TransitionInput{To: "closed"})
+		if _, ok := fieldsOf(err)["reason"]; !ok {
+			t.Fatalf("closed without reason: %v", err)
+		}
+		_, err = pw.move(t, pw.chair, ans, models.TransitionInput{To: "closed", Reason: "duplicate"})
+		if _, ok := fieldsOf(err)["duplicate_of"]; !ok {
+			t.Fatalf("duplicate without original: %v", err)
+		}
+	})
+}
+
+func TestDuplicateCannotReopen(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, s *models.Store) {
+		pw := newPetitionWorld(t, s)
+		orig := pw.log(t, nil)
+		dup := pw.log(t, nil)
+		_, err := pw.move(t, pw.chair, dup, models.TransitionInput{To: "closed", Reason: "duplicate", DuplicateOf: &dup.ID})
+		if _, ok := fieldsOf(err)["duplicate_of"]; !ok {
+			t.Fatalf("duplicate of itself: %v", err)
+		}
+		closed := pw.mustMove(t, pw.chair, dup, models.TransitionInput{To: "closed", Reason: "duplicate", DuplicateOf: &orig.ID, Satisfaction: "unknown"})
+		if closed.DuplicateOf == nil || *closed.DuplicateOf != orig.ID || *closed.Satisfaction != "unknown" {
+			t.Fatalf("closed: %+v", closed)
+		}
+		if len(closed.AllowedTransitions) != 0 {
+			t.Fatalf("duplicate offers %v", closed.AllowedTransitions)
+		}
+		_, err = pw.move(t, pw.chair, closed, models.TransitionInput{To: "reopened", Note: "thử"})
+		if conflictReason(err) != "illegal_transition" {
+			t.Fatalf("reopen duplicate: %v", err)
+		}
+		// Another reason may reopen, and reopening clears the closure.
+		w := pw.reach(t, models.StateClosed)
+		r := pw.mustMove(t, pw.chair, w, models.TransitionInput{To: "reopened", Note: "Người dân đề nghị xem lại."})
+		if r.ClosedAt != nil || r.CloseReason != nil || r.StateType != models.TypeOpen {
+			t.Fatalf("reopened: %+v", r)
+		}
+	})
+}
+
+func TestStaleVersion(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, s *models.Store) {
+		pw := newPetitionWorld(t, s)
+		p := pw.log(t, nil)
+		old := p.Version
+		pw.mustMove(t, pw.secretary, p, models.TransitionInput{To: "assigned", ResponsibleName: "Tổ"})
+		_, err := pw.move(t, pw.secretary, p, models.TransitionInput{To: "referred", ResponsibleName: "Huyện", Version: &old})
+		if conflictReason(err) != "stale_version" {
+			t.Fatalf("stale: %v", err)
+		}
+		_, err = s.DraftAnswer(context.Background(), pw.secretary, p.ID, "Nháp", &old)
+		if conflictReason(err) != "stale_version" {
+			t.Fatalf("stale draft: %v", err)
+		}
+	})
+}
+
+func TestCreateValidation(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, s *models.Store) {
+		pw := newPetitionWorld(t, s)
+		ctx := context.Background()
+		future := time.Now().Add(48 * time.Hour)
+		_, err := s.CreatePetition(ctx, pw.secretary, models.PetitionInput{CommuneID: pw.w.CommuneB.ID, HamletID: pw.w.HamletA1.ID,
+			Channel: "fax", Kind: "gop_y", TopicCode: "ZZZ", Content: "ngắn", ReceivedAt: &future,
+			Anonymous: true, PetitionerName: "Ai đó", PetitionerPhone: "abc"})
+		f := fieldsOf(err)
+		for _, k := range []string{"commune_id", "hamlet_id", "channel", "kind", "topic_id", "content", "received_at", "anonymous", "phone"} {
+			if _, ok := f[k]; !ok {
+				t.Errorf("no error for %s: %v", k, err)
+			}
+		}
+		if f["content"].VI != "Nội dung từ 10 đến 4000 ký tự." || f["content"].EN != "The content is 10 to 4000 characters." {
+			t.Errorf("content message %+v", f["content"])
+		}
+		if _, err := s.CreatePetition(ctx, pw.district, models.PetitionInput{}); !errors.Is(err, models.ErrForbidden) {
+			t.Errorf("district official logs: %v", err)
+		}
+		if _, err := s.CreatePetition(ctx, pw.inspect, models.PetitionInput{}); !errors.Is(err, models.ErrForbidden) {
+			t.Errorf("inspector logs: %v", err)
+		}
+		var n int64
+		s.Gorm().Table("petitions").Count(&n)
+		if n != 0 {
+			t.Fatalf("rejected writes left %d petitions", n)
+		}
+	})
+}
+
+func TestDialoguePetition(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, s *models.Store) {
+		pw := newPetitionWorld(t, s)
+		ctx := context.Background()
+		start := time.Date(2026, 1, 2, 1, 30, 0, 0, time.UTC)
+		held := heldDialogue(t, s, pw.w.CommuneA.ID, pw.w.ChairA.ID, "held", start)
+		planned := heldDialogue(t, s, pw.w.CommuneA.ID, pw.w.ChairA.ID, "planned", start)
+		foreign := heldDialogue(t, s, pw.w.CommuneB.ID, pw.w.ChairB.ID, "held", start)
+		p := pw.log(t, func(in *models.PetitionInput) { in.DialogueID, in.Channel = &held, "" })
+		if p.Channel != "dialogue" || !p.ReceivedAt.Equal(start) || p.Reference != "TANTHOI-2026-0001" {
+			t.Fatalf("dialogue petition: %s %s %s", p.Channel, p.ReceivedAt, p.Reference)
+		}
+		for _, id := range []int64{planned, foreign} {
+			id := id
+			_, err := s.CreatePetition(ctx, pw.secretary, models.PetitionInput{CommuneID: pw.w.CommuneA.ID, HamletID: pw.w.HamletA1.ID,
+				DialogueID: &id, Kind: "phan_anh", TopicCode: "GT", Content: "Đường vào ấp bị sạt lở nghiêm trọng."})
+			if _, ok := fieldsOf(err)["dialogue_id"]; !ok {
+				t.Errorf("dialogue %d: %v", id, err)
+			}
+		}
+		_, err := s.CreatePetition(ctx, pw.secretary, models.PetitionInput{CommuneID: pw.w.CommuneA.ID, HamletID: pw.w.HamletA1.ID,
+			DialogueID: &held, Channel: "letter", Kind: "phan_anh", TopicCode: "GT", Content: "Đường vào ấp bị sạt lở nghiêm trọng."})
+		if _, ok := fieldsOf(err)["channel"]; !ok {
+			t.Errorf("dialogue with channel letter: %v", err)
+		}
+	})
+}
+
+// TestReferencesUniqueUnderConcurrency logs petitions from 20 goroutines at once.
+func TestReferencesUniqueUnderConcurrency(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, s *models.Store) {
+		pw := newPetitionWorld(t, s)
+		var (
+			wg   sync.WaitGroup
+			mu   sync.Mutex
+			refs []string
+		)
+		received := time.Date(2025, 12, 31, 18, 0, 0, 0, time.UTC) // 1 January 2026 in Vietnam
+		for i := 0; i < 20; i++ {
+			wg.Add(1)
+			go func(i int) {
+				defer wg.Done()
+				p, err := s.CreatePetition(context.Background(), pw.secretary, models.PetitionInput{CommuneID: pw.w.CommuneA.ID,
+					HamletID: pw.w.HamletA2.ID, Channel: "phone", Kind: "phan_anh", TopicCode: "ANTT",
+					Content: fmt.Sprintf("Phản ánh số %d về trật tự ban đêm.", i), ReceivedAt: &received})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				mu.Lock()
+				refs = append(refs, p.Reference)
+				mu.Unlock()
+			}(i)
+		}
+		wg.Wait()
+		sort.Strings(refs)
+		for i, r := range refs {
+			if want := fmt.Sprintf("TANTHOI-2026-%04d", i+1); r != want {
+				t.Fatalf("references %v", refs)
+			}
+		}
+	})
+}
+
+func TestPetitionScopeAndPrivacy(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, s *models.Store) {
+		pw := newPetitionWorld(t, s)
+		ctx := context.Background()
+		plain := pw.log(t, nil)
+		denounce := pw.log(t, func(in *models.PetitionInput) {
+			in.Kind, in.TopicCode, in.Content = "to_cao", "CB", "Tố cáo cán bộ địa chính nhận tiền khi làm sổ đỏ."
+		})
+		anon := pw.log(t, func(in *models.PetitionInput) {
+			in.Anonymous, in.PetitionerName, in.PetitionerPhone, in.PetitionerAddress = true, "", "", ""
+		})
+		if _, err := s.Petition(ctx, pw.chairB, plain.ID); !errors.Is(err, models.ErrNotFound) {
+			t.Errorf("other commune reads: %v", err)
+		}
+		if _, err := s.Petition(ctx, pw.chairOther, plain.ID); !errors.Is(err, models.ErrNotFound) {
+			t.Errorf("other district reads: %v", err)
+		}
+		seen := func(a models.Actor, id int64) (*models.Petitioner, bool) {
+			p, err := s.Petition(ctx, a, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return p.Petitioner, p.PetitionerHidden
+		}
+		for name, a := range map[string]models.Actor{"secretary": pw.secretary, "inspector": pw.inspect, "district": pw.district, "chair": pw.chair, "admin": pw.admin} {
+			if who, _ := seen(a, plain.ID); who == nil || who.Name != "Nguyễn Văn Ba" {
+				t.Errorf("%s does not see the petitioner", name)
+			}
+			who, hidden := seen(a, denounce.ID)
+			mayKnow := name == "chair" || name == "admin"
+			if (who != nil) != mayKnow || hidden == mayKnow {
+				t.Errorf("%s sees denouncer: %v hidden %v", name, who, hidden)
+			}
+			if who, hidden := seen(a, anon.ID); who != nil || hidden {
+				t.Errorf("%s: anonymous shows %v %v", name, who, hidden)
+			}
+		}
+		items, _, err := s.Petitions(ctx, pw.district, models.PetitionFilter{Kind: "to_cao"})
+		if err != nil || len(items) != 1 || items[0].Petitioner != nil || !items[0].PetitionerHidden {
+			t.Fatalf("list shows denouncer to district: %v %+v", err, items)
+		}
+		if items, _, _ := s.Petitions(ctx, pw.chairB, models.PetitionFilter{}); len(items) != 0 {
+			t.Errorf("commune B lists %d petitions of A", len(items))
+		}
+	})
+}
+
+func TestSearchFolding(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, s *models.Store) {
+		pw := newPetitionWorld(t, s)
+		ctx := context.Background()
+		water := pw.log(t, func(in *models.PetitionInput) { in.Content = "Xin hỗ trợ NƯỚC SẠCH cho khu dân cư." })
+		road := pw.log(t, func(in *models.PetitionInput) {
+			in.TopicCode, in.Content = "GT", "Đường liên ấp xuống cấp, nhiều ổ gà."
+		})
+		pw.log(t, func(in *models.PetitionInput) {
+			in.TopicCode, in.Content = "ANTT", "Tụ tập gây ồn ào ban đêm 100% mỗi tối."
+		})
+		find := func(q string) []int64 {
+			items, _, err := s.Petitions(ctx, pw.chair, models.PetitionFilter{Q: q})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []int64
+			for _, p := range items {
+				ids = append(ids, p.ID)
+			}
+			return ids
+		}
+		if got := find("nuoc sach"); len(got) != 1 || got[0] != water.ID {
+			t.Errorf("nuoc sach: %v", got)
+		}
+		if got := find("DUONG"); len(got) != 1 || got[0] != road.ID {
+			t.Errorf("DUONG: %v", got)
+		}
+		if got := find("đường Ổ GÀ"); len(got) != 1 || got[0] != road.ID {
+			t.Errorf("đường Ổ GÀ: %v", got)
+		}
+		if got := find(road.Reference); len(got) != 1 {
+			t.Errorf("reference: %v", got)
+		}
+		if got := find("%"); len(got) != 1 {
+			t.Errorf("%% is literal: %v", got)
+		}
+		pw.mustMove(t, pw.chair, water, models.TransitionInput{To: "answered", Answer: "Tuyến ống sẽ thi công vào tháng Sáu."})
+		if got := find("thi cong"); len(got) != 1 || got[0] != water.ID {
+			t.Errorf("answer text: %v", got)
+		}
+	})
+}
+
+func TestOverdueWithMovedClock(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, s *models.Store) {
+		pw := newPetitionWorld(t, s)
+		ctx := context.Background()
+		s.Now = func() time.Time { return time.Date(2026, 5, 1, 3, 0, 0, 0, time.UTC) }
+		p := pw.log(t, nil)
+		p = pw.mustMove(t, pw.secretary, p, models.TransitionInput{To: "assigned", ResponsibleName: "Tổ", DueOn: "2026-05-10"})
+		done := pw.log(t, nil)
+		done = pw.mustMove(t, pw.secretary, done, models.TransitionInput{To: "assigned", ResponsibleName: "Tổ", DueOn: "2026-05-10"})
+		done = pw.mustMove(t, pw.chair, done, models.TransitionInput{To: "answered", Answer: "Xong."})
+		pw.mustMove(t, pw.chair, done, models.TransitionInput{To: "resolved"})
+		overdue := func() []int64 {
+			items, _, err := s.Petitions(ctx, pw.district, models.PetitionFilter{Overdue: "true"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []int64
+			for _, it := range items {
+				ids = append(ids, it.ID)
+			}
+			return ids
+		}
+		// 10 May 23:59 in Vietnam is still the due day.
+		s.Now = func() time.Time { return time.Date(2026, 5, 10, 16, 59, 0, 0, time.UTC) }
+		if got := overdue(); len(got) != 0 {
+			t.Fatalf("overdue on its due day: %v", got)
+		}
+		// 11 May 00:00 in Vietnam (10 May 17:00 UTC): one day late, but the resolved one is not.
+		s.Now = func() time.Time { return time.Date(2026, 5, 10, 17, 0, 0, 0, time.UTC) }
+		if got := overdue(); len(got) != 1 || got[0] != p.ID {
+			t.Fatalf("overdue: %v", got)
+		}
+		got, _ := s.Petition(ctx, pw.chair, p.ID)
+		if !got.Overdue {
+			t.Fatal("single read not overdue")
+		}
+		items, _, _ := s.Petitions(ctx, pw.chair, models.PetitionFilter{Overdue: "false"})
+		if len(items) != 1 || items[0].ID != done.ID {
+			t.Fatalf("not overdue: %+v", items)
+		}
+	})
+}
+
+func TestListKeysetStableUnderInserts(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, s *models.Store) {
+		pw := newPetitionWorld(t, s)
+		ctx := context.Background()
+		base := time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)
+		for i := 0; i < 7; i++ {
+			at := base.Add(time.Duration(i%3) * time.Hour) // ties on received_at, broken by id
+			pw.log(t, func(in *models.PetitionInput) { in.ReceivedAt = &at })
+		}
+		for _, sortKey := range []string{"", "received_at", "due_on"} {
+			seen := map[int64]bool{}
+			cursor := ""
+			pages := 0
+			for {
+				items, next, err := s.Petitions(ctx, pw.chair, models.PetitionFilter{Sort: sortKey, Page: models.Page{Limit: 3, Cursor: cursor}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, it := range items {
+					if seen[it.ID] {
+						t.Fatalf("sort %q: %d twice", sortKey, it.ID)
+					}
+					seen[it.ID] = true
+				}
+				if pages == 0 {
+					// New petitions arrive while the client pages: they sort first, so no page shifts.
+					late := time.Date(2026, 2, 2, 0, 0, 0, 0, time.UTC)
+					pw.log(t, func(in *models.PetitionInput) { in.ReceivedAt = &late })
+				}
+				pages++
+				if next == "" {
+					break
+				}
+				cursor = next
+			}
+			if sortKey == "" && len(seen) != 7 {
+				t.Fatalf("newest-first paging saw %d of 7", len(seen))
+			}
+		}
+		if _, _, err := s.Petitions(ctx, pw.chair, models.PetitionFilter{Sort: "due_on", Page: models.Page{Cursor: "nonsense"}}); fieldsOf(err)["cursor"].EN == "" {
+			t.Fatalf("bad cursor: %v", err)
+		}
+	})
+}
+
+// TestEventsAreAppendOnly proves the history grows with every change and that the database
+// refuses to update or delete an event.
+func TestEventsAreAppendOnly(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, s *models.Store) {
+		pw := newPetitionWorld(t, s)
+		ctx := context.Background()
+		p := pw.reach(t, models.StateReopened)
+		if _, err := s.AddPetitionNote(ctx, pw.inspect, p.ID, "Ban thanh tra nhân dân đã kiểm tra hiện trường."); err != nil {
+			t.Fatal(err)
+		}
+		events, err := s.PetitionEvents(ctx, pw.inspect, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var kinds []string
+		for _, e := range events {
+			kinds = append(kinds, e.Kind)
+		}
+		if fmt.Sprint(kinds) != "[created transition transition transition note]" {
+			t.Fatalf("events %v", kinds)
+		}
+		if e := events[3]; *e.FromValue != "resolved" || *e.ToValue != "reopened" || e.Note == "" || e.ActorName != "chair.a" {
+			t.Fatalf("reopen event %+v", e)
+		}
+		if err := s.Gorm().Exec("UPDATE petition_events SET note = 'sửa' WHERE id = ?", events[0].ID).Error; err == nil {
+			t.Fatal("an event was updated")
+		}
+		if err := s.Gorm().Exec("DELETE FROM petition_events WHERE id = ?", events[0].ID).Error; err == nil {
+			t.Fatal("an event was deleted")
+		}
+		again, _ := s.PetitionEvents(ctx, pw.inspect, p.ID)
+		if len(again) != len(events) || again[0].Note != events[0].Note {
+			t.Fatal("history changed")
+		}
+		if _, err := s.PetitionEvents(ctx, pw.chairB, p.ID); !errors.Is(err, models.ErrNotFound) {
+			t.Fatalf("foreign events: %v", err)
+		}
+	})
+}
+
+func TestDueDateRules(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, s *models.Store) {
+		pw := newPetitionWorld(t, s)
+		ctx := context.Background()
+		p := pw.reach(t, models.StateAssigned)
+		if _, err := s.ChangeDueDate(ctx, pw.district, p.ID, "2099-01-01", "", &p.Version); !errors.Is(err, models.ErrForbidden) {
+			t.Fatalf("district on assigned: %v", err)
+		}
+		if _, err := s.ChangeDueDate(ctx, pw.inspect, p.ID, "2099-01-01", "", &p.Version); !errors.Is(err, models.ErrForbidden) {
+			t.Fatalf("inspector: %v", err)
+		}
+		got, err := s.ChangeDueDate(ctx, pw.secretary, p.ID, "2099-01-01", "Chờ kinh phí", &p.Version)
+		if err != nil || *got.DueOn != "2099-01-01" {
+			t.Fatalf("secretary: %v", err)
+		}
+		r := pw.reach(t, models.StateReferred)
+		got, err = s.ChangeDueDate(ctx, pw.district, r.ID, "2099-02-01", "Huyện gia hạn", &r.Version)
+		if err != nil || *got.DueOn != "2099-02-01" {
+			t.Fatalf("district on referred: %v", err)
+		}
+		if _, err := s.ChangeDueDate(ctx, pw.district, r.ID, "01/02/2099", "", &got.Version); fieldsOf(err)["due_on"].VI == "" {
+			t.Fatalf("bad date: %v", err)
+		}
+		if _, err := s.DraftAnswer(ctx, pw.inspect, r.ID, "Nháp", &got.Version); !errors.Is(err, models.ErrForbidden) {
+			t.Fatalf("inspector drafts: %v", err)
+		}
+		events, _ := s.PetitionEvents(ctx, pw.chair, r.ID)
+		last := events[len(events)-1]
+		if last.Kind != "due_changed" || *last.ToValue != "2099-02-01" {
+			t.Fatalf("due event %+v", last)
+		}
+	})
+}
