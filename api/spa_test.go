@@ -1,0 +1,57 @@
+package api
+
+import (
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/papi-dialogue/papi/models"
+	"github.com/papi-dialogue/papi/models/dbtest"
+)
+
+func TestSPAFallbackCacheAndCSP(t *testing.T) {
+	spa := fstest.MapFS{
+		"index.html":           {Data: []byte("<!doctype html><title>PAPI</title>")},
+		"assets/app-1a2b3c.js": {Data: []byte("console.log(1)")},
+		"favicon.svg":          {Data: []byte("<svg/>")},
+	}
+	srv := New(dbtest.Open(t, models.SQLite), Config{SPA: spa}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	h := srv.Handler()
+	get := func(path string) *httptest.ResponseRecorder {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+		return rec
+	}
+	r := get("/dialogues/42/run")
+	if r.Code != 200 || !strings.Contains(r.Body.String(), "<title>PAPI</title>") || r.Header().Get("Cache-Control") != "no-cache" {
+		t.Fatalf("client route: %d %q %v", r.Code, r.Body, r.Header())
+	}
+	if csp := r.Header().Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") || strings.Contains(csp, "unsafe") {
+		t.Fatalf("CSP %q", csp)
+	}
+	r = get("/assets/app-1a2b3c.js")
+	if r.Code != 200 || !strings.Contains(r.Header().Get("Cache-Control"), "immutable") {
+		t.Fatalf("asset: %d %v", r.Code, r.Header())
+	}
+	// Unknown API paths stay JSON 404s.
+	r = get("/api/v1/nothing")
+	if r.Code != 404 || !strings.Contains(r.Body.String(), `"code":"not_found"`) {
+		t.Fatalf("api 404: %d %s", r.Code, r.Body)
+	}
+	if r = get("/healthz"); r.Code != 200 {
+		t.Fatalf("healthz %d", r.Code)
+	}
+	if r = get("/readyz"); r.Code != 200 || !strings.Contains(r.Body.String(), "sqlite") {
+		t.Fatalf("readyz %d %s", r.Code, r.Body)
+	}
+	if r.Header().Get("X-Request-ID") == "" {
+		t.Fatal("no request id")
+	}
+	srv.store.Close()
+	if r = get("/readyz"); r.Code != 503 {
+		t.Fatalf("readyz with the database gone: %d", r.Code)
+	}
+}
