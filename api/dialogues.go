@@ -1,6 +1,9 @@
 package api
 
 import (
+	"bytes"
+	_ "embed"
+	"html/template"
 	"net/http"
 	"strconv"
 
@@ -230,4 +233,40 @@ func (s *Server) getAttendance(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, a)
+}
+
+// minutesHTML is the printable minutes (biên bản) of a dialogue, A4, Vietnamese administrative format.
+//
+//go:embed minutes.html
+var minutesHTML string
+
+var minutesTemplate = template.Must(template.New("minutes").Funcs(template.FuncMap{
+	"inc": func(i int) int { return i + 1 },
+}).Parse(minutesHTML))
+
+// minutesPolicy lets the minutes page use its own inline style and nothing else: no script,
+// no image, no request anywhere.
+const minutesPolicy = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
+
+func (s *Server) dialogueMinutes(c *gin.Context) {
+	id, ok := pathID(c, "id")
+	if !ok {
+		return
+	}
+	m, err := s.store.DialogueMinutes(c.Request.Context(), actor(c), id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var page bytes.Buffer
+	if err := minutesTemplate.Execute(&page, m); err != nil {
+		s.fail(c, err)
+		return
+	}
+	h := c.Writer.Header()
+	h.Set("Content-Security-Policy", minutesPolicy)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Cache-Control", "no-store")
+	c.Data(http.StatusOK, "text/html; charset=utf-8", page.Bytes())
 }

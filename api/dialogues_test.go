@@ -483,3 +483,175 @@ func TestAClosedDialogueIsFrozen(t *testing.T) {
 		}
 	})
 }
+
+func TestAttendanceIsSummedAndValidated(t *testing.T) {
+	each(t, func(t *testing.T, e *testEnv) {
+		w := e.world
+		sec := e.as(w.SecretaryA)
+		id := plan(t, sec, e.dialogueBody(at(-1, 8)))
+		r := sec.do("PUT", dpath(id, "/attendance"), map[string]any{"residents": 10})
+		expect(t, r, http.StatusConflict)
+		if errCode(t, r) != "dialogue_not_held" {
+			t.Fatal(r.Body.String())
+		}
+		transition(t, sec, id, http.StatusOK, map[string]any{"to": "held"})
+		expect(t, sec.do("GET", dpath(id, "/attendance"), nil), http.StatusNotFound)
+
+		a := recordCounts(t, sec, id, 45, 3, 8, 27)
+		if a["total"].(float64) != 56 || a["women"].(float64) != 27 || a["source"] != "counts" {
+			t.Fatalf("counts %v", a)
+		}
+		r = sec.do("PUT", dpath(id, "/attendance"), map[string]any{"residents": 5, "businesses": -1, "officials": 1, "women": 2})
+		expect(t, r, http.StatusUnprocessableEntity)
+		if fieldErrors(t, r)["businesses"] != "Số người không được âm." {
+			t.Fatal(r.Body.String())
+		}
+		r = sec.do("PUT", dpath(id, "/attendance"), map[string]any{"residents": 5, "officials": 1, "women": 7})
+		expect(t, r, http.StatusUnprocessableEntity)
+		if fieldErrors(t, r)["women"] != "Số nữ không được lớn hơn tổng số người tham dự (6)." {
+			t.Fatal(r.Body.String())
+		}
+		en := e.as(w.SecretaryA)
+		en.lang = "en"
+		r = en.do("PUT", dpath(id, "/attendance"), map[string]any{"residents": 5, "women": 6})
+		if fieldErrors(t, r)["women"] != "Women cannot outnumber the total attendance (5)." {
+			t.Fatal(r.Body.String())
+		}
+		expect(t, sec.do("PUT", dpath(id, "/attendance"), map[string]any{"residents": "many"}), http.StatusUnprocessableEntity)
+		expect(t, e.as(w.InspectorA).do("PUT", dpath(id, "/attendance"), map[string]any{"residents": 1}), http.StatusForbidden)
+		expect(t, e.as(w.SecretaryB).do("PUT", dpath(id, "/attendance"), map[string]any{"residents": 1}), http.StatusNotFound)
+		// The rejected writes changed nothing.
+		r = sec.do("GET", dpath(id, "/attendance"), nil)
+		expect(t, r, http.StatusOK)
+		if r.m(t)["total"].(float64) != 56 {
+			t.Fatal(r.Body.String())
+		}
+
+		// A named register: the counts derive from it.
+		register := []map[string]any{
+			{"name": "Nguyễn Thị Lan", "group": "resident", "gender": "female", "hamlet_id": w.HamletA1.ID},
+			{"name": "Trần Văn Bảy", "group": "resident", "gender": "male", "hamlet_id": w.HamletA2.ID},
+			{"name": "Cơ sở xay xát Phước Lộc", "group": "business"},
+			{"name": "Lê Thị Hồng", "group": "official", "gender": "female"},
+		}
+		r = sec.do("PUT", dpath(id, "/attendance"), map[string]any{"attendees": register}, "Idempotency-Key", "register-1")
+		expect(t, r, http.StatusOK)
+		a = r.m(t)
+		if a["residents"].(float64) != 2 || a["businesses"].(float64) != 1 || a["officials"].(float64) != 1 ||
+			a["women"].(float64) != 2 || a["total"].(float64) != 4 || a["source"] != "register" || len(a["attendees"].([]any)) != 4 {
+			t.Fatalf("register %v", a)
+		}
+		// The same key again: the same attendance, nothing written twice.
+		r = sec.do("PUT", dpath(id, "/attendance"), map[string]any{"attendees": register[:1]}, "Idempotency-Key", "register-1")
+		expect(t, r, http.StatusOK)
+		if r.Header().Get("Idempotent-Replayed") != "true" || r.m(t)["total"].(float64) != 4 {
+			t.Fatalf("replay %s", r.Body.String())
+		}
+		r = sec.do("GET", dpath(id, "/events"), nil)
+		if n := len(r.m(t)["items"].([]any)); n != 4 { // created, held, counts, register
+			t.Fatalf("%d events", n)
+		}
+		// The same key for another dialogue is a conflict, not a silent replay.
+		other := plan(t, sec, e.dialogueBody(at(-1, 14), "hamlet_ids", []int64{w.HamletA2.ID}, "allow_overlap", true))
+		transition(t, sec, other, http.StatusOK, map[string]any{"to": "held"})
+		expect(t, sec.do("PUT", dpath(other, "/attendance"), map[string]any{"residents": 3}, "Idempotency-Key", "register-1"), http.StatusConflict)
+
+		bad := []map[string]any{
+			{"name": " ", "group": "resident"},
+			{"name": "Phạm Văn Tư", "group": "farmer", "gender": "x", "hamlet_id": w.HamletB1.ID},
+		}
+		r = sec.do("PUT", dpath(id, "/attendance"), map[string]any{"attendees": bad})
+		expect(t, r, http.StatusUnprocessableEntity)
+		f := fieldErrors(t, r)
+		for _, k := range []string{"attendees[0].name", "attendees[1].group", "attendees[1].gender", "attendees[1].hamlet_id"} {
+			if f[k] == "" {
+				t.Errorf("%s not named: %v", k, f)
+			}
+		}
+		r = sec.do("PUT", dpath(id, "/attendance"), map[string]any{"attendees": register, "residents": 3})
+		expect(t, r, http.StatusUnprocessableEntity)
+		if fieldErrors(t, r)["residents"] != "Không khớp với danh sách người tham dự (2)." {
+			t.Fatal(r.Body.String())
+		}
+		// The dialogue shows its attendance.
+		r = sec.do("GET", dpath(id), nil)
+		if d := r.m(t); d["attendance"].(map[string]any)["total"].(float64) != 4 || d["can_record_attendance"] != true {
+			t.Fatalf("dialogue %v", d)
+		}
+	})
+}
+
+func TestMinutesOverdueAfterThreeDays(t *testing.T) {
+	each(t, func(t *testing.T, e *testEnv) {
+		chair := e.as(e.world.ChairA)
+		id := plan(t, chair, e.dialogueBody(at(-1, 8)))
+		transition(t, chair, id, http.StatusOK, map[string]any{"to": "held"})
+		closed := plan(t, chair, e.dialogueBody(at(-1, 14)))
+		transition(t, chair, closed, http.StatusOK, map[string]any{"to": "held"})
+		recordCounts(t, chair, closed, 12, 0, 3, 5)
+		transition(t, chair, closed, http.StatusOK, map[string]any{"to": "closed", "minutes": "Đã giải đáp."})
+		overdue := func(c *client) []any {
+			t.Helper()
+			r := c.do("GET", "/api/v1/dialogues?minutes_overdue=true", nil)
+			expect(t, r, http.StatusOK)
+			return r.m(t)["items"].([]any)
+		}
+		if n := len(overdue(chair)); n != 0 {
+			t.Fatalf("%d overdue right after holding", n)
+		}
+		now := time.Now()
+		e.store.Now = func() time.Time { return now.Add(73 * time.Hour) }
+		items := overdue(e.as(e.world.DistrictOfficial))
+		if len(items) != 1 || int64(items[0].(map[string]any)["id"].(float64)) != id || items[0].(map[string]any)["minutes_overdue"] != true {
+			t.Fatalf("overdue %v", items)
+		}
+		expect(t, e.as(e.world.ChairA).do("GET", "/api/v1/dialogues?minutes_overdue=maybe", nil), http.StatusUnprocessableEntity)
+	})
+}
+
+func TestMinutesPrintInTheAdministrativeFormat(t *testing.T) {
+	each(t, func(t *testing.T, e *testEnv) {
+		sec, chair := e.as(e.world.SecretaryA), e.as(e.world.ChairA)
+		id := plan(t, sec, e.dialogueBody("2026-03-15T08:00:00+07:00", "ends_at", "2026-03-15T10:30:00+07:00",
+			"title", "Đối thoại về nước sạch và thủy lợi", "agenda", []string{"Triển khai kế hoạch nạo vét kênh mương", "Lắng nghe ý kiến <của> người dân"}))
+		expect(t, sec.do("GET", dpath(id, "/minutes"), nil), http.StatusConflict)
+		transition(t, sec, id, http.StatusOK, map[string]any{"to": "held"})
+		r := sec.do("GET", dpath(id, "/minutes"), nil)
+		expect(t, r, http.StatusOK)
+		if !strings.Contains(r.Body.String(), "DỰ THẢO") {
+			t.Fatal("a held dialogue's minutes print as a draft")
+		}
+		recordCounts(t, sec, id, 40, 4, 6, 21)
+		transition(t, chair, id, http.StatusOK, map[string]any{"to": "closed",
+			"minutes": "Ông Nguyễn Văn Ba phản ánh kênh Ba Lợi bị bồi lắng.\nChủ tịch UBND xã trả lời: sẽ nạo vét trong tháng 4."})
+		r = e.as(e.world.InspectorA).do("GET", dpath(id, "/minutes"), nil)
+		expect(t, r, http.StatusOK)
+		if ct := r.Header().Get("Content-Type"); ct != "text/html; charset=utf-8" {
+			t.Fatal(ct)
+		}
+		if csp := r.Header().Get("Content-Security-Policy"); !strings.HasPrefix(csp, "default-src 'none'; style-src 'unsafe-inline'") {
+			t.Fatal(csp)
+		}
+		page := r.Body.String()
+		for _, want := range []string{
+			"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "<b>ỦY BAN NHÂN DÂN</b><b>XÃ TÂN THỚI</b>", "Tân Thới, ngày 15 tháng 3 năm 2026",
+			"BIÊN BẢN ĐỐI THOẠI", "Đối thoại về nước sạch và thủy lợi",
+			"08 giờ 00 phút, ngày 15 tháng 3 năm 2026", "10 giờ 30 phút, ngày 15 tháng 3 năm 2026",
+			"Nhà văn hóa ấp Tân Hòa", "Ấp Tân Hòa, xã Tân Thới", "Ông/Bà chair.a, Chủ tịch Ủy ban nhân dân xã Tân Thới",
+			"Người dân</td><td class=\"num\">40", "Doanh nghiệp, hộ kinh doanh</td><td class=\"num\">4",
+			"Cán bộ, công chức</td><td class=\"num\">6", "<b>50</b>", "<i>21</i>",
+			"<li>Triển khai kế hoạch nạo vét kênh mương</li>", "Lắng nghe ý kiến &lt;của&gt; người dân",
+			"Không có ý kiến, kiến nghị nào được ghi nhận.",
+			"Chủ tịch UBND xã trả lời: sẽ nạo vét trong tháng 4.",
+			"THƯ KÝ", "CHỦ TRÌ", "secretary.a", "@page { size: A4",
+		} {
+			if !strings.Contains(page, want) {
+				t.Errorf("minutes lack %q", want)
+			}
+		}
+		if strings.Contains(page, "DỰ THẢO") || strings.Contains(page, "<script") {
+			t.Error("closed minutes are final and script-free")
+		}
+		expect(t, e.as(e.world.SecretaryB).do("GET", dpath(id, "/minutes"), nil), http.StatusNotFound)
+	})
+}

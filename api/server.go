@@ -93,6 +93,7 @@ func (s *Server) router() *gin.Engine {
 	authed.GET("/dialogues/:id/events", s.dialogueEvents)
 	authed.GET("/dialogues/:id/attendance", s.getAttendance)
 	authed.PUT("/dialogues/:id/attendance", s.recordAttendance)
+	authed.GET("/dialogues/:id/minutes", s.dialogueMinutes)
 	authed.GET("/petitions", s.listPetitions)
 	authed.POST("/petitions", s.createPetition)
 	authed.GET("/petitions/:id", s.getPetition)

@@ -10,11 +10,13 @@ import (
 // Minutes is what the printed minutes (biên bản) of a dialogue show, ready for a template.
 type Minutes struct {
 	Dialogue *Dialogue
-	// Authority is the issuing body in capitals, e.g. "ỦY BAN NHÂN DÂN XÃ TÂN THỚI".
-	Authority string
+	// Authority and AuthorityUnit are the two lines of the issuing body, in capitals:
+	// "ỦY BAN NHÂN DÂN" over "XÃ TÂN THỚI".
+	Authority, AuthorityUnit string
 	// CommuneName is the commune as a sentence names it, e.g. "xã Tân Thới".
 	CommuneName string
-	// PlaceDate is the line under the motto, e.g. "Tân Thới, ngày 15 tháng 3 năm 2026".
+	// PlaceDate is the line under the motto, e.g. "Tân Thới, ngày 15 tháng 3 năm 2026": the
+	// commune and the day of the dialogue, which is when minutes are made, even if typed in later.
 	PlaceDate string
 	// StartsAt and EndsAt read like "08 giờ 00 phút, ngày 15 tháng 3 năm 2026"; EndsAt may be empty.
 	StartsAt, EndsAt string
@@ -106,19 +108,16 @@ func (s *Store) DialogueMinutes(ctx context.Context, actor Actor, id int64) (*Mi
 	}
 	kind, proper := communeTitle(commune.Name)
 	m := &Minutes{
-		Dialogue:    d,
-		Authority:   strings.ToUpper("Ủy ban nhân dân " + kind + " " + proper),
-		CommuneName: kind + " " + proper,
-		StartsAt:    VietnameseTime(d.StartsAt),
-		Venue:       d.Venue,
-		Agenda:      d.Agenda,
-		Draft:       d.Status != DialogueClosed,
+		Dialogue:      d,
+		Authority:     "ỦY BAN NHÂN DÂN",
+		AuthorityUnit: strings.ToUpper(kind + " " + proper),
+		CommuneName:   kind + " " + proper,
+		StartsAt:      VietnameseTime(d.StartsAt),
+		Venue:         d.Venue,
+		Agenda:        d.Agenda,
+		Draft:         d.Status != DialogueClosed,
 	}
-	printed := s.now()
-	if d.ClosedAt != nil {
-		printed = *d.ClosedAt
-	}
-	m.PlaceDate = proper + ", " + VietnameseDate(printed)
+	m.PlaceDate = proper + ", " + VietnameseDate(d.StartsAt)
 	if d.EndsAt != nil {
 		m.EndsAt = VietnameseTime(*d.EndsAt)
 	}
