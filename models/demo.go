@@ -85,7 +85,7 @@ func (s *Store) SeedDemo(ctx context.Context) (*Demo, error) {
 			}
 			d.Users[du.Username] = u
 		}
-		return nil
+		return s.seedDemoDialogues(ctx, d)
 	})
 	if err != nil {
 		return nil, err
