@@ -32,9 +32,10 @@ type Config struct {
 
 // Server answers the HTTP requests of PAPI Dialogue.
 type Server struct {
-	store *models.Store
-	cfg   Config
-	log   *slog.Logger
+	store   *models.Store
+	cfg     Config
+	log     *slog.Logger
+	metrics *metrics
 }
 
 // New returns a Server over store.
@@ -43,7 +44,9 @@ func New(store *models.Store, cfg Config, log *slog.Logger) *Server {
 		cfg.SessionTTL = 12 * time.Hour
 	}
 	useJSONFieldNames()
-	return &Server{store: store, cfg: cfg, log: log}
+	s := &Server{store: store, cfg: cfg, log: log}
+	s.metrics = newMetrics(s)
+	return s
 }
 
 // Handler returns the router with every route of the API.
@@ -56,11 +59,16 @@ func (s *Server) router() *gin.Engine {
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
 	r.ContextWithFallback = true
-	r.Use(s.requestID, s.accessLog, s.recover, limitBody(1<<20))
+	r.Use(s.requestID, s.observe, s.accessLog, s.recover, limitBody(1<<20))
 
 	r.GET("/healthz", s.healthz)
 	r.GET("/readyz", s.readyz)
+	r.GET("/metrics", s.serveMetrics)
 	r.GET("/api/openapi.yaml", s.openAPI)
+
+	// Open311 GeoReport v2, read side: public, no session.
+	r.GET("/open311/v2/services.json", s.open311Services)
+	r.GET("/open311/v2/services.xml", s.open311Services)
 
 	v1 := r.Group("/api/v1", s.session)
 	v1.POST("/auth/login", s.login)
