@@ -655,3 +655,39 @@ func TestMinutesPrintInTheAdministrativeFormat(t *testing.T) {
 		expect(t, e.as(e.world.SecretaryB).do("GET", dpath(id, "/minutes"), nil), http.StatusNotFound)
 	})
 }
+
+func TestMinutesListThePetitionsRaisedWithoutAnonymousNames(t *testing.T) {
+	each(t, func(t *testing.T, e *testEnv) {
+		sec, chair := e.as(e.world.SecretaryA), e.as(e.world.ChairA)
+		id := plan(t, sec, e.dialogueBody(at(-1, 8)))
+		transition(t, sec, id, http.StatusOK, map[string]any{"to": "held"})
+		raise := func(extra map[string]any) {
+			t.Helper()
+			body := map[string]any{"dialogue_id": id, "channel": "dialogue", "phone": "", "address": ""}
+			for k, v := range extra {
+				body[k] = v
+			}
+			sec.createPetition(t, body)
+		}
+		raise(map[string]any{"name": "Nguyễn Văn Ba", "content": "Kênh Ba Lợi bồi lắng, nước không về kịp vụ lúa.", "topic_code": "TL",
+			"onsite_answer": "Xã nạo vét kênh trong tháng 4."})
+		raise(map[string]any{"name": "", "anonymous": true, "content": "Có người đổ rác thải xuống kênh vào ban đêm."})
+		raise(map[string]any{"name": "Lê Văn Mật", "kind": "to_cao", "topic_code": "CB", "content": "Tố cáo cán bộ ấp thu tiền sai quy định khi làm hồ sơ."})
+		r := sec.do("GET", dpath(id), nil)
+		if n := r.m(t)["petitions_count"].(float64); n != 3 {
+			t.Fatalf("petitions_count %v", n)
+		}
+		recordCounts(t, sec, id, 25, 1, 4, 11)
+		transition(t, chair, id, http.StatusOK, map[string]any{"to": "closed", "minutes": "Đã giải đáp các ý kiến."})
+		page := chair.do("GET", dpath(id, "/minutes"), nil).Body.String()
+		for _, want := range []string{"Nguyễn Văn Ba", "Kênh Ba Lợi bồi lắng", "Xã nạo vét kênh trong tháng 4.", "Thủy lợi – Phản ánh",
+			"Có người đổ rác thải", "Tố cáo cán bộ ấp", "Ghi nhận, trả lời sau.", "TANTHOI-"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("minutes lack %q", want)
+			}
+		}
+		if strings.Contains(page, "Lê Văn Mật") || strings.Count(page, "Ẩn danh") != 2 || strings.Contains(page, "Không có ý kiến") {
+			t.Error("a denouncer or an anonymous petitioner is named in the minutes")
+		}
+	})
+}

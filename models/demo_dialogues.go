@@ -24,7 +24,14 @@ type demoDialogue struct {
 	CancelReason string
 	Counts       [4]int // residents, businesses, officials, women
 	Register     []AttendeeInput
+	Petitions    []demoPetition
 	Minutes      string
+}
+
+// demoPetition is a petition raised at a demo dialogue, with its on-site answer if one was given.
+type demoPetition struct {
+	Hamlet, Kind, Topic, Content, Name, Answer string
+	Anonymous                                  bool
 }
 
 // demoDialogues are a few dialogues in each state for Tân Thới and Tân Phú.
@@ -33,6 +40,16 @@ var demoDialogues = []demoDialogue{
 		Day: -62, Hour: 8, Hours: 3, Venue: "Nhà văn hóa ấp Tân Hòa", Expected: 60,
 		Agenda: []string{"Báo cáo tiến độ làm đường bê tông liên ấp", "Người dân phát biểu ý kiến, kiến nghị", "Chủ tịch UBND xã trả lời, giải trình"},
 		Status: DialogueClosed, Counts: [4]int{52, 4, 7, 23},
+		Petitions: []demoPetition{
+			{Hamlet: "Ấp Tân Hòa", Kind: "phan_anh", Topic: "GT", Name: "Nguyễn Thị Lan",
+				Content: "Đoạn đường từ cầu Tân Hòa đến trường tiểu học xuống cấp, mùa mưa ngập sâu, học sinh đi lại khó khăn.",
+				Answer:  "Đoạn đường đã đưa vào kế hoạch nâng cấp năm nay; công chức địa chính - xây dựng khảo sát trong tháng tới."},
+			{Hamlet: "Ấp Tân Hòa", Kind: "kien_nghi", Topic: "GT", Name: "Trần Văn Bảy",
+				Content: "Đề nghị lắp biển báo giảm tốc độ trước chợ ấp Tân Hòa.",
+				Answer:  "Xã sẽ lắp biển báo trong tuần."},
+			{Hamlet: "Ấp Tân Hòa", Kind: "phan_anh", Topic: "ANTT", Anonymous: true,
+				Content: "Thanh niên tụ tập chạy xe tốc độ cao trên đường đê vào ban đêm."},
+		},
 		Minutes: "Bà Nguyễn Thị Lan (tổ 3) phản ánh đoạn đường từ cầu Tân Hòa đến trường tiểu học xuống cấp, mùa mưa ngập sâu.\n" +
 			"Chủ tịch UBND xã trả lời: đoạn đường đã đưa vào kế hoạch nâng cấp năm nay; UBND xã giao công chức địa chính - xây dựng khảo sát trong tháng tới.\n" +
 			"Ông Trần Văn Bảy kiến nghị lắp biển báo giảm tốc độ trước chợ ấp; đã trả lời tại chỗ: xã sẽ lắp trong tuần.\n" +
@@ -57,7 +74,12 @@ var demoDialogues = []demoDialogue{
 	{Commune: "Tân Thới", Hamlets: []string{"Ấp Tân Thạnh"}, Title: "Đối thoại về an ninh trật tự ấp Tân Thạnh",
 		Day: -6, Hour: 19, Hours: 2, Venue: "Nhà văn hóa ấp Tân Thạnh", Expected: 50,
 		Agenda: []string{"Tình hình an ninh trật tự trên địa bàn ấp", "Ý kiến của người dân về trộm cắp vặt"},
-		Status: DialogueHeld, Counts: [4]int{38, 2, 6, 15}},
+		Status: DialogueHeld, Counts: [4]int{38, 2, 6, 15},
+		Petitions: []demoPetition{
+			{Hamlet: "Ấp Tân Thạnh", Kind: "phan_anh", Topic: "ANTT", Name: "Võ Văn Năm",
+				Content: "Tình trạng trộm gà vịt ban đêm xảy ra nhiều ở tổ 5, người dân lo lắng.",
+				Answer:  "Công an xã tăng cường tuần tra ban đêm, phối hợp tổ an ninh tự quản."},
+		}},
 	{Commune: "Tân Thới", Hamlets: []string{"Ấp Tân Phong"}, Title: "Đối thoại với hộ kinh doanh ấp Tân Phong",
 		Day: -1, Hour: 8, Hours: 2, Venue: "Nhà văn hóa ấp Tân Phong", Expected: 30,
 		Agenda: []string{"Phổ biến quy định đăng ký hộ kinh doanh", "Giải đáp thắc mắc về thuế khoán"},
@@ -186,6 +208,14 @@ func (s *Store) playDemoDialogue(ctx context.Context, dd demoDialogue, id int64,
 			return err
 		}
 	}
+	for _, p := range dd.Petitions {
+		_, err := s.CreatePetition(ctx, secretary, PetitionInput{CommuneID: secretary.UnitID,
+			HamletID: s.demoHamlet(ctx, secretary.UnitID, p.Hamlet), DialogueID: &id, Kind: p.Kind, TopicCode: p.Topic,
+			Content: p.Content, PetitionerName: p.Name, Anonymous: p.Anonymous, OnsiteAnswer: p.Answer})
+		if err != nil {
+			return fmt.Errorf("petition %q: %w", p.Content, err)
+		}
+	}
 	if dd.Status == DialogueClosed {
 		return move(chair, DialogueTransition{To: TransitionClose, Minutes: dd.Minutes})
 	}
@@ -238,4 +268,14 @@ func (s *Store) backdateDemoDialogue(ctx context.Context, id int64, start time.T
 		updates["closed_at"] = closed
 	}
 	return db.Model(&Dialogue{}).Where("id = ?", id).Updates(updates).Error
+}
+
+// demoHamlet returns the id of the commune's hamlet of that name, or 0 (a validation error) if none.
+func (s *Store) demoHamlet(ctx context.Context, communeID int64, name string) int64 {
+	var ids []int64
+	s.conn(ctx).Model(&Unit{}).Where("parent_id = ? AND name = ?", communeID, name).Limit(1).Pluck("id", &ids)
+	if len(ids) == 0 {
+		return 0
+	}
+	return ids[0]
 }

@@ -220,7 +220,7 @@ func TestTheDemoHasDialoguesInEveryState(t *testing.T) {
 			t.Fatalf("demo overdue %d %v", len(overdue), err)
 		}
 		m, err := s.DialogueMinutes(ctx, models.SystemActor(), overdue[0].ID)
-		if err != nil || m.Secretary != "Lê Thị Hoa" || m.Chair != "Trần Minh Tâm" || m.Total != 46 {
+		if err != nil || m.Secretary != "Lê Thị Hoa" || m.Chair != "Trần Minh Tâm" || m.Total != 46 || len(m.Petitions) != 1 {
 			t.Fatalf("demo minutes %+v %v", m, err)
 		}
 	})

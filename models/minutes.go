@@ -53,16 +53,64 @@ type MinutesPetition struct {
 }
 
 // petitionCounts returns how many petitions were raised at each of the dialogues.
-// Petitions raised at a dialogue are counted here once they exist.
 func (s *Store) petitionCounts(ctx context.Context, dialogueIDs []int64) (map[int64]int, error) {
-	return map[int64]int{}, nil
+	var rows []struct {
+		DialogueID int64
+		N          int
+	}
+	err := s.conn(ctx).Table("petitions").Select("dialogue_id, count(*) AS n").
+		Where("dialogue_id IN ?", dialogueIDs).Group("dialogue_id").Scan(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]int, len(rows))
+	for _, r := range rows {
+		out[r.DialogueID] = r.N
+	}
+	return out, nil
+}
+
+// petitionKindLabels name the petition kinds as the minutes print them.
+var petitionKindLabels = map[PetitionKind]string{
+	KindReport:         "Phản ánh",
+	KindRecommendation: "Kiến nghị",
+	KindComplaint:      "Khiếu nại",
+	KindDenunciation:   "Tố cáo",
 }
 
 // minutesPetitions returns every petition raised at a dialogue with its on-site answer, in the
-// order raised, without the identity of a petitioner who asked for anonymity.
-// Petitions raised at a dialogue are listed here once they exist.
+// order raised. Only the petitioner's name is printed, and never for one who asked for anonymity
+// or for a denunciation, whose petitioner the law protects.
 func (s *Store) minutesPetitions(ctx context.Context, dialogueID int64) ([]MinutesPetition, error) {
-	return nil, nil
+	var rows []struct {
+		Reference      string
+		Kind           PetitionKind
+		Topic          string
+		Hamlet         string
+		Anonymous      bool
+		PetitionerName string
+		Content        string
+		OnsiteAnswer   string
+	}
+	err := s.conn(ctx).Table("petitions").
+		Select("petitions.reference, petitions.kind, topics.name_vi AS topic, units.name AS hamlet, petitions.anonymous, "+
+			"petitions.petitioner_name, petitions.content, petitions.onsite_answer").
+		Joins("JOIN topics ON topics.id = petitions.topic_id").
+		Joins("JOIN units ON units.id = petitions.hamlet_id").
+		Where("petitions.dialogue_id = ?", dialogueID).
+		Order("petitions.received_at, petitions.id").Scan(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	out := make([]MinutesPetition, len(rows))
+	for i, r := range rows {
+		out[i] = MinutesPetition{Reference: r.Reference, Kind: petitionKindLabels[r.Kind], Topic: r.Topic, Hamlet: r.Hamlet,
+			Content: r.Content, OnSiteAnswer: r.OnsiteAnswer}
+		if !r.Anonymous && r.Kind != KindDenunciation {
+			out[i].Petitioner = r.PetitionerName
+		}
+	}
+	return out, nil
 }
 
 // VietnameseDate writes a date the way Vietnamese documents do: "ngày 15 tháng 3 năm 2026".
