@@ -10,18 +10,7 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
-
-	_ "time/tzdata" // Asia/Ho_Chi_Minh on machines without a zone database
 )
-
-// vietnam is the zone every calendar day of the product is counted in.
-var vietnam = func() *time.Location {
-	loc, err := time.LoadLocation("Asia/Ho_Chi_Minh")
-	if err != nil {
-		return time.FixedZone("ICT", 7*3600)
-	}
-	return loc
-}()
 
 // PetitionKind is what sort of petition was raised.
 type PetitionKind string
@@ -47,6 +36,14 @@ func (k PetitionKind) Valid() bool {
 		}
 	}
 	return false
+}
+
+// Label returns the kind's Vietnamese name, as documents print it.
+func (k PetitionKind) Label() string {
+	if l, ok := petitionKindLabels[k]; ok {
+		return l
+	}
+	return string(k)
 }
 
 // Channel is how a petition reached the commune.
@@ -115,7 +112,7 @@ func (s Satisfaction) Valid() bool {
 type Date string
 
 // DateOf returns the calendar day of t in Asia/Ho_Chi_Minh.
-func DateOf(t time.Time) Date { return Date(t.In(vietnam).Format(time.DateOnly)) }
+func DateOf(t time.Time) Date { return Date(t.In(VietnamZone).Format(time.DateOnly)) }
 
 // ParseDate reads a "2006-01-02" day.
 func ParseDate(s string) (Date, bool) {
@@ -137,7 +134,7 @@ func (d Date) AddDays(n int) Date {
 
 // Start returns the first instant of the day in Asia/Ho_Chi_Minh.
 func (d Date) Start() time.Time {
-	t, _ := time.ParseInLocation(time.DateOnly, string(d), vietnam)
+	t, _ := time.ParseInLocation(time.DateOnly, string(d), VietnamZone)
 	return t.UTC()
 }
 
@@ -426,7 +423,7 @@ func (s *Store) heldDialogueStart(ctx context.Context, dialogueID, communeID int
 // nextReference hands out the next reference of the commune for the year of receivedAt
 // (in Vietnam): TANTHOI-2026-0042. The counter row's upsert serialises concurrent inserts.
 func (s *Store) nextReference(ctx context.Context, commune *Unit, receivedAt time.Time) (string, error) {
-	year := receivedAt.In(vietnam).Year()
+	year := receivedAt.In(VietnamZone).Year()
 	var seq int64
 	err := s.conn(ctx).Raw(`INSERT INTO petition_counters (commune_id, year, last_seq) VALUES (?, ?, 1)
 		ON CONFLICT (commune_id, year) DO UPDATE SET last_seq = petition_counters.last_seq + 1

@@ -672,3 +672,45 @@ func TestDueDateRules(t *testing.T) {
 		}
 	})
 }
+
+func TestMinutesListPetitionsRaised(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, s *models.Store) {
+		pw := newPetitionWorld(t, s)
+		ctx := context.Background()
+		start := time.Now().Add(-2 * time.Hour).UTC()
+		held := heldDialogue(t, s, pw.w.CommuneA.ID, pw.w.ChairA.ID, "held", start)
+		at := func(in *models.PetitionInput) { in.DialogueID, in.Channel = &held, "dialogue" }
+		pw.log(t, func(in *models.PetitionInput) { at(in); in.OnsiteAnswer = "Xã sẽ khảo sát trong tuần." })
+		pw.log(t, func(in *models.PetitionInput) {
+			at(in)
+			in.Anonymous, in.PetitionerName, in.PetitionerPhone, in.PetitionerAddress = true, "", "", ""
+		})
+		pw.log(t, func(in *models.PetitionInput) {
+			at(in)
+			in.Kind, in.TopicCode, in.Content = "to_cao", "CB", "Tố cáo cán bộ thu tiền sai quy định."
+		})
+		pw.log(t, nil) // not raised at the dialogue
+		d, err := s.Dialogue(ctx, pw.chair, held)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.PetitionsCount != 3 {
+			t.Fatalf("petitions_count %d", d.PetitionsCount)
+		}
+		m, err := s.DialogueMinutes(ctx, pw.chair, held)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(m.Petitions) != 3 {
+			t.Fatalf("minutes list %d petitions", len(m.Petitions))
+		}
+		first := m.Petitions[0]
+		if first.Petitioner != "Nguyễn Văn Ba" || first.OnSiteAnswer != "Xã sẽ khảo sát trong tuần." || first.Kind != "Kiến nghị" ||
+			first.Topic != "Nước sạch" || first.Hamlet != "Ấp Tân Hòa" {
+			t.Fatalf("first %+v", first)
+		}
+		if m.Petitions[1].Petitioner != "" || m.Petitions[2].Petitioner != "" {
+			t.Fatalf("anonymity not respected: %+v", m.Petitions[1:])
+		}
+	})
+}
