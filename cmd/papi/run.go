@@ -34,6 +34,8 @@ commands:
   serve                     start the web server (applies pending migrations first)
   migrate                   apply pending database migrations
   seed --demo               load the demo district, its users and records
+  seed --synthetic [--communes N] [--years Y]
+                            generate a large synthetic data set (N=3300, Y=5: about 1M petitions)
   user add --username U --role R --unit CODE_OR_ID [--full-name N] [--password-stdin]
 
 configuration (environment):
@@ -160,17 +162,36 @@ func seed(ctx context.Context, cfg config, log *slog.Logger, args []string, e en
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	demo := fs.Bool("demo", false, "load the demo district, users and records")
+	synthetic := fs.Bool("synthetic", false, "generate a large synthetic data set (benchmarks, load tests)")
+	communes := fs.Int("communes", 100, "with --synthetic: how many communes")
+	years := fs.Int("years", 5, "with --synthetic: how many years of dialogues and petitions")
+	perYear := fs.Int("petitions-per-year", 60, "with --synthetic: average petitions a commune logs in a year")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if !*demo {
-		return errors.New("seed: say what to load: --demo")
+	if !*demo && !*synthetic {
+		return errors.New("seed: say what to load: --demo or --synthetic")
 	}
 	store, err := openStore(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
+	if *synthetic {
+		start := time.Now()
+		res, err := store.SeedSynthetic(ctx, models.SyntheticOptions{Communes: *communes, Years: *years,
+			PetitionsPerCommuneYear: *perYear, Seed: 1, Progress: e.stdout})
+		if err != nil {
+			return fmt.Errorf("seed synthetic: %w", err)
+		}
+		fmt.Fprintf(e.stdout, "Synthetic data loaded in %s: %d provinces, %d districts, %d communes, %d hamlets, %d users, "+
+			"%d dialogues, %d petitions, %d petition events. Every synthetic user has the password %q.\n",
+			time.Since(start).Round(time.Second), res.Provinces, res.Districts, res.Communes, res.Hamlets, res.Users,
+			res.Dialogues, res.Petitions, res.Events, models.DemoPassword)
+		if !*demo {
+			return nil
+		}
+	}
 	if _, err := store.SeedDemo(ctx); err != nil {
 		return fmt.Errorf("seed demo: %w", err)
 	}
