@@ -85,7 +85,10 @@ func (s *Store) SeedDemo(ctx context.Context) (*Demo, error) {
 			}
 			d.Users[du.Username] = u
 		}
-		return s.seedDemoDialogues(ctx, d)
+		if err := s.seedDemoDialogues(ctx, d); err != nil {
+			return err
+		}
+		return s.seedDemoPetitions(ctx, d)
 	})
 	if err != nil {
 		return nil, err
