@@ -15,8 +15,10 @@ type demoStep struct {
 	Note    string // a note added instead of a transition
 }
 
-// demoPetition is one petition of the demo and what happened to it since.
-type demoPetition struct {
+// demoPetitionCase is one petition of the demo and what happened to it since. Those raised at a
+// demo dialogue may already exist (the dialogue demo logs some while the dialogue is held); they
+// are found by their content and taken further.
+type demoPetitionCase struct {
 	Commune, Hamlet string
 	Dialogue        string // title of the demo dialogue it was raised at, if any
 	Channel         string
@@ -44,7 +46,7 @@ func answerIt(days int, answer string) demoStep {
 }
 
 // demoPetitions cover every state in Tân Thới and Tân Phú, some of them overdue.
-var demoPetitions = []demoPetition{
+var demoPetitions = []demoPetitionCase{
 	{Commune: "Tân Thới", Hamlet: "Ấp Tân Hòa", Dialogue: "Đối thoại với nhân dân ấp Tân Hòa về giao thông nông thôn", Kind: KindReport, Topic: "GT",
 		Content: "Đoạn đường từ cầu Tân Hòa đến trường tiểu học xuống cấp, mùa mưa ngập sâu, học sinh đi lại khó khăn.",
 		Name:    "Nguyễn Thị Lan", Phone: "0918 234 567", DaysAgo: 62,
@@ -67,9 +69,10 @@ var demoPetitions = []demoPetition{
 		Steps: []demoStep{{DaysAgo: 39, By: "secretary.tanthoi", In: TransitionInput{To: string(StateReferred), ResponsibleName: "Trung tâm Nước sạch và Vệ sinh môi trường nông thôn tỉnh"}},
 			to(20, "district", StateInProgress, "Trung tâm đã khảo sát tuyến ống.")}}, // overdue
 	{Commune: "Tân Thới", Hamlet: "Ấp Tân Thạnh", Dialogue: "Đối thoại về an ninh trật tự ấp Tân Thạnh", Kind: KindReport, Topic: "ANTT",
-		Content: "Trộm cắp gà vịt ban đêm ở ấp Tân Thạnh tăng, đề nghị tăng cường tuần tra.", Anonymous: true, DaysAgo: 6,
-		Onsite: "Công an xã sẽ bố trí tuần tra ban đêm."},
-	{Commune: "Tân Thới", Hamlet: "Ấp Tân Thạnh", Dialogue: "Đối thoại về an ninh trật tự ấp Tân Thạnh", Kind: KindDenunciation, Topic: "CB",
+		Content: "Tình trạng trộm gà vịt ban đêm xảy ra nhiều ở tổ 5, người dân lo lắng.", Name: "Võ Văn Năm", DaysAgo: 6,
+		Onsite: "Công an xã tăng cường tuần tra ban đêm, phối hợp tổ an ninh tự quản.",
+		Steps:  []demoStep{assign(5, "secretary.tanthoi", "Công an xã"), to(4, "secretary.tanthoi", StateInProgress, "Đã bố trí tổ tuần tra.")}},
+	{Commune: "Tân Thới", Hamlet: "Ấp Tân Thạnh", Channel: "reception", Kind: KindDenunciation, Topic: "CB",
 		Content: "Tố cáo cán bộ ấp thu tiền đóng góp làm đường không có biên lai.", Name: "Lê Văn Hậu", Phone: "0907 111 222", DaysAgo: 6,
 		Steps: []demoStep{assign(5, "secretary.tanthoi", "Ủy ban Kiểm tra Đảng ủy xã"),
 			{DaysAgo: 2, By: "inspector.tanthoi", Note: "Ban thanh tra nhân dân đề nghị được tham gia xác minh."}}},
@@ -128,12 +131,12 @@ func (s *Store) seedDemoPetitions(ctx context.Context, d *Demo) error {
 		if commune == nil || hamlet == nil {
 			return fmt.Errorf("demo petition: no unit %s/%s", dp.Commune, dp.Hamlet)
 		}
-		var n int64
-		if err := s.conn(ctx).Model(&Petition{}).Where("commune_id = ? AND content = ?", commune.ID, dp.Content).Count(&n).Error; err != nil {
+		var existing []Petition
+		if err := s.conn(ctx).Where("commune_id = ? AND content = ?", commune.ID, dp.Content).Limit(1).Find(&existing).Error; err != nil {
 			return err
 		}
-		if n > 0 {
-			continue
+		if len(existing) > 0 && (existing[0].Version > 1 || len(dp.Steps) == 0) {
+			continue // already taken as far as the demo goes
 		}
 		secretary := "secretary.tanthoi"
 		if dp.Commune == "Tân Phú" {
@@ -171,8 +174,10 @@ func (s *Store) seedDemoPetitions(ctx context.Context, d *Demo) error {
 			logger = at(0)
 			logger.Now = func() time.Time { return loggedAt }
 		}
-		p, err := logger.CreatePetition(ctx, sec, in)
-		if err != nil {
+		var p *Petition
+		if len(existing) > 0 {
+			p = &existing[0]
+		} else if p, err = logger.CreatePetition(ctx, sec, in); err != nil {
 			return fmt.Errorf("demo petition %q: %w", dp.Content, err)
 		}
 		for _, st := range dp.Steps {
