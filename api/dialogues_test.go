@@ -691,3 +691,127 @@ func TestMinutesListThePetitionsRaisedWithoutAnonymousNames(t *testing.T) {
 		}
 	})
 }
+
+func TestEveryRoleOnEveryDialogueAction(t *testing.T) {
+	const no, ok, created = http.StatusForbidden, http.StatusOK, http.StatusCreated
+	type want map[models.Role]int
+	rows := []struct {
+		action string
+		want   want
+	}{
+		{"create", want{models.RoleAdmin: created, models.RoleDistrictOfficial: no, models.RoleCommuneChair: created, models.RoleSecretary: created, models.RoleInspector: no}},
+		{"edit", want{models.RoleAdmin: ok, models.RoleDistrictOfficial: no, models.RoleCommuneChair: ok, models.RoleSecretary: ok, models.RoleInspector: no}},
+		{"hold", want{models.RoleAdmin: ok, models.RoleDistrictOfficial: no, models.RoleCommuneChair: ok, models.RoleSecretary: ok, models.RoleInspector: no}},
+		{"postpone", want{models.RoleAdmin: ok, models.RoleDistrictOfficial: no, models.RoleCommuneChair: ok, models.RoleSecretary: no, models.RoleInspector: no}},
+		{"cancel", want{models.RoleAdmin: ok, models.RoleDistrictOfficial: no, models.RoleCommuneChair: ok, models.RoleSecretary: no, models.RoleInspector: no}},
+		{"attendance", want{models.RoleAdmin: ok, models.RoleDistrictOfficial: no, models.RoleCommuneChair: ok, models.RoleSecretary: ok, models.RoleInspector: no}},
+		{"close", want{models.RoleAdmin: ok, models.RoleDistrictOfficial: no, models.RoleCommuneChair: ok, models.RoleSecretary: no, models.RoleInspector: no}},
+		{"read", want{models.RoleAdmin: ok, models.RoleDistrictOfficial: ok, models.RoleCommuneChair: ok, models.RoleSecretary: ok, models.RoleInspector: ok}},
+	}
+	each(t, func(t *testing.T, e *testEnv) {
+		w := e.world
+		office := e.as(w.ChairA)
+		users := map[models.Role]*models.User{models.RoleAdmin: w.Admin, models.RoleDistrictOfficial: w.DistrictOfficial,
+			models.RoleCommuneChair: w.ChairA, models.RoleSecretary: w.SecretaryA, models.RoleInspector: w.InspectorA}
+		// fresh returns a dialogue of commune A in the state an action needs.
+		fresh := func(state string) int64 {
+			id := plan(t, office, e.dialogueBody(at(-3, 8), "allow_overlap", true))
+			if state != "planned" {
+				transition(t, office, id, ok, map[string]any{"to": "held"})
+			}
+			if state == "recorded" {
+				recordCounts(t, office, id, 10, 1, 2, 5)
+			}
+			return id
+		}
+		for _, row := range rows {
+			for _, role := range models.Roles() {
+				c := e.as(users[role])
+				var r response
+				switch row.action {
+				case "create":
+					r = c.do("POST", "/api/v1/dialogues", e.dialogueBody(at(-5, 8), "allow_overlap", true))
+				case "edit":
+					r = c.do("PATCH", dpath(fresh("planned")), map[string]any{"venue": "Hội trường ấp", "version": 1})
+				case "hold":
+					r = c.do("POST", dpath(fresh("planned"), "/transitions"), map[string]any{"to": "held"})
+				case "postpone":
+					r = c.do("POST", dpath(fresh("planned"), "/transitions"), map[string]any{"to": "postponed", "new_starts_at": at(30, 8), "allow_overlap": true})
+				case "cancel":
+					r = c.do("POST", dpath(fresh("planned"), "/transitions"), map[string]any{"to": "cancelled", "reason": "Thời tiết xấu"})
+				case "attendance":
+					r = c.do("PUT", dpath(fresh("held"), "/attendance"), map[string]any{"residents": 9, "women": 4})
+				case "close":
+					r = c.do("POST", dpath(fresh("recorded"), "/transitions"), map[string]any{"to": "closed", "minutes": "Biên bản."})
+				case "read":
+					id := fresh("recorded")
+					for _, p := range []string{"", "/events", "/attendance", "/minutes"} {
+						r = c.do("GET", dpath(id, p), nil)
+						if r.Code != ok {
+							break
+						}
+					}
+				}
+				if r.Code != row.want[role] {
+					t.Errorf("%s by %s: %d, want %d: %s", row.action, role, r.Code, row.want[role], r.Body.String())
+				}
+			}
+		}
+
+		// Outside one's own units a dialogue does not exist.
+		foreign := map[models.Role]int64{}
+		for _, f := range []struct {
+			by      *models.User
+			commune *models.Unit
+			hamlet  *models.Unit
+			roles   []models.Role
+		}{
+			{w.ChairB, w.CommuneB, w.HamletB1, []models.Role{models.RoleCommuneChair, models.RoleSecretary, models.RoleInspector}},
+			{w.ChairOther, w.OtherCommune, w.HamletOther, []models.Role{models.RoleDistrictOfficial}},
+			{w.FarAdmin, w.FarCommune, w.FarHamlet, []models.Role{models.RoleAdmin}},
+		} {
+			r := e.as(f.by).do("POST", "/api/v1/dialogues", e.dialogueBody(at(-3, 8), "commune_id", f.commune.ID, "hamlet_ids", []int64{f.hamlet.ID}))
+			expect(t, r, created)
+			for _, role := range f.roles {
+				foreign[role] = int64(r.m(t)["id"].(float64))
+			}
+		}
+		for _, role := range models.Roles() {
+			c := e.as(users[role])
+			id := foreign[role]
+			for _, r := range []response{
+				c.do("GET", dpath(id), nil),
+				c.do("GET", dpath(id, "/minutes"), nil),
+				c.do("PATCH", dpath(id), map[string]any{"venue": "x", "version": 1}),
+				c.do("POST", dpath(id, "/transitions"), map[string]any{"to": "held"}),
+				c.do("PUT", dpath(id, "/attendance"), map[string]any{"residents": 1}),
+			} {
+				if r.Code != http.StatusNotFound {
+					t.Errorf("%s on a foreign dialogue: %d %s", role, r.Code, r.Body.String())
+				}
+			}
+		}
+	})
+}
+
+func TestConcurrentAttendanceNeverFails(t *testing.T) {
+	each(t, func(t *testing.T, e *testEnv) {
+		sec := e.as(e.world.SecretaryA)
+		id := plan(t, sec, e.dialogueBody(at(-1, 8)))
+		transition(t, sec, id, http.StatusOK, map[string]any{"to": "held"})
+		codes := make(chan int, 8)
+		for i := 0; i < 8; i++ {
+			go func(n int) {
+				r := sec.do("PUT", dpath(id, "/attendance"), map[string]any{"residents": 10 + n, "women": n})
+				codes <- r.Code
+			}(i)
+		}
+		for i := 0; i < 8; i++ {
+			if c := <-codes; c != http.StatusOK && c != http.StatusConflict {
+				t.Errorf("concurrent attendance answered %d", c)
+			}
+		}
+		r := sec.do("GET", dpath(id, "/attendance"), nil)
+		expect(t, r, http.StatusOK)
+	})
+}

@@ -235,6 +235,19 @@ func (s *Store) recordAttendance(ctx context.Context, actor Actor, id int64, in 
 	if err := v.Err(); err != nil {
 		return err
 	}
+	// Bumping the version first locks the dialogue, so a concurrent recording waits here and
+	// then finds the version moved, instead of colliding on the attendance row.
+	res := s.conn(ctx).Model(&Dialogue{}).Where("id = ? AND version = ?", d.ID, d.Version).
+		Updates(map[string]any{"version": d.Version + 1, "updated_at": a.RecordedAt})
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
+		if current, err := s.Dialogue(ctx, actor, d.ID); err == nil {
+			d = current
+		}
+		return StaleVersion(d)
+	}
 	if err := s.conn(ctx).Where("dialogue_id = ?", d.ID).Delete(&Attendee{}).Error; err != nil {
 		return err
 	}
@@ -251,14 +264,6 @@ func (s *Store) recordAttendance(ctx context.Context, actor Actor, id int64, in 
 		if err := s.conn(ctx).CreateInBatches(&people, 500).Error; err != nil {
 			return err
 		}
-	}
-	res := s.conn(ctx).Model(&Dialogue{}).Where("id = ? AND version = ?", d.ID, d.Version).
-		Updates(map[string]any{"version": d.Version + 1, "updated_at": a.RecordedAt})
-	if res.Error != nil {
-		return res.Error
-	}
-	if res.RowsAffected == 0 {
-		return StaleVersion(d)
 	}
 	source := AttendanceFromCounts
 	if in.Attendees != nil {

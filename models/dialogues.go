@@ -415,7 +415,8 @@ func (s *Store) checkHamlets(ctx context.Context, v *ValidationError, communeID 
 }
 
 // communeChair returns the chair a dialogue of the commune gets: the one named, else the actor
-// when a chair of the commune, else the commune's only active chair.
+// when a chair of the commune, else the commune's only active chair. A commune with no chair
+// account yet gets none (the minutes leave a line to sign on); one with several must name one.
 func (s *Store) communeChair(ctx context.Context, v *ValidationError, actor Actor, communeID int64, named *int64) (*int64, error) {
 	msgNotChair := Msg("Người chủ trì phải là Chủ tịch UBND của xã này.", "The chair must be a commune chair of this commune.")
 	if named != nil {
@@ -440,11 +441,14 @@ func (s *Store) communeChair(ctx context.Context, v *ValidationError, actor Acto
 	if err != nil {
 		return nil, err
 	}
-	if len(ids) != 1 {
-		v.Add("chair_user_id", Msg("Chọn người chủ trì (Chủ tịch UBND xã).", "Choose the chair (the commune chair)."))
+	switch len(ids) {
+	case 0:
 		return nil, nil
+	case 1:
+		return &ids[0], nil
 	}
-	return &ids[0], nil
+	v.Add("chair_user_id", Msg("Chọn người chủ trì (Chủ tịch UBND xã).", "Choose the chair (the commune chair)."))
+	return nil, nil
 }
 
 // overlapping returns a planned or held dialogue that shares a hamlet or the chair with the
