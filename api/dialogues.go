@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	_ "embed"
 	"html/template"
 	"net/http"
@@ -30,15 +31,33 @@ func (s *Server) createDialogue(c *gin.Context) {
 	if !s.bind(c, &req) {
 		return
 	}
-	d, err := s.store.CreateDialogue(c.Request.Context(), actor(c), models.DialogueInput{
+	in := models.DialogueInput{
 		CommuneID: req.CommuneID, HamletIDs: req.HamletIDs, Title: req.Title, StartsAt: req.StartsAt, EndsAt: req.EndsAt,
 		Venue: req.Venue, ChairUserID: req.ChairUserID, Agenda: req.Agenda, ExpectedAttendance: req.ExpectedAttendance,
-		AllowOverlap: req.AllowOverlap})
+		AllowOverlap: req.AllowOverlap}
+	ctx, a := c.Request.Context(), actor(c)
+	id, replayed, err := s.store.Idempotent(ctx, a, c.GetHeader("Idempotency-Key"), "dialogues.create", func(ctx context.Context) (int64, error) {
+		d, err := s.store.CreateDialogue(ctx, a, in)
+		if err != nil {
+			return 0, err
+		}
+		return d.ID, nil
+	})
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusCreated, d)
+	d, err := s.store.Dialogue(ctx, a, id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	status := http.StatusCreated
+	if replayed {
+		status = http.StatusOK
+		c.Header("Idempotent-Replayed", "true")
+	}
+	c.JSON(status, d)
 }
 
 // queryID reads an optional numeric query parameter; false means it answered 422.

@@ -93,6 +93,17 @@ func TestPlanAndReadADialogue(t *testing.T) {
 		if r.m(t)["chair_user_id"].(float64) != float64(e.world.ChairA.ID) {
 			t.Fatal("the commune's only chair chairs a secretary's dialogue")
 		}
+		// A retried request with its Idempotency-Key plans nothing twice.
+		retry := e.dialogueBody(at(21, 8), "title", "Đối thoại cuối năm")
+		r = sec.do("POST", "/api/v1/dialogues", retry, "Idempotency-Key", "plan-1")
+		expect(t, r, http.StatusCreated)
+		first := r.m(t)["id"]
+		r = sec.do("POST", "/api/v1/dialogues", retry, "Idempotency-Key", "plan-1")
+		expect(t, r, http.StatusOK)
+		if r.m(t)["id"] != first {
+			t.Fatal("a replay answers with another dialogue")
+		}
+		transition(t, chair, int64(first.(float64)), http.StatusOK, map[string]any{"to": "cancelled", "reason": "Nhập thử"})
 		// A paper record of a past dialogue.
 		old := plan(t, sec, e.dialogueBody(at(-30, 8), "title", "Đối thoại quý I"))
 
@@ -124,7 +135,7 @@ func TestPlanAndReadADialogue(t *testing.T) {
 			}
 			cursor = page.NextCursor
 		}
-		if len(seen) != 3 || seen[2] != old || seen[1] != id {
+		if len(seen) != 4 || seen[3] != old || seen[2] != id {
 			t.Fatalf("order %v", seen)
 		}
 		count := func(query string) int {
@@ -133,16 +144,19 @@ func TestPlanAndReadADialogue(t *testing.T) {
 			expect(t, r, http.StatusOK)
 			return len(r.m(t)["items"].([]any))
 		}
-		if n := count(fmt.Sprintf("hamlet_id=%d", e.world.HamletA1.ID)); n != 2 {
+		if n := count(fmt.Sprintf("hamlet_id=%d", e.world.HamletA1.ID)); n != 3 {
 			t.Fatalf("hamlet filter %d", n)
 		}
-		if n := count("from=" + at(1, 0)[:10]); n != 2 {
+		if n := count("from=" + at(1, 0)[:10]); n != 3 {
 			t.Fatalf("from filter %d", n)
 		}
-		if n := count("to=" + at(7, 0)[:10]); n != 2 {
+		if n := count("to=" + at(7, 0)[:10]); n != 2 { // the first and the paper record
 			t.Fatalf("to filter includes the day: %d", n)
 		}
 		if n := count(fmt.Sprintf("commune_id=%d&status=held", e.world.CommuneA.ID)); n != 0 {
+			t.Fatalf("status filter %d", n)
+		}
+		if n := count("status=cancelled"); n != 1 {
 			t.Fatalf("status filter %d", n)
 		}
 		r = chair.do("GET", "/api/v1/dialogues?status=done&from=yesterday", nil)
