@@ -1,0 +1,154 @@
+// What the browser tests stand on: a real papi server on a fresh SQLite database, and a real
+// headless Chromium from Debian driven by playwright-core. Nothing here builds anything: `make
+// test-frontend` builds the app and the binary first.
+import { spawn, spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, mkdirSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const here = dirname(fileURLToPath(import.meta.url))
+export const root = resolve(here, '..')
+export const binary = resolve(root, '..', 'bin', 'papi')
+export const outDir = join(root, 'test-output')
+export const chromiumPath = process.env.PAPI_CHROMIUM || '/usr/bin/chromium'
+
+export const chromiumArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+]
+
+/** viewports are the window sizes every story runs in: a tablet in portrait and an office PC. */
+export const viewports = [
+  { name: 'tablet', width: 820, height: 1180, hasTouch: true },
+  { name: 'desktop', width: 1440, height: 900, hasTouch: false },
+]
+
+/** chromiumMissing explains why the browser tests cannot run here, or returns ''. In CI a missing
+ * browser is a failure, not a skip. */
+export function chromiumMissing() {
+  if (existsSync(chromiumPath)) return ''
+  const msg = `Chromium not found at ${chromiumPath}: install Debian's chromium (apt-get install -y chromium) to run the browser tests`
+  if (process.env.CI === 'true') throw new Error(msg)
+  return msg
+}
+
+function freePort() {
+  return new Promise((res, rej) => {
+    const srv = createServer()
+    srv.unref()
+    srv.on('error', rej)
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address()
+      srv.close(() => res(port))
+    })
+  })
+}
+
+const running = new Set()
+function killAll() {
+  for (const p of running) {
+    try {
+      p.kill('SIGKILL')
+    } catch {
+      // already gone
+    }
+  }
+}
+process.on('exit', killAll)
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, () => {
+    killAll()
+    process.exit(130)
+  })
+}
+
+/** startServer seeds the demo into a fresh data directory and serves it on a free loopback port. */
+export async function startServer() {
+  if (!existsSync(binary)) throw new Error(`${binary} is missing: run \`make test-frontend\` (or go build -o bin/papi ./cmd/papi) first`)
+  const dataDir = mkdtempSync(join(tmpdir(), 'papi-e2e-'))
+  const port = await freePort()
+  const env = { ...process.env, PAPI_DATA_DIR: dataDir, PAPI_ADDR: `127.0.0.1:${port}`, PAPI_LOG_LEVEL: 'warn' }
+  delete env.PAPI_DATABASE_URL
+  const seed = spawnSync(binary, ['seed', '--demo'], { env, encoding: 'utf8' })
+  if (seed.status !== 0) throw new Error(`papi seed --demo failed: ${seed.stderr || seed.stdout}`)
+  const proc = spawn(binary, ['serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  running.add(proc)
+  let log = ''
+  proc.stdout.on('data', (d) => (log += d))
+  proc.stderr.on('data', (d) => (log += d))
+  proc.on('exit', () => running.delete(proc))
+  const url = `http://127.0.0.1:${port}`
+  const deadline = Date.now() + 20000
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`papi serve exited (${proc.exitCode}):\n${log}`)
+    try {
+      const r = await fetch(`${url}/readyz`)
+      if (r.ok) break
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      proc.kill('SIGKILL')
+      throw new Error(`papi serve did not become ready:\n${log}`)
+    }
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  return {
+    url,
+    log: () => log,
+    async stop() {
+      if (proc.exitCode === null) {
+        const gone = new Promise((r) => proc.once('exit', r))
+        proc.kill('SIGTERM')
+        const timer = setTimeout(() => proc.kill('SIGKILL'), 5000)
+        await gone
+        clearTimeout(timer)
+      }
+      running.delete(proc)
+      rmSync(dataDir, { recursive: true, force: true })
+    },
+  }
+}
+
+/** launchBrowser starts headless Chromium. */
+export async function launchBrowser() {
+  const { chromium } = await import('playwright-core')
+  return chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, headless: true })
+}
+
+/** watchConsole collects every console error and uncaught page error of a page. Expected
+ * failures can be allowed for the span of one step with allow(). */
+export function watchConsole(page, label) {
+  const errors = []
+  const allowed = []
+  page.on('console', (msg) => {
+    if (msg.type() !== 'error') return
+    const text = msg.text()
+    if (allowed.some((re) => re.test(text))) return
+    errors.push(`[${label}] console: ${text} (${msg.location()?.url ?? ''})`)
+  })
+  page.on('pageerror', (err) => errors.push(`[${label}] page error: ${err.message}`))
+  return {
+    errors,
+    async allow(re, fn) {
+      allowed.push(re)
+      try {
+        return await fn()
+      } finally {
+        allowed.splice(allowed.indexOf(re), 1)
+      }
+    },
+  }
+}
+
+/** shot saves a full-page screenshot under test-output/. */
+export async function shot(page, viewport, name) {
+  mkdirSync(outDir, { recursive: true })
+  await page.screenshot({ path: join(outDir, `${viewport}-${name}.png`), fullPage: true })
+}

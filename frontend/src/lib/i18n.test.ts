@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest'
+import { setLang, t, tCode } from './i18n'
+import { messages } from './messages'
+
+describe('i18n', () => {
+  it('speaks Vietnamese by default and English on request', () => {
+    expect(t('login.submit')).toBe('Đăng nhập')
+    setLang('en')
+    expect(t('login.submit')).toBe('Sign in')
+    setLang('vi')
+  })
+
+  it('fills placeholders', () => {
+    expect(t('offline.waiting', { n: 3 })).toBe('3 mục chờ gửi')
+  })
+
+  it('translates API codes and falls back to the code', () => {
+    expect(tCode('role', 'commune_chair')).toBe('Chủ tịch UBND xã')
+    expect(tCode('role', 'astronaut')).toBe('astronaut')
+  })
+
+  it('has an English text for every Vietnamese one, and no empty text', () => {
+    expect(Object.keys(messages.en).sort()).toEqual(Object.keys(messages.vi).sort())
+    for (const d of [messages.vi, messages.en]) for (const v of Object.values(d)) expect(v.trim()).not.toBe('')
+  })
+})

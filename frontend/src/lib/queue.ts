@@ -1,0 +1,217 @@
+// The offline outbox: writes made while the connection is down wait in IndexedDB, each with the
+// Idempotency-Key it will be sent with, so a retry after a timeout or a reload never creates a
+// second record. Items are sent in the order they were made.
+
+/** QueuedRequest is one write waiting to be sent. */
+export interface QueuedRequest {
+  /** key is the Idempotency-Key, fixed when the item is made and reused on every attempt. */
+  key: string
+  method: 'POST' | 'PUT' | 'PATCH'
+  path: string
+  body: unknown
+  /** kind says what the write records, for the screen. */
+  kind: 'petition' | 'attendance'
+  /** label is a short human description ("Ý kiến: đường ngập…"). */
+  label: string
+  /** scope groups items for one screen, e.g. "dialogue:12". */
+  scope: string
+  /** coalesce: a newer waiting item with the same value replaces this one (attendance counts). */
+  coalesce?: string
+  /** userId: only the user who made an item sends it. */
+  userId: number
+  seq: number
+  createdAt: string
+  attempts: number
+  /** rejected holds the server's refusal (422, 409, …); such an item waits for the user. */
+  rejected?: { status: number; message: string; fields: Record<string, string> }
+}
+
+/** NewRequest is what a screen hands the outbox. */
+export type NewRequest = Pick<QueuedRequest, 'method' | 'path' | 'body' | 'kind' | 'label' | 'scope' | 'userId'> &
+  Partial<Pick<QueuedRequest, 'key' | 'coalesce'>>
+
+/** SendError is how a sender reports failure: status 0 means the network failed. */
+export interface SendError {
+  status: number
+  message: string
+  fields?: Record<string, string>
+}
+
+/** FlushResult tells what one pass over the outbox did. */
+export interface FlushResult {
+  sent: number
+  rejected: number
+  waiting: number
+  /** stopped names why the pass ended early: "network", "auth", "server", or "" when it reached the end. */
+  stopped: '' | 'network' | 'auth' | 'server' | 'busy'
+}
+
+const storeName = 'outbox'
+
+function promisify<T>(req: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    req.onsuccess = () => resolve(req.result)
+    req.onerror = () => reject(req.error)
+  })
+}
+
+function done(tx: IDBTransaction): Promise<void> {
+  return new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve()
+    tx.onerror = () => reject(tx.error)
+    tx.onabort = () => reject(tx.error ?? new Error('transaction aborted'))
+  })
+}
+
+/** newKey returns a fresh Idempotency-Key. */
+export function newKey(): string {
+  return crypto.randomUUID()
+}
+
+/** Outbox is the IndexedDB-backed queue of writes waiting for the network. */
+export class Outbox {
+  private db: Promise<IDBDatabase> | null = null
+  private flushing = false
+  private lastSeq = 0
+
+  constructor(
+    private readonly dbName = 'papi-offline',
+    private readonly factory: IDBFactory = globalThis.indexedDB,
+  ) {}
+
+  private open(): Promise<IDBDatabase> {
+    if (!this.db) {
+      this.db = new Promise((resolve, reject) => {
+        const req = this.factory.open(this.dbName, 1)
+        req.onupgradeneeded = () => {
+          req.result.createObjectStore(storeName, { keyPath: 'key' })
+        }
+        req.onsuccess = () => resolve(req.result)
+        req.onerror = () => reject(req.error)
+      })
+    }
+    return this.db
+  }
+
+  /** close releases the database (tests open many). */
+  async close(): Promise<void> {
+    if (this.db) (await this.db).close()
+    this.db = null
+  }
+
+  private nextSeq(): number {
+    // Strictly increasing even when two items are made in the same millisecond.
+    this.lastSeq = Math.max(Date.now() * 1000, this.lastSeq + 1)
+    return this.lastSeq
+  }
+
+  /** add stores a write and returns it; a waiting item with the same coalesce value is replaced. */
+  async add(n: NewRequest): Promise<QueuedRequest> {
+    const item: QueuedRequest = {
+      ...n,
+      key: n.key ?? newKey(),
+      seq: this.nextSeq(),
+      createdAt: new Date().toISOString(),
+      attempts: 0,
+    }
+    const db = await this.open()
+    const tx = db.transaction(storeName, 'readwrite')
+    const store = tx.objectStore(storeName)
+    if (item.coalesce) {
+      const existing = (await promisify(store.getAll())) as QueuedRequest[]
+      for (const e of existing) {
+        if (e.coalesce === item.coalesce && e.userId === item.userId && !e.rejected) store.delete(e.key)
+      }
+    }
+    store.put(item)
+    await done(tx)
+    return item
+  }
+
+  /** all returns every stored item, oldest first. */
+  async all(): Promise<QueuedRequest[]> {
+    const db = await this.open()
+    const tx = db.transaction(storeName, 'readonly')
+    const items = (await promisify(tx.objectStore(storeName).getAll())) as QueuedRequest[]
+    return items.sort((a, b) => a.seq - b.seq)
+  }
+
+  /** waiting counts the items still to be sent (not those the server refused). */
+  async waiting(userId?: number): Promise<number> {
+    return (await this.all()).filter((i) => !i.rejected && (userId === undefined || i.userId === userId)).length
+  }
+
+  /** remove drops an item, sent or given up by the user. */
+  async remove(key: string): Promise<void> {
+    const db = await this.open()
+    const tx = db.transaction(storeName, 'readwrite')
+    tx.objectStore(storeName).delete(key)
+    await done(tx)
+  }
+
+  /** retry clears an item's refusal so the next flush sends it again (after the user fixed it). */
+  async retry(key: string, body?: unknown): Promise<void> {
+    await this.update(key, (i) => {
+      delete i.rejected
+      if (body !== undefined) i.body = body
+    })
+  }
+
+  private async update(key: string, fn: (i: QueuedRequest) => void): Promise<void> {
+    const db = await this.open()
+    const tx = db.transaction(storeName, 'readwrite')
+    const store = tx.objectStore(storeName)
+    const item = (await promisify(store.get(key))) as QueuedRequest | undefined
+    if (item) {
+      fn(item)
+      store.put(item)
+    }
+    await done(tx)
+  }
+
+  /** flush sends the user's waiting items in order. It stops at the first network, sign-in or
+   * server failure (the rest waits for the next pass) and sets aside items the server refused. */
+  async flush(userId: number, send: (item: QueuedRequest) => Promise<void>): Promise<FlushResult> {
+    const result: FlushResult = { sent: 0, rejected: 0, waiting: 0, stopped: '' }
+    if (this.flushing) {
+      result.stopped = 'busy'
+      result.waiting = await this.waiting(userId)
+      return result
+    }
+    this.flushing = true
+    try {
+      const items = (await this.all()).filter((i) => i.userId === userId && !i.rejected)
+      for (const item of items) {
+        try {
+          await this.update(item.key, (i) => {
+            i.attempts++
+          })
+          await send(item)
+          await this.remove(item.key)
+          result.sent++
+        } catch (err) {
+          const e = err as SendError
+          const status = typeof e?.status === 'number' ? e.status : 0
+          if (status === 0) {
+            result.stopped = 'network'
+          } else if (status === 401) {
+            result.stopped = 'auth'
+          } else if (status >= 500 || status === 429 || status === 408) {
+            result.stopped = 'server'
+          } else {
+            await this.update(item.key, (i) => {
+              i.rejected = { status, message: e.message, fields: e.fields ?? {} }
+            })
+            result.rejected++
+            continue
+          }
+          break
+        }
+      }
+      result.waiting = await this.waiting(userId)
+      return result
+    } finally {
+      this.flushing = false
+    }
+  }
+}

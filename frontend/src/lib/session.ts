@@ -1,0 +1,100 @@
+// The signed-in user, as GET /auth/me describes them, and what their role lets the menu offer.
+import { computed, ref } from 'vue'
+import { get, post, setCsrfToken } from './api'
+
+/** Unit is an administrative unit as the API returns it. */
+export interface Unit {
+  id: number
+  parent_id: number | null
+  level: 'province' | 'district' | 'commune' | 'hamlet'
+  name: string
+  code: string | null
+  slug?: string | null
+  version: number
+}
+
+/** Me is the signed-in user with their unit, permissions and CSRF token. */
+export interface Me {
+  id: number
+  username: string
+  full_name: string
+  role: 'admin' | 'district_official' | 'commune_chair' | 'secretary' | 'inspector'
+  unit_id: number
+  unit: Unit
+  permissions: string[]
+  csrf_token: string
+  version: number
+}
+
+// The hint spares a request (and a 401 in the console) when nobody has signed in on this device.
+const hintKey = 'papi.signedIn'
+
+/** me is the signed-in user, or null. */
+export const me = ref<Me | null>(null)
+
+/** ready turns true once the session has been checked at start. */
+export const ready = ref(false)
+
+function remember(m: Me | null) {
+  me.value = m
+  setCsrfToken(m?.csrf_token ?? '')
+  try {
+    if (m) localStorage.setItem(hintKey, '1')
+    else localStorage.removeItem(hintKey)
+  } catch {
+    // Storage refused: the app still works, it just asks the server each time.
+  }
+}
+
+/** loadSession asks the server who is signed in, if anyone may be. */
+export async function loadSession(): Promise<void> {
+  try {
+    let hinted = true
+    try {
+      hinted = localStorage.getItem(hintKey) === '1'
+    } catch {
+      hinted = true
+    }
+    if (hinted) remember(await get<Me>('/auth/me'))
+  } catch (err) {
+    // Offline at start: keep the hint so the queue can still be shown; the login screen explains.
+    if ((err as { status?: number }).status !== 0) remember(null)
+  } finally {
+    ready.value = true
+  }
+}
+
+/** login signs in and remembers the session. */
+export async function login(username: string, password: string): Promise<Me> {
+  const m = await post<Me>('/auth/login', { username, password })
+  remember(m)
+  return m
+}
+
+/** logout ends the session on the server and here. */
+export async function logout(): Promise<void> {
+  try {
+    await post('/auth/logout')
+  } finally {
+    remember(null)
+  }
+}
+
+/** forget drops the session after the server said it has ended. */
+export function forget(): void {
+  remember(null)
+}
+
+/** can tells whether the signed-in user holds a permission. */
+export function can(p: string): boolean {
+  return !!me.value?.permissions.includes(p)
+}
+
+/** role is the signed-in user's role, or '' when nobody is. */
+export const role = computed(() => me.value?.role ?? '')
+
+/** isCommuneStaff tells whether the user works for one commune (chair, secretary, inspector). */
+export const isCommuneStaff = computed(() => ['commune_chair', 'secretary', 'inspector'].includes(role.value))
+
+/** mayWriteDialogues tells whether the role schedules dialogues and logs petitions. */
+export const mayWrite = computed(() => ['admin', 'commune_chair', 'secretary'].includes(role.value))

@@ -1,0 +1,21 @@
+import { createApp } from 'vue'
+import App from './App.vue'
+import { router } from './router'
+import { loadSession, forget } from './lib/session'
+import { whenUnauthenticated } from './lib/api'
+import { startOutbox } from './lib/outbox'
+import { lang } from './lib/i18n'
+import './style.css'
+
+document.documentElement.lang = lang.value
+
+whenUnauthenticated(() => {
+  forget()
+  const here = router.currentRoute.value
+  if (!here.meta.public) void router.push({ name: 'login', query: { next: here.fullPath } })
+})
+
+void loadSession().then(() => {
+  startOutbox()
+  createApp(App).use(router).mount('#app')
+})

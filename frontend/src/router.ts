@@ -1,0 +1,44 @@
+// The app's screens and who may open them. The server decides what each user may do; the router
+// only keeps people away from screens that would show them nothing but refusals. Screens load
+// eagerly: a tablet that lost its connection must still open every one of them.
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
+import { me } from './lib/session'
+import LoginView from './views/LoginView.vue'
+import HomeView from './views/HomeView.vue'
+import PasswordView from './views/PasswordView.vue'
+import UnitsView from './views/UnitsView.vue'
+import TopicsView from './views/TopicsView.vue'
+import UsersView from './views/UsersView.vue'
+import NotFoundView from './views/NotFoundView.vue'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** public screens need no sign-in. */
+    public?: boolean
+    /** roles that may open the screen; empty means every signed-in user. */
+    roles?: string[]
+    /** permission needed to open the screen. */
+    permission?: string
+  }
+}
+
+const routes: RouteRecordRaw[] = [
+  { path: '/login', name: 'login', component: LoginView, meta: { public: true } },
+  { path: '/', name: 'home', component: HomeView },
+  { path: '/password', name: 'password', component: PasswordView },
+  { path: '/admin/units', name: 'units', component: UnitsView, meta: { roles: ['admin', 'district_official'] } },
+  { path: '/admin/topics', name: 'topics', component: TopicsView, meta: { permission: 'topics.manage' } },
+  { path: '/admin/users', name: 'users', component: UsersView, meta: { permission: 'users.manage' } },
+  { path: '/:rest(.*)*', name: 'notfound', component: NotFoundView, meta: { public: true } },
+]
+
+/** router is the app's router. */
+export const router = createRouter({ history: createWebHistory(), routes })
+
+router.beforeEach((to) => {
+  if (to.meta.public) return true
+  if (!me.value) return { name: 'login', query: to.fullPath === '/' ? {} : { next: to.fullPath } }
+  if (to.meta.roles && !to.meta.roles.includes(me.value.role)) return { name: 'home' }
+  if (to.meta.permission && !me.value.permissions.includes(to.meta.permission)) return { name: 'home' }
+  return true
+})
