@@ -41,7 +41,7 @@ describe('request', () => {
     vi.stubGlobal('fetch', async () =>
       reply(422, { error: { code: 'validation_failed', message: 'Dữ liệu không hợp lệ', fields: { title: 'Cần ít nhất 3 ký tự.' } } }),
     )
-    const err = await request('/dialogues', { method: 'POST', body: {} }).catch((e) => e)
+    const err = (await request('/dialogues', { method: 'POST', body: {} }).catch((e) => e)) as ApiError
     expect(err).toBeInstanceOf(ApiError)
     expect(err.status).toBe(422)
     expect(err.code).toBe('validation_failed')
