@@ -10,6 +10,12 @@ import UnitsView from './views/UnitsView.vue'
 import TopicsView from './views/TopicsView.vue'
 import UsersView from './views/UsersView.vue'
 import NotFoundView from './views/NotFoundView.vue'
+import DialoguesView from './views/DialoguesView.vue'
+import DialogueFormView from './views/DialogueFormView.vue'
+import DialogueDetailView from './views/DialogueDetailView.vue'
+import DialogueRunView from './views/DialogueRunView.vue'
+import PetitionsView from './views/PetitionsView.vue'
+import PetitionDetailView from './views/PetitionDetailView.vue'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -26,6 +32,13 @@ const routes: RouteRecordRaw[] = [
   { path: '/login', name: 'login', component: LoginView, meta: { public: true } },
   { path: '/', name: 'home', component: HomeView },
   { path: '/password', name: 'password', component: PasswordView },
+  { path: '/dialogues', name: 'dialogues', component: DialoguesView },
+  { path: '/dialogues/new', name: 'dialogue-new', component: DialogueFormView, meta: { permission: 'dialogues.schedule' } },
+  { path: '/dialogues/:id(\\d+)', name: 'dialogue', component: DialogueDetailView },
+  { path: '/dialogues/:id(\\d+)/edit', name: 'dialogue-edit', component: DialogueFormView, meta: { permission: 'dialogues.schedule' } },
+  { path: '/dialogues/:id(\\d+)/run', name: 'dialogue-run', component: DialogueRunView },
+  { path: '/petitions', name: 'petitions', component: PetitionsView },
+  { path: '/petitions/:id(\\d+)', name: 'petition', component: PetitionDetailView },
   { path: '/admin/units', name: 'units', component: UnitsView, meta: { roles: ['admin', 'district_official'] } },
   { path: '/admin/topics', name: 'topics', component: TopicsView, meta: { permission: 'topics.manage' } },
   { path: '/admin/users', name: 'users', component: UsersView, meta: { permission: 'users.manage' } },
