@@ -48,12 +48,12 @@ for (const vp of viewports) {
     }
 
     function menuLink(page, name) {
-      return page.getByRole('navigation').getByRole('link', { name })
+      return page.getByRole('navigation').getByRole('link', { name, exact: true })
     }
 
     async function openMenu(page) {
       const toggle = page.locator('.menu-toggle')
-      if (await toggle.isVisible()) await toggle.click()
+      if ((await toggle.isVisible()) && (await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click()
     }
 
     it('a wrong password is refused in Vietnamese, next to the form', async () => {
@@ -152,6 +152,175 @@ for (const vp of viewports) {
       await page.locator('[data-logout]').click()
       await page.getByRole('heading', { name: 'Đăng nhập' }).waitFor()
       await context.close()
+    })
+
+    // The dialogue story: shared by the steps below, in order.
+    const story = {}
+    const vnLocal = (minutesFromNow) => new Date(Date.now() + minutesFromNow * 60000 + 7 * 3600000).toISOString().slice(0, 16)
+    const contents = [
+      'Đường liên ấp Tân Hòa bị sạt lở đoạn gần cầu, đề nghị sửa chữa trước mùa mưa.',
+      'Nước sạch chưa về tới tổ 5 ấp Tân Lợi, bà con phải mua nước bình.',
+      'Đề nghị lắp thêm đèn chiếu sáng đoạn đường trước trường mẫu giáo.',
+    ]
+
+    it('a chair plans a dialogue for two hamlets and is warned of a double booking', async () => {
+      const chair = await session('chair.tanthoi')
+      story.chair = chair
+      const { page, watch } = chair
+      await openMenu(page)
+      await menuLink(page, 'Lên lịch đối thoại').click()
+      const form = page.locator('[data-dialogue-form]')
+      await form.getByLabel('Ấp Tân Hòa').check()
+      await form.getByLabel('Ấp Tân Lợi').check()
+      await form.getByLabel('Tiêu đề').fill(`Đối thoại về giao thông và nước sạch (${vp.name})`)
+      await form.getByLabel('Bắt đầu').fill(vnLocal(-30))
+      await form.getByLabel('Kết thúc (không bắt buộc)').fill(vnLocal(90))
+      await form.getByLabel('Địa điểm').fill('Nhà văn hóa ấp Tân Hòa')
+      await form.getByLabel('Nội dung 1').fill('Báo cáo tình hình giao thông nông thôn')
+      await form.getByRole('button', { name: /Thêm nội dung/ }).click()
+      await form.getByLabel('Nội dung 2').fill('Lắng nghe ý kiến của bà con')
+      await form.getByLabel('Số người dự kiến').fill('80')
+      await shot(page, vp.name, '05-dialogue-form')
+      await form.getByRole('button', { name: 'Lưu' }).click()
+      await page.locator('[data-dialogue-title]').waitFor()
+      story.dialogueUrl = new URL(page.url()).pathname
+      story.dialogueId = Number(story.dialogueUrl.split('/').pop())
+      assert.ok(story.dialogueId > 0)
+      await page.locator('[data-status]', { hasText: 'Đã lên lịch' }).waitFor()
+
+      // A second dialogue at the same hamlet and time gets the overlap warning naming the first.
+      await page.goto(server.url + '/dialogues/new')
+      await form.getByLabel('Ấp Tân Hòa').check()
+      await form.getByLabel('Tiêu đề').fill('Buổi trùng giờ')
+      await form.getByLabel('Bắt đầu').fill(vnLocal(0))
+      await form.getByLabel('Địa điểm').fill('Trụ sở ấp')
+      await watch.allow(/status of 409/, async () => {
+        await form.getByRole('button', { name: 'Lưu' }).click()
+        await page.locator('[data-overlap]').getByText(/Trùng lịch/).first().waitFor()
+      })
+      assert.match(await page.locator('[data-overlap]').innerText(), /giao thông và nước sạch/)
+      await shot(page, vp.name, '06-overlap-warning')
+
+      // The calendar shows the dialogue on its day.
+      await page.goto(server.url + '/dialogues?view=calendar')
+      await page.locator('[data-calendar-grid]').getByText(/giao thông và nước sạch/).waitFor()
+      await shot(page, vp.name, '07-calendar')
+
+      // The chair holds it: only the allowed transitions are offered.
+      await page.goto(server.url + story.dialogueUrl)
+      const actions = page.locator('[data-actions]')
+      await actions.locator('[data-transition="held"]').waitFor()
+      assert.equal(await actions.locator('[data-transition="closed"]').count(), 0)
+      await actions.locator('[data-transition="held"]').click()
+      await page.locator('[data-attendance]').waitFor()
+      assert.match(page.url(), /\/run$/)
+    })
+
+    it('a secretary records attendance and three petitions, one while offline', async () => {
+      const sec = await session('secretary.tanthoi')
+      story.sec = sec
+      const { page, context } = sec
+      await openMenu(page)
+      await menuLink(page, 'Đối thoại').click()
+      await page.locator('[data-dialogues]').getByRole('link', { name: /giao thông và nước sạch/ }).click()
+      await page.locator('[data-run]').click()
+      const att = page.locator('[data-attendance]')
+      await att.locator('[data-count="residents"]').fill('52')
+      for (let i = 0; i < 3; i++) await att.locator('[data-plus="residents"]').click()
+      await att.locator('[data-count="businesses"]').fill('4')
+      await att.locator('[data-count="officials"]').fill('9')
+      await att.locator('[data-count="women"]').fill('27')
+      await att.locator('[data-total]', { hasText: '68' }).waitFor()
+      await att.locator('[data-save-attendance]').click()
+      await page.getByText('Đã lưu số người dự.').waitFor()
+
+      // Petition 1, by keyboard alone: type-ahead in the selects, Tab between fields, Ctrl+Enter.
+      const pf = page.locator('[data-petition-form]')
+      await pf.locator('#pf-topic').focus()
+      await page.keyboard.type('Giao')
+      await page.keyboard.press('Tab') // hamlet
+      await page.keyboard.press('Tab') // kind (radio group)
+      await page.keyboard.press('ArrowLeft') // Phản ánh
+      await page.keyboard.press('Tab') // content
+      await page.keyboard.type(contents[0])
+      await page.keyboard.press('Tab') // name
+      await page.keyboard.type('Nguyễn Văn Ba')
+      await page.keyboard.press('Tab') // anonymous
+      await page.keyboard.press('Tab') // on-site answer
+      await page.keyboard.press('Control+Enter')
+      await page.getByText(/Đã ghi ý kiến TANTHOI-/).waitFor()
+      const raised = page.locator('[data-raised]')
+      await raised.getByText(contents[0]).waitFor()
+      assert.equal(await pf.locator('#pf-content').inputValue(), '')
+
+      // Petition 2 with the network cut: it waits in the browser, then goes when the network returns.
+      await context.setOffline(true)
+      await pf.locator('#pf-topic').selectOption({ label: 'Nước sạch' })
+      await pf.locator('#pf-hamlet').selectOption({ label: 'Ấp Tân Lợi' })
+      await pf.getByLabel('Nội dung ý kiến').fill(contents[1])
+      await pf.getByLabel('Ẩn danh').check()
+      await pf.locator('[data-record-petition]').click()
+      await page.locator('[data-waiting]', { hasText: '1 mục chờ gửi' }).waitFor()
+      await raised.locator('[data-waiting-petition]').waitFor()
+      await page.locator('[data-net]', { hasText: 'Mất kết nối' }).waitFor()
+      await shot(page, vp.name, '08-offline-queue')
+      await context.setOffline(false)
+      await page.getByText('Đã gửi 1 mục lưu khi mất kết nối.').waitFor()
+      await raised.getByText(contents[1]).waitFor()
+      assert.equal(await page.locator('[data-waiting]').count(), 0)
+
+      // Petition 3, online.
+      await pf.locator('#pf-topic').selectOption({ label: 'Điện, chiếu sáng' })
+      await pf.getByLabel('Nội dung ý kiến').fill(contents[2])
+      await pf.locator('[data-record-petition]').click()
+      await raised.getByText(contents[2]).waitFor()
+      await raised.getByRole('heading', { name: 'Ý kiến đã nêu (3)' }).waitFor()
+      await shot(page, vp.name, '09-run-dialogue')
+    })
+
+    it('the chair answers one petition on the spot and closes the dialogue with minutes', async () => {
+      const { page } = story.chair
+      await page.reload()
+      const raised = page.locator('[data-raised]')
+      await raised.getByRole('heading', { name: 'Ý kiến đã nêu (3)' }).waitFor()
+      const first = raised.locator('li', { hasText: contents[0] })
+      await first.locator('[data-answer-onsite]').click()
+      await first.getByLabel('Trả lời tại chỗ').fill('UBND xã sẽ gia cố đoạn sạt lở trong tháng này bằng ngân sách sự nghiệp giao thông.')
+      await first.getByRole('button', { name: 'Công bố câu trả lời' }).click()
+      await page.getByText('Đã trả lời tại chỗ.').waitFor()
+      await first.getByText('Đã trả lời', { exact: true }).waitFor()
+
+      await page.locator('[data-close]').getByLabel(/Biên bản/).fill('Buổi đối thoại diễn ra dân chủ, bà con nêu 3 ý kiến về giao thông, nước sạch và chiếu sáng.')
+      await page.locator('[data-close-dialogue]').click()
+      await page.getByText('Đã kết thúc và lập biên bản.').waitFor()
+      await page.getByText('Buổi đối thoại đã kết thúc; hồ sơ đã khóa.').waitFor()
+    })
+
+    it('the printable minutes list all three petitions', async () => {
+      const { page, context } = story.chair
+      const [minutes] = await Promise.all([context.waitForEvent('page'), page.locator('[data-minutes-link]').last().click()])
+      const mw = watchConsole(minutes, `${vp.name}/minutes`)
+      consoles.push(mw)
+      await minutes.waitForLoadState()
+      const text = await minutes.locator('body').innerText()
+      assert.match(text, /BIÊN BẢN ĐỐI THOẠI/)
+      for (const c of contents) assert.ok(text.includes(c), `minutes lack: ${c}`)
+      await shot(minutes, vp.name, '10-minutes')
+      await minutes.close()
+    })
+
+    it('the petition tracker finds a petition without diacritics and shows its timeline', async () => {
+      const { page } = story.sec
+      await openMenu(page)
+      await menuLink(page, 'Kiến nghị').click()
+      await page.locator('[data-search]').fill('nuoc sach chua ve')
+      const table = page.locator('[data-petitions]')
+      await table.getByText(contents[1]).waitFor()
+      await shot(page, vp.name, '11-tracker-search')
+      await table.getByText(contents[1]).click()
+      await page.locator('[data-timeline]').getByText('Tiếp nhận').waitFor()
+      await page.locator('[data-content]', { hasText: contents[1] }).waitFor()
+      await shot(page, vp.name, '12-petition-detail')
     })
 
     it('no page logged a console error', () => {

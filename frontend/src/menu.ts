@@ -7,7 +7,6 @@ import type { MessageKey } from './lib/messages'
 export interface MenuItem {
   to: string
   label: MessageKey
-  icon: string
 }
 
 /** menu lists the entries for the signed-in user. */
@@ -15,11 +14,11 @@ export const menu = computed<MenuItem[]>(() => {
   const m = me.value
   if (!m) return []
   const has = (p: string) => m.permissions.includes(p)
-  const items: MenuItem[] = [{ to: '/dialogues', label: 'nav.dialogues', icon: '🗣' }]
-  if (has('dialogues.schedule')) items.push({ to: '/dialogues/new', label: 'nav.newDialogue', icon: '📅' })
-  items.push({ to: '/petitions', label: 'nav.petitions', icon: '📨' })
-  if (has('units.manage') || m.role === 'district_official') items.push({ to: '/admin/units', label: 'nav.units', icon: '🏛' })
-  if (has('topics.manage')) items.push({ to: '/admin/topics', label: 'nav.topics', icon: '🏷' })
-  if (has('users.manage')) items.push({ to: '/admin/users', label: 'nav.users', icon: '👥' })
+  const items: MenuItem[] = [{ to: '/dialogues', label: 'nav.dialogues' }]
+  if (has('dialogues.schedule')) items.push({ to: '/dialogues/new', label: 'nav.newDialogue' })
+  items.push({ to: '/petitions', label: 'nav.petitions' })
+  if (has('units.manage') || m.role === 'district_official') items.push({ to: '/admin/units', label: 'nav.units' })
+  if (has('topics.manage')) items.push({ to: '/admin/topics', label: 'nav.topics' })
+  if (has('users.manage')) items.push({ to: '/admin/users', label: 'nav.users' })
   return items
 })
