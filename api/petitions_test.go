@@ -221,3 +221,30 @@ func TestTopicInUseCannotBeDeleted(t *testing.T) {
 		t.Fatal("no KHAC topic")
 	})
 }
+
+func TestPetitionDueDateThroughAPI(t *testing.T) {
+	each(t, func(t *testing.T, e *testEnv) {
+		sec := e.as(e.world.SecretaryA)
+		p := sec.createPetition(t, nil)
+		r := sec.do("POST", petitionPath(p, "/transitions"), map[string]any{"to": "referred", "responsible": "Phòng Tài nguyên và Môi trường huyện", "version": 1})
+		expect(t, r, http.StatusOK)
+		district := e.as(e.world.DistrictOfficial)
+		expect(t, district.do("POST", petitionPath(p, "/due-date"), map[string]any{"due_on": "2099-12-31", "version": 1}), http.StatusConflict)
+		r = district.do("POST", petitionPath(p, "/due-date"), map[string]any{"due_on": "31/12/2099", "version": 2})
+		if f := fieldErrors(t, r); f["due_on"] != "Ngày phải có dạng YYYY-MM-DD." {
+			t.Fatalf("bad date %v", f)
+		}
+		r = district.do("POST", petitionPath(p, "/due-date"), map[string]any{"due_on": "2099-12-31", "note": "Huyện gia hạn", "version": 2})
+		expect(t, r, http.StatusOK)
+		if got := r.m(t); got["due_on"] != "2099-12-31" || got["version"] != float64(3) {
+			t.Fatalf("due date %v", got)
+		}
+		expect(t, e.as(e.world.InspectorA).do("POST", petitionPath(p, "/due-date"), map[string]any{"due_on": "2099-12-30", "version": 3}), http.StatusForbidden)
+		expect(t, e.as(e.world.ChairB).do("POST", petitionPath(p, "/due-date"), map[string]any{"due_on": "2099-12-30", "version": 3}), http.StatusNotFound)
+		r = district.do("POST", petitionPath(p, "/transitions"), map[string]any{"to": "in_progress", "version": 3})
+		expect(t, r, http.StatusOK)
+		if got := r.m(t); fmt.Sprint(got["allowed_transitions"]) != "[]" {
+			t.Fatalf("district after in_progress: %v", got["allowed_transitions"])
+		}
+	})
+}

@@ -214,8 +214,9 @@ type Petition struct {
 	Petitioner *Petitioner `json:"petitioner" gorm:"-"`
 	// PetitionerHidden tells the reader that a petitioner exists but is withheld from them.
 	PetitionerHidden bool `json:"petitioner_hidden" gorm:"-"`
-	// AllowedTransitions lists the states the reader may move it to; only on a single read.
-	AllowedTransitions []PetitionState `json:"allowed_transitions,omitempty" gorm:"-"`
+	// AllowedTransitions lists the states the reader may move it to now, so a client offers
+	// only what the server accepts.
+	AllowedTransitions []PetitionState `json:"allowed_transitions" gorm:"-"`
 }
 
 // finish computes what is never stored: overdue, and what the actor may see of the petitioner.
@@ -225,6 +226,7 @@ func (p *Petition) finish(a Actor, seesCommune bool, today Date) {
 	has := p.PetitionerName != "" || p.PetitionerPhone != "" || p.PetitionerAddress != ""
 	visible := seesCommune && (p.Kind != KindDenunciation || a.Can(PermPetitionsSeeDenouncer))
 	p.Petitioner, p.PetitionerHidden = nil, false
+	p.AllowedTransitions = AllowedTransitions(a, p)
 	switch {
 	case has && visible:
 		p.Petitioner = &Petitioner{Name: p.PetitionerName, Phone: p.PetitionerPhone, Address: p.PetitionerAddress}
@@ -480,7 +482,6 @@ func (s *Store) Petition(ctx context.Context, actor Actor, id int64) (*Petition,
 		return nil, err
 	}
 	p.finish(actor, seesCommune, s.today())
-	p.AllowedTransitions = AllowedTransitions(actor, p)
 	return p, nil
 }
 
@@ -507,7 +508,7 @@ func illegalTransition(a Actor, p *Petition, to PetitionState) error {
 		Reason: "illegal_transition",
 		Message: Msg(fmt.Sprintf("Không thể chuyển ý kiến từ trạng thái %s sang %s.", p.State, to),
 			fmt.Sprintf("A petition cannot go from %s to %s.", p.State, to)),
-		Details: map[string]any{"current": p.State, "requested": to, "allowed": AllowedTransitions(a, p)},
+		Details: map[string]any{"current": p, "state": p.State, "requested": to, "allowed": AllowedTransitions(a, p)},
 	}
 }
 

@@ -4,7 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -755,4 +759,31 @@ func TestDemoPetitionsEveryStateIdempotent(t *testing.T) {
 			t.Errorf("only %d events", events)
 		}
 	})
+}
+
+// TestNoCodeWritesEventsButInsert reads the models' source: the only statement that touches
+// petition_events besides reads is the INSERT of appendPetitionEvent.
+func TestNoCodeWritesEventsButInsert(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	forbidden := regexp.MustCompile(`(?i)(update\s+petition_events|delete\s+from\s+petition_events|Model\(&PetitionEvent|Delete\(&PetitionEvent|Save\(&PetitionEvent|Updates?\(.*PetitionEvent)`)
+	inserts := 0
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m := forbidden.Find(src); m != nil {
+			t.Errorf("%s changes petition events: %s", f, m)
+		}
+		inserts += strings.Count(string(src), "INSERT INTO petition_events")
+	}
+	if inserts != 1 {
+		t.Errorf("%d places insert petition events, want exactly appendPetitionEvent", inserts)
+	}
 }

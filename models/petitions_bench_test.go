@@ -1,0 +1,197 @@
+package models_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/papi-dialogue/papi/models"
+)
+
+// EnvBenchURL names a PostgreSQL database loaded with `papi seed --synthetic` for the petition
+// benchmarks (docs/PERFORMANCE.md). The benchmarks add petitions to it.
+const EnvBenchURL = "PAPI_BENCH_DATABASE_URL"
+
+// benchWorld is one synthetic commune, its district and province, with their users.
+type benchWorld struct {
+	s                           *models.Store
+	commune                     *models.Unit
+	hamlet                      *models.Unit
+	chair, secretary, district  models.Actor
+	province                    models.Actor
+	petitionsInCommune, overall int64
+}
+
+func openBench(b *testing.B) *benchWorld {
+	b.Helper()
+	url := os.Getenv(EnvBenchURL)
+	if url == "" {
+		b.Skip(EnvBenchURL + " not set (see docs/PERFORMANCE.md)")
+	}
+	ctx := context.Background()
+	s, err := models.Open(ctx, url)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	if _, err := s.Migrate(ctx); err != nil {
+		b.Fatal(err)
+	}
+	w := &benchWorld{s: s}
+	db := s.Gorm()
+	// A commune in the middle of the data set, so nothing is at an edge of an index.
+	var communeID int64
+	if err := db.Raw(`SELECT c.id FROM units c JOIN units d ON d.id = c.parent_id JOIN units p ON p.id = d.parent_id
+		WHERE c.level = 'commune' AND p.code LIKE 'SYN%' ORDER BY c.id LIMIT 1 OFFSET
+		(SELECT COUNT(*) / 2 FROM units WHERE level = 'commune')`).Scan(&communeID).Error; err != nil || communeID == 0 {
+		b.Fatalf("no synthetic commune (run papi seed --synthetic): %v", err)
+	}
+	sys := models.SystemActor()
+	if w.commune, err = s.Unit(ctx, sys, communeID); err != nil {
+		b.Fatal(err)
+	}
+	var hamletID int64
+	db.Raw("SELECT id FROM units WHERE parent_id = ? ORDER BY id LIMIT 1", communeID).Scan(&hamletID)
+	if w.hamlet, err = s.Unit(ctx, sys, hamletID); err != nil {
+		b.Fatal(err)
+	}
+	actor := func(q string, args ...any) models.Actor {
+		var id int64
+		if err := db.Raw(q, args...).Scan(&id).Error; err != nil || id == 0 {
+			b.Fatalf("bench user (%s): %v", q, err)
+		}
+		u, err := s.User(ctx, sys, id)
+		if err != nil {
+			b.Fatal(err)
+		}
+		unit, err := s.Unit(ctx, sys, u.UnitID)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return models.ActorOf(u, unit)
+	}
+	w.chair = actor("SELECT id FROM users WHERE unit_id = ? AND role = 'commune_chair' LIMIT 1", communeID)
+	w.secretary = actor("SELECT id FROM users WHERE unit_id = ? AND role = 'secretary' LIMIT 1", communeID)
+	w.district = actor("SELECT id FROM users WHERE unit_id = ? AND role = 'district_official' LIMIT 1", *w.commune.ParentID)
+	w.province = actor(`SELECT u.id FROM users u JOIN units d ON d.parent_id = u.unit_id WHERE d.id = ? AND u.role = 'admin' LIMIT 1`, *w.commune.ParentID)
+	db.Raw("SELECT COUNT(*) FROM petitions WHERE commune_id = ?", communeID).Scan(&w.petitionsInCommune)
+	db.Raw("SELECT COUNT(*) FROM petitions").Scan(&w.overall)
+	b.Logf("%d petitions in all, %d in commune %s", w.overall, w.petitionsInCommune, w.commune.Name)
+	return w
+}
+
+func (w *benchWorld) input(i int) models.PetitionInput {
+	return models.PetitionInput{CommuneID: w.commune.ID, HamletID: w.hamlet.ID, Channel: "reception", Kind: "phan_anh",
+		TopicCode: "GT", Content: fmt.Sprintf("Phản ánh thử nghiệm hiệu năng số %d: đường liên ấp xuống cấp.", i),
+		PetitionerName: "Nguyễn Văn Thử"}
+}
+
+func BenchmarkPetitionCreate(b *testing.B) {
+	w := openBench(b)
+	ctx := context.Background()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := w.s.CreatePetition(ctx, w.secretary, w.input(i)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkPetitionTransition(b *testing.B) {
+	w := openBench(b)
+	ctx := context.Background()
+	b.StopTimer()
+	ps := make([]*models.Petition, b.N)
+	for i := range ps {
+		p, err := w.s.CreatePetition(ctx, w.secretary, w.input(i))
+		if err != nil {
+			b.Fatal(err)
+		}
+		ps[i] = p
+	}
+	b.StartTimer()
+	for _, p := range ps {
+		v := p.Version
+		if _, err := w.s.TransitionPetition(ctx, w.secretary, p.ID, models.TransitionInput{To: "assigned", Version: &v,
+			ResponsibleName: "Tổ tự quản"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// listPages lists n pages of f as actor, following the cursor, and fails on an empty first page.
+func listPages(b *testing.B, w *benchWorld, actor models.Actor, f models.PetitionFilter, n int) {
+	ctx := context.Background()
+	for page := 0; page < n; page++ {
+		items, next, err := w.s.Petitions(ctx, actor, f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if page == 0 && len(items) == 0 && f.Q != "zzzqqq" {
+			b.Fatalf("empty list for %+v", f)
+		}
+		if next == "" {
+			return
+		}
+		f.Page.Cursor = next
+	}
+}
+
+func BenchmarkPetitionListCommune(b *testing.B) {
+	w := openBench(b)
+	b.Run("first page", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			listPages(b, w, w.chair, models.PetitionFilter{}, 1)
+		}
+	})
+	b.Run("five pages", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			listPages(b, w, w.chair, models.PetitionFilter{}, 5)
+		}
+	})
+	b.Run("open, by due date", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			listPages(b, w, w.chair, models.PetitionFilter{StateType: "open", Sort: "due_on"}, 1)
+		}
+	})
+}
+
+func BenchmarkPetitionListOverdueDistrict(b *testing.B) {
+	w := openBench(b)
+	b.Run("district", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			listPages(b, w, w.district, models.PetitionFilter{Overdue: "true", Sort: "due_on"}, 1)
+		}
+	})
+	b.Run("province", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			listPages(b, w, w.province, models.PetitionFilter{Overdue: "true", Sort: "due_on"}, 1)
+		}
+	})
+}
+
+func BenchmarkPetitionSearch(b *testing.B) {
+	w := openBench(b)
+	var ref string
+	w.s.Gorm().Raw("SELECT reference FROM petitions WHERE commune_id = ? ORDER BY id LIMIT 1", w.commune.ID).Scan(&ref)
+	cases := []struct {
+		name  string
+		actor models.Actor
+		q     string
+	}{
+		{"common words, district", w.district, "nuoc sach"},
+		{"common words, everywhere", models.SystemActor(), "DUONG xuong cap"},
+		{"less common words, everywhere", models.SystemActor(), "cong ngan man"},
+		{"no match, everywhere", models.SystemActor(), "zzzqqq"},
+		{"reference, everywhere", models.SystemActor(), strings.ToLower(ref)},
+	}
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				listPages(b, w, c.actor, models.PetitionFilter{Q: c.q}, 1)
+			}
+		})
+	}
+}
