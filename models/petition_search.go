@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -43,6 +44,13 @@ type PetitionFilter struct {
 
 // PetitionSorts lists the orders a petition list may take.
 func PetitionSorts() []string { return []string{"-received_at", "received_at", "due_on"} }
+
+// searchWindow is how many of the newest petitions in scope a search reads before it turns to
+// the trigram index (PostgreSQL).
+const searchWindow = 5000
+
+// referencePattern is a whole petition reference, folded: tanthoi-2026-0042.
+var referencePattern = regexp.MustCompile(`^[a-z0-9]+-[0-9]{4}-[0-9]{1,7}$`)
 
 // petitionCursor is the keyset position after the last item of a page.
 type petitionCursor struct {
@@ -101,7 +109,24 @@ func (s *Store) inScope(ctx context.Context, actor Actor, q *gorm.DB) (*gorm.DB,
 
 // Petitions lists the petitions the actor may see that match the filter, one keyset page at a
 // time: the cursor holds the sort key of the last item, so new petitions never shift a page.
-func (s *Store) Petitions(ctx context.Context, actor Actor, f PetitionFilter) ([]Petition, string, error) {
+func (s *Store) Petitions(ctx context.Context, actor Actor, f PetitionFilter) (items []Petition, next string, err error) {
+	if s.dialect == Postgres && strings.TrimSpace(f.Q) != "" {
+		// A prepared statement soon runs on a generic plan, which cannot tell a common word (walk
+		// the received_at index and stop after a page) from a rare one (use the trigram index).
+		// Plan every search with its own words.
+		err = s.WithTx(ctx, func(ctx context.Context) error {
+			if err := s.conn(ctx).Exec("SET LOCAL plan_cache_mode = force_custom_plan").Error; err != nil {
+				return err
+			}
+			items, next, err = s.petitions(ctx, actor, f)
+			return err
+		})
+		return items, next, err
+	}
+	return s.petitions(ctx, actor, f)
+}
+
+func (s *Store) petitions(ctx context.Context, actor Actor, f PetitionFilter) ([]Petition, string, error) {
 	v := &ValidationError{}
 	q := s.conn(ctx).Model(&Petition{})
 	q, err := s.inScope(ctx, actor, q)
@@ -185,13 +210,24 @@ func (s *Store) Petitions(ctx context.Context, actor Actor, f PetitionFilter) ([
 			v.Add("to", msgBadDate)
 		}
 	}
-	if words := strings.Fields(Fold(f.Q)); len(words) > 0 {
+	var patterns []string
+	folded := Fold(f.Q)
+	if referencePattern.MatchString(folded) {
+		// A whole reference is looked up in its unique index.
+		q = q.Where("petitions.reference = ?", strings.ToUpper(folded))
+	} else if words := strings.Fields(folded); len(words) > 0 {
 		if len(words) > 10 {
 			words = words[:10]
 		}
 		for _, w := range words {
-			q = q.Where(`petitions.search_text LIKE ? ESCAPE '\'`, likePattern(w))
+			patterns = append(patterns, likePattern(w))
 		}
+	}
+	search := func(db *gorm.DB) *gorm.DB {
+		for _, p := range patterns {
+			db = db.Where(`petitions.search_text LIKE ? ESCAPE '\'`, p)
+		}
+		return db
 	}
 	sort := f.Sort
 	if sort == "" {
@@ -214,17 +250,18 @@ func (s *Store) Petitions(ctx context.Context, actor Actor, f PetitionFilter) ([
 	if err := v.Err(); err != nil {
 		return nil, "", err
 	}
+	var orderBy string
 	switch sort {
 	case "-received_at":
 		if f.Page.Cursor != "" {
 			q = q.Where("(petitions.received_at, petitions.id) < (?, ?)", *after.At, after.ID)
 		}
-		q = q.Order("petitions.received_at DESC, petitions.id DESC")
+		orderBy = "petitions.received_at DESC, petitions.id DESC"
 	case "received_at":
 		if f.Page.Cursor != "" {
 			q = q.Where("(petitions.received_at, petitions.id) > (?, ?)", *after.At, after.ID)
 		}
-		q = q.Order("petitions.received_at, petitions.id")
+		orderBy = "petitions.received_at, petitions.id"
 	case "due_on":
 		if f.Page.Cursor != "" {
 			if after.Due != nil {
@@ -233,12 +270,27 @@ func (s *Store) Petitions(ctx context.Context, actor Actor, f PetitionFilter) ([
 				q = q.Where("petitions.due_on IS NULL AND petitions.id > ?", after.ID)
 			}
 		}
-		q = q.Order("petitions.due_on ASC NULLS LAST, petitions.id ASC")
+		orderBy = "petitions.due_on ASC NULLS LAST, petitions.id ASC"
 	}
+	q = q.Order(orderBy)
 	limit := f.Page.limit()
 	var items []Petition
-	if err := q.Limit(limit + 1).Find(&items).Error; err != nil {
-		return nil, "", err
+	if len(patterns) > 0 && s.dialect == Postgres {
+		// Most searches are for words that many petitions share: the newest rows in scope hold a
+		// full page, found by walking the list's own index. Only when they do not is the trigram
+		// index asked for every match, which is then a short list.
+		recent := q.Session(&gorm.Session{}).Limit(searchWindow)
+		if err := s.conn(ctx).Table("(?) AS petitions", recent).Scopes(search).Order(orderBy).Limit(limit + 1).Find(&items).Error; err != nil {
+			return nil, "", err
+		}
+		if len(items) <= limit {
+			items = nil
+		}
+	}
+	if items == nil {
+		if err := q.Scopes(search).Limit(limit + 1).Find(&items).Error; err != nil {
+			return nil, "", err
+		}
 	}
 	items, more := trimPage(items, limit)
 	seesCommunes := true

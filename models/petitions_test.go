@@ -508,6 +508,29 @@ func TestSearchFolding(t *testing.T) {
 		if got := find("%"); len(got) != 1 {
 			t.Errorf("%% is literal: %v", got)
 		}
+		// Paging through a search gives every match once, newest first.
+		all := find("ap")
+		var paged []int64
+		cursor := ""
+		for {
+			items, next, err := s.Petitions(ctx, pw.chair, models.PetitionFilter{Q: "ap", Page: models.Page{Limit: 1, Cursor: cursor}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range items {
+				paged = append(paged, p.ID)
+			}
+			if next == "" {
+				break
+			}
+			cursor = next
+		}
+		if len(all) < 2 || fmt.Sprint(all) != fmt.Sprint(paged) {
+			t.Errorf("search pages %v, all %v", paged, all)
+		}
+		if got := find(strings.ToLower(water.Reference)); len(got) != 1 || got[0] != water.ID {
+			t.Errorf("whole reference: %v", got)
+		}
 		pw.mustMove(t, pw.chair, water, models.TransitionInput{To: "answered", Answer: "Tuyến ống sẽ thi công vào tháng Sáu."})
 		if got := find("thi cong"); len(got) != 1 || got[0] != water.ID {
 			t.Errorf("answer text: %v", got)
