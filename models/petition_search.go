@@ -45,9 +45,9 @@ type PetitionFilter struct {
 // PetitionSorts lists the orders a petition list may take.
 func PetitionSorts() []string { return []string{"-received_at", "received_at", "due_on"} }
 
-// searchWindow is how many of the newest petitions in scope a search reads before it turns to
+// searchWindows are how many of the newest petitions in scope a search reads before it turns to
 // the trigram index (PostgreSQL).
-const searchWindow = 5000
+var searchWindows = []int{5000}
 
 // referencePattern is a whole petition reference, folded: tanthoi-2026-0042.
 var referencePattern = regexp.MustCompile(`^[a-z0-9]+-[0-9]{4}-[0-9]{1,7}$`)
@@ -275,19 +275,34 @@ func (s *Store) petitions(ctx context.Context, actor Actor, f PetitionFilter) ([
 	q = q.Order(orderBy)
 	limit := f.Page.limit()
 	var items []Petition
+	done := false
 	if len(patterns) > 0 && s.dialect == Postgres {
-		// Most searches are for words that many petitions share: the newest rows in scope hold a
-		// full page, found by walking the list's own index. Only when they do not is the trigram
-		// index asked for every match, which is then a short list.
-		recent := q.Session(&gorm.Session{}).Limit(searchWindow)
-		if err := s.conn(ctx).Table("(?) AS petitions", recent).Scopes(search).Order(orderBy).Limit(limit + 1).Find(&items).Error; err != nil {
-			return nil, "", err
-		}
-		if len(items) <= limit {
+		// Most searches are for words many petitions share: the newest rows in scope hold a full
+		// page, found by walking the list's own index. Only when they do not is the trigram index
+		// asked for every match, which is then usually a short list.
+		for _, window := range searchWindows {
 			items = nil
+			recent := q.Session(&gorm.Session{}).Limit(window)
+			if err := s.conn(ctx).Table("(?) AS petitions", recent).Scopes(search).Order(orderBy).Limit(limit + 1).Find(&items).Error; err != nil {
+				return nil, "", err
+			}
+			if len(items) > limit {
+				done = true
+				break
+			}
+			var inScope int64
+			ids := q.Session(&gorm.Session{}).Select("petitions.id").Limit(window)
+			if err := s.conn(ctx).Table("(?) AS petitions", ids).Count(&inScope).Error; err != nil {
+				return nil, "", err
+			}
+			if inScope < int64(window) {
+				done = true // the window held every petition in scope: nothing more to find
+				break
+			}
 		}
 	}
-	if items == nil {
+	if !done {
+		items = nil
 		if err := q.Scopes(search).Limit(limit + 1).Find(&items).Error; err != nil {
 			return nil, "", err
 		}

@@ -574,3 +574,11 @@ func (g *synGen) flushHistory(ctx context.Context, res *SyntheticResult) error {
 	}
 	return nil
 }
+
+// SyntheticPetitionText returns a topic code and a realistic petition about the hamlet, drawn
+// from the same mix as the synthetic data set; benchmarks log petitions like the real ones.
+func SyntheticPetitionText(rng *rand.Rand, hamlet string) (topic, content string) {
+	topic = synTopicCodes[rng.Intn(len(synTopicCodes))]
+	list := synPetitions[topic]
+	return topic, fmt.Sprintf(list[rng.Intn(len(list))], hamlet)
+}
