@@ -3,6 +3,7 @@ package api
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 )
 
@@ -245,6 +246,29 @@ func TestPetitionDueDateThroughAPI(t *testing.T) {
 		expect(t, r, http.StatusOK)
 		if got := r.m(t); fmt.Sprint(got["allowed_transitions"]) != "[]" {
 			t.Fatalf("district after in_progress: %v", got["allowed_transitions"])
+		}
+	})
+}
+
+func TestDenouncerIdentityThroughAPI(t *testing.T) {
+	each(t, func(t *testing.T, e *testEnv) {
+		p := e.as(e.world.SecretaryA).createPetition(t, map[string]any{"kind": "to_cao", "topic_code": "CB",
+			"content": "Tố cáo cán bộ ấp thu tiền không có biên lai."})
+		if p["petitioner"] != nil || p["petitioner_hidden"] != true || p["private"] != true {
+			t.Fatalf("secretary sees the denouncer: %v", p)
+		}
+		for _, c := range []struct {
+			c    *client
+			sees bool
+		}{{e.as(e.world.ChairA), true}, {e.as(e.world.Admin), true}, {e.as(e.world.DistrictOfficial), false}, {e.as(e.world.InspectorA), false}} {
+			for _, path := range []string{petitionPath(p, ""), "/api/v1/petitions?kind=to_cao"} {
+				r := c.c.do("GET", path, nil)
+				expect(t, r, http.StatusOK)
+				body := r.Body.String()
+				if strings.Contains(body, "Trần Thị Tư") != c.sees || strings.Contains(body, "0912345678") != c.sees {
+					t.Errorf("%s on %s: sees=%v body %s", c.c.user.Username, path, c.sees, body)
+				}
+			}
 		}
 	})
 }

@@ -89,22 +89,23 @@ func likePattern(word string) string {
 }
 
 // inScope limits q to the petitions the actor may see: those of the communes in the actor's
-// subtree, or of the actor's hamlet for a hamlet-level user.
-func (s *Store) inScope(ctx context.Context, actor Actor, q *gorm.DB) (*gorm.DB, error) {
+// subtree, or of the actor's hamlet for a hamlet-level user. It also tells whether the actor sees
+// whole communes, which the petitioner rules ask.
+func (s *Store) inScope(ctx context.Context, actor Actor, q *gorm.DB) (*gorm.DB, bool, error) {
 	if actor.UnitPath == "/" {
-		return q, nil
+		return q, true, nil
 	}
 	u, err := s.unitByID(ctx, actor.UnitID)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	if u.Level == LevelHamlet {
-		return q.Where("petitions.hamlet_id = ?", u.ID), nil
+	switch u.Level {
+	case LevelHamlet:
+		return q.Where("petitions.hamlet_id = ?", u.ID), false, nil
+	case LevelCommune:
+		return q.Where("petitions.commune_id = ?", u.ID), true, nil
 	}
-	if u.Level == LevelCommune {
-		return q.Where("petitions.commune_id = ?", u.ID), nil
-	}
-	return q.Where("petitions.commune_id IN (SELECT id FROM units WHERE level = 'commune' AND path LIKE ?)", actor.UnitPath+"%"), nil
+	return q.Where("petitions.commune_id IN (SELECT id FROM units WHERE level = 'commune' AND path LIKE ?)", actor.UnitPath+"%"), true, nil
 }
 
 // Petitions lists the petitions the actor may see that match the filter, one keyset page at a
@@ -129,7 +130,7 @@ func (s *Store) Petitions(ctx context.Context, actor Actor, f PetitionFilter) (i
 func (s *Store) petitions(ctx context.Context, actor Actor, f PetitionFilter) ([]Petition, string, error) {
 	v := &ValidationError{}
 	q := s.conn(ctx).Model(&Petition{})
-	q, err := s.inScope(ctx, actor, q)
+	q, seesCommunes, err := s.inScope(ctx, actor, q)
 	if err != nil {
 		return nil, "", err
 	}
@@ -308,12 +309,6 @@ func (s *Store) petitions(ctx context.Context, actor Actor, f PetitionFilter) ([
 		}
 	}
 	items, more := trimPage(items, limit)
-	seesCommunes := true
-	if actor.UnitPath != "/" {
-		if u, err := s.unitByID(ctx, actor.UnitID); err == nil && u.Level == LevelHamlet {
-			seesCommunes = false
-		}
-	}
 	for i := range items {
 		items[i].finish(actor, seesCommunes, today)
 	}

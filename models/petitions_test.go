@@ -810,3 +810,31 @@ func TestNoCodeWritesEventsButInsert(t *testing.T) {
 		t.Errorf("%d places insert petition events, want exactly appendPetitionEvent", inserts)
 	}
 }
+
+// TestHamletUserSeesOnlyTheHamlet covers a user bound to a hamlet: the hamlet's petitions only,
+// and no petitioner details, which belong to the commune and above.
+func TestHamletUserSeesOnlyTheHamlet(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, s *models.Store) {
+		pw := newPetitionWorld(t, s)
+		ctx := context.Background()
+		mine := pw.log(t, nil)
+		other := pw.log(t, func(in *models.PetitionInput) { in.HamletID = pw.w.HamletA2.ID })
+		u, err := s.CreateUser(ctx, models.SystemActor(), models.UserInput{Username: "inspector.hamlet", Password: dbtest.Password,
+			FullName: "Tổ trưởng", Role: models.RoleInspector, UnitID: pw.w.HamletA1.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := pw.w.Actor(t, s, u)
+		items, _, err := s.Petitions(ctx, a, models.PetitionFilter{})
+		if err != nil || len(items) != 1 || items[0].ID != mine.ID || items[0].Petitioner != nil || !items[0].PetitionerHidden {
+			t.Fatalf("hamlet list: %v %+v", err, items)
+		}
+		if _, err := s.Petition(ctx, a, other.ID); !errors.Is(err, models.ErrNotFound) {
+			t.Fatalf("other hamlet: %v", err)
+		}
+		got, err := s.Petition(ctx, a, mine.ID)
+		if err != nil || got.Petitioner != nil {
+			t.Fatalf("hamlet read: %v %+v", err, got.Petitioner)
+		}
+	})
+}
