@@ -127,12 +127,24 @@ func (s *Store) Petitions(ctx context.Context, actor Actor, f PetitionFilter) (i
 	return s.petitions(ctx, actor, f)
 }
 
-func (s *Store) petitions(ctx context.Context, actor Actor, f PetitionFilter) ([]Petition, string, error) {
-	v := &ValidationError{}
+// petitionQuery is a petition list's query: the filters, the word search kept apart so the
+// list can apply it in windows, and the checked sort.
+type petitionQuery struct {
+	q      *gorm.DB
+	search func(*gorm.DB) *gorm.DB
+	// searching tells whether there are words to search for.
+	searching bool
+	sort      string
+}
+
+// filterPetitions builds the query of the petitions the actor may see that match the filter.
+// Bad parameters are added to v. The list and the exports share it, so both take exactly the
+// same filters.
+func (s *Store) filterPetitions(ctx context.Context, actor Actor, f PetitionFilter, v *ValidationError) (*petitionQuery, error) {
 	q := s.conn(ctx).Model(&Petition{})
 	q, seesCommunes, err := s.inScope(ctx, actor, q)
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	if id, ok := parseID(v, "unit_id", f.UnitID); ok {
 		u, err := s.Unit(ctx, actor, id)
@@ -241,6 +253,28 @@ func (s *Store) petitions(ctx context.Context, actor Actor, f PetitionFilter) ([
 	if !valid {
 		v.Add("sort", Msg("Thứ tự phải là -received_at, received_at hoặc due_on.", "sort must be -received_at, received_at or due_on."))
 	}
+	return &petitionQuery{q: q, search: search, searching: len(patterns) > 0, sort: sort}, nil
+}
+
+// petitionOrder is the ORDER BY of a petition sort, the id breaking ties.
+func petitionOrder(sort string) string {
+	switch sort {
+	case "received_at":
+		return "petitions.received_at, petitions.id"
+	case "due_on":
+		return "petitions.due_on ASC NULLS LAST, petitions.id ASC"
+	}
+	return "petitions.received_at DESC, petitions.id DESC"
+}
+
+func (s *Store) petitions(ctx context.Context, actor Actor, f PetitionFilter) ([]Petition, string, error) {
+	v := &ValidationError{}
+	pq, err := s.filterPetitions(ctx, actor, f, v)
+	if err != nil {
+		return nil, "", err
+	}
+	q, search, sort := pq.q, pq.search, pq.sort
+	today := s.today()
 	var after petitionCursor
 	if err := f.Page.decode(&after); err != nil {
 		return nil, "", err
@@ -251,33 +285,26 @@ func (s *Store) petitions(ctx context.Context, actor Actor, f PetitionFilter) ([
 	if err := v.Err(); err != nil {
 		return nil, "", err
 	}
-	var orderBy string
-	switch sort {
-	case "-received_at":
-		if f.Page.Cursor != "" {
+	if f.Page.Cursor != "" {
+		switch sort {
+		case "-received_at":
 			q = q.Where("(petitions.received_at, petitions.id) < (?, ?)", *after.At, after.ID)
-		}
-		orderBy = "petitions.received_at DESC, petitions.id DESC"
-	case "received_at":
-		if f.Page.Cursor != "" {
+		case "received_at":
 			q = q.Where("(petitions.received_at, petitions.id) > (?, ?)", *after.At, after.ID)
-		}
-		orderBy = "petitions.received_at, petitions.id"
-	case "due_on":
-		if f.Page.Cursor != "" {
+		case "due_on":
 			if after.Due != nil {
 				q = q.Where("(petitions.due_on > ? OR (petitions.due_on = ? AND petitions.id > ?) OR petitions.due_on IS NULL)", *after.Due, *after.Due, after.ID)
 			} else {
 				q = q.Where("petitions.due_on IS NULL AND petitions.id > ?", after.ID)
 			}
 		}
-		orderBy = "petitions.due_on ASC NULLS LAST, petitions.id ASC"
 	}
+	orderBy := petitionOrder(sort)
 	q = q.Order(orderBy)
 	limit := f.Page.limit()
 	var items []Petition
 	done := false
-	if len(patterns) > 0 && s.dialect == Postgres {
+	if pq.searching && s.dialect == Postgres {
 		// Most searches are for words many petitions share: the newest rows in scope hold a full
 		// page, found by walking the list's own index. Only when they do not is the trigram index
 		// asked for every match, which is then usually a short list.

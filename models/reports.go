@@ -1,0 +1,716 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"time"
+
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
+)
+
+// The rules of the reports, stated once here and used by the summary, the league table, the
+// XLSX workbook and the public board:
+//
+//   - A dialogue belongs to the period in which it starts; a petition to the period in which
+//     it was received. Days are Vietnam days (Asia/Ho_Chi_Minh).
+//   - Dialogue statuses partition the dialogues (planned, held, closed, cancelled); "took place"
+//     is held + closed. Minutes are overdue when a dialogue stays held, unclosed, for longer
+//     than MinutesDueWithin.
+//   - Attendance sums the recorded attendance of the period's dialogues, in "lượt người".
+//   - Every petition figure counts the petitions received in the period, by their state now.
+//   - Overdue open is a subset of open: open, with a due date before today.
+//   - Answered on the spot: an on-site answer was recorded when the petition was taken.
+//     Answered in writing: a published answer exists.
+//   - On time: the first published answer came no later than the due date (in Vietnam), or the
+//     petition had no due date. The rate is on time ÷ answered in writing.
+//   - Days to first answer: from receipt to the first published answer; days to closure: from
+//     receipt to the current resolution or closing, for resolved and closed petitions. Medians
+//     are of elapsed days, to one decimal.
+//   - Satisfied rate: (very satisfied + satisfied) ÷ (very satisfied + satisfied + not
+//     satisfied); "unknown" is shown but left out of the rate.
+
+// ReportUnit names the unit a report covers, or a commune of its league table.
+type ReportUnit struct {
+	ID    int64   `json:"id"`
+	Name  string  `json:"name"`
+	Level Level   `json:"level"`
+	Code  *string `json:"code"`
+}
+
+// DialogueFigures counts the dialogues that start in the period, by status.
+type DialogueFigures struct {
+	Total     int `json:"total"`
+	Planned   int `json:"planned"`
+	Held      int `json:"held"`
+	Closed    int `json:"closed"`
+	Cancelled int `json:"cancelled"`
+	// TookPlace is held + closed.
+	TookPlace int `json:"took_place"`
+	// Postponed counts the dialogues put off at least once.
+	Postponed      int `json:"postponed"`
+	MinutesOverdue int `json:"minutes_overdue"`
+}
+
+// AttendanceFigures sums the recorded attendance of the period's dialogues ("lượt người").
+type AttendanceFigures struct {
+	// Dialogues is how many of them have attendance recorded.
+	Dialogues  int `json:"dialogues"`
+	Residents  int `json:"residents"`
+	Businesses int `json:"businesses"`
+	Officials  int `json:"officials"`
+	// Women is a subset of the total.
+	Women int `json:"women"`
+	Total int `json:"total"`
+}
+
+// TopicCount is how many petitions of the period concern one topic.
+type TopicCount struct {
+	TopicID int64  `json:"topic_id"`
+	Code    string `json:"code"`
+	Name    string `json:"name"`
+	NameEN  string `json:"name_en"`
+	Count   int    `json:"count"`
+}
+
+// OnTimeRate is the share of answered petitions whose first answer met the due date.
+type OnTimeRate struct {
+	OnTime   int      `json:"on_time"`
+	Answered int      `json:"answered"`
+	Rate     *float64 `json:"rate"`
+}
+
+// SatisfiedRate is the share of petitioners satisfied with the outcome, among those who said.
+type SatisfiedRate struct {
+	Satisfied int      `json:"satisfied"`
+	Rated     int      `json:"rated"`
+	Rate      *float64 `json:"rate"`
+}
+
+// PetitionFigures describes the petitions received in the period.
+type PetitionFigures struct {
+	Total       int                   `json:"total"`
+	ByTopic     []TopicCount          `json:"by_topic"`
+	ByKind      map[PetitionKind]int  `json:"by_kind"`
+	ByChannel   map[Channel]int       `json:"by_channel"`
+	ByState     map[PetitionState]int `json:"by_state"`
+	ByStateType map[StateType]int     `json:"by_state_type"`
+	Open        int                   `json:"open"`
+	// OverdueOpen is the part of Open past its due date today.
+	OverdueOpen       int `json:"overdue_open"`
+	AnsweredOnTheSpot int `json:"answered_on_the_spot"`
+	AnsweredInWriting int `json:"answered_in_writing"`
+	// Resolved counts state type fixed; Closed counts state type closed.
+	Resolved                int                  `json:"resolved"`
+	Closed                  int                  `json:"closed"`
+	OnTime                  OnTimeRate           `json:"on_time"`
+	MedianDaysToFirstAnswer *float64             `json:"median_days_to_first_answer"`
+	MedianDaysToClosure     *float64             `json:"median_days_to_closure"`
+	Satisfaction            map[Satisfaction]int `json:"satisfaction"`
+	Satisfied               SatisfiedRate        `json:"satisfied"`
+
+	topics       map[int64]int
+	daysToAnswer []float64
+	daysToClose  []float64
+}
+
+// Figures are all the figures of one unit for one period.
+type Figures struct {
+	Dialogues  DialogueFigures   `json:"dialogues"`
+	Attendance AttendanceFigures `json:"attendance"`
+	Petitions  PetitionFigures   `json:"petitions"`
+}
+
+// CommuneFigures is one line of a district's or province's league table.
+type CommuneFigures struct {
+	Commune ReportUnit `json:"commune"`
+	Figures Figures    `json:"figures"`
+}
+
+// Summary is the period report of a unit: its figures and, for a district or a province, the
+// same figures for each of its communes.
+type Summary struct {
+	Unit   ReportUnit `json:"unit"`
+	Period Period     `json:"period"`
+	// AsOf is the day overdue is counted against (today in Vietnam).
+	AsOf        Date      `json:"as_of"`
+	GeneratedAt time.Time `json:"generated_at"`
+	Figures     Figures   `json:"figures"`
+	// Sort is the order of Communes.
+	Sort     string           `json:"sort"`
+	Communes []CommuneFigures `json:"communes"`
+}
+
+// SummaryInput asks for a summary: the unit (default: the actor's), the period and the order of
+// the league table, each as the client sent it.
+type SummaryInput struct {
+	UnitID string
+	Period PeriodInput
+	Sort   string
+}
+
+// leagueSorts are the orders of the league table, by the figure they compare. A leading "-"
+// in the request sorts descending.
+var leagueSorts = map[string]func(f *Figures) (float64, bool){
+	"name":                        nil,
+	"petitions":                   func(f *Figures) (float64, bool) { return float64(f.Petitions.Total), true },
+	"open":                        func(f *Figures) (float64, bool) { return float64(f.Petitions.Open), true },
+	"overdue_open":                func(f *Figures) (float64, bool) { return float64(f.Petitions.OverdueOpen), true },
+	"answered_in_writing":         func(f *Figures) (float64, bool) { return float64(f.Petitions.AnsweredInWriting), true },
+	"resolved":                    func(f *Figures) (float64, bool) { return float64(f.Petitions.Resolved), true },
+	"on_time_rate":                func(f *Figures) (float64, bool) { return ptrValue(f.Petitions.OnTime.Rate) },
+	"satisfied_rate":              func(f *Figures) (float64, bool) { return ptrValue(f.Petitions.Satisfied.Rate) },
+	"median_days_to_first_answer": func(f *Figures) (float64, bool) { return ptrValue(f.Petitions.MedianDaysToFirstAnswer) },
+	"median_days_to_closure":      func(f *Figures) (float64, bool) { return ptrValue(f.Petitions.MedianDaysToClosure) },
+	"dialogues":                   func(f *Figures) (float64, bool) { return float64(f.Dialogues.TookPlace), true },
+	"minutes_overdue":             func(f *Figures) (float64, bool) { return float64(f.Dialogues.MinutesOverdue), true },
+	"attendance":                  func(f *Figures) (float64, bool) { return float64(f.Attendance.Total), true },
+}
+
+// LeagueSorts lists the orders the league table accepts (each also with a leading "-").
+func LeagueSorts() []string {
+	out := make([]string, 0, len(leagueSorts))
+	for k := range leagueSorts {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func ptrValue(p *float64) (float64, bool) {
+	if p == nil {
+		return 0, false
+	}
+	return *p, true
+}
+
+// reportUnit resolves the unit a report asks for: the actor's own when none is named. A unit
+// outside the actor's subtree, or a hamlet, is a field error.
+func (s *Store) reportUnit(ctx context.Context, actor Actor, v *ValidationError, raw string) *Unit {
+	id := actor.UnitID
+	if strings.TrimSpace(raw) != "" {
+		parsed, ok := parseID(v, "unit_id", strings.TrimSpace(raw))
+		if !ok {
+			return nil
+		}
+		id = parsed
+	}
+	u, err := s.Unit(ctx, actor, id)
+	if err != nil {
+		v.Add("unit_id", Msg("Không tìm thấy đơn vị.", "Unknown unit."))
+		return nil
+	}
+	if u.Level == LevelHamlet {
+		v.Add("unit_id", Msg("Báo cáo lập cho xã, huyện hoặc tỉnh, không cho ấp.", "Reports cover a commune, district or province, not a hamlet."))
+		return nil
+	}
+	return u
+}
+
+// communesUnder returns the communes of the subtree at path, by name.
+func (s *Store) communesUnder(ctx context.Context, path string) ([]Unit, error) {
+	var out []Unit
+	err := s.conn(ctx).Where("level = ? AND path LIKE ?", LevelCommune, path+"%").Order("name, id").Find(&out).Error
+	return out, err
+}
+
+func refOf(u *Unit) ReportUnit {
+	return ReportUnit{ID: u.ID, Name: u.Name, Level: u.Level, Code: u.Code}
+}
+
+// SummaryReport computes the period report of a unit the actor sees.
+func (s *Store) SummaryReport(ctx context.Context, actor Actor, in SummaryInput) (*Summary, error) {
+	v := &ValidationError{}
+	unit := s.reportUnit(ctx, actor, v, in.UnitID)
+	period, err := ParsePeriod(in.Period, s.now())
+	if perr, ok := err.(*ValidationError); ok {
+		for f, m := range perr.Fields {
+			v.Add(f, m)
+		}
+	}
+	order := strings.TrimSpace(in.Sort)
+	if order == "" {
+		order = "name"
+	}
+	if _, ok := leagueSorts[strings.TrimPrefix(order, "-")]; !ok {
+		v.Add("sort", Msg("Thứ tự phải là một trong: "+strings.Join(LeagueSorts(), ", ")+" (thêm - để xếp giảm dần).",
+			"sort must be one of: "+strings.Join(LeagueSorts(), ", ")+" (prefix - for descending)."))
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	sum, err := s.summaryOf(ctx, unit, period, false)
+	if err != nil {
+		return nil, err
+	}
+	sum.Sort = order
+	sortLeague(sum.Communes, order)
+	return sum, nil
+}
+
+// summaryOf computes the figures of a unit for a period; public keeps to what the public
+// board shows (no private petitions, no denunciations).
+func (s *Store) summaryOf(ctx context.Context, unit *Unit, period Period, public bool) (*Summary, error) {
+	communes, err := s.communesUnder(ctx, unit.Path)
+	if err != nil {
+		return nil, err
+	}
+	topics, err := s.Topics(ctx, true)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	sum := &Summary{Unit: refOf(unit), Period: period, AsOf: DateOf(now), GeneratedAt: now.Truncate(time.Second),
+		Communes: []CommuneFigures{}}
+	byCommune := make(map[int64]*Figures, len(communes))
+	if unit.Level != LevelCommune {
+		sum.Communes = make([]CommuneFigures, len(communes))
+		for i := range communes {
+			sum.Communes[i] = CommuneFigures{Commune: refOf(&communes[i])}
+			byCommune[communes[i].ID] = &sum.Communes[i].Figures
+		}
+	}
+	if err := s.dialogueFigures(ctx, unit.Path, period, &sum.Figures, byCommune); err != nil {
+		return nil, err
+	}
+	if err := s.petitionFigures(ctx, unit.Path, period, public, &sum.Figures, byCommune); err != nil {
+		return nil, err
+	}
+	sum.Figures.Petitions.finish(topics)
+	for _, f := range byCommune {
+		f.Petitions.finish(topics)
+	}
+	return sum, nil
+}
+
+// dialogueRow is the dialogue and attendance figures of one commune, as the database sums them.
+type dialogueRow struct {
+	CommuneID                                 int64
+	Total, Planned, Held, Closed, Cancelled   int
+	Postponed, MinutesOverdue, WithAttendance int
+	Residents, Businesses, Officials, Women   int
+}
+
+func (r *dialogueRow) addTo(f *Figures) {
+	d, a := &f.Dialogues, &f.Attendance
+	d.Total += r.Total
+	d.Planned += r.Planned
+	d.Held += r.Held
+	d.Closed += r.Closed
+	d.Cancelled += r.Cancelled
+	d.TookPlace += r.Held + r.Closed
+	d.Postponed += r.Postponed
+	d.MinutesOverdue += r.MinutesOverdue
+	a.Dialogues += r.WithAttendance
+	a.Residents += r.Residents
+	a.Businesses += r.Businesses
+	a.Officials += r.Officials
+	a.Women += r.Women
+	a.Total += r.Residents + r.Businesses + r.Officials
+}
+
+// dialogueFigures sums the dialogues starting in the period and their attendance, per commune.
+func (s *Store) dialogueFigures(ctx context.Context, path string, period Period, total *Figures, byCommune map[int64]*Figures) error {
+	var rows []dialogueRow
+	err := s.conn(ctx).Raw(`SELECT d.commune_id,
+			COUNT(*) AS total,
+			SUM(CASE WHEN d.status = 'planned' THEN 1 ELSE 0 END) AS planned,
+			SUM(CASE WHEN d.status = 'held' THEN 1 ELSE 0 END) AS held,
+			SUM(CASE WHEN d.status = 'closed' THEN 1 ELSE 0 END) AS closed,
+			SUM(CASE WHEN d.status = 'cancelled' THEN 1 ELSE 0 END) AS cancelled,
+			SUM(CASE WHEN d.postponed_count > 0 THEN 1 ELSE 0 END) AS postponed,
+			SUM(CASE WHEN d.status = 'held' AND d.held_at < ? THEN 1 ELSE 0 END) AS minutes_overdue,
+			COUNT(a.dialogue_id) AS with_attendance,
+			COALESCE(SUM(a.residents), 0) AS residents,
+			COALESCE(SUM(a.businesses), 0) AS businesses,
+			COALESCE(SUM(a.officials), 0) AS officials,
+			COALESCE(SUM(a.women), 0) AS women
+		FROM dialogues d
+		LEFT JOIN dialogue_attendance a ON a.dialogue_id = d.id
+		WHERE d.commune_id IN (SELECT id FROM units WHERE level = 'commune' AND path LIKE ?)
+			AND d.starts_at >= ? AND d.starts_at < ?
+		GROUP BY d.commune_id`,
+		s.now().Add(-MinutesDueWithin), path+"%", period.Start, period.End).Scan(&rows).Error
+	if err != nil {
+		return err
+	}
+	for i := range rows {
+		rows[i].addTo(total)
+		if f := byCommune[rows[i].CommuneID]; f != nil {
+			rows[i].addTo(f)
+		}
+	}
+	return nil
+}
+
+// petitionRow is what the figures need of one petition.
+type reportPetition struct {
+	CommuneID       int64
+	TopicID         int64
+	Kind            PetitionKind
+	Channel         Channel
+	State           PetitionState
+	Onsite          int
+	ReceivedAt      dbTime
+	FirstAnsweredAt dbTime
+	DueOn           *Date
+	ResolvedAt      dbTime
+	ClosedAt        dbTime
+	Satisfaction    *Satisfaction
+}
+
+// petitionFigures reads the petitions received in the period and counts them per commune.
+// Counting in Go keeps every rule above in one place for both databases; a commune logs tens of
+// petitions a year, so even a province's year is a few thousand rows.
+func (s *Store) petitionFigures(ctx context.Context, path string, period Period, public bool, total *Figures, byCommune map[int64]*Figures) error {
+	publicOnly := ""
+	if public {
+		publicOnly = " AND p.private = FALSE AND p.kind <> 'to_cao'"
+	}
+	// The first published answer is the earliest transition to answered: a reopened petition
+	// answered again keeps its first answer in its history, while answered_at holds the latest.
+	rows, err := s.conn(ctx).Raw(`SELECT p.commune_id, p.topic_id, p.kind, p.channel, p.state,
+			CASE WHEN p.onsite_answer <> '' THEN 1 ELSE 0 END AS onsite,
+			p.received_at,
+			CASE WHEN p.answered_at IS NULL THEN NULL ELSE COALESCE(
+				(SELECT MIN(e.created_at) FROM petition_events e
+					WHERE e.petition_id = p.id AND e.kind = 'transition' AND e.to_value = 'answered'),
+				p.answered_at) END AS first_answered_at,
+			p.due_on, p.resolved_at, p.closed_at, p.satisfaction
+		FROM petitions p
+		WHERE p.commune_id IN (SELECT id FROM units WHERE level = 'commune' AND path LIKE ?)
+			AND p.received_at >= ? AND p.received_at < ?`+publicOnly,
+		path+"%", period.Start, period.End).Rows()
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	today := s.today()
+	var r reportPetition
+	for rows.Next() {
+		r = reportPetition{}
+		if err := rows.Scan(&r.CommuneID, &r.TopicID, &r.Kind, &r.Channel, &r.State, &r.Onsite, &r.ReceivedAt,
+			&r.FirstAnsweredAt, &r.DueOn, &r.ResolvedAt, &r.ClosedAt, &r.Satisfaction); err != nil {
+			return err
+		}
+		total.Petitions.add(&r, today)
+		if f := byCommune[r.CommuneID]; f != nil {
+			f.Petitions.add(&r, today)
+		}
+	}
+	return rows.Err()
+}
+
+// add counts one petition.
+func (f *PetitionFigures) add(r *reportPetition, today Date) {
+	if f.topics == nil {
+		f.init()
+	}
+	f.Total++
+	f.topics[r.TopicID]++
+	f.ByKind[r.Kind]++
+	f.ByChannel[r.Channel]++
+	f.ByState[r.State]++
+	typ := r.State.Type()
+	f.ByStateType[typ]++
+	switch typ {
+	case TypeOpen:
+		f.Open++
+		if r.DueOn != nil && *r.DueOn < today {
+			f.OverdueOpen++
+		}
+	case TypeFixed:
+		f.Resolved++
+	case TypeClosed:
+		f.Closed++
+	}
+	if r.Onsite == 1 {
+		f.AnsweredOnTheSpot++
+	}
+	if r.FirstAnsweredAt.Valid {
+		f.AnsweredInWriting++
+		f.OnTime.Answered++
+		if r.DueOn == nil || DateOf(r.FirstAnsweredAt.Time) <= *r.DueOn {
+			f.OnTime.OnTime++
+		}
+		f.daysToAnswer = append(f.daysToAnswer, daysBetween(r.ReceivedAt.Time, r.FirstAnsweredAt.Time))
+	}
+	var endedAt dbTime
+	switch r.State {
+	case StateResolved:
+		endedAt = r.ResolvedAt
+	case StateClosed:
+		endedAt = r.ClosedAt
+	}
+	if endedAt.Valid {
+		f.daysToClose = append(f.daysToClose, daysBetween(r.ReceivedAt.Time, endedAt.Time))
+	}
+	if typ != TypeOpen {
+		sat := SatisfactionUnknown
+		if r.Satisfaction != nil && r.Satisfaction.Valid() {
+			sat = *r.Satisfaction
+		}
+		f.Satisfaction[sat]++
+		switch sat {
+		case VerySatisfied, Satisfied:
+			f.Satisfied.Satisfied++
+			f.Satisfied.Rated++
+		case NotSatisfied:
+			f.Satisfied.Rated++
+		}
+	}
+}
+
+// init sets every breakdown to zero, so a client sees every kind, channel and state.
+func (f *PetitionFigures) init() {
+	f.topics = map[int64]int{}
+	f.ByKind = map[PetitionKind]int{}
+	for _, k := range PetitionKinds() {
+		f.ByKind[k] = 0
+	}
+	f.ByChannel = map[Channel]int{}
+	for _, c := range []Channel{ChannelDialogue, ChannelReception, ChannelLetter, ChannelPhone, ChannelOnline} {
+		f.ByChannel[c] = 0
+	}
+	f.ByState = map[PetitionState]int{}
+	for _, st := range PetitionStates() {
+		f.ByState[st] = 0
+	}
+	f.ByStateType = map[StateType]int{TypeOpen: 0, TypeFixed: 0, TypeClosed: 0}
+	f.Satisfaction = map[Satisfaction]int{VerySatisfied: 0, Satisfied: 0, NotSatisfied: 0, SatisfactionUnknown: 0}
+}
+
+// finish turns the counts into the topic list, the rates and the medians.
+func (f *PetitionFigures) finish(topics []Topic) {
+	if f.topics == nil {
+		f.init()
+	}
+	f.ByTopic = []TopicCount{}
+	for _, t := range topics {
+		if n := f.topics[t.ID]; n > 0 {
+			f.ByTopic = append(f.ByTopic, TopicCount{TopicID: t.ID, Code: t.Code, Name: t.NameVI, NameEN: t.NameEN, Count: n})
+		}
+	}
+	sort.SliceStable(f.ByTopic, func(i, j int) bool { return f.ByTopic[i].Count > f.ByTopic[j].Count })
+	f.OnTime.Rate = ratio(f.OnTime.OnTime, f.OnTime.Answered)
+	f.Satisfied.Rate = ratio(f.Satisfied.Satisfied, f.Satisfied.Rated)
+	f.MedianDaysToFirstAnswer = median(f.daysToAnswer)
+	f.MedianDaysToClosure = median(f.daysToClose)
+	f.topics, f.daysToAnswer, f.daysToClose = nil, nil, nil
+}
+
+// ratio is n ÷ of to four decimals, or nil when nothing was counted.
+func ratio(n, of int) *float64 {
+	if of == 0 {
+		return nil
+	}
+	r := math.Round(float64(n)/float64(of)*10000) / 10000
+	return &r
+}
+
+// median is the middle value (the mean of the middle two for an even count) to one decimal,
+// or nil for no values.
+func median(xs []float64) *float64 {
+	if len(xs) == 0 {
+		return nil
+	}
+	sort.Float64s(xs)
+	m := xs[len(xs)/2]
+	if len(xs)%2 == 0 {
+		m = (xs[len(xs)/2-1] + xs[len(xs)/2]) / 2
+	}
+	m = math.Round(m*10) / 10
+	return &m
+}
+
+// daysBetween is the time from a to b in days.
+func daysBetween(a, b time.Time) float64 { return b.Sub(a).Hours() / 24 }
+
+// sortLeague orders the league table; communes without the figure (no rate yet) come last,
+// and ties go by name.
+func sortLeague(rows []CommuneFigures, order string) {
+	desc := strings.HasPrefix(order, "-")
+	key := leagueSorts[strings.TrimPrefix(order, "-")]
+	// Names sort in the Vietnamese alphabet (a ă â b c d đ ...), not by bytes.
+	vi := collate.New(language.Vietnamese)
+	byName := func(i, j int) bool {
+		if c := vi.CompareString(rows[i].Commune.Name, rows[j].Commune.Name); c != 0 {
+			return c < 0
+		}
+		return rows[i].Commune.ID < rows[j].Commune.ID
+	}
+	sort.SliceStable(rows, func(i, j int) bool {
+		if key == nil {
+			if desc {
+				return byName(j, i)
+			}
+			return byName(i, j)
+		}
+		a, okA := key(&rows[i].Figures)
+		b, okB := key(&rows[j].Figures)
+		switch {
+		case okA != okB:
+			return okA
+		case !okA || a == b:
+			return byName(i, j)
+		case desc:
+			return a > b
+		}
+		return a < b
+	})
+}
+
+// dbTime reads a nullable instant from either database: PostgreSQL gives a time, SQLite gives a
+// time for a DATETIME column but text for a computed one such as MIN(created_at).
+type dbTime struct {
+	Time  time.Time
+	Valid bool
+}
+
+// sqliteTimeLayouts are the forms SQLite keeps instants in.
+var sqliteTimeLayouts = []string{"2006-01-02 15:04:05.999999999-07:00", "2006-01-02T15:04:05.999999999-07:00",
+	"2006-01-02 15:04:05.999999999", "2006-01-02T15:04:05.999999999Z07:00", "2006-01-02 15:04:05"}
+
+// Scan reads a time, its text, or NULL.
+func (t *dbTime) Scan(v any) error {
+	*t = dbTime{}
+	var s string
+	switch x := v.(type) {
+	case nil:
+		return nil
+	case time.Time:
+		t.Time, t.Valid = x.UTC(), true
+		return nil
+	case string:
+		s = x
+	case []byte:
+		s = string(x)
+	default:
+		return fmt.Errorf("time: cannot scan %T", v)
+	}
+	for _, layout := range sqliteTimeLayouts {
+		if parsed, err := time.Parse(layout, s); err == nil {
+			t.Time, t.Valid = parsed.UTC(), true
+			return nil
+		}
+	}
+	return fmt.Errorf("time: cannot parse %q", s)
+}
+
+// OverduePetition is one line of the overdue list: an open petition past its due date.
+type OverduePetition struct {
+	ID          int64         `json:"id"`
+	Reference   string        `json:"reference"`
+	Commune     UnitRef       `json:"commune"`
+	Hamlet      UnitRef       `json:"hamlet"`
+	Topic       TopicRef      `json:"topic"`
+	Kind        PetitionKind  `json:"kind"`
+	State       PetitionState `json:"state"`
+	ReceivedAt  time.Time     `json:"received_at"`
+	DueOn       Date          `json:"due_on"`
+	DaysOverdue int           `json:"days_overdue"`
+	// Responsible is the body handling the petition; its unit is null for an outside agency.
+	Responsible Responsible `json:"responsible"`
+}
+
+// TopicRef names a topic inside another record.
+type TopicRef struct {
+	ID     int64  `json:"id"`
+	Code   string `json:"code"`
+	Name   string `json:"name"`
+	NameEN string `json:"name_en"`
+}
+
+// Responsible is who handles a petition: a unit of the tree, or an outside agency by name.
+type Responsible struct {
+	UnitID *int64 `json:"unit_id"`
+	Name   string `json:"name"`
+}
+
+// overdueCursor is the keyset position of the overdue list: earliest due date first.
+type overdueCursor struct {
+	Due Date  `json:"d"`
+	ID  int64 `json:"i"`
+}
+
+// OverdueInput asks for the overdue petitions under a unit (default: the actor's).
+type OverdueInput struct {
+	UnitID string
+	Page   Page
+}
+
+// OverduePetitions lists the open petitions past their due date under a unit the actor sees,
+// the longest overdue first, whatever period they were received in.
+func (s *Store) OverduePetitions(ctx context.Context, actor Actor, in OverdueInput) ([]OverduePetition, string, error) {
+	v := &ValidationError{}
+	unit := s.reportUnit(ctx, actor, v, in.UnitID)
+	var after overdueCursor
+	if err := in.Page.decode(&after); err != nil {
+		v.Add("cursor", Msg("Con trỏ phân trang không hợp lệ.", "The page cursor is not valid."))
+	}
+	if err := v.Err(); err != nil {
+		return nil, "", err
+	}
+	today := s.today()
+	q := s.conn(ctx).Table("petitions p").
+		Select(`p.id, p.reference, p.commune_id, c.name AS commune_name, p.hamlet_id, h.name AS hamlet_name,
+			p.topic_id, t.code AS topic_code, t.name_vi AS topic_name, t.name_en AS topic_name_en, p.kind, p.state,
+			p.received_at, p.due_on, p.responsible_unit_id, p.responsible_name`).
+		Joins("JOIN units c ON c.id = p.commune_id").
+		Joins("JOIN units h ON h.id = p.hamlet_id").
+		Joins("JOIN topics t ON t.id = p.topic_id").
+		Where("p.state_type = 'open' AND p.due_on < ?", today).
+		Where("p.commune_id IN (SELECT id FROM units WHERE level = 'commune' AND path LIKE ?)", unit.Path+"%")
+	if after.ID != 0 {
+		q = q.Where("(p.due_on > ? OR (p.due_on = ? AND p.id > ?))", after.Due, after.Due, after.ID)
+	}
+	var rows []struct {
+		ID                                int64
+		Reference                         string
+		CommuneID                         int64
+		CommuneName                       string
+		HamletID                          int64
+		HamletName                        string
+		TopicID                           int64
+		TopicCode, TopicName, TopicNameEN string
+		Kind                              PetitionKind
+		State                             PetitionState
+		ReceivedAt                        time.Time
+		DueOn                             Date
+		ResponsibleUnitID                 *int64
+		ResponsibleName                   string
+	}
+	limit := in.Page.limit()
+	if err := q.Order("p.due_on, p.id").Limit(limit + 1).Scan(&rows).Error; err != nil {
+		return nil, "", err
+	}
+	rows, more := trimPage(rows, limit)
+	out := make([]OverduePetition, len(rows))
+	for i, r := range rows {
+		out[i] = OverduePetition{ID: r.ID, Reference: r.Reference,
+			Commune: UnitRef{ID: r.CommuneID, Name: r.CommuneName}, Hamlet: UnitRef{ID: r.HamletID, Name: r.HamletName},
+			Topic: TopicRef{ID: r.TopicID, Code: r.TopicCode, Name: r.TopicName, NameEN: r.TopicNameEN},
+			Kind:  r.Kind, State: r.State, ReceivedAt: r.ReceivedAt.UTC(), DueOn: r.DueOn,
+			DaysOverdue: daysFrom(r.DueOn, today),
+			Responsible: Responsible{UnitID: r.ResponsibleUnitID, Name: r.ResponsibleName}}
+	}
+	next := ""
+	if more {
+		last := out[len(out)-1]
+		next = encodeCursor(overdueCursor{Due: last.DueOn, ID: last.ID})
+	}
+	return out, next, nil
+}
+
+// daysFrom counts the calendar days from one day to a later one.
+func daysFrom(from, to Date) int {
+	a, errA := time.Parse(time.DateOnly, string(from))
+	b, errB := time.Parse(time.DateOnly, string(to))
+	if errA != nil || errB != nil {
+		return 0
+	}
+	return int(b.Sub(a).Hours() / 24)
+}
