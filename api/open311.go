@@ -94,3 +94,33 @@ func (s *Server) open311Services(c *gin.Context) {
 	}
 	open311Render(c, "services", services)
 }
+
+func (s *Server) open311Requests(c *gin.Context) {
+	reqs, err := s.store.Open311Requests(c.Request.Context(), models.Open311RequestFilter{
+		JurisdictionID: c.Query("jurisdiction_id"), ServiceRequestID: c.Query("service_request_id"),
+		ServiceCode: c.Query("service_code"), Status: c.Query("status"),
+		StartDate: c.Query("start_date"), EndDate: c.Query("end_date")}, lang(c))
+	if err != nil {
+		s.open311Fail(c, err)
+		return
+	}
+	open311Render(c, "service_requests", reqs)
+}
+
+// open311Request answers /requests/{id}.json or .xml: a list of one, as the spec has it.
+func (s *Server) open311Request(c *gin.Context) {
+	ref, ok := strings.CutSuffix(c.Param("request"), ".json")
+	if !ok {
+		ref, ok = strings.CutSuffix(c.Param("request"), ".xml")
+	}
+	if !ok {
+		s.open311Fail(c, models.ErrNotFound)
+		return
+	}
+	r, err := s.store.Open311Request(c.Request.Context(), c.Query("jurisdiction_id"), ref, lang(c))
+	if err != nil {
+		s.open311Fail(c, err)
+		return
+	}
+	open311Render(c, "service_requests", []models.Open311Request{*r})
+}

@@ -62,16 +62,21 @@ func (s *Server) createPetition(c *gin.Context) {
 	c.JSON(status, p)
 }
 
+// petitionFilter reads the filters of the petition list; the exports take the same ones.
+func petitionFilter(c *gin.Context, pg models.Page) models.PetitionFilter {
+	return models.PetitionFilter{
+		UnitID: c.Query("unit_id"), CommuneID: c.Query("commune_id"), HamletID: c.Query("hamlet_id"),
+		DialogueID: c.Query("dialogue_id"), Topic: c.Query("topic"), Kind: c.Query("kind"),
+		State: c.Query("status"), StateType: c.Query("state_type"), Overdue: c.Query("overdue"),
+		From: c.Query("from"), To: c.Query("to"), Q: c.Query("q"), Sort: c.Query("sort"), Page: pg}
+}
+
 func (s *Server) listPetitions(c *gin.Context) {
 	pg, ok := page(c)
 	if !ok {
 		return
 	}
-	items, next, err := s.store.Petitions(c.Request.Context(), actor(c), models.PetitionFilter{
-		UnitID: c.Query("unit_id"), CommuneID: c.Query("commune_id"), HamletID: c.Query("hamlet_id"),
-		DialogueID: c.Query("dialogue_id"), Topic: c.Query("topic"), Kind: c.Query("kind"),
-		State: c.Query("status"), StateType: c.Query("state_type"), Overdue: c.Query("overdue"),
-		From: c.Query("from"), To: c.Query("to"), Q: c.Query("q"), Sort: c.Query("sort"), Page: pg})
+	items, next, err := s.store.Petitions(c.Request.Context(), actor(c), petitionFilter(c, pg))
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -69,6 +69,15 @@ func (s *Server) router() *gin.Engine {
 	// Open311 GeoReport v2, read side: public, no session.
 	r.GET("/open311/v2/services.json", s.open311Services)
 	r.GET("/open311/v2/services.xml", s.open311Services)
+	r.GET("/open311/v2/requests.json", s.open311Requests)
+	r.GET("/open311/v2/requests.xml", s.open311Requests)
+	r.GET("/open311/v2/requests/:request", s.open311Request)
+
+	// The public board: no session, so no CSRF either; only GETs.
+	public := r.Group("/api/v1/public")
+	public.GET("/communes/:id/petitions", s.publicPetitions)
+	public.GET("/communes/:id/summary", s.publicSummary)
+	public.GET("/petitions/:reference", s.publicPetition)
 
 	v1 := r.Group("/api/v1", s.session)
 	v1.POST("/auth/login", s.login)
@@ -110,6 +119,12 @@ func (s *Server) router() *gin.Engine {
 	authed.POST("/petitions/:id/due-date", s.changeDueDate)
 	authed.POST("/petitions/:id/notes", s.addPetitionNote)
 	authed.GET("/petitions/:id/events", s.petitionEvents)
+	authed.GET("/petitions/export", s.exportPetitions)
+
+	authed.GET("/reports/summary", s.summaryReport)
+	authed.GET("/reports/summary.xlsx", s.summaryWorkbook)
+	authed.GET("/reports/overdue", s.overdueReport)
+	authed.GET("/reports/exports", s.exportLog)
 
 	r.NoRoute(s.noRoute)
 	r.NoMethod(func(c *gin.Context) {

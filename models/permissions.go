@@ -63,6 +63,12 @@ const (
 	PermPetitionsNote Permission = "petitions.note"
 	// PermPetitionsSeeDenouncer allows seeing who filed a denunciation (tố cáo), protected by law.
 	PermPetitionsSeeDenouncer Permission = "petitions.see_denouncer"
+	// PermReportsView allows reading the period reports and the overdue list of the actor's units.
+	PermReportsView Permission = "reports.view"
+	// PermPetitionsExportPersonal allows exports that name petitioners (name, phone, address).
+	PermPetitionsExportPersonal Permission = "petitions.export_personal"
+	// PermExportLogRead allows reading the log of who exported what.
+	PermExportLogRead Permission = "exports.log_read"
 )
 
 // Has tells whether the role carries the permission. This switch is the only place where
@@ -87,6 +93,14 @@ func (r Role) Has(p Permission) bool {
 		return r == RoleAdmin || r == RoleDistrictOfficial
 	case PermPetitionsNote:
 		return r.Valid()
+	case PermReportsView:
+		// Every role reads the figures of its own units; the public board shows the rest.
+		return r.Valid()
+	case PermPetitionsExportPersonal:
+		// A list of who raised what leaves the system only with a chair's or a supervisor's hand.
+		return r == RoleAdmin || r == RoleDistrictOfficial || r == RoleCommuneChair
+	case PermExportLogRead:
+		return r == RoleAdmin || r == RoleDistrictOfficial
 	}
 	return false
 }
@@ -127,7 +141,8 @@ func AllPermissions() []Permission {
 		PermDialoguesSchedule, PermDialoguesHold, PermDialoguesAttendance,
 		PermDialoguesPostpone, PermDialoguesCancel, PermDialoguesClose,
 		PermPetitionsLog, PermPetitionsProcess, PermPetitionsDecide, PermPetitionsFollowReferred,
-		PermPetitionsNote, PermPetitionsSeeDenouncer}
+		PermPetitionsNote, PermPetitionsSeeDenouncer,
+		PermReportsView, PermPetitionsExportPersonal, PermExportLogRead}
 }
 
 // Permissions lists the permissions the actor's role carries.

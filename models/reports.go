@@ -223,6 +223,9 @@ func refOf(u *Unit) ReportUnit {
 
 // SummaryReport computes the period report of a unit the actor sees.
 func (s *Store) SummaryReport(ctx context.Context, actor Actor, in SummaryInput) (*Summary, error) {
+	if !actor.Can(PermReportsView) {
+		return nil, ErrForbidden
+	}
 	v := &ValidationError{}
 	unit := s.reportUnit(ctx, actor, v, in.UnitID)
 	period, err := ParsePeriod(in.Period, s.now())
@@ -645,6 +648,9 @@ type OverdueInput struct {
 // OverduePetitions lists the open petitions past their due date under a unit the actor sees,
 // the longest overdue first, whatever period they were received in.
 func (s *Store) OverduePetitions(ctx context.Context, actor Actor, in OverdueInput) ([]OverduePetition, string, error) {
+	if !actor.Can(PermReportsView) {
+		return nil, "", ErrForbidden
+	}
 	v := &ValidationError{}
 	unit := s.reportUnit(ctx, actor, v, in.UnitID)
 	var after overdueCursor
@@ -713,4 +719,17 @@ func daysFrom(from, to Date) int {
 		return 0
 	}
 	return int(b.Sub(a).Hours() / 24)
+}
+
+// SummaryExport computes a summary for a workbook and records the export in the log.
+func (s *Store) SummaryExport(ctx context.Context, actor Actor, in SummaryInput, remote string) (*Summary, error) {
+	sum, err := s.SummaryReport(ctx, actor, in)
+	if err != nil {
+		return nil, err
+	}
+	filters := map[string]any{"unit_id": sum.Unit.ID, "period": sum.Period.Kind, "from": sum.Period.From, "to": sum.Period.To, "sort": sum.Sort}
+	if err := s.audit(ctx, actor, ExportSummary, ExportXLSX, false, filters, remote); err != nil {
+		return nil, err
+	}
+	return sum, nil
 }

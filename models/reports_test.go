@@ -15,255 +15,6 @@ import (
 	"github.com/papi-dialogue/papi/models/dbtest"
 )
 
-// reportWorld is the dbtest world with a known history of dialogues and petitions, built through
-// the models API with the clock moved to each moment. See buildReportData for the story.
-type reportWorld struct {
-	s                     *models.Store
-	w                     *dbtest.World
-	admin, district       models.Actor
-	chairA, secA          models.Actor
-	chairB, secB          models.Actor
-	chairOther            models.Actor
-	refs                  map[string]string // petition label → reference
-	ids                   map[string]int64  // petition label → id
-	reportNow             time.Time
-	petitioners           []string // every name, phone and address given
-	khieuNaiContent       string
-	draftOnly, toCaoWords string
-}
-
-// vn reads "2026-01-05 08:00" as Vietnam time.
-func vn(t testing.TB, s string) time.Time {
-	t.Helper()
-	at, err := time.ParseInLocation("2006-01-02 15:04", s, models.VietnamZone)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return at.UTC()
-}
-
-func (rw *reportWorld) at(t testing.TB, s string) {
-	at := vn(t, s)
-	rw.s.Now = func() time.Time { return at }
-}
-
-// petition logs a petition at the moment it was received.
-func (rw *reportWorld) petition(t testing.TB, label, when string, a models.Actor, commune, hamlet *models.Unit,
-	topic, kind, channel string, mod func(*models.PetitionInput)) {
-	t.Helper()
-	rw.at(t, when)
-	received := vn(t, when)
-	name := "Nguyễn Thị Petitioner" + label
-	phone := fmt.Sprintf("0912 000 %03d", len(rw.refs)+100)
-	address := "Số " + label + " đường Petitioner"
-	in := models.PetitionInput{CommuneID: commune.ID, HamletID: hamlet.ID, Channel: channel, Kind: kind, TopicCode: topic,
-		Content: "Nội dung ý kiến " + label + " của người dân về " + topic + ".", ReceivedAt: &received,
-		PetitionerName: name, PetitionerPhone: phone, PetitionerAddress: address}
-	if mod != nil {
-		mod(&in)
-	}
-	p, err := rw.s.CreatePetition(context.Background(), a, in)
-	if err != nil {
-		t.Fatalf("petition %s: %v", label, err)
-	}
-	if in.PetitionerName != "" {
-		rw.petitioners = append(rw.petitioners, in.PetitionerName, in.PetitionerPhone, in.PetitionerAddress)
-	}
-	rw.refs[label], rw.ids[label] = p.Reference, p.ID
-}
-
-// move takes a petition to another state at a moment.
-func (rw *reportWorld) move(t testing.TB, label, when string, a models.Actor, in models.TransitionInput) {
-	t.Helper()
-	rw.at(t, when)
-	cur, err := rw.s.Petition(context.Background(), models.SystemActor(), rw.ids[label])
-	if err != nil {
-		t.Fatal(err)
-	}
-	in.Version = &cur.Version
-	if _, err := rw.s.TransitionPetition(context.Background(), a, cur.ID, in); err != nil {
-		t.Fatalf("%s %s → %s: %v", label, cur.State, in.To, err)
-	}
-}
-
-// dialogue plans a dialogue and takes it through the given steps, each at its moment.
-func (rw *reportWorld) dialogue(t testing.TB, chair models.Actor, commune, hamlet *models.Unit, starts string, steps ...func() (string, models.DialogueTransition, *models.AttendanceInput)) int64 {
-	t.Helper()
-	rw.at(t, "2025-12-01 08:00")
-	d, err := rw.s.CreateDialogue(context.Background(), chair, models.DialogueInput{CommuneID: commune.ID, HamletIDs: []int64{hamlet.ID},
-		Title: "Đối thoại với nhân dân " + hamlet.Name, StartsAt: vn(t, starts).Format(time.RFC3339), Venue: "Nhà văn hóa ấp", AllowOverlap: true})
-	if err != nil {
-		t.Fatalf("dialogue %s: %v", starts, err)
-	}
-	rw.dialogueSteps(t, chair, d.ID, steps...)
-	return d.ID
-}
-
-// dialogueSteps takes a dialogue through steps, each at its moment.
-func (rw *reportWorld) dialogueSteps(t testing.TB, chair models.Actor, id int64, steps ...func() (string, models.DialogueTransition, *models.AttendanceInput)) {
-	t.Helper()
-	ctx := context.Background()
-	for _, step := range steps {
-		when, tr, att := step()
-		rw.at(t, when)
-		if att != nil {
-			if _, _, err := rw.s.RecordAttendance(ctx, chair, id, "", *att); err != nil {
-				t.Fatalf("attendance: %v", err)
-			}
-			continue
-		}
-		if _, err := rw.s.TransitionDialogue(ctx, chair, id, tr); err != nil {
-			t.Fatalf("dialogue %d → %s: %v", id, tr.To, err)
-		}
-	}
-}
-
-func to(when, target string) func() (string, models.DialogueTransition, *models.AttendanceInput) {
-	return func() (string, models.DialogueTransition, *models.AttendanceInput) {
-		tr := models.DialogueTransition{To: target, Reason: "Trùng lịch họp của xã.", Minutes: "Biên bản đối thoại."}
-		if target == models.TransitionPostpone {
-			tr.NewStartsAt = strings.Replace(when, " ", "T", 1)
-		}
-		return when, tr, nil
-	}
-}
-
-func postponeTo(when, newStart string) func() (string, models.DialogueTransition, *models.AttendanceInput) {
-	return func() (string, models.DialogueTransition, *models.AttendanceInput) {
-		return when, models.DialogueTransition{To: models.TransitionPostpone, NewStartsAt: strings.Replace(newStart, " ", "T", 1), Reason: "Mưa bão."}, nil
-	}
-}
-
-func attend(when string, residents, businesses, officials, women int) func() (string, models.DialogueTransition, *models.AttendanceInput) {
-	return func() (string, models.DialogueTransition, *models.AttendanceInput) {
-		return when, models.DialogueTransition{}, &models.AttendanceInput{Residents: &residents, Businesses: &businesses, Officials: &officials, Women: &women}
-	}
-}
-
-// buildReportData builds the history the report tests check, around the first quarter of 2026
-// (1 January to 31 March, Vietnam time). The report is read on 10 April 2026 at noon.
-func buildReportData(t testing.TB, s *models.Store) *reportWorld {
-	t.Helper()
-	w := dbtest.NewWorld(t, s)
-	rw := &reportWorld{s: s, w: w, refs: map[string]string{}, ids: map[string]int64{},
-		admin: w.Actor(t, s, w.Admin), district: w.Actor(t, s, w.DistrictOfficial),
-		chairA: w.Actor(t, s, w.ChairA), secA: w.Actor(t, s, w.SecretaryA),
-		chairB: w.Actor(t, s, w.ChairB), secB: w.Actor(t, s, w.SecretaryB),
-		chairOther: w.Actor(t, s, w.ChairOther)}
-	A, B, O := w.CommuneA, w.CommuneB, w.OtherCommune
-	A1, A2, B1 := w.HamletA1, w.HamletA2, w.HamletB1
-
-	// Dialogues of commune A.
-	dA1 := rw.dialogue(t, rw.chairA, A, A1, "2026-02-01 08:00",
-		to("2026-02-01 10:00", models.TransitionHold), attend("2026-02-01 11:00", 40, 5, 6, 20))
-	rw.dialogue(t, rw.chairA, A, A2, "2026-03-15 08:00", // held, minutes never closed: overdue
-		to("2026-03-15 10:00", models.TransitionHold), attend("2026-03-15 11:00", 30, 2, 4, 15))
-	rw.dialogue(t, rw.chairA, A, A1, "2026-03-20 08:00", postponeTo("2026-03-18 08:00", "2026-03-28 08:00"))
-	rw.dialogue(t, rw.chairA, A, A2, "2026-01-01 00:30", to("2025-12-20 08:00", models.TransitionCancel))
-	rw.dialogue(t, rw.chairA, A, A1, "2026-04-05 08:00", // after the quarter
-		to("2026-04-05 10:00", models.TransitionHold), attend("2026-04-05 11:00", 10, 0, 1, 5))
-	rw.dialogue(t, rw.chairA, A, A2, "2025-12-31 23:00", // before the quarter
-		to("2025-12-31 23:30", models.TransitionHold), attend("2026-01-01 08:00", 99, 9, 9, 9))
-	// Dialogues of commune B.
-	dB1 := rw.dialogue(t, rw.chairB, B, B1, "2026-02-14 08:00",
-		to("2026-02-14 10:00", models.TransitionHold), attend("2026-02-14 11:00", 50, 0, 5, 30))
-	rw.dialogue(t, rw.chairB, B, B1, "2026-03-31 20:00", to("2026-04-08 09:00", models.TransitionHold)) // held late: not yet overdue
-	rw.dialogue(t, rw.chairB, B, B1, "2026-04-01 00:30")                                                // first minutes after the quarter
-	// The other district's commune.
-	rw.dialogue(t, rw.chairOther, O, w.HamletOther, "2026-02-02 08:00")
-
-	// Petitions of commune A.
-	rw.petition(t, "A1", "2026-01-01 00:00", rw.secA, A, A1, "NS", "kien_nghi", "reception", nil)
-	rw.move(t, "A1", "2026-01-02 09:00", rw.secA, models.TransitionInput{To: "assigned", ResponsibleName: "Ban quản lý ấp", DueOn: "2026-01-20"})
-	rw.move(t, "A1", "2026-01-10 00:00", rw.chairA, models.TransitionInput{To: "answered", Answer: "Đã lắp đường ống."})
-	rw.move(t, "A1", "2026-01-12 00:00", rw.chairA, models.TransitionInput{To: "resolved", Satisfaction: "not_satisfied"})
-
-	rw.petition(t, "A2", "2026-02-01 08:00", rw.secA, A, A1, "GT", "phan_anh", "dialogue", func(in *models.PetitionInput) {
-		in.DialogueID = &dA1
-		in.OnsiteAnswer = "Xã sẽ lắp biển báo trong tuần."
-	})
-	rw.dialogueSteps(t, rw.chairA, dA1, to("2026-02-02 09:00", models.TransitionClose))
-	rw.move(t, "A2", "2026-02-01 10:00", rw.chairA, models.TransitionInput{To: "answered", Answer: "Đã lắp biển báo."})
-	rw.move(t, "A2", "2026-02-03 08:00", rw.chairA, models.TransitionInput{To: "closed", Reason: "explained"})
-
-	rw.khieuNaiContent = "Khiếu nại về quyết định thu hồi đất KHIEUNAI-SECRET."
-	rw.petition(t, "A3", "2026-02-10 08:00", rw.secA, A, A2, "GT", "khieu_nai", "letter", func(in *models.PetitionInput) {
-		in.Content = rw.khieuNaiContent
-	})
-	rw.move(t, "A3", "2026-02-11 08:00", rw.secA, models.TransitionInput{To: "assigned", ResponsibleName: "Địa chính xã", DueOn: "2026-02-20"})
-	rw.move(t, "A3", "2026-02-12 08:00", rw.secA, models.TransitionInput{To: "in_progress"})
-	rw.move(t, "A3", "2026-02-26 08:00", rw.chairA, models.TransitionInput{To: "answered", Answer: "Đã trả lời bằng văn bản."})
-
-	rw.petition(t, "A4", "2026-03-01 08:00", rw.secA, A, A1, "ANTT", "phan_anh", "phone", nil)
-	rw.move(t, "A4", "2026-03-02 08:00", rw.secA, models.TransitionInput{To: "assigned", ResponsibleUnitID: &A1.ID, DueOn: "2026-03-10"})
-
-	rw.toCaoWords = "TOCAO-SECRET tố cáo cán bộ"
-	rw.petition(t, "A5", "2026-03-05 08:00", rw.secA, A, A1, "ANTT", "to_cao", "letter", func(in *models.PetitionInput) {
-		in.Content = rw.toCaoWords + " nhận tiền của dân."
-	})
-	rw.move(t, "A5", "2026-03-05 10:00", rw.secA, models.TransitionInput{To: "assigned", ResponsibleName: "Thanh tra huyện", DueOn: "2026-05-01"})
-
-	rw.petition(t, "A6", "2026-03-31 23:30", rw.secA, A, A2, "NS", "kien_nghi", "online", nil) // last half hour of the quarter
-	rw.petition(t, "A7", "2026-04-01 00:30", rw.secA, A, A2, "NS", "kien_nghi", "online", nil) // first half hour after it
-	rw.petition(t, "A8", "2025-12-31 23:59", rw.secA, A, A1, "GT", "phan_anh", "reception", nil)
-	rw.move(t, "A8", "2026-01-01 08:00", rw.secA, models.TransitionInput{To: "assigned", ResponsibleName: "Ban giao thông", DueOn: "2026-01-10"})
-
-	rw.petition(t, "A9", "2026-01-15 08:00", rw.secA, A, A1, "DIEN", "kien_nghi", "reception", nil)
-	rw.move(t, "A9", "2026-01-15 09:00", rw.secA, models.TransitionInput{To: "assigned", ResponsibleName: "Điện lực", DueOn: "2026-01-25"})
-	rw.move(t, "A9", "2026-01-20 08:00", rw.chairA, models.TransitionInput{To: "answered", Answer: "Đã báo điện lực."})
-	rw.move(t, "A9", "2026-01-21 08:00", rw.chairA, models.TransitionInput{To: "resolved", Satisfaction: "not_satisfied"})
-	rw.move(t, "A9", "2026-01-22 08:00", rw.chairA, models.TransitionInput{To: "reopened", Note: "Đèn lại hỏng."})
-	rw.move(t, "A9", "2026-01-22 09:00", rw.secA, models.TransitionInput{To: "assigned", ResponsibleName: "Điện lực", DueOn: "2026-01-30"})
-	rw.move(t, "A9", "2026-02-05 08:00", rw.chairA, models.TransitionInput{To: "answered", Answer: "Đã thay đèn mới."})
-	rw.move(t, "A9", "2026-02-06 08:00", rw.chairA, models.TransitionInput{To: "resolved", Satisfaction: "very_satisfied"})
-
-	rw.petition(t, "A10", "2026-03-20 08:00", rw.secA, A, A2, "GT", "phan_anh", "reception", func(in *models.PetitionInput) { in.Private = true })
-	rw.move(t, "A10", "2026-03-21 08:00", rw.chairA, models.TransitionInput{To: "closed", Reason: "withdrawn"})
-
-	rw.petition(t, "A11", "2026-02-20 08:00", rw.secA, A, A1, "MT", "phan_anh", "reception", nil)
-	rw.move(t, "A11", "2026-02-20 09:00", rw.secA, models.TransitionInput{To: "assigned", ResponsibleName: "Tổ môi trường", DueOn: "2026-04-30"})
-	rw.move(t, "A11", "2026-02-21 08:00", rw.secA, models.TransitionInput{To: "in_progress"})
-	rw.draftOnly = "DRAFT-SECRET bản nháp chưa công bố"
-	rw.at(t, "2026-02-22 08:00")
-	cur, _ := s.Petition(context.Background(), models.SystemActor(), rw.ids["A11"])
-	if _, err := s.DraftAnswer(context.Background(), rw.secA, cur.ID, rw.draftOnly, &cur.Version); err != nil {
-		t.Fatal(err)
-	}
-
-	// Petitions of commune B.
-	rw.petition(t, "B1", "2026-01-05 06:00", rw.secB, B, B1, "NS", "kien_nghi", "reception", nil)
-	rw.move(t, "B1", "2026-01-05 09:00", rw.secB, models.TransitionInput{To: "assigned", ResponsibleName: "Cấp nước", DueOn: "2026-01-15"})
-	// 06:00 on 16 January in Vietnam is still 15 January in UTC: late all the same.
-	rw.move(t, "B1", "2026-01-16 06:00", rw.chairB, models.TransitionInput{To: "answered", Answer: "Đã nối ống."})
-	rw.move(t, "B1", "2026-01-17 06:00", rw.chairB, models.TransitionInput{To: "resolved", Satisfaction: "satisfied"})
-
-	rw.petition(t, "B2", "2026-02-14 08:00", rw.secB, B, B1, "TL", "kien_nghi", "dialogue", func(in *models.PetitionInput) {
-		in.DialogueID = &dB1
-		in.OnsiteAnswer = "Sẽ báo huyện nạo vét."
-	})
-	rw.dialogueSteps(t, rw.chairB, dB1, to("2026-02-15 09:00", models.TransitionClose))
-	rw.move(t, "B2", "2026-02-14 10:00", rw.secB, models.TransitionInput{To: "referred", ResponsibleName: "Phòng Nông nghiệp huyện", DueOn: "2026-03-01"})
-
-	rw.petition(t, "B3", "2026-03-31 20:00", rw.secB, B, B1, "TL", "kien_nghi", "phone", nil)
-	rw.move(t, "B3", "2026-04-02 08:00", rw.chairB, models.TransitionInput{To: "answered", Answer: "Đã kiểm tra cống."})
-
-	rw.petition(t, "B4", "2026-03-10 08:00", rw.secB, B, B1, "MT", "kien_nghi", "reception", func(in *models.PetitionInput) {
-		in.Anonymous, in.PetitionerName, in.PetitionerPhone, in.PetitionerAddress = true, "", "", ""
-	})
-	rw.move(t, "B4", "2026-03-12 08:00", rw.chairB, models.TransitionInput{To: "answered", Answer: "Đã thu gom rác."})
-	rw.move(t, "B4", "2026-03-13 08:00", rw.chairB, models.TransitionInput{To: "resolved", Satisfaction: "satisfied"})
-	rw.move(t, "B4", "2026-04-08 08:00", rw.chairB, models.TransitionInput{To: "reopened", Note: "Rác tồn đọng trở lại."})
-
-	// The other district's commune, and the other province's.
-	rw.petition(t, "O1", "2026-02-02 08:00", rw.chairOther, O, w.HamletOther, "KHAC", "kien_nghi", "reception", nil)
-	farChair := w.Actor(t, s, w.FarAdmin)
-	rw.petition(t, "F1", "2026-02-02 08:00", farChair, w.FarCommune, w.FarHamlet, "GT", "kien_nghi", "reception", nil)
-
-	rw.reportNow = vn(t, "2026-04-10 12:00")
-	rw.at(t, "2026-04-10 12:00")
-	return rw
-}
-
 // flatten turns figures into "path → value" so that every figure is compared, including any
 // added later without an expectation.
 func flatten(t *testing.T, f models.Figures) map[string]string {
@@ -349,7 +100,7 @@ func expected(base map[string]string, lines string) map[string]string {
 	return out
 }
 
-// The expectations, computed by hand from buildReportData for Q1 2026 read on 10 April 2026.
+// The expectations, computed by hand from dbtest.BuildReportData for Q1 2026 read on 10 April 2026.
 //
 // Commune A's quarter: dialogues A-Feb (closed, 40/5/6/20), A-Mar15 (held 26 days ago: minutes
 // overdue, 30/2/4/15), A-Mar20→28 (planned, postponed once), A-Jan1 00:30 (cancelled); the
@@ -624,22 +375,22 @@ func q1() models.SummaryInput {
 
 func TestSummaryFiguresAreExact(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, s *models.Store) {
-		rw := buildReportData(t, s)
+		rw := dbtest.BuildReportData(t, s, dbtest.NewWorld(t, s))
 		ctx := context.Background()
 
 		// A commune's own report, read by its chair: no league table.
-		sum, err := s.SummaryReport(ctx, rw.chairA, q1())
+		sum, err := s.SummaryReport(ctx, rw.ChairA, q1())
 		if err != nil {
 			t.Fatal(err)
 		}
-		if sum.Unit.ID != rw.w.CommuneA.ID || sum.Period.From != "2026-01-01" || sum.Period.To != "2026-03-31" ||
+		if sum.Unit.ID != rw.W.CommuneA.ID || sum.Period.From != "2026-01-01" || sum.Period.To != "2026-03-31" ||
 			sum.AsOf != "2026-04-10" || len(sum.Communes) != 0 {
 			t.Fatalf("commune report header %+v", sum)
 		}
 		expectFigures(t, "commune A", sum.Figures, wantA)
 
 		// The district: its figures and the league of its two communes, by Vietnamese name.
-		sum, err = s.SummaryReport(ctx, rw.district, q1())
+		sum, err = s.SummaryReport(ctx, rw.District, q1())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -651,7 +402,7 @@ func TestSummaryFiguresAreExact(t *testing.T) {
 		expectFigures(t, "district league A", sum.Communes[1].Figures, wantA)
 
 		// The province, read by its admin: Tân Tây sorts between Tân Phú and Tân Thới in Vietnamese.
-		sum, err = s.SummaryReport(ctx, rw.admin, q1())
+		sum, err = s.SummaryReport(ctx, rw.Admin, q1())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -667,8 +418,8 @@ func TestSummaryFiguresAreExact(t *testing.T) {
 
 		// The admin may ask for a commune below: the same figures as its chair sees.
 		in := q1()
-		in.UnitID = fmt.Sprint(rw.w.CommuneB.ID)
-		sum, err = s.SummaryReport(ctx, rw.admin, in)
+		in.UnitID = fmt.Sprint(rw.W.CommuneB.ID)
+		sum, err = s.SummaryReport(ctx, rw.Admin, in)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -678,7 +429,7 @@ func TestSummaryFiguresAreExact(t *testing.T) {
 
 func TestSummaryPeriodsAndLeagueOrder(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, s *models.Store) {
-		rw := buildReportData(t, s)
+		rw := dbtest.BuildReportData(t, s, dbtest.NewWorld(t, s))
 		ctx := context.Background()
 		get := func(a models.Actor, in models.SummaryInput) *models.Summary {
 			t.Helper()
@@ -689,23 +440,23 @@ func TestSummaryPeriodsAndLeagueOrder(t *testing.T) {
 			return sum
 		}
 		// April 2026 holds A7, and B3's answer does not move B3 there.
-		apr := get(rw.district, models.SummaryInput{Period: models.PeriodInput{Period: "month", Month: "4", Year: "2026"}})
+		apr := get(rw.District, models.SummaryInput{Period: models.PeriodInput{Period: "month", Month: "4", Year: "2026"}})
 		if apr.Figures.Petitions.Total != 1 || apr.Figures.Dialogues.Total != 2 {
 			t.Fatalf("April: %d petitions, %d dialogues", apr.Figures.Petitions.Total, apr.Figures.Dialogues.Total)
 		}
 		// A custom range of the last day of March holds A6 and B3 (and the B dialogue of 20:00).
-		day := get(rw.district, models.SummaryInput{Period: models.PeriodInput{From: "2026-03-31", To: "2026-03-31"}})
+		day := get(rw.District, models.SummaryInput{Period: models.PeriodInput{From: "2026-03-31", To: "2026-03-31"}})
 		if day.Figures.Petitions.Total != 2 || day.Figures.Dialogues.Total != 1 {
 			t.Fatalf("31 March: %d petitions, %d dialogues", day.Figures.Petitions.Total, day.Figures.Dialogues.Total)
 		}
 		// The year 2025 holds A8 and the dialogue of 31 December 23:00.
-		y := get(rw.district, models.SummaryInput{Period: models.PeriodInput{Period: "year", Year: "2025"}})
+		y := get(rw.District, models.SummaryInput{Period: models.PeriodInput{Period: "year", Year: "2025"}})
 		if y.Figures.Petitions.Total != 1 || y.Figures.Dialogues.Total != 1 || y.Figures.Attendance.Total != 117 {
 			t.Fatalf("2025: %+v", y.Figures)
 		}
 		// 6m and 9m of 2026 both hold the quarter and April: 13 + A7.
 		for _, p := range []string{"6m", "9m", "year"} {
-			if n := get(rw.district, models.SummaryInput{Period: models.PeriodInput{Period: p, Year: "2026"}}).Figures.Petitions.Total; n != 14 {
+			if n := get(rw.District, models.SummaryInput{Period: models.PeriodInput{Period: p, Year: "2026"}}).Figures.Petitions.Total; n != 14 {
 				t.Fatalf("%s: %d petitions", p, n)
 			}
 		}
@@ -714,7 +465,7 @@ func TestSummaryPeriodsAndLeagueOrder(t *testing.T) {
 			in := q1()
 			in.Sort = sort
 			var names []string
-			for _, c := range get(rw.admin, in).Communes {
+			for _, c := range get(rw.Admin, in).Communes {
 				names = append(names, c.Commune.Name)
 			}
 			return strings.Join(names, ",")
@@ -788,7 +539,7 @@ func TestSummaryScopeAndValidation(t *testing.T) {
 
 func TestOverduePetitions(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, s *models.Store) {
-		rw := buildReportData(t, s)
+		rw := dbtest.BuildReportData(t, s, dbtest.NewWorld(t, s))
 		ctx := context.Background()
 		list := func(a models.Actor, unit string, p models.Page) ([]models.OverduePetition, string) {
 			t.Helper()
@@ -799,41 +550,41 @@ func TestOverduePetitions(t *testing.T) {
 			return items, next
 		}
 		// Longest overdue first, whatever the period: A8 (due 10 Jan), A3 (20 Feb), B2 (1 Mar), A4 (10 Mar).
-		items, next := list(rw.district, "", models.Page{})
+		items, next := list(rw.District, "", models.Page{})
 		var got []string
 		for _, it := range items {
 			got = append(got, fmt.Sprintf("%s:%d:%s:%s", it.Reference, it.DaysOverdue, it.Commune.Name, it.Responsible.Name))
 		}
 		want := []string{
-			rw.refs["A8"] + ":90:Tân Thới:Ban giao thông",
-			rw.refs["A3"] + ":49:Tân Thới:Địa chính xã",
-			rw.refs["B2"] + ":40:Tân Phú:Phòng Nông nghiệp huyện",
-			rw.refs["A4"] + ":31:Tân Thới:Ấp Tân Hòa",
+			rw.Refs["A8"] + ":90:Tân Thới:Ban giao thông",
+			rw.Refs["A3"] + ":49:Tân Thới:Địa chính xã",
+			rw.Refs["B2"] + ":40:Tân Phú:Phòng Nông nghiệp huyện",
+			rw.Refs["A4"] + ":31:Tân Thới:Ấp Tân Hòa",
 		}
 		if strings.Join(got, " ") != strings.Join(want, " ") || next != "" {
 			t.Fatalf("overdue\n got %v\nwant %v", got, want)
 		}
-		if items[3].Responsible.UnitID == nil || *items[3].Responsible.UnitID != rw.w.HamletA1.ID || items[0].Topic.Code != "GT" {
+		if items[3].Responsible.UnitID == nil || *items[3].Responsible.UnitID != rw.W.HamletA1.ID || items[0].Topic.Code != "GT" {
 			t.Fatalf("A4 line %+v", items[3])
 		}
 		// Pages of two, and commune B alone.
-		first, next := list(rw.district, "", models.Page{Limit: 2})
-		second, last := list(rw.district, "", models.Page{Limit: 2, Cursor: next})
-		if len(first) != 2 || len(second) != 2 || last != "" || second[0].Reference != rw.refs["B2"] {
+		first, next := list(rw.District, "", models.Page{Limit: 2})
+		second, last := list(rw.District, "", models.Page{Limit: 2, Cursor: next})
+		if len(first) != 2 || len(second) != 2 || last != "" || second[0].Reference != rw.Refs["B2"] {
 			t.Fatalf("pages %v %v", first, second)
 		}
-		onlyB, _ := list(rw.district, fmt.Sprint(rw.w.CommuneB.ID), models.Page{})
-		if len(onlyB) != 1 || onlyB[0].Reference != rw.refs["B2"] {
+		onlyB, _ := list(rw.District, fmt.Sprint(rw.W.CommuneB.ID), models.Page{})
+		if len(onlyB) != 1 || onlyB[0].Reference != rw.Refs["B2"] {
 			t.Fatalf("commune B %v", onlyB)
 		}
 		// Commune A's chair cannot look at B.
-		if _, _, err := s.OverduePetitions(ctx, rw.chairA, models.OverdueInput{UnitID: fmt.Sprint(rw.w.CommuneB.ID)}); err == nil {
+		if _, _, err := s.OverduePetitions(ctx, rw.ChairA, models.OverdueInput{UnitID: fmt.Sprint(rw.W.CommuneB.ID)}); err == nil {
 			t.Fatal("chair A read commune B's overdue list")
 		}
 		// Moving the clock forward makes A11 (due 30 April) and A5 (due 1 May) overdue too.
-		s.Now = func() time.Time { return vn(t, "2026-05-02 08:00") }
-		items, _ = list(rw.chairA, "", models.Page{})
-		if len(items) != 5 || items[3].Reference != rw.refs["A11"] || items[4].Reference != rw.refs["A5"] {
+		s.Now = func() time.Time { return dbtest.VN(t, "2026-05-02 08:00") }
+		items, _ = list(rw.ChairA, "", models.Page{})
+		if len(items) != 5 || items[3].Reference != rw.Refs["A11"] || items[4].Reference != rw.Refs["A5"] {
 			t.Fatalf("in May %d items", len(items))
 		}
 	})

@@ -1,0 +1,285 @@
+package models
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// What residents see on the public board, and what they never see, is decided here and only
+// here; the Open311 endpoints read through the same functions:
+//
+//   - only petitions not marked private, and never a denunciation (tố cáo), whose petitioner the
+//     law protects (denunciations are private from the start anyway);
+//   - never the petitioner's name, phone or address: PublicPetition has no field for them, and
+//     should a secretary have typed them into the content or an answer, they are masked there;
+//   - never the content of a complaint (khiếu nại);
+//   - never a draft answer: only the published answer and the answer given on the spot.
+
+// PublicPetition is a petition as the public board shows it.
+type PublicPetition struct {
+	Reference string       `json:"reference"`
+	Commune   UnitRef      `json:"commune"`
+	Hamlet    UnitRef      `json:"hamlet"`
+	Topic     TopicRef     `json:"topic"`
+	Kind      PetitionKind `json:"kind"`
+	Channel   Channel      `json:"channel"`
+	// Content is null for a complaint.
+	Content    *string       `json:"content"`
+	ReceivedAt time.Time     `json:"received_at"`
+	ReceivedOn Date          `json:"received_on"`
+	State      PetitionState `json:"state"`
+	StateType  StateType     `json:"state_type"`
+	// Responsible is the body handling it.
+	Responsible  string     `json:"responsible"`
+	DueOn        *Date      `json:"due_on"`
+	Overdue      bool       `json:"overdue"`
+	OnsiteAnswer string     `json:"onsite_answer"`
+	Answer       *string    `json:"answer"`
+	AnsweredAt   *time.Time `json:"answered_at"`
+	ResolvedAt   *time.Time `json:"resolved_at"`
+	ClosedAt     *time.Time `json:"closed_at"`
+	UpdatedAt    time.Time  `json:"updated_at"`
+}
+
+// publicRow is what the board reads of a petition, the petitioner included only to mask it.
+type publicRow struct {
+	ID                                              int64
+	Reference                                       string
+	CommuneID                                       int64
+	CommuneName                                     string
+	HamletID                                        int64
+	HamletName                                      string
+	TopicID                                         int64
+	TopicCode, TopicName, TopicNameEN               string
+	Kind                                            PetitionKind
+	Channel                                         Channel
+	Content                                         string
+	ReceivedAt                                      time.Time
+	State                                           PetitionState
+	ResponsibleName                                 string
+	DueOn                                           *Date
+	OnsiteAnswer, Answer                            string
+	AnsweredAt, ResolvedAt, ClosedAt                *time.Time
+	UpdatedAt                                       time.Time
+	PetitionerName, PetitionerPhone, PetitionerAddr string
+}
+
+// publicQuery selects the petitions the public may see, with the names the board shows.
+func (s *Store) publicQuery(ctx context.Context) *gorm.DB {
+	return s.conn(ctx).Table("petitions p").
+		Select(`p.id, p.reference, p.commune_id, c.name AS commune_name, p.hamlet_id, h.name AS hamlet_name,
+			p.topic_id, t.code AS topic_code, t.name_vi AS topic_name, t.name_en AS topic_name_en, p.kind, p.channel,
+			p.content, p.received_at, p.state, p.responsible_name, p.due_on, p.onsite_answer, p.answer,
+			p.answered_at, p.resolved_at, p.closed_at, p.updated_at,
+			p.petitioner_name, p.petitioner_phone, p.petitioner_address AS petitioner_addr`).
+		Joins("JOIN units c ON c.id = p.commune_id").
+		Joins("JOIN units h ON h.id = p.hamlet_id").
+		Joins("JOIN topics t ON t.id = p.topic_id").
+		Where("p.private = ? AND p.kind <> ?", false, KindDenunciation)
+}
+
+// public turns a row into what the board shows.
+func (r *publicRow) public(today Date) PublicPetition {
+	mask := petitionerMask(r)
+	p := PublicPetition{Reference: r.Reference,
+		Commune: UnitRef{ID: r.CommuneID, Name: r.CommuneName}, Hamlet: UnitRef{ID: r.HamletID, Name: r.HamletName},
+		Topic: TopicRef{ID: r.TopicID, Code: r.TopicCode, Name: r.TopicName, NameEN: r.TopicNameEN},
+		Kind:  r.Kind, Channel: r.Channel, ReceivedAt: r.ReceivedAt.UTC(), ReceivedOn: DateOf(r.ReceivedAt),
+		State: r.State, StateType: r.State.Type(), Responsible: mask(r.ResponsibleName), DueOn: r.DueOn,
+		OnsiteAnswer: mask(r.OnsiteAnswer), UpdatedAt: r.UpdatedAt.UTC()}
+	p.Overdue = p.StateType == TypeOpen && r.DueOn != nil && *r.DueOn < today
+	if r.Kind != KindComplaint {
+		content := mask(r.Content)
+		p.Content = &content
+	}
+	if r.AnsweredAt != nil {
+		answer := mask(r.Answer)
+		p.Answer = &answer
+		at := r.AnsweredAt.UTC()
+		p.AnsweredAt = &at
+	}
+	// Only the current outcome: a reopened petition shows neither.
+	switch p.State {
+	case StateResolved:
+		p.ResolvedAt = utcPtr(r.ResolvedAt)
+	case StateClosed:
+		p.ClosedAt = utcPtr(r.ClosedAt)
+	}
+	return p
+}
+
+func utcPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+// petitionerMask returns a function that hides the petitioner's name, phone and address
+// wherever they appear in a text. The address is left alone when it is just the hamlet's or
+// commune's name, which the board shows anyway.
+func petitionerMask(r *publicRow) func(string) string {
+	var pats []*regexp.Regexp
+	add := func(s string) {
+		if s = strings.TrimSpace(s); len([]rune(s)) >= 3 {
+			pats = append(pats, regexp.MustCompile(`(?i)`+regexp.QuoteMeta(s)))
+		}
+	}
+	add(r.PetitionerName)
+	if digits := strings.Map(keepDigit, r.PetitionerPhone); len(digits) >= 6 {
+		// The phone however it was spaced: 0912 345 678, 0912.345.678, 0912345678.
+		var b strings.Builder
+		for i, d := range digits {
+			if i > 0 {
+				b.WriteString(`[\s.()-]*`)
+			}
+			b.WriteRune(d)
+		}
+		pats = append(pats, regexp.MustCompile(b.String()))
+	}
+	if a := Fold(r.PetitionerAddr); a != "" && a != Fold(r.HamletName) && a != Fold(r.CommuneName) {
+		add(r.PetitionerAddr)
+	}
+	return func(s string) string {
+		for _, p := range pats {
+			s = p.ReplaceAllString(s, "***")
+		}
+		return s
+	}
+}
+
+func keepDigit(r rune) rune {
+	if r >= '0' && r <= '9' {
+		return r
+	}
+	return -1
+}
+
+// PublicFilter selects petitions on a commune's public board.
+type PublicFilter struct {
+	Topic     string
+	StateType string
+	HamletID  string
+	Page      Page
+}
+
+// publicCommune returns a commune by id for the public: anything else is not found.
+func (s *Store) publicCommune(ctx context.Context, id int64) (*Unit, error) {
+	u, err := s.unitByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if u.Level != LevelCommune {
+		return nil, ErrNotFound
+	}
+	return u, nil
+}
+
+// PublicPetitions lists the public petitions of a commune, newest first, a keyset page at a time.
+func (s *Store) PublicPetitions(ctx context.Context, communeID int64, f PublicFilter) ([]PublicPetition, string, error) {
+	commune, err := s.publicCommune(ctx, communeID)
+	if err != nil {
+		return nil, "", err
+	}
+	v := &ValidationError{}
+	q := s.publicQuery(ctx).Where("p.commune_id = ?", commune.ID)
+	if code := strings.TrimSpace(f.Topic); code != "" {
+		t, err := s.TopicByCode(ctx, code)
+		if err != nil {
+			v.Add("topic", Msg("Lĩnh vực không tồn tại.", "Unknown topic."))
+		} else {
+			q = q.Where("p.topic_id = ?", t.ID)
+		}
+	}
+	if f.StateType != "" {
+		if !StateType(f.StateType).Valid() {
+			v.Add("state_type", Msg("Loại trạng thái phải là open, fixed hoặc closed.", "The state type must be open, fixed or closed."))
+		}
+		q = q.Where("p.state_type = ?", f.StateType)
+	}
+	if id, ok := parseID(v, "hamlet_id", f.HamletID); ok {
+		q = q.Where("p.hamlet_id = ?", id)
+	}
+	var after struct {
+		At time.Time `json:"t"`
+		ID int64     `json:"i"`
+	}
+	if err := f.Page.decode(&after); err != nil {
+		v.Add("cursor", Msg("Con trỏ phân trang không hợp lệ.", "The page cursor is not valid."))
+	}
+	if err := v.Err(); err != nil {
+		return nil, "", err
+	}
+	if after.ID != 0 {
+		q = q.Where("(p.received_at < ? OR (p.received_at = ? AND p.id < ?))", after.At, after.At, after.ID)
+	}
+	var rows []publicRow
+	limit := f.Page.limit()
+	if err := q.Order("p.received_at DESC, p.id DESC").Limit(limit + 1).Scan(&rows).Error; err != nil {
+		return nil, "", err
+	}
+	rows, more := trimPage(rows, limit)
+	today := s.today()
+	out := make([]PublicPetition, len(rows))
+	for i := range rows {
+		out[i] = rows[i].public(today)
+	}
+	next := ""
+	if more {
+		last := rows[len(rows)-1]
+		next = encodeCursor(struct {
+			At time.Time `json:"t"`
+			ID int64     `json:"i"`
+		}{last.ReceivedAt.UTC(), last.ID})
+	}
+	return out, next, nil
+}
+
+// PublicPetition returns a public petition by its reference; a private one, a denunciation or
+// an unknown reference is not found.
+func (s *Store) PublicPetition(ctx context.Context, reference string) (*PublicPetition, error) {
+	ref := strings.ToUpper(strings.TrimSpace(reference))
+	if ref == "" || len(ref) > 64 {
+		return nil, ErrNotFound
+	}
+	var rows []publicRow
+	if err := s.publicQuery(ctx).Where("p.reference = ?", ref).Limit(1).Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	if len(rows) == 0 {
+		return nil, ErrNotFound
+	}
+	p := rows[0].public(s.today())
+	return &p, nil
+}
+
+// PublicSummary is a commune's headline figures for the current year, from its public petitions.
+type PublicSummary struct {
+	Commune ReportUnit `json:"commune"`
+	Period  Period     `json:"period"`
+	AsOf    Date       `json:"as_of"`
+	Figures Figures    `json:"figures"`
+}
+
+// PublicCommuneSummary returns the figures of a commune's public board for the current year
+// (in Vietnam): the same rules as the reports, over the petitions the public may see.
+func (s *Store) PublicCommuneSummary(ctx context.Context, communeID int64) (*PublicSummary, error) {
+	commune, err := s.publicCommune(ctx, communeID)
+	if err != nil {
+		return nil, err
+	}
+	period, err := ParsePeriod(PeriodInput{Period: string(PeriodYear)}, s.now())
+	if err != nil {
+		return nil, err
+	}
+	sum, err := s.summaryOf(ctx, commune, period, true)
+	if err != nil {
+		return nil, err
+	}
+	return &PublicSummary{Commune: sum.Unit, Period: sum.Period, AsOf: sum.AsOf, Figures: sum.Figures}, nil
+}
