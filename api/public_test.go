@@ -1,0 +1,257 @@
+package api
+
+import (
+	"encoding/xml"
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/papi-dialogue/papi/models"
+	"github.com/papi-dialogue/papi/models/dbtest"
+)
+
+// secretsIn returns the texts of the data set the public must never see that a reply contains.
+func secretsIn(rd *dbtest.ReportData, body string) []string {
+	var found []string
+	for _, s := range append(rd.Petitioners, rd.KhieuNaiContent, rd.ToCaoWords, rd.DraftOnly, rd.Refs["A5"], rd.Refs["A10"]) {
+		if strings.Contains(body, s) {
+			found = append(found, s)
+		}
+	}
+	// Phones however spaced.
+	for _, s := range rd.Petitioners {
+		if d := strings.ReplaceAll(s, " ", ""); strings.HasPrefix(d, "0912") && strings.Contains(strings.ReplaceAll(body, " ", ""), d) {
+			found = append(found, s)
+		}
+	}
+	return found
+}
+
+func TestPublicBoard(t *testing.T) {
+	each(t, func(t *testing.T, e *testEnv) {
+		rd := reportEnv(t, e)
+		anon := e.anon()
+		a := e.world.CommuneA.ID
+
+		r := anon.do("GET", fmt.Sprintf("/api/v1/public/communes/%d/petitions", a), nil)
+		expect(t, r, 200)
+		var page struct {
+			Items      []models.PublicPetition `json:"items"`
+			NextCursor string                  `json:"next_cursor"`
+		}
+		r.decode(t, &page)
+		// A5 (a denunciation) and A10 (private) stay off the board: 9 of the 11.
+		var refs []string
+		byRef := map[string]models.PublicPetition{}
+		for _, p := range page.Items {
+			refs = append(refs, p.Reference)
+			byRef[p.Reference] = p
+		}
+		if len(page.Items) != 9 || page.Items[0].Reference != rd.Refs["A7"] {
+			t.Fatalf("board %v", refs)
+		}
+		if _, ok := byRef[rd.Refs["A5"]]; ok {
+			t.Fatal("a denunciation is on the board")
+		}
+		if p := byRef[rd.Refs["A3"]]; p.Content != nil || p.Answer == nil || *p.Answer != "Đã trả lời bằng văn bản." || !p.Overdue {
+			t.Fatalf("complaint A3 on the board %+v", p)
+		}
+		if p := byRef[rd.Refs["A11"]]; p.Answer != nil || p.AnsweredAt != nil || p.State != "in_progress" {
+			t.Fatalf("A11 shows a draft: %+v", p)
+		}
+		if p := byRef[rd.Refs["A2"]]; p.OnsiteAnswer != "Xã sẽ lắp biển báo trong tuần." || p.ClosedAt == nil || p.Hamlet.Name != "Ấp Tân Hòa" || p.Topic.Code != "GT" {
+			t.Fatalf("A2 on the board %+v", p)
+		}
+
+		// Pages, filters, a bad filter, and units that are not communes.
+		r = anon.do("GET", fmt.Sprintf("/api/v1/public/communes/%d/petitions?limit=5", a), nil)
+		r.decode(t, &page)
+		r2 := anon.do("GET", fmt.Sprintf("/api/v1/public/communes/%d/petitions?limit=5&cursor=%s", a, url.QueryEscape(page.NextCursor)), nil)
+		var page2 struct {
+			Items []models.PublicPetition `json:"items"`
+		}
+		r2.decode(t, &page2)
+		if len(page.Items) != 5 || len(page2.Items) != 4 || page2.Items[0].Reference != refs[5] {
+			t.Fatalf("pages %d + %d", len(page.Items), len(page2.Items))
+		}
+		r = anon.do("GET", fmt.Sprintf("/api/v1/public/communes/%d/petitions?topic=GT&state_type=closed", a), nil)
+		r.decode(t, &page)
+		if len(page.Items) != 1 || page.Items[0].Reference != rd.Refs["A2"] {
+			t.Fatalf("GT closed: %+v", page.Items)
+		}
+		expect(t, anon.do("GET", fmt.Sprintf("/api/v1/public/communes/%d/petitions?state_type=lost", a), nil), 422)
+		expect(t, anon.do("GET", fmt.Sprintf("/api/v1/public/communes/%d/petitions", e.world.District.ID), nil), 404)
+		expect(t, anon.do("GET", fmt.Sprintf("/api/v1/public/communes/%d/summary", e.world.HamletA1.ID), nil), 404)
+		expect(t, anon.do("GET", "/api/v1/public/communes/999999/petitions", nil), 404)
+
+		// Lookup by reference, in any case; private and denunciations are not found.
+		r = anon.do("GET", "/api/v1/public/petitions/"+strings.ToLower(rd.Refs["B1"]), nil)
+		expect(t, r, 200)
+		if m := r.m(t); m["state"] != "resolved" || m["commune"].(map[string]any)["name"] != "Tân Phú" {
+			t.Fatalf("B1 %v", m)
+		}
+		expect(t, anon.do("GET", "/api/v1/public/petitions/"+rd.Refs["A10"], nil), 404)
+		expect(t, anon.do("GET", "/api/v1/public/petitions/"+rd.Refs["A5"], nil), 404)
+		expect(t, anon.do("GET", "/api/v1/public/petitions/NOPE-2026-0001", nil), 404)
+
+		// The headline figures of the current year (2026 on 10 April), over public petitions only:
+		// A1 A2 A3 A4 A6 A7 A9 A11.
+		r = anon.do("GET", fmt.Sprintf("/api/v1/public/communes/%d/summary", a), nil)
+		expect(t, r, 200)
+		var sum models.PublicSummary
+		r.decode(t, &sum)
+		p := sum.Figures.Petitions
+		if sum.Commune.Name != "Tân Thới" || sum.Period.Kind != "year" || sum.Period.Year != 2026 || p.Total != 8 ||
+			p.ByKind["to_cao"] != 0 || p.Closed != 1 || p.Open != 5 || p.OverdueOpen != 2 || p.OnTime.OnTime != 3 || p.OnTime.Answered != 4 {
+			t.Fatalf("public summary %s", r.Body)
+		}
+
+		// No public answer, JSON or XML, ever holds a petitioner, a complaint, a denunciation or a draft.
+		paths := []string{
+			fmt.Sprintf("/api/v1/public/communes/%d/petitions?limit=200", a),
+			fmt.Sprintf("/api/v1/public/communes/%d/petitions?limit=200", e.world.CommuneB.ID),
+			fmt.Sprintf("/api/v1/public/communes/%d/summary", a),
+			"/open311/v2/requests.json?start_date=2025-01-01T00:00:00Z",
+			"/open311/v2/requests.xml?start_date=2025-01-01T00:00:00Z",
+			"/open311/v2/services.json",
+		}
+		for _, ref := range rd.Refs {
+			paths = append(paths, "/api/v1/public/petitions/"+ref, "/open311/v2/requests/"+ref+".json", "/open311/v2/requests/"+ref+".xml")
+		}
+		for _, path := range paths {
+			r := anon.do("GET", path, nil)
+			if r.Code != 200 && r.Code != 404 {
+				t.Fatalf("%s: %d %s", path, r.Code, r.Body)
+			}
+			if found := secretsIn(rd, r.Body.String()); len(found) > 0 {
+				t.Errorf("%s shows %q", path, found)
+			}
+		}
+	})
+}
+
+// TestPublicMasksPetitionerInText checks that a petitioner typed into the content or an answer
+// is masked on the board.
+func TestPublicMasksPetitionerInText(t *testing.T) {
+	each(t, func(t *testing.T, e *testEnv) {
+		s := e.store
+		sec := e.world.Actor(t, s, e.world.SecretaryA)
+		p, err := s.CreatePetition(t.Context(), sec, models.PetitionInput{CommuneID: e.world.CommuneA.ID, HamletID: e.world.HamletA1.ID,
+			Channel: "reception", Kind: "kien_nghi", TopicCode: "GT",
+			Content:        "Ông Lê Văn Tám (ĐT 0903.111.222, nhà số 9 Đường Cây Me) đề nghị sửa cầu.",
+			PetitionerName: "Lê Văn Tám", PetitionerPhone: "0903 111 222", PetitionerAddress: "Số 9 đường Cây Me"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := e.anon().do("GET", "/api/v1/public/petitions/"+p.Reference, nil)
+		expect(t, r, 200)
+		body := r.Body.String()
+		for _, leak := range []string{"Tám", "0903", "111.222", "Cây Me"} {
+			if strings.Contains(body, leak) {
+				t.Errorf("board shows %q: %s", leak, body)
+			}
+		}
+		if !strings.Contains(body, "đề nghị sửa cầu") {
+			t.Fatalf("content lost: %s", body)
+		}
+	})
+}
+
+func TestOpen311Requests(t *testing.T) {
+	each(t, func(t *testing.T, e *testEnv) {
+		rd := reportEnv(t, e)
+		anon := e.anon()
+		get := func(path string) []models.Open311Request {
+			t.Helper()
+			r := anon.do("GET", path, nil)
+			expect(t, r, 200)
+			var out []models.Open311Request
+			r.decode(t, &out)
+			return out
+		}
+		ids := func(reqs []models.Open311Request) string {
+			var out []string
+			for _, r := range reqs {
+				out = append(out, r.ServiceRequestID)
+			}
+			return strings.Join(out, ",")
+		}
+		// By default the last 90 days before 10 April: from 10 January on.
+		all := get("/open311/v2/requests.json?jurisdiction_id=28570")
+		want := strings.Join([]string{rd.Refs["A7"], rd.Refs["A6"], rd.Refs["A4"], rd.Refs["A11"], rd.Refs["A3"], rd.Refs["A2"], rd.Refs["A9"]}, ",")
+		if ids(all) != want {
+			t.Fatalf("requests %s, want %s", ids(all), want)
+		}
+		a3 := all[4]
+		if a3.Status != "open" || a3.Description != "" || a3.StatusNotes != "Đã trả lời bằng văn bản." || a3.ServiceCode != "GT" ||
+			a3.ServiceName != "Giao thông" || a3.AgencyResponsible != "Địa chính xã" || a3.RequestedDatetime != "2026-02-10T08:00:00+07:00" ||
+			a3.ExpectedDatetime != "2026-02-20T23:59:59+07:00" || a3.Address != "Ấp Tân Bình, Tân Thới" {
+			t.Fatalf("A3 as a request %+v", a3)
+		}
+		a2 := all[5]
+		if a2.Status != "closed" || !strings.Contains(a2.Description, "Nội dung ý kiến A2") || a2.ExpectedDatetime != "" || a2.AgencyResponsible != "UBND Tân Thới" {
+			t.Fatalf("A2 as a request %+v", a2)
+		}
+		// The spec's filters.
+		if got := ids(get("/open311/v2/requests.json?jurisdiction_id=TANTHOI&status=closed")); got != rd.Refs["A2"]+","+rd.Refs["A9"] {
+			t.Fatalf("closed: %s", got)
+		}
+		if got := ids(get("/open311/v2/requests.json?service_code=NS,ANTT&start_date=2026-01-01T00:00:00%2B07:00&end_date=2026-03-31T23:59:59%2B07:00")); got != rd.Refs["A6"]+","+rd.Refs["A4"]+","+rd.Refs["B1"]+","+rd.Refs["A1"] {
+			t.Fatalf("NS and ANTT in Q1: %s", got)
+		}
+		if got := ids(get("/open311/v2/requests.json?service_request_id=" + rd.Refs["B2"] + "," + strings.ToLower(rd.Refs["A1"]) + "," + rd.Refs["A10"])); got != rd.Refs["B2"]+","+rd.Refs["A1"] {
+			t.Fatalf("by id: %s", got)
+		}
+		anon.lang = "en"
+		if got := get("/open311/v2/requests/" + rd.Refs["B2"] + ".json"); len(got) != 1 || got[0].ServiceName != "Irrigation" || got[0].Status != "open" {
+			t.Fatalf("B2 %+v", got)
+		}
+		anon.lang = ""
+
+		// XML with the spec's element names.
+		r := anon.do("GET", "/open311/v2/requests/"+rd.Refs["A1"]+".xml", nil)
+		expect(t, r, 200)
+		var doc struct {
+			XMLName  xml.Name `xml:"service_requests"`
+			Requests []struct {
+				ID        string `xml:"service_request_id"`
+				Status    string `xml:"status"`
+				Notes     string `xml:"status_notes"`
+				Requested string `xml:"requested_datetime"`
+			} `xml:"request"`
+		}
+		if err := xml.Unmarshal(r.Body.Bytes(), &doc); err != nil {
+			t.Fatal(err)
+		}
+		if len(doc.Requests) != 1 || doc.Requests[0].ID != rd.Refs["A1"] || doc.Requests[0].Status != "closed" ||
+			doc.Requests[0].Notes != "Đã lắp đường ống." || doc.Requests[0].Requested != "2026-01-01T00:00:00+07:00" {
+			t.Fatalf("xml %s", r.Body)
+		}
+		r = anon.do("GET", "/open311/v2/requests.xml?jurisdiction_id=28573&status=open", nil)
+		expect(t, r, 200)
+		doc.Requests = nil
+		if err := xml.Unmarshal(r.Body.Bytes(), &doc); err != nil || len(doc.Requests) != 3 {
+			t.Fatalf("xml list %s (%v)", r.Body, err)
+		}
+
+		// Errors in the spec's shape.
+		for path, status := range map[string]int{
+			"/open311/v2/requests.json?status=pending":                              400,
+			"/open311/v2/requests.json?start_date=yesterday":                        400,
+			"/open311/v2/requests.json?service_code=NOPE":                           400,
+			"/open311/v2/requests.json?jurisdiction_id=nowhere":                     404,
+			"/open311/v2/requests/" + rd.Refs["A10"] + ".json":                      404,
+			"/open311/v2/requests/" + rd.Refs["A1"] + ".csv":                        404,
+			"/open311/v2/requests/" + rd.Refs["B1"] + ".json?jurisdiction_id=28570": 404,
+		} {
+			r := anon.do("GET", path, nil)
+			expect(t, r, status)
+			var errs []map[string]any
+			r.decode(t, &errs)
+			if len(errs) != 1 || errs[0]["code"] != float64(status) || errs[0]["description"] == "" {
+				t.Errorf("%s: %s", path, r.Body)
+			}
+		}
+	})
+}
