@@ -259,10 +259,11 @@ func (s *Store) PreparePetitionExport(ctx context.Context, actor Actor, in Petit
 		v.Add("cursor", Msg("Bản xuất gồm cả danh sách, không theo trang.", "An export holds the whole list, not a page."))
 	}
 	// The list's own checks, so an export takes exactly the filters the list takes.
-	_, sort, err := s.filterPetitions(ctx, actor, in.Filter, v)
+	pq, err := s.filterPetitions(ctx, actor, in.Filter, v)
 	if err != nil {
 		return nil, err
 	}
+	sort := pq.sort
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
@@ -285,17 +286,17 @@ func (s *Store) PreparePetitionExport(ctx context.Context, actor Actor, in Petit
 // whatever the number of rows.
 func (e *PetitionExport) Each(ctx context.Context, emit func(*PetitionExportRow) error) error {
 	s := e.store
-	q, _, err := s.filterPetitions(ctx, e.actor, e.filter, &ValidationError{})
+	pq, err := s.filterPetitions(ctx, e.actor, e.filter, &ValidationError{})
 	if err != nil {
 		return err
 	}
-	q = orderPetitions(q.Select(`petitions.id, petitions.reference, c.name, h.name, t.code, t.name_vi, petitions.kind,
+	q := pq.q.Scopes(pq.search).Order(petitionOrder(e.sort)).Select(`petitions.id, petitions.reference, c.name, h.name, t.code, t.name_vi, petitions.kind,
 			petitions.channel, petitions.state, petitions.received_at, petitions.responsible_name, petitions.due_on,
 			petitions.answered_at, petitions.resolved_at, petitions.closed_at, petitions.satisfaction, petitions.private,
 			petitions.petitioner_name, petitions.petitioner_phone, petitions.petitioner_address, c.path`).
 		Joins("JOIN units c ON c.id = petitions.commune_id").
 		Joins("JOIN units h ON h.id = petitions.hamlet_id").
-		Joins("JOIN topics t ON t.id = petitions.topic_id"), e.sort)
+		Joins("JOIN topics t ON t.id = petitions.topic_id")
 	rows, err := q.Rows()
 	if err != nil {
 		return err
