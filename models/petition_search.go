@@ -135,6 +135,8 @@ type petitionQuery struct {
 	// searching tells whether there are words to search for.
 	searching bool
 	sort      string
+	// seesCommunes tells whether the actor works at a commune or above (not at a hamlet).
+	seesCommunes bool
 }
 
 // filterPetitions builds the query of the petitions the actor may see that match the filter.
@@ -253,7 +255,7 @@ func (s *Store) filterPetitions(ctx context.Context, actor Actor, f PetitionFilt
 	if !valid {
 		v.Add("sort", Msg("Thứ tự phải là -received_at, received_at hoặc due_on.", "sort must be -received_at, received_at or due_on."))
 	}
-	return &petitionQuery{q: q, search: search, searching: len(patterns) > 0, sort: sort}, nil
+	return &petitionQuery{q: q, search: search, searching: len(patterns) > 0, sort: sort, seesCommunes: seesCommunes}, nil
 }
 
 // petitionOrder is the ORDER BY of a petition sort, the id breaking ties.
@@ -337,7 +339,7 @@ func (s *Store) petitions(ctx context.Context, actor Actor, f PetitionFilter) ([
 	}
 	items, more := trimPage(items, limit)
 	for i := range items {
-		items[i].finish(actor, seesCommunes, today)
+		items[i].finish(actor, pq.seesCommunes, today)
 	}
 	next := ""
 	if more {
