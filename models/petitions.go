@@ -495,7 +495,8 @@ type TransitionInput struct {
 	ResponsibleName   string
 	// DueOn overrides the default due date (today + the topic's response days).
 	DueOn string
-	// Answer is the published answer (answered); empty publishes the saved draft.
+	// Answer is the published answer (answered); empty publishes the saved draft, or else the
+	// on-site answer.
 	Answer       string
 	Reason       string
 	DuplicateOf  *int64
@@ -558,6 +559,9 @@ func (s *Store) TransitionPetition(ctx context.Context, actor Actor, id int64, i
 			answer := strings.TrimSpace(in.Answer)
 			if answer == "" {
 				answer = p.AnswerDraft
+			}
+			if answer == "" {
+				answer = p.OnsiteAnswer // answered on the spot: the on-site answer is the answer
 			}
 			if n := runeLen(answer); n < 1 || n > 4000 {
 				v.Add("answer", msgAnswerLength)

@@ -838,3 +838,14 @@ func TestHamletUserSeesOnlyTheHamlet(t *testing.T) {
 		}
 	})
 }
+
+func TestAnsweredOnTheSpot(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, s *models.Store) {
+		pw := newPetitionWorld(t, s)
+		p := pw.log(t, func(in *models.PetitionInput) { in.OnsiteAnswer = "Xã sẽ lắp biển báo trong tuần." })
+		got := pw.mustMove(t, pw.chair, p, models.TransitionInput{To: "answered"})
+		if got.Answer != "Xã sẽ lắp biển báo trong tuần." || got.AnsweredBy == nil {
+			t.Fatalf("answered on the spot: %+v", got)
+		}
+	})
+}
