@@ -217,6 +217,12 @@ func TestPetitionExport(t *testing.T) {
 		if rows := csvRows(t, r); len(rows) != 3 {
 			t.Fatalf("filtered export: %d rows", len(rows))
 		}
+		// The word search of the list too.
+		r = district.do("GET", "/api/v1/petitions/export?q=khieunai-secret", nil)
+		expect(t, r, 200)
+		if rows := csvRows(t, r); len(rows) != 2 || rows[1][0] != rd.Refs["A3"] {
+			t.Fatalf("searched export: %q", rows)
+		}
 		// Bad filters are refused before any byte of the file.
 		r = district.do("GET", "/api/v1/petitions/export?format=pdf&status=lost&from=yesterday", nil)
 		expect(t, r, 422)
@@ -266,12 +272,12 @@ func TestPetitionExport(t *testing.T) {
 			} `json:"items"`
 		}
 		r.decode(t, &log)
-		if len(log.Items) != 5 {
+		if len(log.Items) != 6 {
 			t.Fatalf("export log %s", r.Body)
 		}
 		chairs := log.Items[1]
 		if log.Items[0].Username != "secretary.a" || log.Items[0].Personal || chairs.Username != "chair.a" || !chairs.Personal ||
-			chairs.Filters["kind"] != "to_cao" || log.Items[3].Filters["status"] != "resolved" {
+			chairs.Filters["kind"] != "to_cao" || log.Items[3].Filters["q"] != "khieunai-secret" || log.Items[4].Filters["status"] != "resolved" {
 			t.Fatalf("export log %+v", log.Items)
 		}
 		expect(t, e.as(e.world.ChairA).do("GET", "/api/v1/reports/exports", nil), 403)
@@ -294,6 +300,46 @@ func TestPetitionExport(t *testing.T) {
 		raw, _ := f.GetCellValue("Ý kiến", "H2", excelize.Options{RawCellValue: true})
 		if !strings.HasPrefix(raw, "46022.") { // 31/12/2025 as an Excel serial day
 			t.Fatalf("received_at is not a date cell: %q", raw)
+		}
+	})
+}
+
+// TestReportPermissions checks every role on the report and export endpoints, on its own units
+// and on foreign ones.
+func TestReportPermissions(t *testing.T) {
+	each(t, func(t *testing.T, e *testEnv) {
+		for _, role := range models.Roles() {
+			c := e.as(userOf(e.world, role))
+			tg := targetsFor(e.world, role)
+			own, foreign := tg.commune[0].ID, tg.commune[1].ID
+			personal := 403
+			if role == models.RoleAdmin || role == models.RoleDistrictOfficial || role == models.RoleCommuneChair {
+				personal = 200
+			}
+			logRead := 403
+			if role == models.RoleAdmin || role == models.RoleDistrictOfficial {
+				logRead = 200
+			}
+			for path, want := range map[string]int{
+				fmt.Sprintf("/api/v1/reports/summary?unit_id=%d", own):          200,
+				fmt.Sprintf("/api/v1/reports/summary?unit_id=%d", foreign):      422,
+				fmt.Sprintf("/api/v1/reports/summary.xlsx?unit_id=%d", own):     200,
+				fmt.Sprintf("/api/v1/reports/summary.xlsx?unit_id=%d", foreign): 422,
+				fmt.Sprintf("/api/v1/reports/overdue?unit_id=%d", own):          200,
+				fmt.Sprintf("/api/v1/reports/overdue?unit_id=%d", foreign):      422,
+				fmt.Sprintf("/api/v1/petitions/export?unit_id=%d", own):         200,
+				fmt.Sprintf("/api/v1/petitions/export?unit_id=%d", foreign):     422,
+				"/api/v1/petitions/export?personal=true":                        personal,
+				"/api/v1/reports/exports":                                       logRead,
+			} {
+				if r := c.do("GET", path, nil); r.Code != want {
+					t.Errorf("%s GET %s: %d, want %d", role, path, r.Code, want)
+				}
+			}
+		}
+		for _, path := range []string{"/api/v1/reports/summary", "/api/v1/reports/summary.xlsx", "/api/v1/reports/overdue",
+			"/api/v1/petitions/export", "/api/v1/reports/exports"} {
+			expect(t, e.anon().do("GET", path, nil), 401)
 		}
 	})
 }
