@@ -1,8 +1,10 @@
 package models
 
 import (
+	"cmp"
 	"context"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -48,6 +50,11 @@ func PetitionSorts() []string { return []string{"-received_at", "received_at", "
 // searchWindows are how many of the newest petitions in scope a search reads before it turns to
 // the trigram index (PostgreSQL).
 var searchWindows = []int{5000}
+
+// searchPool is how many matches a search takes from the trigram index, in no order, to learn
+// whether the matches are few (then sorting them gives the page) or many (then walking the list's
+// index finds a page soon).
+var searchPool = 500
 
 // referencePattern is a whole petition reference, folded: tanthoi-2026-0042.
 var referencePattern = regexp.MustCompile(`^[a-z0-9]+-[0-9]{4}-[0-9]{1,7}$`)
@@ -302,7 +309,9 @@ func (s *Store) petitions(ctx context.Context, actor Actor, f PetitionFilter) ([
 		}
 	}
 	orderBy := petitionOrder(sort)
-	q = q.Order(orderBy)
+	// Sessions, so that each query below builds on the filters without changing them.
+	q = q.Session(&gorm.Session{})
+	ordered := q.Order(orderBy).Session(&gorm.Session{})
 	limit := f.Page.limit()
 	var items []Petition
 	done := false
@@ -312,7 +321,7 @@ func (s *Store) petitions(ctx context.Context, actor Actor, f PetitionFilter) ([
 		// asked for every match, which is then usually a short list.
 		for _, window := range searchWindows {
 			items = nil
-			recent := q.Session(&gorm.Session{}).Limit(window)
+			recent := ordered.Limit(window)
 			if err := s.conn(ctx).Table("(?) AS petitions", recent).Scopes(search).Order(orderBy).Limit(limit + 1).Find(&items).Error; err != nil {
 				return nil, "", err
 			}
@@ -321,7 +330,7 @@ func (s *Store) petitions(ctx context.Context, actor Actor, f PetitionFilter) ([
 				break
 			}
 			var inScope int64
-			ids := q.Session(&gorm.Session{}).Select("petitions.id").Limit(window)
+			ids := q.Select("petitions.id").Limit(window)
 			if err := s.conn(ctx).Table("(?) AS petitions", ids).Count(&inScope).Error; err != nil {
 				return nil, "", err
 			}
@@ -331,9 +340,15 @@ func (s *Store) petitions(ctx context.Context, actor Actor, f PetitionFilter) ([
 			}
 		}
 	}
+	if !done && pq.searching && s.dialect == Postgres && sort != "due_on" {
+		items, done, err = s.searchOlder(ctx, q, ordered, search, sort, limit)
+		if err != nil {
+			return nil, "", err
+		}
+	}
 	if !done {
 		items = nil
-		if err := q.Scopes(search).Limit(limit + 1).Find(&items).Error; err != nil {
+		if err := ordered.Scopes(search).Limit(limit + 1).Find(&items).Error; err != nil {
 			return nil, "", err
 		}
 	}
@@ -354,4 +369,53 @@ func (s *Store) petitions(ctx context.Context, actor Actor, f PetitionFilter) ([
 		next = encodeCursor(pos)
 	}
 	return items, next, nil
+}
+
+// searchOlder finds a search's page when the newest rows in scope did not hold it (PostgreSQL,
+// inside the search's transaction). It takes up to searchPool matches from the trigram index: fewer
+// means that is all of them, sorted here; a full pool means the words are common enough that
+// walking the received_at index with the trigram index switched off reaches a page quickly, where
+// the trigram index would fetch every match only to keep a page of them.
+func (s *Store) searchOlder(ctx context.Context, unordered, ordered *gorm.DB, search func(*gorm.DB) *gorm.DB, sort string, limit int) ([]Petition, bool, error) {
+	var pool []Petition
+	err := s.withSettings(ctx, "enable_seqscan", func() error {
+		return unordered.Scopes(search).Limit(searchPool).Find(&pool).Error
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	if len(pool) < searchPool {
+		slices.SortFunc(pool, func(a, b Petition) int {
+			c := a.ReceivedAt.Compare(b.ReceivedAt)
+			if c == 0 {
+				c = cmp.Compare(a.ID, b.ID)
+			}
+			if sort == "-received_at" {
+				c = -c
+			}
+			return c
+		})
+		if len(pool) > limit+1 {
+			pool = pool[:limit+1]
+		}
+		return pool, true, nil
+	}
+	var items []Petition
+	err = s.withSettings(ctx, "enable_bitmapscan", func() error {
+		return ordered.Scopes(search).Limit(limit + 1).Find(&items).Error
+	})
+	return items, err == nil, err
+}
+
+// withSettings runs fn with a planner method switched off for the rest of the transaction's
+// statements, then switches it back on.
+func (s *Store) withSettings(ctx context.Context, setting string, fn func() error) error {
+	if err := s.conn(ctx).Exec("SET LOCAL " + setting + " = off").Error; err != nil {
+		return err
+	}
+	ferr := fn()
+	if err := s.conn(ctx).Exec("SET LOCAL " + setting + " = on").Error; err != nil && ferr == nil {
+		ferr = err
+	}
+	return ferr
 }

@@ -195,4 +195,19 @@ func BenchmarkPetitionSearch(b *testing.B) {
 			}
 		})
 	}
+	// Words common in the whole table but absent from the newest rows: a tiny window stands in
+	// for that. With a pool the search walks the received_at index; without (an unbounded pool)
+	// it fetches every match from the trigram index and sorts them.
+	for _, c := range []struct {
+		name string
+		pool int
+	}{{"common words not among the newest, walk", 500}, {"common words not among the newest, all matches", 1 << 30}} {
+		b.Run(c.name, func(b *testing.B) {
+			restore := models.SetSearchTuning([]int{50}, c.pool)
+			defer restore()
+			for i := 0; i < b.N; i++ {
+				listPages(b, w, models.SystemActor(), models.PetitionFilter{Q: "cau khi muc"}, 1)
+			}
+		})
+	}
 }

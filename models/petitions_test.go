@@ -849,3 +849,66 @@ func TestAnsweredOnTheSpot(t *testing.T) {
 		}
 	})
 }
+
+// TestSearchPathsAgree runs one search through each of its strategies (the newest rows, a short
+// list from the trigram index, a walk of the list's index) and expects the same pages.
+func TestSearchPathsAgree(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, s *models.Store) {
+		pw := newPetitionWorld(t, s)
+		ctx := context.Background()
+		base := time.Date(2026, 1, 5, 3, 0, 0, 0, time.UTC)
+		var want []int64
+		for i := 0; i < 9; i++ {
+			at := base.Add(time.Duration(i%4) * time.Hour)
+			content := "Đường liên ấp số " + fmt.Sprint(i) + " xuống cấp."
+			if i%3 == 0 {
+				content = "Nước sạch chưa về tổ " + fmt.Sprint(i) + "."
+			}
+			p := pw.log(t, func(in *models.PetitionInput) { in.ReceivedAt, in.Content = &at, content })
+			if i%3 != 0 {
+				want = append(want, p.ID)
+			}
+		}
+		// Newer petitions without the words, so the newest rows hold no match.
+		for i := 0; i < 3; i++ {
+			at := base.Add(24 * time.Hour)
+			pw.log(t, func(in *models.PetitionInput) { in.ReceivedAt, in.Content = &at, "An ninh trật tự ban đêm." })
+		}
+		pages := func(sortKey string) []int64 {
+			var ids []int64
+			cursor := ""
+			for {
+				items, next, err := s.Petitions(ctx, pw.chair, models.PetitionFilter{Q: "duong cap", Sort: sortKey, Page: models.Page{Limit: 2, Cursor: cursor}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, p := range items {
+					ids = append(ids, p.ID)
+				}
+				if next == "" {
+					return ids
+				}
+				cursor = next
+			}
+		}
+		expected := map[string]string{}
+		for _, sortKey := range []string{"", "received_at"} {
+			expected[sortKey] = fmt.Sprint(pages(sortKey))
+		}
+		if got := strings.Count(expected[""], " ") + 1; got != len(want) {
+			t.Fatalf("found %s, want %d petitions", expected[""], len(want))
+		}
+		for _, tune := range []struct {
+			windows []int
+			pool    int
+		}{{[]int{2}, 100}, {[]int{2}, 3}, {[]int{1000}, 3}} {
+			restore := models.SetSearchTuning(tune.windows, tune.pool)
+			for _, sortKey := range []string{"", "received_at"} {
+				if got := fmt.Sprint(pages(sortKey)); got != expected[sortKey] {
+					t.Errorf("windows %v pool %d sort %q: %s, want %s", tune.windows, tune.pool, sortKey, got, expected[sortKey])
+				}
+			}
+			restore()
+		}
+	})
+}
