@@ -912,3 +912,43 @@ func TestSearchPathsAgree(t *testing.T) {
 		}
 	})
 }
+
+// TestIdempotentCreateUnderRetries sends the same Idempotency-Key from ten goroutines at once:
+// one petition, one reference, every caller gets its id.
+func TestIdempotentCreateUnderRetries(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, s *models.Store) {
+		pw := newPetitionWorld(t, s)
+		var (
+			wg  sync.WaitGroup
+			mu  sync.Mutex
+			ids = map[int64]int{}
+		)
+		for i := 0; i < 10; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				id, _, err := s.Idempotent(context.Background(), pw.secretary, "retry-1", "petitions.create", func(ctx context.Context) (int64, error) {
+					p, err := s.CreatePetition(ctx, pw.secretary, models.PetitionInput{CommuneID: pw.w.CommuneA.ID, HamletID: pw.w.HamletA1.ID,
+						Channel: "online", Kind: "kien_nghi", TopicCode: "MT", Content: "Đề nghị thu gom rác hai lần mỗi tuần."})
+					if err != nil {
+						return 0, err
+					}
+					return p.ID, nil
+				})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				mu.Lock()
+				ids[id]++
+				mu.Unlock()
+			}()
+		}
+		wg.Wait()
+		var n int64
+		s.Gorm().Table("petitions").Count(&n)
+		if len(ids) != 1 || n != 1 {
+			t.Fatalf("ids %v, %d petitions", ids, n)
+		}
+	})
+}
