@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/csv"
 	"fmt"
+	"net"
 	"net/http"
 	"time"
 
@@ -18,7 +19,7 @@ func (s *Server) exportPetitions(c *gin.Context) {
 	ctx := c.Request.Context()
 	exp, err := s.store.PreparePetitionExport(ctx, actor(c), models.PetitionExportInput{
 		Filter: petitionFilter(c, models.Page{Cursor: c.Query("cursor")}), Format: c.Query("format"),
-		Personal: c.Query("personal"), RemoteAddr: c.ClientIP()})
+		Personal: c.Query("personal"), RemoteAddr: auditAddr(c)})
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -29,6 +30,22 @@ func (s *Server) exportPetitions(c *gin.Context) {
 		return
 	}
 	s.petitionsCSV(c, exp, name+".csv")
+}
+
+// auditAddr is where an export request came from, for the export log: the connection's address,
+// which a client cannot forge, and what a proxy says it forwarded for, marked as such.
+func auditAddr(c *gin.Context) string {
+	addr := c.Request.RemoteAddr
+	if host, _, err := net.SplitHostPort(addr); err == nil {
+		addr = host
+	}
+	if fwd := c.GetHeader("X-Forwarded-For"); fwd != "" {
+		addr += " (X-Forwarded-For: " + fwd + ")"
+	}
+	if len(addr) > 300 {
+		addr = addr[:300]
+	}
+	return addr
 }
 
 // petitionsCSV writes UTF-8 with a byte order mark, so Excel shows the diacritics, and flushes

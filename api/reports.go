@@ -64,7 +64,7 @@ func attachment(c *gin.Context, contentType, filename string) {
 }
 
 func (s *Server) summaryWorkbook(c *gin.Context) {
-	sum, err := s.store.SummaryExport(c.Request.Context(), actor(c), summaryInput(c), c.ClientIP())
+	sum, err := s.store.SummaryExport(c.Request.Context(), actor(c), summaryInput(c), auditAddr(c))
 	if err != nil {
 		s.fail(c, err)
 		return

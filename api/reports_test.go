@@ -258,17 +258,18 @@ func TestPetitionExport(t *testing.T) {
 		// A secretary may not export personal data, and the refusal is not logged as an export.
 		secretary := e.as(e.world.SecretaryA)
 		expect(t, secretary.do("GET", "/api/v1/petitions/export?personal=true", nil), 403)
-		expect(t, secretary.do("GET", "/api/v1/petitions/export", nil), 200)
+		expect(t, secretary.do("GET", "/api/v1/petitions/export", nil, "X-Forwarded-For", "203.0.113.5"), 200)
 
 		// The export log: who, when, which filters, personal or not.
 		r = e.as(e.world.Admin).do("GET", "/api/v1/reports/exports", nil)
 		expect(t, r, 200)
 		var log struct {
 			Items []struct {
-				Username string            `json:"username"`
-				Format   string            `json:"format"`
-				Personal bool              `json:"personal"`
-				Filters  map[string]string `json:"filters"`
+				Username   string            `json:"username"`
+				RemoteAddr string            `json:"remote_addr"`
+				Format     string            `json:"format"`
+				Personal   bool              `json:"personal"`
+				Filters    map[string]string `json:"filters"`
 			} `json:"items"`
 		}
 		r.decode(t, &log)
@@ -276,7 +277,7 @@ func TestPetitionExport(t *testing.T) {
 			t.Fatalf("export log %s", r.Body)
 		}
 		chairs := log.Items[1]
-		if log.Items[0].Username != "secretary.a" || log.Items[0].Personal || chairs.Username != "chair.a" || !chairs.Personal ||
+		if log.Items[0].Username != "secretary.a" || log.Items[0].Personal || log.Items[0].RemoteAddr != "192.0.2.1 (X-Forwarded-For: 203.0.113.5)" || chairs.Username != "chair.a" || !chairs.Personal ||
 			chairs.Filters["kind"] != "to_cao" || log.Items[3].Filters["q"] != "khieunai-secret" || log.Items[4].Filters["status"] != "resolved" {
 			t.Fatalf("export log %+v", log.Items)
 		}
