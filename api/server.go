@@ -59,6 +59,8 @@ func (s *Server) router() *gin.Engine {
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
 	r.ContextWithFallback = true
+	// No proxy is trusted unless configured: ClientIP is the connection's address.
+	_ = r.SetTrustedProxies(nil)
 	r.Use(s.requestID, s.observe, s.accessLog, s.recover, limitBody(1<<20))
 
 	r.GET("/healthz", s.healthz)
