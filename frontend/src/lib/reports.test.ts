@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest'
+import { percent, periodMonths, periodQuery, sortRows, type LeagueRow } from './reports'
+
+describe('reports helpers', () => {
+  it('builds the period query', () => {
+    expect(periodQuery({ period: 'month', year: 2026, month: 3 })).toEqual({ period: 'month', year: 2026, month: 3 })
+    expect(periodQuery({ period: '6m', year: 2026, month: 3 })).toEqual({ period: '6m', year: 2026 })
+  })
+
+  it('lists the months of a period, never past this month', () => {
+    expect(periodMonths({ period: '9m', year: 2026, month: 1 }, { year: 2026, month: 4 })).toEqual([1, 2, 3, 4])
+    expect(periodMonths({ period: 'q1', year: 2025, month: 1 }, { year: 2026, month: 4 })).toEqual([1, 2, 3])
+    expect(periodMonths({ period: 'month', year: 2026, month: 7 }, { year: 2026, month: 4 })).toEqual([7])
+  })
+
+  it('shows rates as percentages, with a dash when nothing was counted', () => {
+    expect(percent(0.875)).toBe('87,5 %')
+    expect(percent(1, 'en')).toBe('100 %')
+    expect(percent(null)).toBe('—')
+  })
+
+  it('sorts the league table with missing rates last', () => {
+    const r = (name: string, onTime: number | null): LeagueRow => ({ id: 0, name, dialogues: 0, attendance: 0, petitions: 0, open: 0, overdue: 0, onTime, satisfied: null })
+    const rows = [r('Tân Thới', 0.5), r('Phú Thạnh', null), r('Tân Phú', 0.9)]
+    expect(sortRows(rows, 'onTime', true).map((x) => x.name)).toEqual(['Tân Phú', 'Tân Thới', 'Phú Thạnh'])
+    expect(sortRows(rows, 'onTime', false).map((x) => x.name)).toEqual(['Tân Thới', 'Tân Phú', 'Phú Thạnh'])
+    expect(sortRows(rows, 'name', false).map((x) => x.name)).toEqual(['Phú Thạnh', 'Tân Phú', 'Tân Thới'])
+  })
+})

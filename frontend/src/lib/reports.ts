@@ -1,0 +1,139 @@
+// The district dashboard's figures, as GET /reports/summary returns them, and the helpers that
+// turn them into what the screen shows.
+
+/** Rate is a share with its numerator and denominator shown. */
+export interface OnTime {
+  on_time: number
+  answered: number
+  rate: number | null
+}
+
+/** Figures are one unit's numbers for a period. */
+export interface Figures {
+  dialogues: { total: number; planned: number; held: number; closed: number; cancelled: number; took_place: number; postponed: number; minutes_overdue: number }
+  attendance: { dialogues: number; residents: number; businesses: number; officials: number; women: number; total: number }
+  petitions: {
+    total: number
+    by_topic: { topic_id: number; code: string; name: string; name_en: string; count: number }[]
+    by_kind: Record<string, number>
+    by_channel: Record<string, number>
+    by_state: Record<string, number>
+    by_state_type: Record<string, number>
+    open: number
+    overdue_open: number
+    answered_on_the_spot: number
+    answered_in_writing: number
+    resolved: number
+    closed: number
+    on_time: OnTime
+    median_days_to_first_answer: number | null
+    median_days_to_closure: number | null
+    satisfaction: Record<string, number>
+    satisfied: { satisfied: number; rated: number; rate: number | null }
+  }
+}
+
+/** ReportUnit names the unit a report is about. */
+export interface ReportUnit {
+  id: number
+  name: string
+  level: string
+  code: string | null
+}
+
+/** Summary is the period report of a unit, with its communes for a league table. */
+export interface Summary {
+  unit: ReportUnit
+  period: { kind: string; year?: number; month?: number; from: string; to: string; label: { vi: string; en: string } }
+  as_of: string
+  generated_at: string
+  figures: Figures
+  sort?: string
+  communes?: { commune: ReportUnit; figures: Figures }[]
+}
+
+/** OverduePetition is one line of the overdue list. */
+export interface OverduePetition {
+  id: number
+  reference: string
+  commune: { id: number; name: string }
+  hamlet: { id: number; name: string }
+  topic: { id: number; code: string; name: string; name_en: string }
+  kind: string
+  state: string
+  received_at: string
+  due_on: string
+  days_overdue: number
+  responsible: { unit_id: number | null; name: string }
+}
+
+/** PeriodChoice is what the period picker holds. */
+export interface PeriodChoice {
+  period: 'month' | 'q1' | '6m' | '9m' | 'year'
+  year: number
+  month: number
+}
+
+/** periodQuery turns the picker's choice into query parameters. */
+export function periodQuery(p: PeriodChoice): Record<string, string | number> {
+  const q: Record<string, string | number> = { period: p.period, year: p.year }
+  if (p.period === 'month') q.month = p.month
+  return q
+}
+
+/** periodMonths lists the months (1–12) a period covers, up to the current month of this year. */
+export function periodMonths(p: PeriodChoice, now: { year: number; month: number }): number[] {
+  if (p.period === 'month') return [p.month]
+  const n = { q1: 3, '6m': 6, '9m': 9, year: 12 }[p.period]
+  const last = p.year === now.year ? Math.min(n, now.month) : p.year > now.year ? 0 : n
+  return Array.from({ length: last }, (_, i) => i + 1)
+}
+
+/** percent shows a rate (0–1) as "87,5 %" the Vietnamese way, or "—" without a denominator. */
+export function percent(rate: number | null | undefined, lang: 'vi' | 'en' = 'vi'): string {
+  if (rate == null || Number.isNaN(rate)) return '—'
+  const n = Math.round(rate * 1000) / 10
+  return `${n.toLocaleString(lang === 'en' ? 'en-GB' : 'vi-VN', { maximumFractionDigits: 1 })} %`
+}
+
+/** LeagueRow is one commune's line in the league table. */
+export interface LeagueRow {
+  id: number
+  name: string
+  dialogues: number
+  attendance: number
+  petitions: number
+  open: number
+  overdue: number
+  onTime: number | null
+  satisfied: number | null
+}
+
+/** leagueRows flattens the communes of a summary for the league table. */
+export function leagueRows(s: Summary | null): LeagueRow[] {
+  return (s?.communes ?? []).map((c) => ({
+    id: c.commune.id,
+    name: c.commune.name,
+    dialogues: c.figures.dialogues.took_place,
+    attendance: c.figures.attendance.total,
+    petitions: c.figures.petitions.total,
+    open: c.figures.petitions.open,
+    overdue: c.figures.petitions.overdue_open,
+    onTime: c.figures.petitions.on_time.rate,
+    satisfied: c.figures.petitions.satisfied.rate,
+  }))
+}
+
+/** sortRows sorts league rows by a column; missing rates sort last whatever the direction. */
+export function sortRows(rows: LeagueRow[], key: keyof LeagueRow, desc: boolean): LeagueRow[] {
+  const collator = new Intl.Collator('vi')
+  return [...rows].sort((a, b) => {
+    const x = a[key]
+    const y = b[key]
+    if (x == null && y == null) return 0
+    if (x == null) return 1
+    if (y == null) return -1
+    const c = typeof x === 'string' ? collator.compare(x, y as string) : (x as number) - (y as number)
+    return desc ? -c : c
+  })
+}
