@@ -219,7 +219,8 @@ for (const vp of viewports) {
     it('a secretary records attendance and three petitions, one while offline', async () => {
       const sec = await session('secretary.tanthoi')
       story.sec = sec
-      const { page, context } = sec
+      let { page } = sec
+      const { context } = sec
       await openMenu(page)
       await menuLink(page, 'Đối thoại').click()
       await page.locator('[data-dialogues]').getByRole('link', { name: /giao thông và nước sạch/ }).click()
@@ -235,7 +236,7 @@ for (const vp of viewports) {
       await page.getByText('Đã lưu số người dự.').waitFor()
 
       // Petition 1, by keyboard alone: type-ahead in the selects, Tab between fields, Ctrl+Enter.
-      const pf = page.locator('[data-petition-form]')
+      let pf = page.locator('[data-petition-form]')
       await pf.locator('#pf-topic').focus()
       await page.keyboard.type('Giao')
       await page.keyboard.press('Tab') // hamlet
@@ -249,7 +250,7 @@ for (const vp of viewports) {
       await page.keyboard.press('Tab') // on-site answer
       await page.keyboard.press('Control+Enter')
       await page.getByText(/Đã ghi ý kiến TANTHOI-/).waitFor()
-      const raised = page.locator('[data-raised]')
+      let raised = page.locator('[data-raised]')
       await raised.getByText(contents[0]).waitFor()
       assert.equal(await pf.locator('#pf-content').inputValue(), '')
 
@@ -264,8 +265,19 @@ for (const vp of viewports) {
       await raised.locator('[data-waiting-petition]').waitFor()
       await page.locator('[data-net]', { hasText: 'Mất kết nối' }).waitFor()
       await shot(page, vp.name, '08-offline-queue')
+      // The tablet is closed while still offline: what was entered waits in IndexedDB, and the
+      // next time the app opens with a connection it is sent (with its original Idempotency-Key).
+      const runUrl = page.url()
+      await page.close()
       await context.setOffline(false)
+      page = await context.newPage()
+      page.setDefaultTimeout(10000)
+      consoles.push(watchConsole(page, `${vp.name}/secretary-reopened`))
+      sec.page = page
+      await page.goto(runUrl)
       await page.getByText('Đã gửi 1 mục lưu khi mất kết nối.').waitFor()
+      raised = page.locator('[data-raised]')
+      pf = page.locator('[data-petition-form]')
       await raised.getByText(contents[1]).waitFor()
       assert.equal(await page.locator('[data-waiting]').count(), 0)
 
@@ -321,6 +333,50 @@ for (const vp of viewports) {
       await page.locator('[data-timeline]').getByText('Tiếp nhận').waitFor()
       await page.locator('[data-content]', { hasText: contents[1] }).waitFor()
       await shot(page, vp.name, '12-petition-detail')
+    })
+
+    it('petitions move on: assigned with a due date, a draft published by the chair, one closed with satisfaction', async () => {
+      const sec = story.sec.page
+      await sec.goto(server.url + '/petitions')
+      await sec.locator('[data-petitions]').getByText(contents[2]).click()
+      await sec.locator('[data-reference]').waitFor()
+      story.thirdUrl = new URL(sec.url()).pathname
+      // A secretary may assign but not publish: the server's allowed transitions say so.
+      await sec.locator('[data-transition="assigned"]').waitFor()
+      assert.equal(await sec.locator('[data-actions] [data-transition="answered"]').count(), 0)
+      await sec.locator('[data-transition="assigned"]').click()
+      const dlg = sec.getByRole('dialog')
+      await dlg.getByLabel('Cơ quan/người được giao').fill('Điện lực Tân Phú Đông')
+      const due = new Date(Date.now() + (7 * 24 + 7) * 3600000).toISOString().slice(0, 10)
+      await dlg.getByLabel('Hạn xử lý').fill(due)
+      await dlg.getByRole('button', { name: 'Giao xử lý' }).click()
+      await sec.locator('[data-state]', { hasText: 'Đã giao xử lý' }).waitFor()
+      const [y, m, d] = due.split('-')
+      await sec.getByText(`${d}/${m}/${y}`).first().waitFor()
+      await sec.getByLabel('Dự thảo câu trả lời').fill('Điện lực huyện sẽ lắp 3 bóng đèn LED trước trường mẫu giáo trong tuần tới.')
+      await sec.getByRole('button', { name: 'Lưu dự thảo' }).click()
+      await sec.getByText('Đã lưu dự thảo.').waitFor()
+      await sec.locator('[data-timeline]').getByText('Soạn dự thảo trả lời').waitFor()
+
+      const chair = story.chair.page
+      await chair.goto(server.url + story.thirdUrl)
+      await chair.locator('[data-actions] [data-transition="answered"]').click()
+      const cd = chair.getByRole('dialog')
+      assert.match(await cd.getByLabel('Câu trả lời đã công bố').inputValue(), /bóng đèn LED/)
+      await cd.getByRole('button', { name: 'Công bố câu trả lời' }).click()
+      await chair.locator('[data-state]', { hasText: 'Đã trả lời' }).waitFor()
+      await chair.locator('[data-answer]', { hasText: 'bóng đèn LED' }).waitFor()
+
+      // The petition answered on the spot is closed as explained, with the resident satisfied.
+      await chair.goto(server.url + '/petitions?q=' + encodeURIComponent('sat lo'))
+      await chair.locator('[data-petitions]').getByText(contents[0]).click()
+      await chair.locator('[data-actions] [data-transition="closed"]').click()
+      await cd.getByLabel('Lý do đóng').selectOption('explained')
+      await cd.getByLabel('Mức độ hài lòng của người dân').selectOption('satisfied')
+      await cd.getByRole('button', { name: 'Đóng ý kiến' }).click()
+      await chair.locator('[data-state]', { hasText: 'Đã đóng' }).waitFor()
+      await chair.getByText('Hài lòng', { exact: true }).waitFor()
+      await shot(chair, vp.name, '13-petition-closed')
     })
 
     it('no page logged a console error', () => {

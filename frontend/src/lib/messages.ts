@@ -356,6 +356,20 @@ const vi = {
   'dash.daysOverdue': 'Số ngày quá hạn',
   'dash.noOverdue': 'Không có ý kiến quá hạn.',
   'dash.asOf': 'Số liệu đến ngày {d}',
+  'public.title': 'Bảng công khai ý kiến của người dân',
+  'public.intro': 'Những ý kiến người dân đã nêu và câu trả lời của chính quyền xã. Không hiển thị thông tin cá nhân của người nêu ý kiến.',
+  'public.lookup': 'Tra cứu theo mã số ý kiến',
+  'public.lookupHint': 'Ví dụ: TANTHOI-2026-0042',
+  'public.lookupButton': 'Tra cứu',
+  'public.notFound': 'Không tìm thấy ý kiến có mã số này.',
+  'public.commune': 'Xã',
+  'public.chooseCommune': 'Mở bảng công khai của xã từ đường dẫn hoặc mã QR do UBND xã niêm yết.',
+  'public.yourCommune': 'Bảng công khai của xã bạn',
+  'public.figures': 'Năm nay: {total} ý kiến · {answered} đã trả lời · {overdue} quá hạn',
+  'public.contentHidden': 'Nội dung không công khai theo quy định.',
+  'public.answeredOn': 'Trả lời ngày {d}',
+  'public.none': 'Chưa có ý kiến công khai.',
+  'public.signIn': 'Cán bộ đăng nhập',
 }
 
 /** MessageKey names one text of the app. */
@@ -716,6 +730,20 @@ const en: Record<MessageKey, string> = {
   'dash.daysOverdue': 'Days overdue',
   'dash.noOverdue': 'No overdue petitions.',
   'dash.asOf': 'Figures as of {d}',
+  'public.title': 'Public board of residents\' petitions',
+  'public.intro': 'What residents raised and the commune\'s answers. No personal details of petitioners are shown.',
+  'public.lookup': 'Look up a petition by its reference',
+  'public.lookupHint': 'For example: TANTHOI-2026-0042',
+  'public.lookupButton': 'Look up',
+  'public.notFound': 'No petition has this reference.',
+  'public.commune': 'Commune',
+  'public.chooseCommune': 'Open a commune\'s board from the link or QR code the commune posts.',
+  'public.yourCommune': 'Your commune\'s board',
+  'public.figures': 'This year: {total} petitions · {answered} answered · {overdue} overdue',
+  'public.contentHidden': 'Content not published, as the law requires.',
+  'public.answeredOn': 'Answered on {d}',
+  'public.none': 'No public petitions yet.',
+  'public.signIn': 'Staff sign-in',
 }
 
 /** messages holds both languages. */
