@@ -15,6 +15,11 @@ whenUnauthenticated(() => {
   if (!here.meta.public) void router.push({ name: 'login', query: { next: here.fullPath } })
 })
 
+// Keep the app shell on the device so it opens without a connection (see public/sw.js).
+if ('serviceWorker' in navigator && import.meta.env.PROD) {
+  navigator.serviceWorker.register('/sw.js').catch((err) => console.warn('service worker not registered', err))
+}
+
 void loadSession().then(() => {
   startOutbox()
   createApp(App).use(router).mount('#app')

@@ -107,9 +107,16 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
     headers['Content-Type'] = 'application/json'
     body = JSON.stringify(opts.body)
   }
+  const url = withQuery(path.startsWith('/') && !path.startsWith(base) ? base + path : path, opts.query)
+  if (typeof navigator !== 'undefined' && navigator.onLine === false) {
+    // Known to be offline: answer from the device's copy, or fail at once without a doomed request.
+    const kept = method === 'GET' ? readKept<T>(url) : undefined
+    if (kept !== undefined) return kept
+    throw new ApiError(0, 'network', t('error.network'))
+  }
   let res: Response
   try {
-    res = await fetch(withQuery(path.startsWith('/') && !path.startsWith(base) ? base + path : path, opts.query), {
+    res = await fetch(url, {
       method,
       headers,
       body,
@@ -118,6 +125,8 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
     })
   } catch (err) {
     if ((err as Error)?.name === 'AbortError') throw err
+    const kept = method === 'GET' ? readKept<T>(url) : undefined
+    if (kept !== undefined) return kept
     throw new ApiError(0, 'network', t('error.network'))
   }
   if (!res.ok) {
@@ -128,7 +137,43 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
   if (res.status === 204) return undefined as T
   const ct = res.headers.get('Content-Type') ?? ''
   if (!ct.includes('json')) return (await res.text()) as T
-  return (await res.json()) as T
+  const data = (await res.json()) as T
+  if (method === 'GET' && keepPaths.some((re) => re.test(url))) keep(url, data)
+  return data
+}
+
+// The answers a screen needs to open without a connection (running a dialogue at the hamlet
+// hall) are kept on the device; anything else is always asked for.
+const keepPaths = [/^\/api\/v1\/(units|topics)(\?|$)/, /^\/api\/v1\/dialogues\/\d+(\?|$)/, /^\/api\/v1\/petitions\?(.*&)?dialogue_id=/]
+const keptPrefix = 'papi.kept:'
+
+function keep(url: string, data: unknown) {
+  try {
+    localStorage.setItem(keptPrefix + url, JSON.stringify(data))
+  } catch {
+    // Storage full or refused: the screen just needs the network next time.
+  }
+}
+
+function readKept<T>(url: string): T | undefined {
+  try {
+    const s = globalThis.localStorage?.getItem(keptPrefix + url)
+    return s ? (JSON.parse(s) as T) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** forgetKept drops every kept answer (at sign-out: the next user must not see them). */
+export function forgetKept(): void {
+  try {
+    for (let i = localStorage.length - 1; i >= 0; i--) {
+      const k = localStorage.key(i)
+      if (k?.startsWith(keptPrefix)) localStorage.removeItem(k)
+    }
+  } catch {
+    // nothing kept
+  }
 }
 
 /** get is a GET request. */

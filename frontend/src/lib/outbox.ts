@@ -2,7 +2,7 @@
 // queue when it is not, and send what waits as soon as the connection returns.
 import { ref } from 'vue'
 import { ApiError, request } from './api'
-import { me } from './session'
+import { loadSession, me, stale } from './session'
 import { Outbox, newKey, type NewRequest, type QueuedRequest } from './queue'
 import { notify } from './notice'
 import { t } from './i18n'
@@ -57,8 +57,11 @@ export function onSynced(fn: () => void): () => void {
 export function flushQueue(): Promise<void> {
   if (flushing) return flushing
   flushing = (async () => {
+    if (!me.value || !online.value) return
+    // Started offline: check the session (and fetch its CSRF token) before sending anything.
+    if (stale.value) await loadSession()
     const uid = me.value?.id
-    if (!uid || !online.value) return
+    if (!uid || stale.value) return
     if ((await outbox.waiting(uid)) === 0) return
     const res = await outbox.flush(uid, async (item) => {
       try {

@@ -1,6 +1,6 @@
 // The signed-in user, as GET /auth/me describes them, and what their role lets the menu offer.
 import { computed, ref } from 'vue'
-import { get, post, setCsrfToken } from './api'
+import { forgetKept, get, post, setCsrfToken } from './api'
 
 /** Unit is an administrative unit as the API returns it. */
 export interface Unit {
@@ -28,6 +28,8 @@ export interface Me {
 
 // The hint spares a request (and a 401 in the console) when nobody has signed in on this device.
 const hintKey = 'papi.signedIn'
+// The last known user, without the CSRF token, so the app still opens without a connection.
+const meKey = 'papi.me'
 
 /** me is the signed-in user, or null. */
 export const me = ref<Me | null>(null)
@@ -35,12 +37,22 @@ export const me = ref<Me | null>(null)
 /** ready turns true once the session has been checked at start. */
 export const ready = ref(false)
 
+/** stale is true while the user comes from the device's copy (offline start): no CSRF token yet. */
+export const stale = ref(false)
+
 function remember(m: Me | null) {
   me.value = m
+  stale.value = false
   setCsrfToken(m?.csrf_token ?? '')
   try {
-    if (m) localStorage.setItem(hintKey, '1')
-    else localStorage.removeItem(hintKey)
+    if (m) {
+      localStorage.setItem(hintKey, '1')
+      localStorage.setItem(meKey, JSON.stringify({ ...m, csrf_token: '' }))
+    } else {
+      localStorage.removeItem(hintKey)
+      localStorage.removeItem(meKey)
+      forgetKept()
+    }
   } catch {
     // Storage refused: the app still works, it just asks the server each time.
   }
@@ -57,8 +69,19 @@ export async function loadSession(): Promise<void> {
     }
     if (hinted) remember(await get<Me>('/auth/me'))
   } catch (err) {
-    // Offline at start: keep the hint so the queue can still be shown; the login screen explains.
-    if ((err as { status?: number }).status !== 0) remember(null)
+    if ((err as { status?: number }).status === 0) {
+      // Offline at start: open with the last known user; the session is checked when the
+      // connection returns, before anything waiting is sent.
+      try {
+        const kept = localStorage.getItem(meKey)
+        if (kept) {
+          me.value = JSON.parse(kept) as Me
+          stale.value = true
+        }
+      } catch {
+        me.value = null
+      }
+    } else remember(null)
   } finally {
     ready.value = true
   }
