@@ -2,7 +2,8 @@
 // tablet-sized and once on a desktop-sized window. Any console error fails the run.
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { chromiumMissing, launchBrowser, shot, startServer, viewports, watchConsole } from './harness.mjs'
+import { readFileSync } from 'node:fs'
+import { chromiumMissing, launchBrowser, outDir, shot, startServer, viewports, watchConsole } from './harness.mjs'
 
 const skip = chromiumMissing()
 if (skip) console.log(`# SKIP browser tests: ${skip}`)
@@ -377,6 +378,64 @@ for (const vp of viewports) {
       await chair.locator('[data-state]', { hasText: 'Đã đóng' }).waitFor()
       await chair.getByText('Hài lòng', { exact: true }).waitFor()
       await shot(chair, vp.name, '13-petition-closed')
+    })
+
+    it('a district official sees the figures on the dashboard and downloads the XLSX', async () => {
+      const { page } = await session('district')
+      await openMenu(page)
+      await menuLink(page, 'Tổng hợp').click()
+      const figures = page.locator('[data-figures]')
+      await figures.waitFor()
+      const api = await page.evaluate(async () => {
+        const me = await (await fetch('/api/v1/auth/me')).json()
+        const s = await (await fetch(`/api/v1/reports/summary?unit_id=${me.unit_id}&period=year`)).json()
+        return { petitions: s.figures.petitions.total, attendance: s.figures.attendance.total, dialogues: s.figures.dialogues.took_place }
+      })
+      assert.ok(api.petitions >= 3, `the year has our three petitions: ${api.petitions}`)
+      await figures.locator('[data-figure="petitions"]', { hasText: String(api.petitions) }).waitFor()
+      await figures.locator('[data-figure="attendance"]', { hasText: String(api.attendance) }).waitFor()
+      await page.locator('[data-league]').getByText('Tân Thới').waitFor()
+      await page.locator('[data-league]').getByText('Phú Thạnh').waitFor()
+      await page.locator('canvas').first().waitFor()
+      await shot(page, vp.name, '14-dashboard-year')
+
+      // This month holds today's dialogue: 68 attendances and three petitions at least.
+      await page.locator('[data-period="month"]').click()
+      await page.locator('[data-period-label]', { hasText: /Tháng \d+ năm \d{4}/ }).waitFor()
+      const month = Number(await figures.locator('[data-figure="petitions"]').innerText())
+      assert.ok(month >= 3, `this month has our three petitions: ${month}`)
+      assert.ok(Number(await figures.locator('[data-figure="attendance"]').innerText()) >= 68)
+
+      const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-xlsx]').click()])
+      assert.match(download.suggestedFilename(), /\.xlsx$/)
+      const file = `${outDir}/${vp.name}-report.xlsx`
+      await download.saveAs(file)
+      const head = readFileSync(file).subarray(0, 2).toString('latin1')
+      assert.equal(head, 'PK', 'an XLSX is a zip file')
+      await page.context().close()
+    })
+
+    it('the public board shows the answer without the petitioner’s name', async () => {
+      const communeId = await story.chair.page.evaluate(async () => (await (await fetch('/api/v1/auth/me')).json()).unit_id)
+      const context = await browser.newContext({ viewport: { width: vp.width, height: vp.height }, hasTouch: vp.hasTouch, serviceWorkers: 'block' })
+      const page = await context.newPage()
+      page.setDefaultTimeout(10000)
+      consoles.push(watchConsole(page, `${vp.name}/public`))
+      await page.goto(`${server.url}/public/${communeId}`)
+      const board = page.locator('[data-board]')
+      const first = board.locator('article', { hasText: contents[0] })
+      await first.getByText('UBND xã sẽ gia cố đoạn sạt lở').first().waitFor()
+      await board.locator('article', { hasText: contents[2] }).getByText('bóng đèn LED').waitFor()
+      const text = await page.locator('body').innerText()
+      assert.ok(!text.includes('Nguyễn Văn Ba'), 'the petitioner’s name must not be public')
+      await shot(page, vp.name, '15-public-board')
+
+      // A resident looks a petition up by its reference.
+      const reference = await first.getAttribute('data-reference')
+      await page.getByLabel('Tra cứu theo mã số ý kiến').fill(reference.toLowerCase())
+      await page.getByRole('button', { name: 'Tra cứu' }).click()
+      await page.locator('[data-found]').getByText('UBND xã sẽ gia cố đoạn sạt lở').first().waitFor()
+      await context.close()
     })
 
     it('no page logged a console error', () => {

@@ -14,9 +14,13 @@ export const menu = computed<MenuItem[]>(() => {
   const m = me.value
   if (!m) return []
   const has = (p: string) => m.permissions.includes(p)
-  const items: MenuItem[] = [{ to: '/dialogues', label: 'nav.dialogues' }]
+  const items: MenuItem[] = []
+  // District officials start from the figures; commune staff from their dialogues.
+  if (has('reports.view') && (m.role === 'district_official' || m.role === 'admin')) items.push({ to: '/dashboard', label: 'nav.dashboard' })
+  items.push({ to: '/dialogues', label: 'nav.dialogues' })
   if (has('dialogues.schedule')) items.push({ to: '/dialogues/new', label: 'nav.newDialogue' })
   items.push({ to: '/petitions', label: 'nav.petitions' })
+  if (has('reports.view') && m.role !== 'district_official' && m.role !== 'admin') items.push({ to: '/dashboard', label: 'nav.dashboard' })
   if (has('units.manage') || m.role === 'district_official') items.push({ to: '/admin/units', label: 'nav.units' })
   if (has('topics.manage')) items.push({ to: '/admin/topics', label: 'nav.topics' })
   if (has('users.manage')) items.push({ to: '/admin/users', label: 'nav.users' })

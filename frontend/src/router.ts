@@ -16,6 +16,8 @@ import DialogueDetailView from './views/DialogueDetailView.vue'
 import DialogueRunView from './views/DialogueRunView.vue'
 import PetitionsView from './views/PetitionsView.vue'
 import PetitionDetailView from './views/PetitionDetailView.vue'
+import DashboardView from './views/DashboardView.vue'
+import PublicBoardView from './views/PublicBoardView.vue'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -39,6 +41,8 @@ const routes: RouteRecordRaw[] = [
   { path: '/dialogues/:id(\\d+)/run', name: 'dialogue-run', component: DialogueRunView },
   { path: '/petitions', name: 'petitions', component: PetitionsView },
   { path: '/petitions/:id(\\d+)', name: 'petition', component: PetitionDetailView },
+  { path: '/dashboard', name: 'dashboard', component: DashboardView, meta: { permission: 'reports.view' } },
+  { path: '/public/:communeId(\\d+)?', name: 'public', component: PublicBoardView, meta: { public: true } },
   { path: '/admin/units', name: 'units', component: UnitsView, meta: { roles: ['admin', 'district_official'] } },
   { path: '/admin/topics', name: 'topics', component: TopicsView, meta: { permission: 'topics.manage' } },
   { path: '/admin/users', name: 'users', component: UsersView, meta: { permission: 'users.manage' } },

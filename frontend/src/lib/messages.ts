@@ -370,6 +370,7 @@ const vi = {
   'public.answeredOn': 'Trả lời ngày {d}',
   'public.none': 'Chưa có ý kiến công khai.',
   'public.signIn': 'Cán bộ đăng nhập',
+  'petitions.exportXlsx': 'Tải Excel',
 }
 
 /** MessageKey names one text of the app. */
@@ -744,6 +745,7 @@ const en: Record<MessageKey, string> = {
   'public.answeredOn': 'Answered on {d}',
   'public.none': 'No public petitions yet.',
   'public.signIn': 'Staff sign-in',
+  'petitions.exportXlsx': 'Download XLSX',
 }
 
 /** messages holds both languages. */
