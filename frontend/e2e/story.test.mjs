@@ -48,6 +48,14 @@ for (const vp of viewports) {
       return { context, page, watch }
     }
 
+    /** fillWhen types a Vietnam-time yyyy-mm-ddTHH:mm (or a yyyy-mm-dd) the way users do: dd/mm/yyyy, HH:mm. */
+    async function fillWhen(scope, label, local) {
+      const [day, time] = local.split('T')
+      const [y, m, d] = day.split('-')
+      await scope.getByLabel(label, { exact: true }).fill(`${d}/${m}/${y}`)
+      if (time) await scope.getByLabel(`${label}: giờ`, { exact: true }).fill(time)
+    }
+
     function menuLink(page, name) {
       return page.getByRole('navigation').getByRole('link', { name, exact: true })
     }
@@ -174,8 +182,8 @@ for (const vp of viewports) {
       await form.getByLabel('Ấp Tân Hòa').check()
       await form.getByLabel('Ấp Tân Lợi').check()
       await form.getByLabel('Tiêu đề').fill(`Đối thoại về giao thông và nước sạch (${vp.name})`)
-      await form.getByLabel('Bắt đầu').fill(vnLocal(-30))
-      await form.getByLabel('Kết thúc (không bắt buộc)').fill(vnLocal(90))
+      await fillWhen(form, 'Bắt đầu', vnLocal(-30))
+      await fillWhen(form, 'Kết thúc (không bắt buộc)', vnLocal(90))
       await form.getByLabel('Địa điểm').fill('Nhà văn hóa ấp Tân Hòa')
       await form.getByLabel('Nội dung 1').fill('Báo cáo tình hình giao thông nông thôn')
       await form.getByRole('button', { name: /Thêm nội dung/ }).click()
@@ -193,7 +201,7 @@ for (const vp of viewports) {
       await page.goto(server.url + '/dialogues/new')
       await form.getByLabel('Ấp Tân Hòa').check()
       await form.getByLabel('Tiêu đề').fill('Buổi trùng giờ')
-      await form.getByLabel('Bắt đầu').fill(vnLocal(0))
+      await fillWhen(form, 'Bắt đầu', vnLocal(0))
       await form.getByLabel('Địa điểm').fill('Trụ sở ấp')
       await watch.allow(/status of 409/, async () => {
         await form.getByRole('button', { name: 'Lưu' }).click()
@@ -349,7 +357,7 @@ for (const vp of viewports) {
       const dlg = sec.getByRole('dialog')
       await dlg.getByLabel('Cơ quan/người được giao').fill('Điện lực Tân Phú Đông')
       const due = new Date(Date.now() + (7 * 24 + 7) * 3600000).toISOString().slice(0, 10)
-      await dlg.getByLabel('Hạn xử lý').fill(due)
+      await fillWhen(dlg, 'Hạn xử lý', due)
       await dlg.getByRole('button', { name: 'Giao xử lý' }).click()
       await sec.locator('[data-state]', { hasText: 'Đã giao xử lý' }).waitFor()
       const [y, m, d] = due.split('-')
@@ -436,6 +444,51 @@ for (const vp of viewports) {
       await page.getByRole('button', { name: 'Tra cứu' }).click()
       await page.locator('[data-found]').getByText('UBND xã sẽ gia cố đoạn sạt lở').first().waitFor()
       await context.close()
+    })
+
+    it('a chair postpones and cancels planned dialogues; errors come next to their fields, in English too', async () => {
+      const { page, watch } = story.chair
+      await page.goto(server.url + '/dialogues')
+      await page.getByLabel('Trạng thái').selectOption('planned')
+      const rows = page.locator('[data-dialogues] tbody tr')
+      await rows.first().waitFor()
+      assert.ok((await rows.count()) >= 2, 'the demo has planned dialogues')
+      await rows.nth(0).getByRole('link').click()
+      await page.locator('[data-transition="postponed"]').click()
+      let dlg = page.getByRole('dialog')
+      // Postponing needs the new time: the server says so next to the field.
+      await watch.allow(/status of 422/, async () => {
+        await dlg.getByRole('button', { name: 'Hoãn buổi đối thoại' }).click()
+        await dlg.locator('#pp-start-error').waitFor()
+      })
+      await fillWhen(dlg, 'Thời gian mới', vnLocal(60 * 24 * 40))
+      await dlg.getByRole('button', { name: 'Hoãn buổi đối thoại' }).click()
+      await page.getByText('Đã hoãn 1 lần').waitFor()
+      await page.locator('[data-status]', { hasText: 'Đã lên lịch' }).waitFor()
+      await shot(page, vp.name, '16-postponed')
+
+      await page.goto(server.url + '/dialogues')
+      await page.getByLabel('Trạng thái').selectOption('planned')
+      await rows.first().waitFor()
+      await rows.last().getByRole('link').click()
+      await page.locator('[data-transition="cancelled"]').click()
+      dlg = page.getByRole('dialog')
+      await dlg.getByLabel('Lý do').fill('Trùng lịch tiếp xúc cử tri của huyện.')
+      await dlg.getByRole('button', { name: 'Hủy buổi đối thoại' }).click()
+      await page.locator('[data-status]', { hasText: 'Đã hủy' }).waitFor()
+      assert.equal(await page.locator('[data-actions] [data-transition]').count(), 0)
+
+      // In English, the server's messages come in English, each next to its field.
+      await page.locator('[data-lang]').click()
+      await page.goto(server.url + '/dialogues/new')
+      await watch.allow(/status of 422/, async () => {
+        await page.locator('[data-dialogue-form]').getByRole('button', { name: 'Save' }).click()
+        await page.locator('#dlg-title-error', { hasText: 'This field is required.' }).waitFor()
+      })
+      await page.locator('[data-hamlets]').locator('..').getByText('Choose at least one hamlet.').waitFor()
+      await shot(page, vp.name, '17-form-errors-en')
+      await page.locator('[data-lang]').click()
+      await page.getByRole('button', { name: 'Lưu' }).waitFor()
     })
 
     it('no page logged a console error', () => {

@@ -39,3 +39,26 @@ describe('dates in Asia/Ho_Chi_Minh', () => {
     expect(monthRange(2026, 12)).toEqual({ from: '2026-12-01T00:00:00+07:00', to: '2027-01-01T00:00:00+07:00' })
   })
 })
+
+describe('typed dates and times', () => {
+  it('reads dd/mm/yyyy and refuses days that do not exist', async () => {
+    const { parseDay, showDay } = await import('./format')
+    expect(parseDay('05/03/2026')).toBe('2026-03-05')
+    expect(parseDay('5/3/2026')).toBe('2026-03-05')
+    expect(parseDay('29-02-2028')).toBe('2028-02-29')
+    expect(parseDay('29/02/2026')).toBeNull()
+    expect(parseDay('2026-03-05')).toBeNull()
+    expect(showDay('2026-03-05')).toBe('05/03/2026')
+  })
+
+  it('reads 24-hour times', async () => {
+    const { parseTime } = await import('./format')
+    expect(parseTime('19:30')).toBe('19:30')
+    expect(parseTime('7:05')).toBe('07:05')
+    expect(parseTime('1930')).toBe('19:30')
+    expect(parseTime('8h')).toBe('08:00')
+    expect(parseTime('19h30')).toBe('19:30')
+    expect(parseTime('24:00')).toBeNull()
+    expect(parseTime('ab')).toBeNull()
+  })
+})

@@ -121,3 +121,30 @@ export function monthRange(year: number, month: number): { from: string; to: str
   const nm = month === 12 ? 1 : month + 1
   return { from: `${year}-${pad(month)}-01T00:00:00${offset}`, to: `${ny}-${pad(nm)}-01T00:00:00${offset}` }
 }
+
+/** parseDay reads a day typed the Vietnamese way (dd/mm/yyyy; d/m/yyyy, dashes or dots too)
+ * and returns yyyy-mm-dd, or null when it is no real day. */
+export function parseDay(s: string): string | null {
+  const m = /^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$/.exec(s)
+  if (!m) return null
+  const [d, mo, y] = [Number(m[1]), Number(m[2]), Number(m[3])]
+  const date = new Date(Date.UTC(y, mo - 1, d))
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return null
+  return `${y}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`
+}
+
+/** showDay turns yyyy-mm-dd into dd/mm/yyyy. */
+export function showDay(day: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(day)
+  return m ? `${m[3]}/${m[2]}/${m[1]}` : ''
+}
+
+/** parseTime reads a 24-hour time (19:30, 7:05, 1930, 19h30) and returns HH:mm, or null. */
+export function parseTime(s: string): string | null {
+  const m = /^\s*(\d{1,2})\s*(?:[:hH.]\s*(\d{2})?|(\d{2}))?\s*$/.exec(s)
+  if (!m) return null
+  const h = Number(m[1])
+  const min = Number(m[2] ?? m[3] ?? 0)
+  if (h > 23 || min > 59) return null
+  return `${String(h).padStart(2, '0')}:${String(min).padStart(2, '0')}`
+}

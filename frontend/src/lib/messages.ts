@@ -371,6 +371,7 @@ const vi = {
   'public.none': 'Chưa có ý kiến công khai.',
   'public.signIn': 'Cán bộ đăng nhập',
   'petitions.exportXlsx': 'Tải Excel',
+  'common.time': 'giờ',
 }
 
 /** MessageKey names one text of the app. */
@@ -746,6 +747,7 @@ const en: Record<MessageKey, string> = {
   'public.none': 'No public petitions yet.',
   'public.signIn': 'Staff sign-in',
   'petitions.exportXlsx': 'Download XLSX',
+  'common.time': 'time',
 }
 
 /** messages holds both languages. */
