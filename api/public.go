@@ -34,6 +34,16 @@ func (s *Server) publicPetitions(c *gin.Context) {
 	list(c, items, next)
 }
 
+func (s *Server) publicCommunes(c *gin.Context) {
+	communes, err := s.store.PublicCommunes(c.Request.Context(), c.Query("q"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	publicCache(c)
+	list(c, communes, "")
+}
+
 func (s *Server) publicSummary(c *gin.Context) {
 	id, ok := pathID(c, "id")
 	if !ok {

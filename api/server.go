@@ -77,6 +77,7 @@ func (s *Server) router() *gin.Engine {
 
 	// The public board: no session, so no CSRF either; only GETs.
 	public := r.Group("/api/v1/public")
+	public.GET("/communes", s.publicCommunes)
 	public.GET("/communes/:id/petitions", s.publicPetitions)
 	public.GET("/communes/:id/summary", s.publicSummary)
 	public.GET("/petitions/:reference", s.publicPetition)

@@ -429,7 +429,11 @@ for (const vp of viewports) {
       const page = await context.newPage()
       page.setDefaultTimeout(10000)
       consoles.push(watchConsole(page, `${vp.name}/public`))
-      await page.goto(`${server.url}/public/${communeId}`)
+      // A resident finds the commune by typing its name without diacritics.
+      await page.goto(`${server.url}/public`)
+      await page.locator('[data-commune-search]').fill('tan thoi')
+      await page.locator('[data-communes] a', { hasText: 'Tân Thới' }).click()
+      await page.waitForURL(`${server.url}/public/${communeId}`)
       const board = page.locator('[data-board]')
       const first = board.locator('article', { hasText: contents[0] })
       await first.getByText('UBND xã sẽ gia cố đoạn sạt lở').first().waitFor()
