@@ -566,6 +566,14 @@ func (s *Store) TransitionPetition(ctx context.Context, actor Actor, id int64, i
 			if n := runeLen(answer); n < 1 || n > 4000 {
 				v.Add("answer", msgAnswerLength)
 			}
+			onSpot, err := s.answeredAtTheDialogue(ctx, p)
+			if err != nil {
+				return err
+			}
+			if onSpot {
+				p.OnsiteAnswer = answer
+				updates["onsite_answer"] = answer
+			}
 			p.Answer = answer
 			updates["answer"], updates["answer_draft"] = answer, answer
 			updates["answered_at"], updates["answered_by"] = now, actor.UserID
@@ -619,6 +627,19 @@ func (s *Store) TransitionPetition(ctx context.Context, actor Actor, id int64, i
 		return err
 	})
 	return out, err
+}
+
+// answeredAtTheDialogue tells whether an answer published now is the on-site answer: the
+// petition goes straight from received to answered (DESIGN.md §4: answered on the spot) while
+// the dialogue it was raised at is still being held, and no on-site answer was written down yet.
+// The minutes and the reports then count it as answered on the spot.
+func (s *Store) answeredAtTheDialogue(ctx context.Context, p *Petition) (bool, error) {
+	if p.State != StateReceived || p.DialogueID == nil || strings.TrimSpace(p.OnsiteAnswer) != "" {
+		return false, nil
+	}
+	var n int64
+	err := s.conn(ctx).Table("dialogues").Where("id = ? AND status = ?", *p.DialogueID, "held").Count(&n).Error
+	return n == 1, err
 }
 
 // responsibleUpdates validates who handles the petition and its due date (assigned, referred).

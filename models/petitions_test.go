@@ -850,6 +850,42 @@ func TestAnsweredOnTheSpot(t *testing.T) {
 	})
 }
 
+func TestAnswerGivenDuringTheDialogueIsItsOnSiteAnswer(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, s *models.Store) {
+		pw := newPetitionWorld(t, s)
+		ctx := context.Background()
+		held := heldDialogue(t, s, pw.w.CommuneA.ID, pw.w.ChairA.ID, "held", time.Now().Add(-time.Hour).UTC())
+		closed := heldDialogue(t, s, pw.w.CommuneA.ID, pw.w.ChairA.ID, "held", time.Now().Add(-3*time.Hour).UTC())
+		at := func(id int64) func(*models.PetitionInput) {
+			return func(in *models.PetitionInput) { in.DialogueID, in.Channel = &id, "dialogue" }
+		}
+		during := pw.log(t, at(held))
+		later := pw.log(t, at(closed))
+		elsewhere := pw.log(t, nil)
+		if err := s.Gorm().Exec("UPDATE dialogues SET status = 'closed' WHERE id = ?", closed).Error; err != nil {
+			t.Fatal(err)
+		}
+		answer := "UBND xã sẽ gia cố đoạn sạt lở trong tháng này."
+		got := pw.mustMove(t, pw.chair, during, models.TransitionInput{To: "answered", Answer: answer})
+		if got.OnsiteAnswer != answer || got.Answer != answer {
+			t.Fatalf("answered during the dialogue: onsite %q, answer %q", got.OnsiteAnswer, got.Answer)
+		}
+		for _, p := range []*models.Petition{later, elsewhere} {
+			got := pw.mustMove(t, pw.chair, p, models.TransitionInput{To: "answered", Answer: answer})
+			if got.OnsiteAnswer != "" {
+				t.Fatalf("%s answered after its dialogue or outside one got an on-site answer", got.Reference)
+			}
+		}
+		m, err := s.DialogueMinutes(ctx, pw.chair, held)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(m.Petitions) != 1 || m.Petitions[0].OnSiteAnswer != answer {
+			t.Fatalf("minutes %+v", m.Petitions)
+		}
+	})
+}
+
 // TestSearchPathsAgree runs one search through each of its strategies (the newest rows, a short
 // list from the trigram index, a walk of the list's index) and expects the same pages.
 func TestSearchPathsAgree(t *testing.T) {
