@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"fmt"
 	"testing"
 
@@ -82,6 +83,10 @@ func TestPermissionsEveryRoleEveryEndpoint(t *testing.T) {
 	}
 	n := 0
 	fresh := func(prefix string) string { n++; return fmt.Sprintf("%s%d", prefix, n) }
+	var (
+		store *models.Store // the current dialect's store and subtest, set below
+		cur   *testing.T
+	)
 
 	cases := []struct {
 		name   string
@@ -106,6 +111,14 @@ func TestPermissionsEveryRoleEveryEndpoint(t *testing.T) {
 			}, adminOnly(201, 201, 403)},
 		{"edit topic", "PATCH", func(targets, scope) string { return "/api/v1/topics/1" },
 			func(targets, scope) any { return map[string]any{"response_days": 20} }, adminOnly(200, 200, 403)},
+		{"delete topic", "DELETE", func(targets, scope) string {
+			tp, err := store.CreateTopic(context.Background(), models.SystemActor(), models.TopicInput{
+				Code: fresh("DEL"), NameVI: "Tạm", NameEN: "Temporary", ResponseDays: 5, PAPIDimension: "participation"})
+			if err != nil {
+				cur.Fatal(err)
+			}
+			return fmt.Sprintf("/api/v1/topics/%d", tp.ID)
+		}, nil, adminOnly(204, 204, 403)},
 		{"list users", "GET", func(targets, scope) string { return "/api/v1/users" }, nil, all(200, 200)},
 		{"get user", "GET", func(tg targets, s scope) string { return fmt.Sprintf("/api/v1/users/%d", tg.user[s].ID) }, nil, all(200, 404)},
 		{"create user", "POST", func(targets, scope) string { return "/api/v1/users" },
@@ -118,6 +131,7 @@ func TestPermissionsEveryRoleEveryEndpoint(t *testing.T) {
 	}
 
 	each(t, func(t *testing.T, e *testEnv) {
+		store, cur = e.store, t
 		for _, role := range models.Roles() {
 			c := e.as(userOf(e.world, role))
 			tg := targetsFor(e.world, role)
@@ -153,8 +167,10 @@ func TestPermissionsEveryRoleEveryEndpoint(t *testing.T) {
 			if !seen[float64(tg.user[own].ID)] || seen[float64(tg.user[foreign].ID)] {
 				t.Errorf("%s: user list should hold %d and not %d", role, tg.user[own].ID, tg.user[foreign].ID)
 			}
-			// Everyone may change their own password.
+			// Everyone may change their own password, and sign out.
 			expect(t, c.do("POST", "/api/v1/auth/password", map[string]any{"current_password": dbtest.Password, "new_password": dbtest.Password}), 204)
+			expect(t, c.do("POST", "/api/v1/auth/logout", nil), 204)
+			expect(t, c.do("GET", "/api/v1/auth/me", nil), 401)
 		}
 	})
 }
