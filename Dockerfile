@@ -16,7 +16,8 @@ RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/papi ./cmd/papi
 
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/papi /usr/local/bin/papi
-ENV PAPI_ADDR=:8080 PAPI_DATA_DIR=/data
+# The embedded database, when no PAPI_DATABASE_URL is given, lives in the nonroot user's home.
+ENV PAPI_ADDR=:8080 PAPI_DATA_DIR=/home/nonroot/data
 EXPOSE 8080
 ENTRYPOINT ["/usr/local/bin/papi"]
 CMD ["serve"]
