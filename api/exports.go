@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -93,12 +94,17 @@ func (s *Server) petitionsCSV(c *gin.Context, exp *models.PetitionExport, filena
 	}
 }
 
-// csvCell writes a value as Excel in Vietnam reads it: days as dd/mm/yyyy.
+// csvCell writes a value as Excel in Vietnam reads it: days as dd/mm/yyyy. Text that a
+// spreadsheet would take for a formula (=, +, -, @, tab, carriage return first) gets a leading
+// apostrophe, so a typed-in name or phone number can never run as one.
 func csvCell(v any, typ string) string {
 	switch x := v.(type) {
 	case nil:
 		return ""
 	case string:
+		if x != "" && strings.ContainsRune("=+-@\t\r", rune(x[0])) {
+			return "'" + x
+		}
 		return x
 	case time.Time:
 		if typ == models.CellDate {
