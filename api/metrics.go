@@ -4,9 +4,7 @@ import (
 	"crypto/subtle"
 	"net"
 	"net/http"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
@@ -39,19 +37,6 @@ func newMetrics(s *Server) *metrics {
 	}
 	m.handler = promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{Registry: m.registry})
 	return m
-}
-
-// observe times every request under its route pattern, never its raw path, so the number of
-// series stays bounded whatever clients send.
-func (s *Server) observe(c *gin.Context) {
-	start := time.Now()
-	c.Next()
-	route := c.FullPath()
-	if route == "" {
-		route = "unmatched"
-	}
-	s.metrics.latency.WithLabelValues(c.Request.Method, route, strconv.Itoa(c.Writer.Status())).
-		Observe(time.Since(start).Seconds())
 }
 
 // serveMetrics answers GET /metrics to a scraper on this machine, or to one that presents the
