@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -20,8 +21,12 @@ func (s *Server) session(c *gin.Context) {
 		return
 	}
 	actor, sess, user, err := s.store.Authenticate(c.Request.Context(), token)
+	if errors.Is(err, models.ErrUnauthenticated) {
+		c.Next() // a stale cookie is no session: public routes still answer
+		return
+	}
 	if err != nil {
-		c.Next()
+		s.fail(c, err)
 		return
 	}
 	if unsafeMethod(c.Request.Method) && c.FullPath() != "/api/v1/auth/login" &&
