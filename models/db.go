@@ -51,11 +51,14 @@ func DialectOf(url string) Dialect {
 }
 
 // SQLiteDSN returns the connection string for an embedded SQLite file with the settings we rely on:
-// foreign keys, WAL, a busy timeout and times written in SQLite's own format. (The driver reads
-// no other option after _time_format, so WithTx takes the write lock itself.)
+// foreign keys, WAL, a busy timeout, and write transactions that take the write lock when they
+// begin (BEGIN IMMEDIATE): one that read before writing would otherwise fail with SQLITE_BUSY
+// instead of waiting its turn when another writer got there first. Times are written in SQLite's
+// own format, the driver's default. (The driver stops reading options at _time_format, so naming
+// that format here would silently drop _txlock.)
 func SQLiteDSN(path string) string {
 	return "file:" + path + "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
-		"&_pragma=synchronous(NORMAL)&_time_format=sqlite"
+		"&_pragma=synchronous(NORMAL)&_txlock=immediate"
 }
 
 // Open connects to the database named by url (a postgres:// URL or an SQLite file path).
@@ -171,14 +174,6 @@ func (s *Store) WithTx(ctx context.Context, fn func(ctx context.Context) error) 
 		return fn(ctx)
 	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if s.dialect == SQLite {
-			// Take the write lock first thing, as BEGIN IMMEDIATE would: a transaction that read
-			// before writing would fail with SQLITE_BUSY instead of waiting its turn when another
-			// writer got there first. This write matches no row.
-			if err := tx.Exec("DELETE FROM units WHERE 0").Error; err != nil {
-				return err
-			}
-		}
 		return fn(context.WithValue(ctx, txKey{}, tx))
 	})
 }
