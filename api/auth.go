@@ -80,19 +80,14 @@ func (s *Server) meFor(c *gin.Context, u *models.User, sess *models.Session) (*m
 	return &meResponse{User: u, Unit: unit, Permissions: models.ActorOf(u, unit).Permissions(), CSRFToken: sess.CSRFToken}, nil
 }
 
-type loginRequest struct {
-	Username string `json:"username" binding:"required,max=64"`
-	Password string `json:"password" binding:"required,max=200"`
-}
-
 func (s *Server) login(c *gin.Context) {
-	var req loginRequest
-	if !s.bind(c, &req) {
+	var in models.Credentials
+	if !s.bind(c, &in) {
 		return
 	}
-	sess, user, token, err := s.store.Login(c.Request.Context(), req.Username, req.Password, s.cfg.SessionTTL)
+	sess, user, token, err := s.store.Login(c.Request.Context(), in, s.cfg.SessionTTL)
 	switch {
-	case err == models.ErrUnauthenticated:
+	case errors.Is(err, models.ErrUnauthenticated):
 		abort(c, http.StatusUnauthorized, "bad_credentials", msgBadLogin)
 		return
 	case err != nil:
@@ -137,18 +132,13 @@ func (s *Server) me(c *gin.Context) {
 	c.JSON(http.StatusOK, me)
 }
 
-type passwordRequest struct {
-	CurrentPassword string `json:"current_password" binding:"required,max=200"`
-	NewPassword     string `json:"new_password" binding:"required,max=200"`
-}
-
 func (s *Server) changePassword(c *gin.Context) {
-	var req passwordRequest
-	if !s.bind(c, &req) {
+	var in models.PasswordChange
+	if !s.bind(c, &in) {
 		return
 	}
 	sess, _ := c.Get(ctxSession)
-	err := s.store.ChangePassword(c.Request.Context(), actor(c), sess.(*models.Session).ID, req.CurrentPassword, req.NewPassword)
+	err := s.store.ChangePassword(c.Request.Context(), actor(c), sess.(*models.Session).ID, in)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -159,10 +159,13 @@ func TestPlanAndReadADialogue(t *testing.T) {
 		if n := count("status=cancelled"); n != 1 {
 			t.Fatalf("status filter %d", n)
 		}
-		r = chair.do("GET", "/api/v1/dialogues?status=done&from=yesterday", nil)
+		r = chair.do("GET", "/api/v1/dialogues?status=done&from=yesterday&commune_id=x&hamlet_id=-1&minutes_overdue=maybe", nil)
 		expect(t, r, http.StatusUnprocessableEntity)
-		if f := fieldErrors(t, r); f["status"] == "" || f["from"] == "" {
-			t.Fatalf("bad filters %v", f)
+		f := fieldErrors(t, r)
+		for _, k := range []string{"status", "from", "commune_id", "hamlet_id", "minutes_overdue"} {
+			if f[k] == "" {
+				t.Errorf("bad filter %s not named: %v", k, f)
+			}
 		}
 	})
 }

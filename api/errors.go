@@ -3,16 +3,10 @@ package api
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
-	"io"
 	"net/http"
 	"reflect"
-	"strings"
-	"sync"
 
 	"github.com/gin-gonic/gin"
-	"github.com/gin-gonic/gin/binding"
-	"github.com/go-playground/validator/v10"
 	"golang.org/x/text/language"
 
 	"github.com/papi-dialogue/papi/models"
@@ -102,42 +96,21 @@ func (s *Server) fail(c *gin.Context, err error) {
 	}
 }
 
-var tagNameOnce sync.Once
-
-// useJSONFieldNames makes the validator name fields by their JSON names.
-func useJSONFieldNames() {
-	tagNameOnce.Do(func() {
-		if v, ok := binding.Validator.Engine().(*validator.Validate); ok {
-			v.RegisterTagNameFunc(func(f reflect.StructField) string {
-				name := strings.SplitN(f.Tag.Get("json"), ",", 2)[0]
-				if name == "-" {
-					return ""
-				}
-				if name == "" {
-					return f.Name
-				}
-				return name
-			})
-		}
-	})
-}
-
-// bind decodes the JSON body into req and validates it; on failure it writes the error
-// (400 for malformed JSON, 422 naming every bad field) and returns false.
-func (s *Server) bind(c *gin.Context, req any) bool {
+// bind decodes the JSON body straight into a models input, which the store validates;
+// on failure it writes the error (400 for malformed JSON, 422 for a value of the wrong type)
+// and returns false.
+func (s *Server) bind(c *gin.Context, into any) bool {
 	if ct := c.ContentType(); ct != "" && ct != "application/json" {
 		abort(c, http.StatusUnsupportedMediaType, "unsupported_media_type", msgUnsupported)
 		return false
 	}
-	err := c.ShouldBindJSON(req)
+	err := json.NewDecoder(c.Request.Body).Decode(into)
 	if err == nil {
 		return true
 	}
 	var (
-		syntaxErr *json.SyntaxError
-		typeErr   *json.UnmarshalTypeError
-		verrs     validator.ValidationErrors
-		maxErr    *http.MaxBytesError
+		typeErr *json.UnmarshalTypeError
+		maxErr  *http.MaxBytesError
 	)
 	switch {
 	case errors.As(err, &maxErr):
@@ -149,27 +122,10 @@ func (s *Server) bind(c *gin.Context, req any) bool {
 		}
 		s.fail(c, models.FieldError(field, models.Msg("Sai kiểu dữ liệu (cần "+typeName(typeErr.Type)+").",
 			"Wrong type (expected "+typeName(typeErr.Type)+").")))
-	case errors.As(err, &verrs):
-		v := &models.ValidationError{}
-		for _, fe := range verrs {
-			v.Add(fieldPath(fe), tagMessage(fe))
-		}
-		s.fail(c, v)
-	case errors.As(err, &syntaxErr), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		abort(c, http.StatusBadRequest, "malformed_json", msgMalformed)
 	default:
 		abort(c, http.StatusBadRequest, "malformed_json", msgMalformed)
 	}
 	return false
-}
-
-// fieldPath names a field by its JSON path without the top-level struct name: "agenda[0]".
-func fieldPath(fe validator.FieldError) string {
-	ns := fe.Namespace()
-	if i := strings.IndexByte(ns, '.'); i >= 0 {
-		return ns[i+1:]
-	}
-	return fe.Field()
 }
 
 func typeName(t reflect.Type) string {
@@ -194,39 +150,4 @@ func typeName(t reflect.Type) string {
 		return typeName(t.Elem())
 	}
 	return t.String()
-}
-
-// tagMessage explains a failed validator tag in both languages.
-func tagMessage(fe validator.FieldError) models.Message {
-	p := fe.Param()
-	isString := fe.Kind() == reflect.String
-	switch fe.Tag() {
-	case "required", "required_without", "required_if":
-		return models.Msg("Không được để trống.", "This field is required.")
-	case "min":
-		if isString {
-			return models.Msg(fmt.Sprintf("Cần ít nhất %s ký tự.", p), fmt.Sprintf("At least %s characters.", p))
-		}
-		if fe.Kind() == reflect.Slice {
-			return models.Msg(fmt.Sprintf("Cần ít nhất %s mục.", p), fmt.Sprintf("At least %s items.", p))
-		}
-		return models.Msg(fmt.Sprintf("Giá trị tối thiểu là %s.", p), fmt.Sprintf("The minimum is %s.", p))
-	case "max":
-		if isString {
-			return models.Msg(fmt.Sprintf("Tối đa %s ký tự.", p), fmt.Sprintf("At most %s characters.", p))
-		}
-		if fe.Kind() == reflect.Slice {
-			return models.Msg(fmt.Sprintf("Tối đa %s mục.", p), fmt.Sprintf("At most %s items.", p))
-		}
-		return models.Msg(fmt.Sprintf("Giá trị tối đa là %s.", p), fmt.Sprintf("The maximum is %s.", p))
-	case "gte", "gt":
-		return models.Msg(fmt.Sprintf("Giá trị phải từ %s trở lên.", p), fmt.Sprintf("Must be at least %s.", p))
-	case "lte", "lt":
-		return models.Msg(fmt.Sprintf("Giá trị không được vượt quá %s.", p), fmt.Sprintf("Must be at most %s.", p))
-	case "oneof":
-		return models.Msg("Phải là một trong: "+p+".", "Must be one of: "+p+".")
-	case "email":
-		return models.Msg("Địa chỉ email không hợp lệ.", "Not a valid email address.")
-	}
-	return models.Msg("Giá trị không hợp lệ.", "This value is not valid.")
 }

@@ -43,7 +43,6 @@ func New(store *models.Store, cfg Config, log *slog.Logger) *Server {
 	if cfg.SessionTTL <= 0 {
 		cfg.SessionTTL = 12 * time.Hour
 	}
-	useJSONFieldNames()
 	s := &Server{store: store, cfg: cfg, log: log}
 	s.metrics = newMetrics(s)
 	return s

@@ -17,21 +17,12 @@ func (s *Server) listTopics(c *gin.Context) {
 	list(c, topics, "")
 }
 
-type topicRequest struct {
-	Code          string `json:"code" binding:"required,max=16"`
-	NameVI        string `json:"name_vi" binding:"required,max=120"`
-	NameEN        string `json:"name_en" binding:"required,max=120"`
-	ResponseDays  int    `json:"response_days" binding:"required,min=1,max=365"`
-	PAPIDimension string `json:"papi_dimension" binding:"required,oneof=participation transparency vertical_accountability control_of_corruption administrative_procedures public_service_delivery environmental_governance e_governance"`
-}
-
 func (s *Server) createTopic(c *gin.Context) {
-	var req topicRequest
-	if !s.bind(c, &req) {
+	var in models.TopicInput
+	if !s.bind(c, &in) {
 		return
 	}
-	t, err := s.store.CreateTopic(c.Request.Context(), actor(c), models.TopicInput{
-		Code: req.Code, NameVI: req.NameVI, NameEN: req.NameEN, ResponseDays: req.ResponseDays, PAPIDimension: req.PAPIDimension})
+	t, err := s.store.CreateTopic(c.Request.Context(), actor(c), in)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -39,27 +30,17 @@ func (s *Server) createTopic(c *gin.Context) {
 	c.JSON(http.StatusCreated, t)
 }
 
-type topicPatchRequest struct {
-	NameVI        *string `json:"name_vi" binding:"omitempty,max=120"`
-	NameEN        *string `json:"name_en" binding:"omitempty,max=120"`
-	ResponseDays  *int    `json:"response_days" binding:"omitempty,min=1,max=365"`
-	PAPIDimension *string `json:"papi_dimension" binding:"omitempty,oneof=participation transparency vertical_accountability control_of_corruption administrative_procedures public_service_delivery environmental_governance e_governance"`
-	Active        *bool   `json:"active"`
-	Version       *int    `json:"version"`
-}
-
 func (s *Server) updateTopic(c *gin.Context) {
 	id, ok := pathID(c, "id")
 	if !ok {
 		return
 	}
-	var req topicPatchRequest
-	if !s.bind(c, &req) {
+	var in models.TopicPatch
+	if !s.bind(c, &in) {
 		return
 	}
-	t, err := s.store.UpdateTopic(c.Request.Context(), actor(c), id, models.TopicPatch{
-		NameVI: req.NameVI, NameEN: req.NameEN, ResponseDays: req.ResponseDays, PAPIDimension: req.PAPIDimension,
-		Active: req.Active, Version: ifMatchVersion(c, req.Version)})
+	in.Version = ifMatchVersion(c, in.Version)
+	t, err := s.store.UpdateTopic(c.Request.Context(), actor(c), id, in)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -30,20 +30,12 @@ func (s *Server) getUnit(c *gin.Context) {
 	c.JSON(http.StatusOK, u)
 }
 
-type unitRequest struct {
-	ParentID *int64       `json:"parent_id"`
-	Level    models.Level `json:"level" binding:"required,oneof=province district commune hamlet"`
-	Name     string       `json:"name" binding:"required,max=200"`
-	Code     *string      `json:"code" binding:"omitempty,max=32"`
-}
-
 func (s *Server) createUnit(c *gin.Context) {
-	var req unitRequest
-	if !s.bind(c, &req) {
+	var in models.UnitInput
+	if !s.bind(c, &in) {
 		return
 	}
-	u, err := s.store.CreateUnit(c.Request.Context(), actor(c), models.UnitInput{
-		ParentID: req.ParentID, Level: req.Level, Name: req.Name, Code: req.Code})
+	u, err := s.store.CreateUnit(c.Request.Context(), actor(c), in)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -51,24 +43,17 @@ func (s *Server) createUnit(c *gin.Context) {
 	c.JSON(http.StatusCreated, u)
 }
 
-type unitPatchRequest struct {
-	Name     *string `json:"name" binding:"omitempty,max=200"`
-	Code     *string `json:"code" binding:"omitempty,max=32"`
-	ParentID *int64  `json:"parent_id"`
-	Version  *int    `json:"version"`
-}
-
 func (s *Server) updateUnit(c *gin.Context) {
 	id, ok := pathID(c, "id")
 	if !ok {
 		return
 	}
-	var req unitPatchRequest
-	if !s.bind(c, &req) {
+	var in models.UnitPatch
+	if !s.bind(c, &in) {
 		return
 	}
-	u, err := s.store.UpdateUnit(c.Request.Context(), actor(c), id, models.UnitPatch{
-		Name: req.Name, Code: req.Code, ParentID: req.ParentID, Version: ifMatchVersion(c, req.Version)})
+	in.Version = ifMatchVersion(c, in.Version)
+	u, err := s.store.UpdateUnit(c.Request.Context(), actor(c), id, in)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -14,15 +13,7 @@ func (s *Server) listUsers(c *gin.Context) {
 	if !ok {
 		return
 	}
-	f := models.UserFilter{Page: p, Role: models.Role(c.Query("role"))}
-	if v := c.Query("unit_id"); v != "" {
-		id, err := strconv.ParseInt(v, 10, 64)
-		if err != nil {
-			abortFields(c, "unit_id", models.Msg("Mã đơn vị phải là số.", "unit_id must be a number."))
-			return
-		}
-		f.UnitID = &id
-	}
+	f := models.UserFilter{Page: p, Role: models.Role(c.Query("role")), UnitID: c.Query("unit_id")}
 	users, next, err := s.store.Users(c.Request.Context(), actor(c), f)
 	if err != nil {
 		s.fail(c, err)
@@ -44,21 +35,12 @@ func (s *Server) getUser(c *gin.Context) {
 	c.JSON(http.StatusOK, u)
 }
 
-type userRequest struct {
-	Username string      `json:"username" binding:"required,max=64"`
-	Password string      `json:"password" binding:"required,max=200"`
-	FullName string      `json:"full_name" binding:"max=120"`
-	Role     models.Role `json:"role" binding:"required"`
-	UnitID   int64       `json:"unit_id" binding:"required"`
-}
-
 func (s *Server) createUser(c *gin.Context) {
-	var req userRequest
-	if !s.bind(c, &req) {
+	var in models.UserInput
+	if !s.bind(c, &in) {
 		return
 	}
-	u, err := s.store.CreateUser(c.Request.Context(), actor(c), models.UserInput{
-		Username: req.Username, Password: req.Password, FullName: req.FullName, Role: req.Role, UnitID: req.UnitID})
+	u, err := s.store.CreateUser(c.Request.Context(), actor(c), in)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -66,27 +48,17 @@ func (s *Server) createUser(c *gin.Context) {
 	c.JSON(http.StatusCreated, u)
 }
 
-type userPatchRequest struct {
-	FullName *string      `json:"full_name" binding:"omitempty,max=120"`
-	Role     *models.Role `json:"role"`
-	UnitID   *int64       `json:"unit_id"`
-	Password *string      `json:"password" binding:"omitempty,max=200"`
-	Active   *bool        `json:"active"`
-	Version  *int         `json:"version"`
-}
-
 func (s *Server) updateUser(c *gin.Context) {
 	id, ok := pathID(c, "id")
 	if !ok {
 		return
 	}
-	var req userPatchRequest
-	if !s.bind(c, &req) {
+	var in models.UserPatch
+	if !s.bind(c, &in) {
 		return
 	}
-	u, err := s.store.UpdateUser(c.Request.Context(), actor(c), id, models.UserPatch{
-		FullName: req.FullName, Role: req.Role, UnitID: req.UnitID, Password: req.Password,
-		Active: req.Active, Version: ifMatchVersion(c, req.Version)})
+	in.Version = ifMatchVersion(c, in.Version)
+	u, err := s.store.UpdateUser(c.Request.Context(), actor(c), id, in)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -72,17 +72,20 @@ func (Attendee) TableName() string { return "dialogue_attendees" }
 
 // AttendeeInput is one person of a register as the secretary typed it.
 type AttendeeInput struct {
-	Name     string
-	Group    string
-	HamletID *int64
-	Gender   string
+	Name     string `json:"name"`
+	Group    string `json:"group"`
+	HamletID *int64 `json:"hamlet_id"`
+	Gender   string `json:"gender"`
 }
 
 // AttendanceInput records attendance either as counts or as a named register (Attendees not
 // nil), from which the counts derive. Counts sent alongside a register must agree with it.
 type AttendanceInput struct {
-	Residents, Businesses, Officials, Women *int
-	Attendees                               *[]AttendeeInput
+	Residents  *int             `json:"residents"`
+	Businesses *int             `json:"businesses"`
+	Officials  *int             `json:"officials"`
+	Women      *int             `json:"women"`
+	Attendees  *[]AttendeeInput `json:"attendees"`
 }
 
 // attendanceOf returns the attendance of the dialogues that have one, by dialogue id.

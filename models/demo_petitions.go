@@ -192,9 +192,9 @@ func (s *Store) seedDemoPetitions(ctx context.Context, d *Demo) error {
 			}
 			switch {
 			case st.Draft != "":
-				_, err = past.DraftAnswer(ctx, a, p.ID, st.Draft, &cur.Version)
+				_, err = past.DraftAnswer(ctx, a, p.ID, AnswerDraft{Text: st.Draft, Version: &cur.Version})
 			case st.Note != "":
-				_, err = past.AddPetitionNote(ctx, a, p.ID, st.Note)
+				_, err = past.AddPetitionNote(ctx, a, p.ID, PetitionNote{Note: st.Note})
 			default:
 				step := st.In
 				step.Version = &cur.Version

@@ -490,17 +490,17 @@ func overlapError(other *Dialogue) error {
 
 // DialogueInput is what a new dialogue is made of. Times are RFC 3339 (or local Vietnam time).
 type DialogueInput struct {
-	CommuneID          int64
-	HamletIDs          []int64
-	Title              string
-	StartsAt           string
-	EndsAt             *string
-	Venue              string
-	ChairUserID        *int64
-	Agenda             []string
-	ExpectedAttendance *int
+	CommuneID          int64    `json:"commune_id"`
+	HamletIDs          []int64  `json:"hamlet_ids"`
+	Title              string   `json:"title"`
+	StartsAt           string   `json:"starts_at"`
+	EndsAt             *string  `json:"ends_at"`
+	Venue              string   `json:"venue"`
+	ChairUserID        *int64   `json:"chair_user_id"`
+	Agenda             []string `json:"agenda"`
+	ExpectedAttendance *int     `json:"expected_attendance"`
 	// AllowOverlap schedules the dialogue even when it double-books a hamlet or the chair.
-	AllowOverlap bool
+	AllowOverlap bool `json:"allow_overlap"`
 }
 
 // CreateDialogue plans a dialogue in a commune the actor sees. A past date is allowed, so that
@@ -715,12 +715,14 @@ func (s *Store) userRefs(ctx context.Context, ids []int64) (map[int64]*UserRef, 
 
 // DialogueFilter selects dialogues in a list. From and To bound the start time: RFC 3339,
 // local Vietnam time, or a date (2026-03-15, a whole Vietnam day; To includes that day).
+// Like PetitionFilter, every field is text as the user gave it, validated all at once.
 type DialogueFilter struct {
-	CommuneID      *int64
-	HamletID       *int64
-	Status         DialogueStatus
-	From, To       string
-	MinutesOverdue bool
+	CommuneID string
+	HamletID  string
+	Status    DialogueStatus
+	From, To  string
+	// MinutesOverdue is "true" to list held dialogues whose minutes are late.
+	MinutesOverdue string
 	Page           Page
 }
 
@@ -754,18 +756,20 @@ func parseBound(v *ValidationError, field, s string, upper bool) *time.Time {
 func (s *Store) Dialogues(ctx context.Context, actor Actor, f DialogueFilter) ([]*Dialogue, string, error) {
 	v := &ValidationError{}
 	path := actor.UnitPath
-	if f.CommuneID != nil {
-		if u, ok := s.communeForDialogue(ctx, actor, *f.CommuneID); ok {
+	if id, ok := parseID(v, "commune_id", f.CommuneID); ok {
+		if u, ok := s.communeForDialogue(ctx, actor, id); ok {
 			path = u.Path
 		} else {
 			v.Add("commune_id", Msg("Không tìm thấy xã.", "Unknown commune."))
 		}
 	}
-	if f.HamletID != nil {
-		if _, err := s.Unit(ctx, actor, *f.HamletID); err != nil {
+	hamletID, hamlet := parseID(v, "hamlet_id", f.HamletID)
+	if hamlet {
+		if _, err := s.Unit(ctx, actor, hamletID); err != nil {
 			v.Add("hamlet_id", Msg("Không tìm thấy ấp.", "Unknown hamlet."))
 		}
 	}
+	minutesOverdue, _ := parseFlag(v, "minutes_overdue", f.MinutesOverdue)
 	if f.Status != "" && !f.Status.Valid() {
 		v.Add("status", Msg("Trạng thái phải là planned, held, closed hoặc cancelled.", "The status must be planned, held, closed or cancelled."))
 	}
@@ -781,8 +785,8 @@ func (s *Store) Dialogues(ctx context.Context, actor Actor, f DialogueFilter) ([
 	q := s.conn(ctx).Table("dialogues").Select("dialogues.*").
 		Joins("JOIN units ON units.id = dialogues.commune_id").
 		Where("units.path LIKE ?", path+"%")
-	if f.HamletID != nil {
-		q = q.Where("EXISTS (SELECT 1 FROM dialogue_hamlets h WHERE h.dialogue_id = dialogues.id AND h.hamlet_id = ?)", *f.HamletID)
+	if hamlet {
+		q = q.Where("EXISTS (SELECT 1 FROM dialogue_hamlets h WHERE h.dialogue_id = dialogues.id AND h.hamlet_id = ?)", hamletID)
 	}
 	if f.Status != "" {
 		q = q.Where("dialogues.status = ?", f.Status)
@@ -793,7 +797,7 @@ func (s *Store) Dialogues(ctx context.Context, actor Actor, f DialogueFilter) ([
 	if to != nil {
 		q = q.Where("dialogues.starts_at < ?", *to)
 	}
-	if f.MinutesOverdue {
+	if minutesOverdue {
 		q = q.Where("dialogues.status = ? AND dialogues.held_at < ?", DialogueHeld, s.now().Add(-MinutesDueWithin))
 	}
 	if after.ID != 0 {
@@ -824,16 +828,16 @@ func frozenError(d *Dialogue) error {
 
 // DialoguePatch is a change to a planned dialogue; nil fields stay as they are. An empty EndsAt clears the end time.
 type DialoguePatch struct {
-	Title              *string
-	StartsAt           *string
-	EndsAt             *string
-	Venue              *string
-	ChairUserID        *int64
-	Agenda             *[]string
-	ExpectedAttendance *int
-	HamletIDs          *[]int64
-	AllowOverlap       bool
-	Version            *int
+	Title              *string   `json:"title"`
+	StartsAt           *string   `json:"starts_at"`
+	EndsAt             *string   `json:"ends_at"`
+	Venue              *string   `json:"venue"`
+	ChairUserID        *int64    `json:"chair_user_id"`
+	Agenda             *[]string `json:"agenda"`
+	ExpectedAttendance *int      `json:"expected_attendance"`
+	HamletIDs          *[]int64  `json:"hamlet_ids"`
+	AllowOverlap       bool      `json:"allow_overlap"`
+	Version            *int      `json:"version"`
 }
 
 // UpdateDialogue edits a planned dialogue. It needs the version the client saw; a stale one
@@ -1020,13 +1024,13 @@ func equalIDs(a, b []int64) bool {
 // NewStartsAt (NewEndsAt is optional: the end moves with the start); "cancelled" needs Reason;
 // "closed" needs Minutes and recorded attendance.
 type DialogueTransition struct {
-	To           string
-	NewStartsAt  string
-	NewEndsAt    *string
-	Reason       string
-	Minutes      string
-	AllowOverlap bool
-	Version      *int
+	To           string  `json:"to"`
+	NewStartsAt  string  `json:"new_starts_at"`
+	NewEndsAt    *string `json:"new_ends_at"`
+	Reason       string  `json:"reason"`
+	Minutes      string  `json:"minutes"`
+	AllowOverlap bool    `json:"allow_overlap"`
+	Version      *int    `json:"version"`
 }
 
 // TransitionDialogue moves a dialogue along its lifecycle and records the move in its events.

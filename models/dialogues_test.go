@@ -175,7 +175,7 @@ func TestMinutesOverdueIsComputedFromTheClock(t *testing.T) {
 			want  int
 		}{{71 * time.Hour, 0}, {73 * time.Hour, 1}} {
 			s.Now = func() time.Time { return held.Add(c.after) }
-			items, _, err := s.Dialogues(ctx, w.Actor(t, s, w.DistrictOfficial), models.DialogueFilter{MinutesOverdue: true})
+			items, _, err := s.Dialogues(ctx, w.Actor(t, s, w.DistrictOfficial), models.DialogueFilter{MinutesOverdue: "true"})
 			if err != nil || len(items) != c.want {
 				t.Fatalf("after %s: %d overdue, %v", c.after, len(items), err)
 			}
@@ -198,7 +198,7 @@ func TestTheDemoHasDialoguesInEveryState(t *testing.T) {
 		}
 		for _, commune := range []string{"Tân Thới", "Tân Phú"} {
 			unit := demo.Units[commune]
-			items, _, err := s.Dialogues(ctx, models.SystemActor(), models.DialogueFilter{CommuneID: &unit.ID})
+			items, _, err := s.Dialogues(ctx, models.SystemActor(), models.DialogueFilter{CommuneID: fmt.Sprint(unit.ID)})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -215,7 +215,7 @@ func TestTheDemoHasDialoguesInEveryState(t *testing.T) {
 				}
 			}
 		}
-		overdue, _, err := s.Dialogues(ctx, models.SystemActor(), models.DialogueFilter{MinutesOverdue: true})
+		overdue, _, err := s.Dialogues(ctx, models.SystemActor(), models.DialogueFilter{MinutesOverdue: "true"})
 		if err != nil || len(overdue) != 1 {
 			t.Fatalf("demo overdue %d %v", len(overdue), err)
 		}

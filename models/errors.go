@@ -2,8 +2,10 @@ package models
 
 import (
 	"errors"
+	"fmt"
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // Domain errors; the API maps each to one status code.
@@ -95,6 +97,16 @@ func (e *ConflictError) Unwrap() error { return ErrConflict }
 var (
 	msgRequired = Msg("Không được để trống.", "This field is required.")
 )
+
+// requireText adds to v when text is empty or longer than max characters.
+func requireText(v *ValidationError, field, text string, max int) {
+	switch n := utf8.RuneCountInString(text); {
+	case n == 0:
+		v.Add(field, msgRequired)
+	case n > max:
+		v.Add(field, Msg(fmt.Sprintf("Tối đa %d ký tự.", max), fmt.Sprintf("At most %d characters.", max)))
+	}
+}
 
 // StaleVersion builds the 409 for a write that carried an out-of-date version.
 func StaleVersion(current any) error {

@@ -118,15 +118,15 @@ func TestLoginThrottleWindowSlides(t *testing.T) {
 		base := time.Now().UTC()
 		s.Now = func() time.Time { return base }
 		for i := 0; i < models.LoginMaxFailures; i++ {
-			if _, _, _, err := s.Login(ctx, "chair.a", "nope", time.Hour); !errors.Is(err, models.ErrUnauthenticated) {
+			if _, _, _, err := s.Login(ctx, models.Credentials{Username: "chair.a", Password: "nope"}, time.Hour); !errors.Is(err, models.ErrUnauthenticated) {
 				t.Fatalf("attempt %d: %v", i, err)
 			}
 		}
-		if _, _, _, err := s.Login(ctx, "chair.a", dbtest.Password, time.Hour); !errors.Is(err, models.ErrRateLimited) {
+		if _, _, _, err := s.Login(ctx, models.Credentials{Username: "chair.a", Password: dbtest.Password}, time.Hour); !errors.Is(err, models.ErrRateLimited) {
 			t.Fatalf("sixth attempt: %v", err)
 		}
 		s.Now = func() time.Time { return base.Add(models.LoginWindow + time.Minute) }
-		if _, _, _, err := s.Login(ctx, "chair.a", dbtest.Password, time.Hour); err != nil {
+		if _, _, _, err := s.Login(ctx, models.Credentials{Username: "chair.a", Password: dbtest.Password}, time.Hour); err != nil {
 			t.Fatalf("after the window: %v", err)
 		}
 	})

@@ -19,8 +19,8 @@ func petitionSearchText(p *Petition) string {
 	return Fold(strings.Join([]string{p.Reference, p.Content, p.OnsiteAnswer, p.Answer}, " "))
 }
 
-// PetitionFilter selects petitions in a list. Every field is the raw query parameter; the
-// store validates them so a bad one is a field error, never a 500.
+// PetitionFilter selects petitions in a list. Every field is text as the user gave it; the
+// store validates them all at once, naming each bad one.
 type PetitionFilter struct {
 	UnitID     string
 	CommuneID  string
@@ -77,6 +77,20 @@ func parseID(v *ValidationError, field, raw string) (int64, bool) {
 		return 0, false
 	}
 	return id, true
+}
+
+// parseFlag reads a yes/no filter: true or 1, false or 0; set is false when raw is empty.
+func parseFlag(v *ValidationError, field, raw string) (value, set bool) {
+	switch raw {
+	case "":
+		return false, false
+	case "true", "1":
+		return true, true
+	case "false", "0":
+		return false, true
+	}
+	v.Add(field, Msg(field+" phải là true hoặc false.", field+" must be true or false."))
+	return false, false
 }
 
 func splitList(raw string) []string {
@@ -209,14 +223,11 @@ func (s *Store) filterPetitions(ctx context.Context, actor Actor, f PetitionFilt
 		q = q.Where("petitions.state_type = ?", f.StateType)
 	}
 	today := s.today()
-	switch f.Overdue {
-	case "":
-	case "true", "1":
+	switch overdue, set := parseFlag(v, "overdue", f.Overdue); {
+	case set && overdue:
 		q = q.Where("petitions.state_type = 'open' AND petitions.due_on < ?", today)
-	case "false", "0":
+	case set:
 		q = q.Where("(petitions.state_type <> 'open' OR petitions.due_on IS NULL OR petitions.due_on >= ?)", today)
-	default:
-		v.Add("overdue", Msg("overdue phải là true hoặc false.", "overdue must be true or false."))
 	}
 	if f.From != "" {
 		if d, ok := ParseDate(f.From); ok {

@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"database/sql/driver"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
@@ -244,23 +245,23 @@ func PetitionerVisible(a Actor, p *Petition, communePath string) bool {
 // today is the current calendar day in Asia/Ho_Chi_Minh by the store's clock.
 func (s *Store) today() Date { return DateOf(s.now()) }
 
-// PetitionInput is what a new petition is made of.
+// PetitionInput is what a new petition is made of, as clients send it.
 type PetitionInput struct {
-	CommuneID         int64
-	HamletID          int64
-	DialogueID        *int64
-	Channel           string
-	Kind              string
-	TopicID           *int64
-	TopicCode         string
-	Content           string
-	PetitionerName    string
-	PetitionerPhone   string
-	PetitionerAddress string
-	Anonymous         bool
-	OnsiteAnswer      string
-	ReceivedAt        *time.Time
-	Private           bool
+	CommuneID         int64      `json:"commune_id"`
+	HamletID          int64      `json:"hamlet_id"`
+	DialogueID        *int64     `json:"dialogue_id"`
+	Channel           string     `json:"channel"`
+	Kind              string     `json:"kind"`
+	TopicID           *int64     `json:"topic_id"`
+	TopicCode         string     `json:"topic_code"`
+	Content           string     `json:"content"`
+	PetitionerName    string     `json:"name"`
+	PetitionerPhone   string     `json:"phone"`
+	PetitionerAddress string     `json:"address"`
+	Anonymous         bool       `json:"anonymous"`
+	OnsiteAnswer      string     `json:"onsite_answer"`
+	ReceivedAt        *time.Time `json:"received_at"`
+	Private           bool       `json:"private"`
 	// anyDialogueState lets the demo log petitions at dialogues it has already closed.
 	anyDialogueState bool
 }
@@ -487,20 +488,52 @@ func (s *Store) Petition(ctx context.Context, actor Actor, id int64) (*Petition,
 
 // TransitionInput moves a petition to another state, with the fields the target needs.
 type TransitionInput struct {
-	To      string
-	Version *int
-	Note    string
-	// ResponsibleUnitID or ResponsibleName names who handles it (assigned, referred).
-	ResponsibleUnitID *int64
-	ResponsibleName   string
+	To      string `json:"to"`
+	Version *int   `json:"version"`
+	Note    string `json:"note"`
+	// Responsible names who handles it (assigned, referred): a unit or an outside agency. It
+	// takes precedence over ResponsibleUnitID, and over ResponsibleName when it names a unit.
+	Responsible       *ResponsibleRef `json:"responsible"`
+	ResponsibleUnitID *int64          `json:"responsible_unit_id"`
+	ResponsibleName   string          `json:"responsible_name"`
 	// DueOn overrides the default due date (today + the topic's response days).
-	DueOn string
+	DueOn string `json:"due_on"`
 	// Answer is the published answer (answered); empty publishes the saved draft, or else the
 	// on-site answer.
-	Answer       string
-	Reason       string
-	DuplicateOf  *int64
-	Satisfaction string
+	Answer       string `json:"answer"`
+	Reason       string `json:"reason"`
+	DuplicateOf  *int64 `json:"duplicate_of"`
+	Satisfaction string `json:"satisfaction"`
+}
+
+// ResponsibleRef names who handles a petition in one value: a unit id (a number) or the
+// name of an outside agency (a string).
+type ResponsibleRef struct {
+	UnitID *int64
+	Name   string
+}
+
+// UnmarshalJSON reads a number as a unit id and a string as an agency name.
+func (r *ResponsibleRef) UnmarshalJSON(b []byte) error {
+	var id int64
+	if err := json.Unmarshal(b, &id); err == nil {
+		r.UnitID = &id
+		return nil
+	}
+	return json.Unmarshal(b, &r.Name)
+}
+
+// responsible returns the unit and the agency name the input names, Responsible first.
+func (in TransitionInput) responsible() (*int64, string) {
+	unitID, name := in.ResponsibleUnitID, in.ResponsibleName
+	if r := in.Responsible; r != nil {
+		if r.UnitID != nil {
+			unitID = r.UnitID
+		} else if name == "" {
+			name = r.Name
+		}
+	}
+	return unitID, name
 }
 
 // illegalTransition builds the 409 of a move the machine refuses, listing what the actor may do.
@@ -645,10 +678,11 @@ func (s *Store) answeredAtTheDialogue(ctx context.Context, p *Petition) (bool, e
 // responsibleUpdates validates who handles the petition and its due date (assigned, referred).
 // Assigning needs a due date: the one given, else today plus the topic's response days.
 func (s *Store) responsibleUpdates(ctx context.Context, v *ValidationError, p *Petition, in TransitionInput, today Date, updates, data map[string]any) {
-	name := strings.TrimSpace(in.ResponsibleName)
+	unitID, name := in.responsible()
+	name = strings.TrimSpace(name)
 	switch {
-	case in.ResponsibleUnitID != nil:
-		u, err := s.unitByID(ctx, *in.ResponsibleUnitID)
+	case unitID != nil:
+		u, err := s.unitByID(ctx, *unitID)
 		commune, cerr := s.unitByID(ctx, p.CommuneID)
 		// The commune itself, one of its hamlets, or a unit above it (referral to the district).
 		if err != nil || cerr != nil || !(strings.HasPrefix(u.Path, commune.Path) || strings.HasPrefix(commune.Path, u.Path)) {
@@ -709,8 +743,14 @@ func (s *Store) duplicateUpdates(ctx context.Context, v *ValidationError, actor 
 	updates["duplicate_of"], data["duplicate_of"] = orig.ID, orig.ID
 }
 
+// AnswerDraft is a draft answer to a petition and the version the writer saw.
+type AnswerDraft struct {
+	Text    string `json:"text"`
+	Version *int   `json:"version"`
+}
+
 // DraftAnswer saves a draft answer; the chair's answered transition publishes it.
-func (s *Store) DraftAnswer(ctx context.Context, actor Actor, id int64, text string, version *int) (*Petition, error) {
+func (s *Store) DraftAnswer(ctx context.Context, actor Actor, id int64, in AnswerDraft) (*Petition, error) {
 	var out *Petition
 	err := s.WithTx(ctx, func(ctx context.Context) error {
 		p, _, err := s.petitionRow(ctx, actor, id)
@@ -724,14 +764,14 @@ func (s *Store) DraftAnswer(ctx context.Context, actor Actor, id int64, text str
 			}
 			return ErrForbidden
 		}
-		text = strings.TrimSpace(text)
+		text := strings.TrimSpace(in.Text)
 		if n := runeLen(text); n < 1 || n > 4000 {
 			return FieldError("text", msgAnswerLength)
 		}
-		if version == nil {
+		if in.Version == nil {
 			return FieldError("version", msgRequired)
 		}
-		if *version != p.Version {
+		if *in.Version != p.Version {
 			return StaleVersion(p)
 		}
 		res := s.conn(ctx).Model(&Petition{}).Where("id = ? AND version = ?", p.ID, p.Version).
@@ -751,9 +791,16 @@ func (s *Store) DraftAnswer(ctx context.Context, actor Actor, id int64, text str
 	return out, err
 }
 
+// DueDateChange is a new due date for a petition, why, and the version the writer saw.
+type DueDateChange struct {
+	DueOn   string `json:"due_on"`
+	Note    string `json:"note"`
+	Version *int   `json:"version"`
+}
+
 // ChangeDueDate moves the due date of an open petition: commune staff on any, district officials
 // on referred ones.
-func (s *Store) ChangeDueDate(ctx context.Context, actor Actor, id int64, dueOn string, note string, version *int) (*Petition, error) {
+func (s *Store) ChangeDueDate(ctx context.Context, actor Actor, id int64, in DueDateChange) (*Petition, error) {
 	var out *Petition
 	err := s.WithTx(ctx, func(ctx context.Context) error {
 		p, _, err := s.petitionRow(ctx, actor, id)
@@ -768,24 +815,24 @@ func (s *Store) ChangeDueDate(ctx context.Context, actor Actor, id int64, dueOn 
 			return ErrForbidden
 		}
 		v := &ValidationError{}
-		d, ok := ParseDate(dueOn)
+		d, ok := ParseDate(in.DueOn)
 		switch {
 		case !ok:
 			v.Add("due_on", msgBadDate)
 		case d < s.today():
 			v.Add("due_on", msgPastDue)
 		}
-		note = strings.TrimSpace(note)
+		note := strings.TrimSpace(in.Note)
 		if runeLen(note) > 2000 {
 			v.Add("note", msgNoteLength)
 		}
-		if version == nil {
+		if in.Version == nil {
 			v.Add("version", msgRequired)
 		}
 		if err := v.Err(); err != nil {
 			return err
 		}
-		if *version != p.Version {
+		if *in.Version != p.Version {
 			return StaleVersion(p)
 		}
 		res := s.conn(ctx).Model(&Petition{}).Where("id = ? AND version = ?", p.ID, p.Version).
@@ -809,8 +856,13 @@ func (s *Store) ChangeDueDate(ctx context.Context, actor Actor, id int64, dueOn 
 	return out, err
 }
 
+// PetitionNote is a note for a petition's history.
+type PetitionNote struct {
+	Note string `json:"note"`
+}
+
 // AddPetitionNote records a note in the petition's history; it changes nothing else.
-func (s *Store) AddPetitionNote(ctx context.Context, actor Actor, id int64, note string) (*PetitionEvent, error) {
+func (s *Store) AddPetitionNote(ctx context.Context, actor Actor, id int64, in PetitionNote) (*PetitionEvent, error) {
 	if !actor.Can(PermPetitionsNote) {
 		return nil, ErrForbidden
 	}
@@ -820,7 +872,7 @@ func (s *Store) AddPetitionNote(ctx context.Context, actor Actor, id int64, note
 		if err != nil {
 			return err
 		}
-		note = strings.TrimSpace(note)
+		note := strings.TrimSpace(in.Note)
 		if n := runeLen(note); n < 1 || n > 2000 {
 			return FieldError("note", Msg("Ghi chú từ 1 đến 2000 ký tự.", "The note is 1 to 2000 characters."))
 		}

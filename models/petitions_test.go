@@ -265,7 +265,7 @@ func TestTransitionFieldsAndDuplicates(t *testing.T) {
 		if _, ok := fieldsOf(err)["answer"]; !ok {
 			t.Fatalf("answered without answer or draft: %v", err)
 		}
-		if _, err := s.DraftAnswer(ctx, pw.secretary, p.ID, "Dự kiến lắp đặt trong quý II.", &a.Version); err != nil {
+		if _, err := s.DraftAnswer(ctx, pw.secretary, p.ID, models.AnswerDraft{Text: "Dự kiến lắp đặt trong quý II.", Version: &a.Version}); err != nil {
 			t.Fatal(err)
 		}
 		ans := pw.mustMove(t, pw.chair, p, models.TransitionInput{To: "answered"})
@@ -322,7 +322,7 @@ func TestStaleVersion(t *testing.T) {
 		if conflictReason(err) != "stale_version" {
 			t.Fatalf("stale: %v", err)
 		}
-		_, err = s.DraftAnswer(context.Background(), pw.secretary, p.ID, "Nháp", &old)
+		_, err = s.DraftAnswer(context.Background(), pw.secretary, p.ID, models.AnswerDraft{Text: "Nháp", Version: &old})
 		if conflictReason(err) != "stale_version" {
 			t.Fatalf("stale draft: %v", err)
 		}
@@ -633,7 +633,7 @@ func TestEventsAreAppendOnly(t *testing.T) {
 		pw := newPetitionWorld(t, s)
 		ctx := context.Background()
 		p := pw.reach(t, models.StateReopened)
-		if _, err := s.AddPetitionNote(ctx, pw.inspect, p.ID, "Ban thanh tra nhân dân đã kiểm tra hiện trường."); err != nil {
+		if _, err := s.AddPetitionNote(ctx, pw.inspect, p.ID, models.PetitionNote{Note: "Ban thanh tra nhân dân đã kiểm tra hiện trường."}); err != nil {
 			t.Fatal(err)
 		}
 		events, err := s.PetitionEvents(ctx, pw.inspect, p.ID)
@@ -671,25 +671,25 @@ func TestDueDateRules(t *testing.T) {
 		pw := newPetitionWorld(t, s)
 		ctx := context.Background()
 		p := pw.reach(t, models.StateAssigned)
-		if _, err := s.ChangeDueDate(ctx, pw.district, p.ID, "2099-01-01", "", &p.Version); !errors.Is(err, models.ErrForbidden) {
+		if _, err := s.ChangeDueDate(ctx, pw.district, p.ID, models.DueDateChange{DueOn: "2099-01-01", Version: &p.Version}); !errors.Is(err, models.ErrForbidden) {
 			t.Fatalf("district on assigned: %v", err)
 		}
-		if _, err := s.ChangeDueDate(ctx, pw.inspect, p.ID, "2099-01-01", "", &p.Version); !errors.Is(err, models.ErrForbidden) {
+		if _, err := s.ChangeDueDate(ctx, pw.inspect, p.ID, models.DueDateChange{DueOn: "2099-01-01", Version: &p.Version}); !errors.Is(err, models.ErrForbidden) {
 			t.Fatalf("inspector: %v", err)
 		}
-		got, err := s.ChangeDueDate(ctx, pw.secretary, p.ID, "2099-01-01", "Chờ kinh phí", &p.Version)
+		got, err := s.ChangeDueDate(ctx, pw.secretary, p.ID, models.DueDateChange{DueOn: "2099-01-01", Note: "Chờ kinh phí", Version: &p.Version})
 		if err != nil || *got.DueOn != "2099-01-01" {
 			t.Fatalf("secretary: %v", err)
 		}
 		r := pw.reach(t, models.StateReferred)
-		got, err = s.ChangeDueDate(ctx, pw.district, r.ID, "2099-02-01", "Huyện gia hạn", &r.Version)
+		got, err = s.ChangeDueDate(ctx, pw.district, r.ID, models.DueDateChange{DueOn: "2099-02-01", Note: "Huyện gia hạn", Version: &r.Version})
 		if err != nil || *got.DueOn != "2099-02-01" {
 			t.Fatalf("district on referred: %v", err)
 		}
-		if _, err := s.ChangeDueDate(ctx, pw.district, r.ID, "01/02/2099", "", &got.Version); fieldsOf(err)["due_on"].VI == "" {
+		if _, err := s.ChangeDueDate(ctx, pw.district, r.ID, models.DueDateChange{DueOn: "01/02/2099", Version: &got.Version}); fieldsOf(err)["due_on"].VI == "" {
 			t.Fatalf("bad date: %v", err)
 		}
-		if _, err := s.DraftAnswer(ctx, pw.inspect, r.ID, "Nháp", &got.Version); !errors.Is(err, models.ErrForbidden) {
+		if _, err := s.DraftAnswer(ctx, pw.inspect, r.ID, models.AnswerDraft{Text: "Nháp", Version: &got.Version}); !errors.Is(err, models.ErrForbidden) {
 			t.Fatalf("inspector drafts: %v", err)
 		}
 		events, _ := s.PetitionEvents(ctx, pw.chair, r.ID)

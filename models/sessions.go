@@ -52,10 +52,27 @@ func hashToken(token string) string {
 	return hex.EncodeToString(sum[:])
 }
 
+// Credentials are what a person signs in with.
+type Credentials struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+}
+
+// validate names an empty or overlong username or password; any other pair is merely wrong.
+func (c Credentials) validate() error {
+	v := &ValidationError{}
+	requireText(v, "username", c.Username, 64)
+	requireText(v, "password", c.Password, 200)
+	return v.Err()
+}
+
 // Login checks a username and password and opens a session lasting ttl. It returns the
 // cookie token. Wrong username and wrong password fail alike, with ErrUnauthenticated.
-func (s *Store) Login(ctx context.Context, username, password string, ttl time.Duration) (*Session, *User, string, error) {
-	name := strings.ToLower(strings.TrimSpace(username))
+func (s *Store) Login(ctx context.Context, in Credentials, ttl time.Duration) (*Session, *User, string, error) {
+	if err := in.validate(); err != nil {
+		return nil, nil, "", err
+	}
+	name, password := strings.ToLower(strings.TrimSpace(in.Username)), in.Password
 	now := s.now()
 	var failures int64
 	err := s.conn(ctx).Model(&loginFailure{}).

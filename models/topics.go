@@ -58,11 +58,11 @@ func (s *Store) TopicByCode(ctx context.Context, code string) (*Topic, error) {
 
 // TopicInput is what a new topic is made of.
 type TopicInput struct {
-	Code          string
-	NameVI        string
-	NameEN        string
-	ResponseDays  int
-	PAPIDimension string
+	Code          string `json:"code"`
+	NameVI        string `json:"name_vi"`
+	NameEN        string `json:"name_en"`
+	ResponseDays  int    `json:"response_days"`
+	PAPIDimension string `json:"papi_dimension"`
 }
 
 var topicCodePattern = regexp.MustCompile(`^[A-Z0-9_]{1,16}$`)
@@ -121,12 +121,12 @@ func (s *Store) CreateTopic(ctx context.Context, actor Actor, in TopicInput) (*T
 
 // TopicPatch is a change to a topic; nil fields stay as they are.
 type TopicPatch struct {
-	NameVI        *string
-	NameEN        *string
-	ResponseDays  *int
-	PAPIDimension *string
-	Active        *bool
-	Version       *int
+	NameVI        *string `json:"name_vi"`
+	NameEN        *string `json:"name_en"`
+	ResponseDays  *int    `json:"response_days"`
+	PAPIDimension *string `json:"papi_dimension"`
+	Active        *bool   `json:"active"`
+	Version       *int    `json:"version"`
 }
 
 // UpdateTopic renames, re-times, activates or deactivates a topic.

@@ -117,10 +117,10 @@ func (s *Store) Units(ctx context.Context, actor Actor) ([]Unit, error) {
 
 // UnitInput is what a new unit is made of.
 type UnitInput struct {
-	ParentID *int64
-	Level    Level
-	Name     string
-	Code     *string
+	ParentID *int64  `json:"parent_id"`
+	Level    Level   `json:"level"`
+	Name     string  `json:"name"`
+	Code     *string `json:"code"`
 }
 
 func validateUnitName(v *ValidationError, name string) {
@@ -232,10 +232,10 @@ func (s *Store) freeSlug(ctx context.Context, name string) (string, error) {
 
 // UnitPatch is a change to a unit: rename, recode or move. Nil fields stay as they are.
 type UnitPatch struct {
-	Name     *string
-	Code     *string
-	ParentID *int64
-	Version  *int
+	Name     *string `json:"name"`
+	Code     *string `json:"code"`
+	ParentID *int64  `json:"parent_id"`
+	Version  *int    `json:"version"`
 }
 
 // UpdateUnit renames, recodes or moves a unit; moving it carries its whole subtree along.

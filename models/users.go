@@ -78,7 +78,8 @@ func (s *Store) User(ctx context.Context, actor Actor, id int64) (*User, error) 
 
 // UserFilter selects users in a list.
 type UserFilter struct {
-	UnitID *int64
+	// UnitID is the id of a unit, as the user gave it: users of its subtree.
+	UnitID string
 	Role   Role
 	Page   Page
 }
@@ -86,12 +87,16 @@ type UserFilter struct {
 // Users returns a page of the users under the actor's unit, by id.
 func (s *Store) Users(ctx context.Context, actor Actor, f UserFilter) ([]User, string, error) {
 	path := actor.UnitPath
-	if f.UnitID != nil {
-		u, err := s.Unit(ctx, actor, *f.UnitID)
+	v := &ValidationError{}
+	if id, ok := parseID(v, "unit_id", f.UnitID); ok {
+		u, err := s.Unit(ctx, actor, id)
 		if err != nil {
 			return nil, "", FieldError("unit_id", Msg("Không tìm thấy đơn vị.", "Unknown unit."))
 		}
 		path = u.Path
+	}
+	if err := v.Err(); err != nil {
+		return nil, "", err
 	}
 	var after struct{ ID int64 }
 	if err := f.Page.decode(&after); err != nil {
@@ -117,11 +122,11 @@ func (s *Store) Users(ctx context.Context, actor Actor, f UserFilter) ([]User, s
 
 // UserInput is what a new user is made of.
 type UserInput struct {
-	Username string
-	Password string
-	FullName string
-	Role     Role
-	UnitID   int64
+	Username string `json:"username"`
+	Password string `json:"password"`
+	FullName string `json:"full_name"`
+	Role     Role   `json:"role"`
+	UnitID   int64  `json:"unit_id"`
 }
 
 // CreateUser adds a user in a unit the actor sees, with a role the actor may grant.
@@ -160,12 +165,12 @@ func (s *Store) CreateUser(ctx context.Context, actor Actor, in UserInput) (*Use
 
 // UserPatch is a change to a user; nil fields stay as they are.
 type UserPatch struct {
-	FullName *string
-	Role     *Role
-	UnitID   *int64
-	Password *string
-	Active   *bool
-	Version  *int
+	FullName *string `json:"full_name"`
+	Role     *Role   `json:"role"`
+	UnitID   *int64  `json:"unit_id"`
+	Password *string `json:"password"`
+	Active   *bool   `json:"active"`
+	Version  *int    `json:"version"`
 }
 
 // UpdateUser edits a user the actor manages. A new password or a deactivation ends the user's sessions.
@@ -238,16 +243,25 @@ func (s *Store) UpdateUser(ctx context.Context, actor Actor, id int64, p UserPat
 	return out, err
 }
 
+// PasswordChange is a person's new password and the current one that allows it.
+type PasswordChange struct {
+	CurrentPassword string `json:"current_password"`
+	NewPassword     string `json:"new_password"`
+}
+
 // ChangePassword replaces the actor's own password after checking the current one,
 // and ends the actor's other sessions.
-func (s *Store) ChangePassword(ctx context.Context, actor Actor, keepSessionID, current, next string) error {
+func (s *Store) ChangePassword(ctx context.Context, actor Actor, keepSessionID string, in PasswordChange) error {
+	next := in.NewPassword
 	return s.WithTx(ctx, func(ctx context.Context) error {
 		var u User
 		if err := s.conn(ctx).First(&u, actor.UserID).Error; err != nil {
 			return notFound(err)
 		}
 		v := &ValidationError{}
-		if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(current)) != nil {
+		requireText(v, "current_password", in.CurrentPassword, 200)
+		if _, bad := v.Fields["current_password"]; !bad &&
+			bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(in.CurrentPassword)) != nil {
 			v.Add("current_password", Msg("Mật khẩu hiện tại không đúng.", "The current password is wrong."))
 		}
 		validatePassword(v, "new_password", next)

@@ -224,7 +224,7 @@ func BuildReportData(t testing.TB, s *models.Store, w *World) *ReportData {
 	rw.DraftOnly = "DRAFT-SECRET bản nháp chưa công bố"
 	rw.at(t, "2026-02-22 08:00")
 	cur, _ := s.Petition(context.Background(), models.SystemActor(), rw.IDs["A11"])
-	if _, err := s.DraftAnswer(context.Background(), rw.SecA, cur.ID, rw.DraftOnly, &cur.Version); err != nil {
+	if _, err := s.DraftAnswer(context.Background(), rw.SecA, cur.ID, models.AnswerDraft{Text: rw.DraftOnly, Version: &cur.Version}); err != nil {
 		t.Fatal(err)
 	}
 
