@@ -1,0 +1,206 @@
+package blobs
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io"
+	"io/fs"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/johannesboyne/gofakes3"
+	"github.com/johannesboyne/gofakes3/backend/s3mem"
+	"github.com/minio/minio-go/v7"
+)
+
+// store is what both implementations offer; models declares the same interface where it uses it.
+type store interface {
+	Put(ctx context.Context, r io.Reader) (Blob, error)
+	Open(ctx context.Context, sum string) (io.ReadCloser, error)
+	Delete(ctx context.Context, sum string) error
+}
+
+// kind is one implementation under test, with a way to list every object it holds.
+type kind struct {
+	name  string
+	open  func(t *testing.T) store
+	names func(t *testing.T, s store) []string
+}
+
+// kinds returns both stores: a directory, and a bucket on a real S3 server (gofakes3 speaking
+// the S3 protocol over HTTP) started for the test.
+func kinds() []kind {
+	return []kind{
+		{name: "dir", open: func(t *testing.T) store {
+			d, err := OpenDir(filepath.Join(t.TempDir(), "attachments"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return d
+		}, names: func(t *testing.T, s store) []string {
+			var out []string
+			root := s.(*Dir).Root()
+			filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+				if err == nil && !d.IsDir() {
+					rel, _ := filepath.Rel(root, p)
+					out = append(out, rel)
+				}
+				return nil
+			})
+			return out
+		}},
+		{name: "s3", open: func(t *testing.T) store {
+			s, err := OpenS3(context.Background(), StartTestS3(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return s
+		}, names: func(t *testing.T, s store) []string {
+			st := s.(*S3)
+			var out []string
+			for o := range st.client.ListObjects(context.Background(), st.cfg.Bucket, minio.ListObjectsOptions{Recursive: true}) {
+				if o.Err != nil {
+					t.Fatal(o.Err)
+				}
+				out = append(out, o.Key)
+			}
+			return out
+		}},
+	}
+}
+
+// StartTestS3 starts an in-process S3 server over HTTP for the test and returns how to reach it.
+func StartTestS3(t *testing.T) S3Config {
+	t.Helper()
+	srv := httptest.NewServer(gofakes3.New(s3mem.New()).Server())
+	t.Cleanup(srv.Close)
+	return S3Config{Endpoint: strings.TrimPrefix(srv.URL, "http://"), Bucket: "papi-test", Prefix: "att/",
+		AccessKey: "test", SecretKey: "test-secret", Region: "us-east-1"}
+}
+
+func sum(b []byte) string {
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
+}
+
+func TestPutOpenDelete(t *testing.T) {
+	ctx := context.Background()
+	for _, k := range kinds() {
+		t.Run(k.name, func(t *testing.T) {
+			s := k.open(t)
+			// Larger than one S3 part, so the multipart path is taken.
+			data := bytes.Repeat([]byte("ảnh ổ gà trên đường liên ấp "), 300_000)
+			b, err := s.Put(ctx, bytes.NewReader(data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if b.SHA256 != sum(data) || b.Size != int64(len(data)) {
+				t.Fatalf("Put = %+v, want %s, %d bytes", b, sum(data), len(data))
+			}
+			again, err := s.Put(ctx, bytes.NewReader(data))
+			if err != nil || again != b {
+				t.Fatalf("second Put = %+v, %v", again, err)
+			}
+			if got := k.names(t, s); len(got) != 1 || !strings.HasSuffix(got[0], b.SHA256) {
+				t.Fatalf("objects after two Puts of the same bytes = %v, want the one blob", got)
+			}
+			rc, err := s.Open(ctx, b.SHA256)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := io.ReadAll(rc)
+			rc.Close()
+			if err != nil || !bytes.Equal(got, data) {
+				t.Fatalf("read back %d bytes of %d, %v", len(got), len(data), err)
+			}
+			if err := s.Delete(ctx, b.SHA256); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.Open(ctx, b.SHA256); !errors.Is(err, ErrNotExist) {
+				t.Fatalf("Open after Delete: %v, want ErrNotExist", err)
+			}
+			if err := s.Delete(ctx, b.SHA256); err != nil {
+				t.Fatalf("Delete of a missing blob: %v", err)
+			}
+			if got := k.names(t, s); len(got) != 0 {
+				t.Fatalf("objects left = %v", got)
+			}
+		})
+	}
+}
+
+// failingReader gives n bytes and then fails, like a dropped connection.
+type failingReader struct{ n int }
+
+func (f *failingReader) Read(p []byte) (int, error) {
+	if f.n <= 0 {
+		return 0, errors.New("connection reset")
+	}
+	if len(p) > f.n {
+		p = p[:f.n]
+	}
+	for i := range p {
+		p[i] = 'x'
+	}
+	f.n -= len(p)
+	return len(p), nil
+}
+
+func TestFailedPutLeavesNothing(t *testing.T) {
+	for _, k := range kinds() {
+		t.Run(k.name, func(t *testing.T) {
+			s := k.open(t)
+			if _, err := s.Put(context.Background(), &failingReader{n: 7 << 20}); err == nil {
+				t.Fatal("Put of a failing reader succeeded")
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			if _, err := s.Put(ctx, strings.NewReader("cancelled")); err == nil {
+				t.Fatal("Put with a cancelled context succeeded")
+			}
+			if got := k.names(t, s); len(got) != 0 {
+				t.Fatalf("objects left after failed uploads = %v", got)
+			}
+		})
+	}
+}
+
+func TestDigestsCannotNameOtherFiles(t *testing.T) {
+	for _, k := range kinds() {
+		t.Run(k.name, func(t *testing.T) {
+			s := k.open(t)
+			for _, bad := range []string{"", "../../etc/passwd", strings.Repeat("A", 64), strings.Repeat("0", 63) + "/"} {
+				if _, err := s.Open(context.Background(), bad); !errors.Is(err, ErrNotExist) {
+					t.Errorf("Open(%q) = %v, want ErrNotExist", bad, err)
+				}
+				if err := s.Delete(context.Background(), bad); !errors.Is(err, ErrNotExist) {
+					t.Errorf("Delete(%q) = %v, want ErrNotExist", bad, err)
+				}
+			}
+		})
+	}
+}
+
+func TestParseS3URL(t *testing.T) {
+	c, err := ParseS3URL("s3://AK:s%2Fecret@minio.local:9000/papi/prod?region=ap-southeast-1&tls=false")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := S3Config{Endpoint: "minio.local:9000", Bucket: "papi", Prefix: "prod/", AccessKey: "AK", SecretKey: "s/ecret", Region: "ap-southeast-1"}
+	if c != want {
+		t.Fatalf("ParseS3URL = %+v, want %+v", c, want)
+	}
+	for _, bad := range []string{"http://x/b", "s3://host:9000", "s3://h/b?tls=maybe", "::"} {
+		if _, err := ParseS3URL(bad); err == nil {
+			t.Errorf("ParseS3URL(%q) accepted", bad)
+		}
+	}
+}
+
+func TestMain(m *testing.M) { os.Exit(m.Run()) }
