@@ -8,12 +8,13 @@ import (
 	"time"
 
 	"github.com/papi-dialogue/papi/models"
+	"github.com/papi-dialogue/papi/models/calendar"
 )
 
 // at returns an RFC 3339 time days from now at hour:00 Vietnam time.
 func at(days, hour int) string {
-	d := time.Now().In(models.VietnamZone).AddDate(0, 0, days)
-	return time.Date(d.Year(), d.Month(), d.Day(), hour, 0, 0, 0, models.VietnamZone).Format(time.RFC3339)
+	d := time.Now().In(calendar.Zone).AddDate(0, 0, days)
+	return time.Date(d.Year(), d.Month(), d.Day(), hour, 0, 0, 0, calendar.Zone).Format(time.RFC3339)
 }
 
 // dialogueBody is a valid request to plan a dialogue in commune A's first hamlet.
@@ -159,13 +160,19 @@ func TestPlanAndReadADialogue(t *testing.T) {
 		if n := count("status=cancelled"); n != 1 {
 			t.Fatalf("status filter %d", n)
 		}
-		r = chair.do("GET", "/api/v1/dialogues?status=done&from=yesterday&commune_id=x&hamlet_id=-1&minutes_overdue=maybe", nil)
+		r = chair.do("GET", "/api/v1/dialogues?status=done&from=yesterday&to=1999-12-31&commune_id=x&hamlet_id=-1&minutes_overdue=maybe", nil)
 		expect(t, r, http.StatusUnprocessableEntity)
 		f := fieldErrors(t, r)
-		for _, k := range []string{"status", "from", "commune_id", "hamlet_id", "minutes_overdue"} {
-			if f[k] == "" {
-				t.Errorf("bad filter %s not named: %v", k, f)
+		for _, field := range []string{"status", "from", "to", "commune_id", "hamlet_id", "minutes_overdue"} {
+			if f[field] == "" {
+				t.Fatalf("bad filters name every field: %v", f)
 			}
+		}
+		if f["to"] != "Ngày hoặc thời gian nằm ngoài khoảng cho phép (năm 2000 đến 2100)." {
+			t.Fatalf("a day out of the calendar's years: %q", f["to"])
+		}
+		if n := count("from=%20" + at(1, 0)[:10] + "%20"); n != 3 {
+			t.Fatalf("a bound is trimmed like every other day: %d", n)
 		}
 	})
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/papi-dialogue/papi/models"
+	"github.com/papi-dialogue/papi/models/calendar"
 )
 
 // exportPetitions streams the petition list, with the list's filters, as CSV or XLSX.
@@ -25,7 +26,7 @@ func (s *Server) exportPetitions(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	name := "y-kien-" + time.Now().In(models.VietnamZone).Format("2006-01-02")
+	name := "y-kien-" + string(calendar.DateOf(s.store.Now()))
 	if exp.Format == models.ExportXLSX {
 		s.petitionsXLSX(c, exp, name+".xlsx")
 		return

@@ -15,10 +15,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/papi-dialogue/papi/models/calendar"
 	"github.com/xuri/excelize/v2"
 	"gorm.io/gorm"
-
-	"github.com/papi-dialogue/papi/models"
 )
 
 // EnvExportRows sets how many petitions the export memory test writes; the default keeps the
@@ -112,7 +111,7 @@ func insertPetitions(t *testing.T, e *testEnv, n int) {
 				args = append(args, fmt.Sprintf("TANTHOI-BULK-%07d", j), e.world.CommuneA.ID, e.world.HamletA1.ID, topicID,
 					"Đường liên ấp xuống cấp, nhiều ổ gà, đề nghị sửa chữa trước mùa mưa số "+strconv.Itoa(j),
 					"Nguyễn Văn Số "+strconv.Itoa(j), "0909 000 000", "Ấp Tân Hòa, xã Tân Thới", at,
-					models.DateOf(at).AddDays(30), e.world.SecretaryA.ID, at, at)
+					calendar.DateOf(at).AddDays(30), e.world.SecretaryA.ID, at, at)
 			}
 			if err := tx.Exec(sb.String(), args...).Error; err != nil {
 				return err

@@ -9,6 +9,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/papi-dialogue/papi/models"
+	"github.com/papi-dialogue/papi/models/calendar"
 )
 
 // summaryInput reads the parameters of a summary: unit, period and league order.
@@ -118,7 +119,7 @@ func newSheetStyles(f *excelize.File) (*sheetStyles, error) {
 // wallClock turns an instant into a time whose UTC fields are Vietnam's wall clock: a workbook
 // has no time zones, and excelize counts from UTC.
 func wallClock(t time.Time) time.Time {
-	l := t.In(models.VietnamZone)
+	l := t.In(calendar.Zone)
 	return time.Date(l.Year(), l.Month(), l.Day(), l.Hour(), l.Minute(), l.Second(), 0, time.UTC)
 }
 
@@ -291,13 +292,7 @@ func medianCell(m *float64) any {
 }
 
 // vnDate writes "2026-03-31" as 31/03/2026.
-func vnDate(d string) string {
-	t, err := time.Parse(time.DateOnly, d)
-	if err != nil {
-		return d
-	}
-	return t.Format("02/01/2006")
-}
+func vnDate(d string) string { return calendar.Date(d).Format("02/01/2006") }
 
 // sheetWriter writes rows one after another, keeping the first error.
 type sheetWriter struct {

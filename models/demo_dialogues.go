@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/papi-dialogue/papi/models/calendar"
 )
 
 // demoDialogue is one dialogue of the demo, placed in time relative to the day the demo is loaded.
@@ -131,7 +133,7 @@ var demoCommuneStaff = map[string][2]string{
 // seedDemoDialogues adds the demo dialogues that are not there yet, moving each through the
 // lifecycle as a commune would, then dates their history as if it had happened on the day.
 func (s *Store) seedDemoDialogues(ctx context.Context, d *Demo) error {
-	today := s.now().In(VietnamZone)
+	today := s.now().In(calendar.Zone)
 	for _, dd := range demoDialogues {
 		commune := d.Units[dd.Commune]
 		var n int64
@@ -149,7 +151,7 @@ func (s *Store) seedDemoDialogues(ctx context.Context, d *Demo) error {
 			hamlets[i] = d.Units[dd.Commune+"/"+h].ID
 		}
 		day := today.AddDate(0, 0, dd.Day)
-		start := time.Date(day.Year(), day.Month(), day.Day(), dd.Hour, 0, 0, 0, VietnamZone)
+		start := time.Date(day.Year(), day.Month(), day.Day(), dd.Hour, 0, 0, 0, calendar.Zone)
 		end := start.Add(time.Duration(dd.Hours) * time.Hour).Format(time.RFC3339)
 		in := DialogueInput{CommuneID: commune.ID, HamletIDs: hamlets, Title: dd.Title, StartsAt: start.Format(time.RFC3339),
 			EndsAt: &end, Venue: dd.Venue, Agenda: dd.Agenda, AllowOverlap: true}

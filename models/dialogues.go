@@ -8,8 +8,9 @@ import (
 	"sort"
 	"strings"
 	"time"
-	_ "time/tzdata" // dialogues are shown in Asia/Ho_Chi_Minh even on a machine without zone files
 	"unicode/utf8"
+
+	"github.com/papi-dialogue/papi/models/calendar"
 )
 
 // DialogueStatus is where a dialogue (buổi đối thoại) stands in its lifecycle.
@@ -117,16 +118,6 @@ const (
 	maxExpectedAttendance = 100000
 	maxDialogueLength     = 24 * time.Hour
 )
-
-// VietnamZone is Asia/Ho_Chi_Minh, where dialogues are shown and reports bucketed.
-var VietnamZone = loadVietnamZone()
-
-func loadVietnamZone() *time.Location {
-	if l, err := time.LoadLocation("Asia/Ho_Chi_Minh"); err == nil {
-		return l
-	}
-	return time.FixedZone("ICT", 7*3600)
-}
 
 // Agenda is the ordered list of items a dialogue will discuss, stored as a JSON array.
 type Agenda []string
@@ -281,39 +272,6 @@ func (s *Store) appendEvent(ctx context.Context, actor Actor, dialogueID int64, 
 		e.ToStatus = &to
 	}
 	return s.conn(ctx).Create(e).Error
-}
-
-// ParseWhen reads a time given as RFC 3339, or as a local date and time without offset
-// ("2026-03-15T08:00", what a datetime-local field sends), which is taken as Vietnam time.
-func ParseWhen(s string) (time.Time, bool) {
-	s = strings.TrimSpace(s)
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t.UTC().Truncate(time.Second), true
-	}
-	for _, layout := range []string{"2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02 15:04:05", "2006-01-02 15:04"} {
-		if t, err := time.ParseInLocation(layout, s, VietnamZone); err == nil {
-			return t.UTC().Truncate(time.Second), true
-		}
-	}
-	return time.Time{}, false
-}
-
-// parseWhenField parses a time field, recording a field error when it is not one.
-func parseWhenField(v *ValidationError, field, s string) (time.Time, bool) {
-	if strings.TrimSpace(s) == "" {
-		v.Add(field, msgRequired)
-		return time.Time{}, false
-	}
-	t, ok := ParseWhen(s)
-	if !ok {
-		v.Add(field, Msg("Thời gian không hợp lệ (dạng 2026-03-15T08:00:00+07:00).", "Not a valid time (like 2026-03-15T08:00:00+07:00)."))
-		return time.Time{}, false
-	}
-	if t.Year() < 2000 || t.After(time.Now().AddDate(5, 0, 0)) {
-		v.Add(field, Msg("Thời gian nằm ngoài khoảng cho phép.", "The time is out of range."))
-		return time.Time{}, false
-	}
-	return t, true
 }
 
 func validateDialogueTitle(v *ValidationError, title string) {
@@ -476,7 +434,7 @@ func (s *Store) overlapping(ctx context.Context, except int64, hamletIDs []int64
 
 // overlapError is the 409 naming the dialogue a new time clashes with.
 func overlapError(other *Dialogue) error {
-	when := other.StartsAt.In(VietnamZone).Format("15:04 02/01/2006")
+	when := other.StartsAt.In(calendar.Zone).Format("15:04 02/01/2006")
 	return &ConflictError{
 		Reason: "dialogue_overlap",
 		Message: Msg(fmt.Sprintf("Trùng lịch với buổi đối thoại “%s” (số %d) lúc %s; gửi allow_overlap để vẫn lên lịch.", other.Title, other.ID, when),
@@ -529,10 +487,10 @@ func (s *Store) CreateDialogue(ctx context.Context, actor Actor, in DialogueInpu
 			return err
 		}
 		validateDialogueTitle(v, in.Title)
-		start, startOK := parseWhenField(v, "starts_at", in.StartsAt)
+		start, startOK := s.whenField(v, "starts_at", in.StartsAt)
 		var end *time.Time
 		if in.EndsAt != nil && strings.TrimSpace(*in.EndsAt) != "" {
-			if e, ok := parseWhenField(v, "ends_at", *in.EndsAt); ok {
+			if e, ok := s.whenField(v, "ends_at", *in.EndsAt); ok {
 				end = &e
 			}
 		}
@@ -732,26 +690,6 @@ type dialogueCursor struct {
 	ID       int64     `json:"i"`
 }
 
-// parseBound reads a list bound; a bare date means the start of that Vietnam day, or of the
-// next day when it is the upper bound.
-func parseBound(v *ValidationError, field, s string, upper bool) *time.Time {
-	if s == "" {
-		return nil
-	}
-	if d, err := time.ParseInLocation("2006-01-02", s, VietnamZone); err == nil {
-		if upper {
-			d = d.AddDate(0, 0, 1)
-		}
-		t := d.UTC()
-		return &t
-	}
-	if t, ok := ParseWhen(s); ok {
-		return &t
-	}
-	v.Add(field, Msg("Ngày hoặc thời gian không hợp lệ (dạng 2026-03-15).", "Not a valid date or time (like 2026-03-15)."))
-	return nil
-}
-
 // Dialogues returns a page of the dialogues the actor sees, newest start first.
 func (s *Store) Dialogues(ctx context.Context, actor Actor, f DialogueFilter) ([]*Dialogue, string, error) {
 	v := &ValidationError{}
@@ -773,8 +711,8 @@ func (s *Store) Dialogues(ctx context.Context, actor Actor, f DialogueFilter) ([
 	if f.Status != "" && !f.Status.Valid() {
 		v.Add("status", Msg("Trạng thái phải là planned, held, closed hoặc cancelled.", "The status must be planned, held, closed or cancelled."))
 	}
-	from := parseBound(v, "from", f.From, false)
-	to := parseBound(v, "to", f.To, true)
+	from := boundField(v, "from", f.From, false, msgBadBound)
+	to := boundField(v, "to", f.To, true, msgBadBound)
 	var after dialogueCursor
 	if err := f.Page.decode(&after); err != nil {
 		return nil, "", err
@@ -885,14 +823,14 @@ func (s *Store) UpdateDialogue(ctx context.Context, actor Actor, id int64, p Dia
 		}
 		start, end := d.StartsAt, d.EndsAt
 		if p.StartsAt != nil {
-			if t, ok := parseWhenField(v, "starts_at", *p.StartsAt); ok {
+			if t, ok := s.whenField(v, "starts_at", *p.StartsAt); ok {
 				start = t
 			}
 		}
 		if p.EndsAt != nil {
 			if strings.TrimSpace(*p.EndsAt) == "" {
 				end = nil
-			} else if t, ok := parseWhenField(v, "ends_at", *p.EndsAt); ok {
+			} else if t, ok := s.whenField(v, "ends_at", *p.EndsAt); ok {
 				end = &t
 			}
 		}
@@ -1069,8 +1007,7 @@ func (s *Store) TransitionDialogue(ctx context.Context, actor Actor, id int64, t
 		var data map[string]any
 		switch t.To {
 		case TransitionHold:
-			today := now.In(VietnamZone).Format("2006-01-02")
-			if d.StartsAt.In(VietnamZone).Format("2006-01-02") > today {
+			if calendar.DateOf(d.StartsAt) > calendar.DateOf(now) {
 				return &ConflictError{Reason: "dialogue_not_started",
 					Message: Msg("Chưa đến ngày đối thoại; chỉ ghi nhận đã tổ chức từ ngày diễn ra.", "The dialogue's day has not come yet; it can be marked held from that day on."),
 					Details: map[string]any{"current": d}}
@@ -1078,13 +1015,13 @@ func (s *Store) TransitionDialogue(ctx context.Context, actor Actor, id int64, t
 			updates["status"], updates["held_at"] = DialogueHeld, now
 		case TransitionPostpone:
 			v := &ValidationError{}
-			start, ok := parseWhenField(v, "new_starts_at", t.NewStartsAt)
+			start, ok := s.whenField(v, "new_starts_at", t.NewStartsAt)
 			var end *time.Time
 			if ok && !start.After(d.StartsAt) {
 				v.Add("new_starts_at", Msg("Thời gian mới phải sau thời gian đã định.", "The new time must be later than the planned one."))
 			}
 			if t.NewEndsAt != nil && strings.TrimSpace(*t.NewEndsAt) != "" {
-				if e, ok := parseWhenField(v, "new_ends_at", *t.NewEndsAt); ok {
+				if e, ok := s.whenField(v, "new_ends_at", *t.NewEndsAt); ok {
 					end = &e
 				}
 			} else if d.EndsAt != nil {

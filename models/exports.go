@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"strings"
 	"time"
+
+	"github.com/papi-dialogue/papi/models/calendar"
 )
 
 // Export formats.
@@ -188,14 +190,14 @@ func (r *PetitionExportRow) Cells(personal bool) []any {
 	}
 	var due any
 	if r.DueOn != nil {
-		due = r.DueOn.Start().In(VietnamZone)
+		due = r.DueOn.Start().In(calendar.Zone)
 	}
 	sat := ""
 	if r.Satisfaction != nil {
 		sat = SatisfactionLabel(*r.Satisfaction)
 	}
 	cells := []any{r.Reference, r.Commune, r.Hamlet, r.TopicCode, r.Topic, KindLabel(r.Kind), ChannelLabel(r.Channel),
-		r.ReceivedAt.In(VietnamZone), StateLabel(r.State), StateTypeLabel(r.StateType), r.Responsible, due, yesNo(r.Overdue),
+		r.ReceivedAt.In(calendar.Zone), StateLabel(r.State), StateTypeLabel(r.StateType), r.Responsible, due, yesNo(r.Overdue),
 		localTime(r.AnsweredAt), localTime(r.ResolvedAt), localTime(r.ClosedAt), sat, yesNo(r.Private)}
 	if personal {
 		if r.Petitioner != nil {
@@ -211,7 +213,7 @@ func localTime(t *time.Time) any {
 	if t == nil {
 		return nil
 	}
-	return t.In(VietnamZone)
+	return t.In(calendar.Zone)
 }
 
 // PetitionExportInput asks for an export of the petition list: the list's own filter, the

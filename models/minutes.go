@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/papi-dialogue/papi/models/calendar"
 )
 
 // Minutes is what the printed minutes (biên bản) of a dialogue show, ready for a template.
@@ -115,13 +117,13 @@ func (s *Store) minutesPetitions(ctx context.Context, dialogueID int64) ([]Minut
 
 // VietnameseDate writes a date the way Vietnamese documents do: "ngày 15 tháng 3 năm 2026".
 func VietnameseDate(t time.Time) string {
-	t = t.In(VietnamZone)
+	t = t.In(calendar.Zone)
 	return fmt.Sprintf("ngày %02d tháng %d năm %d", t.Day(), int(t.Month()), t.Year())
 }
 
 // VietnameseTime writes a time the way Vietnamese minutes do: "08 giờ 00 phút, ngày 15 tháng 3 năm 2026".
 func VietnameseTime(t time.Time) string {
-	l := t.In(VietnamZone)
+	l := t.In(calendar.Zone)
 	return fmt.Sprintf("%02d giờ %02d phút, %s", l.Hour(), l.Minute(), VietnameseDate(t))
 }
 

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/papi-dialogue/papi/models/calendar"
 )
 
 // Open311Service is a topic as an Open311 GeoReport v2 service, with the spec's element names.
@@ -112,7 +114,7 @@ const Open311MaxRequests = 1000
 const open311Window = 90 * 24 * time.Hour
 
 // open311Time writes an instant as ISO 8601 with Vietnam's offset.
-func open311Time(t time.Time) string { return t.In(VietnamZone).Format(time.RFC3339) }
+func open311Time(t time.Time) string { return t.In(calendar.Zone).Format(time.RFC3339) }
 
 // open311Request turns a public petition into a service request.
 func open311Request(p *PublicPetition, lang string) Open311Request {
@@ -136,7 +138,7 @@ func open311Request(p *PublicPetition, lang string) Open311Request {
 	}
 	if p.DueOn != nil {
 		// Due by the end of that day in Vietnam.
-		r.ExpectedDatetime = open311Time(p.DueOn.AddDays(1).Start().Add(-time.Second))
+		r.ExpectedDatetime = open311Time(p.DueOn.End().Add(-time.Second))
 	}
 	return r
 }
@@ -190,23 +192,19 @@ func (s *Store) Open311Requests(ctx context.Context, f Open311RequestFilter, lan
 		if len(types) > 0 {
 			q = q.Where("p.state_type IN ?", types)
 		}
-		end := s.now()
-		if f.EndDate != "" {
-			if t, ok := ParseWhen(f.EndDate); ok {
-				end = t
-			} else {
-				v.Add("end_date", Msg("end_date phải theo ISO 8601, ví dụ 2026-03-15T00:00:00+07:00.", "end_date must be ISO 8601, like 2026-03-15T00:00:00+07:00."))
-			}
+		// Bounds as everywhere: from start_date up to (not including) end_date; a bare day is a
+		// whole day, so end_date=2026-03-15 takes in all of the 15th.
+		start := s.now().Add(-open311Window)
+		if t := boundField(v, "end_date", f.EndDate, true, Msg("end_date phải theo ISO 8601, ví dụ 2026-03-15 hoặc 2026-03-15T00:00:00+07:00.",
+			"end_date must be ISO 8601, like 2026-03-15 or 2026-03-15T00:00:00+07:00.")); t != nil {
+			start = t.Add(-open311Window)
+			q = q.Where("p.received_at < ?", *t)
 		}
-		start := end.Add(-open311Window)
-		if f.StartDate != "" {
-			if t, ok := ParseWhen(f.StartDate); ok {
-				start = t
-			} else {
-				v.Add("start_date", Msg("start_date phải theo ISO 8601, ví dụ 2026-01-01T00:00:00+07:00.", "start_date must be ISO 8601, like 2026-01-01T00:00:00+07:00."))
-			}
+		if t := boundField(v, "start_date", f.StartDate, false, Msg("start_date phải theo ISO 8601, ví dụ 2026-01-01 hoặc 2026-01-01T00:00:00+07:00.",
+			"start_date must be ISO 8601, like 2026-01-01 or 2026-01-01T00:00:00+07:00.")); t != nil {
+			start = *t
 		}
-		q = q.Where("p.received_at >= ? AND p.received_at <= ?", start, end)
+		q = q.Where("p.received_at >= ?", start)
 	}
 	if err := v.Err(); err != nil {
 		return nil, err

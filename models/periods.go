@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/papi-dialogue/papi/models/calendar"
 )
 
 // PeriodKind names a reporting period of the Vietnamese reporting calendar, or a custom range.
@@ -65,7 +67,7 @@ func ParsePeriod(in PeriodInput, now time.Time) (Period, error) {
 			kind = PeriodCustom
 		}
 	}
-	local := now.In(VietnamZone)
+	local := now.In(calendar.Zone)
 	year := local.Year()
 	if in.Year != "" {
 		y, err := strconv.Atoi(strings.TrimSpace(in.Year))
@@ -112,9 +114,9 @@ func ParsePeriod(in PeriodInput, now time.Time) (Period, error) {
 		if in.Year != "" || in.Month != "" {
 			v.Add("period", Msg("Khoảng tùy chọn dùng from và to, không dùng year hay month.", "A custom range takes from and to, not year or month."))
 		}
-		from, okFrom := parsePeriodDay(v, "from", in.From)
-		to, okTo := parsePeriodDay(v, "to", in.To)
-		end := to.AddDate(0, 0, 1)
+		fromDay, okFrom := requiredDateField(v, "from", in.From)
+		toDay, okTo := requiredDateField(v, "to", in.To)
+		from, to, end := fromDay.Start(), toDay.Start(), toDay.End()
 		if okFrom && okTo {
 			switch {
 			case to.Before(from):
@@ -127,8 +129,8 @@ func ParsePeriod(in PeriodInput, now time.Time) (Period, error) {
 			return Period{}, err
 		}
 		p.setSpan(from, end)
-		p.Label = Msg("Từ ngày "+from.Format("02/01/2006")+" đến ngày "+to.Format("02/01/2006"),
-			"From "+from.Format(time.DateOnly)+" to "+to.Format(time.DateOnly))
+		p.Label = Msg("Từ ngày "+fromDay.Format("02/01/2006")+" đến ngày "+toDay.Format("02/01/2006"),
+			"From "+string(fromDay)+" to "+string(toDay))
 	default:
 		v.Add("period", Msg("Kỳ báo cáo phải là month, q1, 6m, 9m, year hoặc custom.", "The period must be month, q1, 6m, 9m, year or custom."))
 		return Period{}, v
@@ -138,30 +140,12 @@ func ParsePeriod(in PeriodInput, now time.Time) (Period, error) {
 
 // setSpan sets the instants of the period and its first and last days.
 func (p *Period) setSpan(start, end time.Time) {
-	p.Start, p.End = start.UTC(), end.UTC()
-	p.From = p.Start.In(VietnamZone).Format(time.DateOnly)
-	p.To = p.End.Add(-time.Second).In(VietnamZone).Format(time.DateOnly)
+	r := calendar.Range{Start: start.UTC(), End: end.UTC()}
+	p.Start, p.End = r.Start, r.End
+	p.From, p.To = string(r.First()), string(r.Last())
 }
 
 // calendarDay is the first instant of a day in Vietnam; month 13 rolls over to January.
 func calendarDay(year int, month time.Month, day int) time.Time {
-	return time.Date(year, month, day, 0, 0, 0, 0, VietnamZone)
-}
-
-// parsePeriodDay reads a "2006-01-02" day of a custom range as its first instant in Vietnam.
-func parsePeriodDay(v *ValidationError, field, s string) (time.Time, bool) {
-	if strings.TrimSpace(s) == "" {
-		v.Add(field, msgRequired)
-		return time.Time{}, false
-	}
-	d, err := time.ParseInLocation(time.DateOnly, strings.TrimSpace(s), VietnamZone)
-	if err != nil {
-		v.Add(field, Msg("Ngày phải có dạng YYYY-MM-DD.", "The date must look like YYYY-MM-DD."))
-		return time.Time{}, false
-	}
-	if d.Year() < 2000 || d.Year() > 2100 {
-		v.Add(field, Msg("Ngày nằm ngoài khoảng cho phép.", "The date is out of range."))
-		return time.Time{}, false
-	}
-	return d, true
+	return calendar.DateFor(year, month, day).Start()
 }

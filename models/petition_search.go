@@ -230,17 +230,13 @@ func (s *Store) filterPetitions(ctx context.Context, actor Actor, f PetitionFilt
 		q = q.Where("(petitions.state_type <> 'open' OR petitions.due_on IS NULL OR petitions.due_on >= ?)", today)
 	}
 	if f.From != "" {
-		if d, ok := ParseDate(f.From); ok {
+		if d, ok := dateField(v, "from", f.From); ok {
 			q = q.Where("petitions.received_at >= ?", d.Start())
-		} else {
-			v.Add("from", msgBadDate)
 		}
 	}
 	if f.To != "" {
-		if d, ok := ParseDate(f.To); ok {
-			q = q.Where("petitions.received_at < ?", d.AddDays(1).Start())
-		} else {
-			v.Add("to", msgBadDate)
+		if d, ok := dateField(v, "to", f.To); ok {
+			q = q.Where("petitions.received_at < ?", d.End())
 		}
 	}
 	var patterns []string

@@ -2,7 +2,6 @@ package models
 
 import (
 	"context"
-	"database/sql/driver"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,6 +10,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/papi-dialogue/papi/models/calendar"
 )
 
 // PetitionKind is what sort of petition was raised.
@@ -108,62 +109,6 @@ func (s Satisfaction) Valid() bool {
 	return false
 }
 
-// Date is a calendar day, "2006-01-02". PostgreSQL keeps it as a DATE and SQLite as text of the
-// same form, so comparisons and sorting agree on both.
-type Date string
-
-// DateOf returns the calendar day of t in Asia/Ho_Chi_Minh.
-func DateOf(t time.Time) Date { return Date(t.In(VietnamZone).Format(time.DateOnly)) }
-
-// ParseDate reads a "2006-01-02" day.
-func ParseDate(s string) (Date, bool) {
-	t, err := time.Parse(time.DateOnly, strings.TrimSpace(s))
-	if err != nil {
-		return "", false
-	}
-	return Date(t.Format(time.DateOnly)), true
-}
-
-// AddDays returns the day n days later.
-func (d Date) AddDays(n int) Date {
-	t, err := time.Parse(time.DateOnly, string(d))
-	if err != nil {
-		return d
-	}
-	return Date(t.AddDate(0, 0, n).Format(time.DateOnly))
-}
-
-// Start returns the first instant of the day in Asia/Ho_Chi_Minh.
-func (d Date) Start() time.Time {
-	t, _ := time.ParseInLocation(time.DateOnly, string(d), VietnamZone)
-	return t.UTC()
-}
-
-// Scan reads a DATE (PostgreSQL) or its text (SQLite).
-func (d *Date) Scan(v any) error {
-	switch x := v.(type) {
-	case time.Time:
-		*d = Date(x.Format(time.DateOnly))
-	case string:
-		*d = Date(firstN(x, 10))
-	case []byte:
-		*d = Date(firstN(string(x), 10))
-	default:
-		return fmt.Errorf("date: cannot scan %T", v)
-	}
-	return nil
-}
-
-// Value writes the day as "2006-01-02", which both databases read as that day.
-func (d Date) Value() (driver.Value, error) { return string(d), nil }
-
-func firstN(s string, n int) string {
-	if len(s) > n {
-		return s[:n]
-	}
-	return s
-}
-
 // Petitioner is who raised a petition; never public.
 type Petitioner struct {
 	Name    string `json:"name"`
@@ -242,10 +187,7 @@ func PetitionerVisible(a Actor, p *Petition, communePath string) bool {
 	return a.Sees(communePath) && (p.Kind != KindDenunciation || a.Can(PermPetitionsSeeDenouncer))
 }
 
-// today is the current calendar day in Asia/Ho_Chi_Minh by the store's clock.
-func (s *Store) today() Date { return DateOf(s.now()) }
-
-// PetitionInput is what a new petition is made of, as clients send it.
+// PetitionInput is what a new petition is made of.
 type PetitionInput struct {
 	CommuneID         int64      `json:"commune_id"`
 	HamletID          int64      `json:"hamlet_id"`
@@ -273,7 +215,6 @@ var (
 	msgContentLength = Msg("Nội dung từ 10 đến 4000 ký tự.", "The content is 10 to 4000 characters.")
 	msgAnswerLength  = Msg("Câu trả lời từ 1 đến 4000 ký tự.", "The answer is 1 to 4000 characters.")
 	msgNoteLength    = Msg("Ghi chú dài tối đa 2000 ký tự.", "The note is at most 2000 characters.")
-	msgBadDate       = Msg("Ngày phải có dạng YYYY-MM-DD.", "The date must look like YYYY-MM-DD.")
 	msgPastDue       = Msg("Hạn xử lý không được trước hôm nay.", "The due date cannot be before today.")
 )
 
@@ -432,7 +373,7 @@ func (s *Store) heldDialogueStart(ctx context.Context, dialogueID, communeID int
 // nextReference hands out the next reference of the commune for the year of receivedAt
 // (in Vietnam): TANTHOI-2026-0042. The counter row's upsert serialises concurrent inserts.
 func (s *Store) nextReference(ctx context.Context, commune *Unit, receivedAt time.Time) (string, error) {
-	year := receivedAt.In(VietnamZone).Year()
+	year := receivedAt.In(calendar.Zone).Year()
 	var seq int64
 	err := s.conn(ctx).Raw(`INSERT INTO petition_counters (commune_id, year, last_seq) VALUES (?, ?, 1)
 		ON CONFLICT (commune_id, year) DO UPDATE SET last_seq = petition_counters.last_seq + 1
@@ -706,9 +647,8 @@ func (s *Store) responsibleUpdates(ctx context.Context, v *ValidationError, p *P
 	var due Date
 	switch {
 	case in.DueOn != "":
-		d, ok := ParseDate(in.DueOn)
+		d, ok := dateField(v, "due_on", in.DueOn)
 		if !ok {
-			v.Add("due_on", msgBadDate)
 			return
 		}
 		if d < today {
@@ -815,11 +755,8 @@ func (s *Store) ChangeDueDate(ctx context.Context, actor Actor, id int64, in Due
 			return ErrForbidden
 		}
 		v := &ValidationError{}
-		d, ok := ParseDate(in.DueOn)
-		switch {
-		case !ok:
-			v.Add("due_on", msgBadDate)
-		case d < s.today():
+		d, ok := dateField(v, "due_on", in.DueOn)
+		if ok && d < s.today() {
 			v.Add("due_on", msgPastDue)
 		}
 		note := strings.TrimSpace(in.Note)

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/papi-dialogue/papi/models/calendar"
 	"gorm.io/gorm"
 )
 
@@ -88,7 +89,7 @@ func (r *publicRow) public(today Date) PublicPetition {
 	p := PublicPetition{Reference: r.Reference,
 		Commune: UnitRef{ID: r.CommuneID, Name: r.CommuneName}, Hamlet: UnitRef{ID: r.HamletID, Name: r.HamletName},
 		Topic: TopicRef{ID: r.TopicID, Code: r.TopicCode, Name: r.TopicName, NameEN: r.TopicNameEN},
-		Kind:  r.Kind, Channel: r.Channel, ReceivedAt: r.ReceivedAt.UTC(), ReceivedOn: DateOf(r.ReceivedAt),
+		Kind:  r.Kind, Channel: r.Channel, ReceivedAt: r.ReceivedAt.UTC(), ReceivedOn: calendar.DateOf(r.ReceivedAt),
 		State: r.State, StateType: r.State.Type(), Responsible: mask(r.ResponsibleName), DueOn: r.DueOn,
 		OnsiteAnswer: mask(r.OnsiteAnswer), UpdatedAt: r.UpdatedAt.UTC()}
 	p.Overdue = p.StateType == TypeOpen && r.DueOn != nil && *r.DueOn < today

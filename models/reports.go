@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/papi-dialogue/papi/models/calendar"
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
 )
@@ -266,7 +267,7 @@ func (s *Store) summaryOf(ctx context.Context, unit *Unit, period Period, public
 		return nil, err
 	}
 	now := s.now()
-	sum := &Summary{Unit: refOf(unit), Period: period, AsOf: DateOf(now), GeneratedAt: now.Truncate(time.Second),
+	sum := &Summary{Unit: refOf(unit), Period: period, AsOf: calendar.DateOf(now), GeneratedAt: now.Truncate(time.Second),
 		Communes: []CommuneFigures{}}
 	byCommune := make(map[int64]*Figures, len(communes))
 	if unit.Level != LevelCommune {
@@ -436,7 +437,7 @@ func (f *PetitionFigures) add(r *reportPetition, today Date) {
 	if r.FirstAnsweredAt.Valid {
 		f.AnsweredInWriting++
 		f.OnTime.Answered++
-		if r.DueOn == nil || DateOf(r.FirstAnsweredAt.Time) <= *r.DueOn {
+		if r.DueOn == nil || calendar.DateOf(r.FirstAnsweredAt.Time) <= *r.DueOn {
 			f.OnTime.OnTime++
 		}
 		f.daysToAnswer = append(f.daysToAnswer, daysBetween(r.ReceivedAt.Time, r.FirstAnsweredAt.Time))
@@ -700,7 +701,7 @@ func (s *Store) OverduePetitions(ctx context.Context, actor Actor, in OverdueInp
 			Commune: UnitRef{ID: r.CommuneID, Name: r.CommuneName}, Hamlet: UnitRef{ID: r.HamletID, Name: r.HamletName},
 			Topic: TopicRef{ID: r.TopicID, Code: r.TopicCode, Name: r.TopicName, NameEN: r.TopicNameEN},
 			Kind:  r.Kind, State: r.State, ReceivedAt: r.ReceivedAt.UTC(), DueOn: r.DueOn,
-			DaysOverdue: daysFrom(r.DueOn, today),
+			DaysOverdue: calendar.DaysBetween(r.DueOn, today),
 			Responsible: Responsible{UnitID: r.ResponsibleUnitID, Name: r.ResponsibleName}}
 	}
 	next := ""
@@ -709,16 +710,6 @@ func (s *Store) OverduePetitions(ctx context.Context, actor Actor, in OverdueInp
 		next = encodeCursor(overdueCursor{Due: last.DueOn, ID: last.ID})
 	}
 	return out, next, nil
-}
-
-// daysFrom counts the calendar days from one day to a later one.
-func daysFrom(from, to Date) int {
-	a, errA := time.Parse(time.DateOnly, string(from))
-	b, errB := time.Parse(time.DateOnly, string(to))
-	if errA != nil || errB != nil {
-		return 0
-	}
-	return int(b.Sub(a).Hours() / 24)
 }
 
 // SummaryExport computes a summary for a workbook and records the export in the log.

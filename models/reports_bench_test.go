@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/papi-dialogue/papi/models"
+	"github.com/papi-dialogue/papi/models/calendar"
 )
 
 // The report benchmarks read the synthetic data set of docs/PERFORMANCE.md as a commune chair,
@@ -29,8 +30,8 @@ func benchSummary(b *testing.B, w *benchWorld, a models.Actor, in models.Summary
 
 func BenchmarkReportSummary(b *testing.B) {
 	w := openBench(b)
-	year := strconv.Itoa(time.Now().In(models.VietnamZone).Year())
-	last := strconv.Itoa(time.Now().In(models.VietnamZone).Year() - 1)
+	year := strconv.Itoa(time.Now().In(calendar.Zone).Year())
+	last := strconv.Itoa(time.Now().In(calendar.Zone).Year() - 1)
 	thisYear := models.SummaryInput{Period: models.PeriodInput{Period: "year", Year: year}}
 	lastYear := models.SummaryInput{Period: models.PeriodInput{Period: "year", Year: last}, Sort: "-overdue_open"}
 	fiveYears := models.SummaryInput{Period: models.PeriodInput{From: fmt.Sprintf("%d-01-01", time.Now().Year()-4), To: time.Now().Format(time.DateOnly)}}

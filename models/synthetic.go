@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/papi-dialogue/papi/models/calendar"
 )
 
 // SyntheticOptions sizes the synthetic data set.
@@ -395,7 +397,7 @@ var synChannels = []Channel{ChannelReception, ChannelReception, ChannelLetter, C
 func (g *synGen) petition(cm *synCommune, at time.Time, fromDialogue bool, dialogue func() (int64, *Unit), seq map[int]int) {
 	g.ids.petition++
 	id := g.ids.petition
-	year := at.In(VietnamZone).Year()
+	year := at.In(calendar.Zone).Year()
 	seq[year]++
 	ref := fmt.Sprintf("%s-%d-%04d", *cm.unit.Slug, year, seq[year])
 	code := g.pick(synTopicCodes)
@@ -479,7 +481,7 @@ func (g *synGen) petition(cm *synCommune, at time.Time, fromDialogue bool, dialo
 			} else {
 				respName, respUnit = hamlet.Name, hamlet.ID
 			}
-			d := DateOf(t).AddDays(topic.ResponseDays)
+			d := calendar.DateOf(t).AddDays(topic.ResponseDays)
 			dueOn = g.dateValue(d)
 			data = fmt.Sprintf(`{"responsible_name":%q,"due_on":%q}`, respName, d)
 		case StateInProgress:

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/papi-dialogue/papi/models"
+	"github.com/papi-dialogue/papi/models/calendar"
 )
 
 // ReportData is a World with a known history of dialogues and petitions, built through the
@@ -34,7 +35,7 @@ type ReportData struct {
 // VN reads "2026-01-05 08:00" as Vietnam time.
 func VN(t testing.TB, s string) time.Time {
 	t.Helper()
-	at, err := time.ParseInLocation("2006-01-02 15:04", s, models.VietnamZone)
+	at, err := time.ParseInLocation("2006-01-02 15:04", s, calendar.Zone)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,80 @@
+package models_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/papi-dialogue/papi/models"
+	"github.com/papi-dialogue/papi/models/dbtest"
+)
+
+// TestEveryListReadsDaysAlike checks that the lists which take days or times (petitions, the
+// Open311 feed, dialogues) read the same input the same way: a bare day is a whole Vietnam day,
+// spaces are trimmed, and a day outside the product's years is refused by name.
+func TestEveryListReadsDaysAlike(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, s *models.Store) {
+		ctx := context.Background()
+		pw := newPetitionWorld(t, s)
+		s.Now = func() time.Time { return dbtest.VN(t, "2026-03-20 09:00") }
+		for _, at := range []string{"2026-03-14 23:59", "2026-03-15 00:00", "2026-03-15 23:59", "2026-03-16 00:00"} {
+			when := dbtest.VN(t, at)
+			pw.log(t, func(in *models.PetitionInput) { in.ReceivedAt = &when })
+		}
+		feed, err := s.Open311Requests(ctx, models.Open311RequestFilter{StartDate: " 2026-03-15", EndDate: "2026-03-15 "}, "vi")
+		if err != nil || len(feed) != 2 {
+			t.Fatalf("Open311 takes a bare day as the whole day: %d %v", len(feed), err)
+		}
+		list, _, err := s.Petitions(ctx, pw.chair, models.PetitionFilter{From: "2026-03-15", To: " 2026-03-15 "})
+		if err != nil || len(list) != 2 {
+			t.Fatalf("petition list: %d %v", len(list), err)
+		}
+		for _, bad := range []error{
+			func() error {
+				_, err := s.Open311Requests(ctx, models.Open311RequestFilter{StartDate: "1999-12-31"}, "vi")
+				return err
+			}(),
+			func() error {
+				_, _, err := s.Petitions(ctx, pw.chair, models.PetitionFilter{From: "1999-12-31"})
+				return err
+			}(),
+			func() error {
+				_, _, err := s.Dialogues(ctx, pw.chair, models.DialogueFilter{From: "1999-12-31"})
+				return err
+			}(),
+		} {
+			var v *models.ValidationError
+			if !errors.As(bad, &v) || len(v.Fields) != 1 {
+				t.Fatalf("a day before 2000 is a field error: %v", bad)
+			}
+			for _, m := range v.Fields {
+				if m.In("en") != "The date or time is out of range (years 2000 to 2100)." {
+					t.Fatalf("message %q", m.In("en"))
+				}
+			}
+		}
+	})
+}
+
+// TestDialogueTimesFollowTheStoresClock checks that how far ahead a dialogue may be planned is
+// measured from the store's clock, not the machine's.
+func TestDialogueTimesFollowTheStoresClock(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, s *models.Store) {
+		ctx := context.Background()
+		w := dbtest.NewWorld(t, s)
+		sec := w.Actor(t, s, w.SecretaryA)
+		in := models.DialogueInput{CommuneID: w.CommuneA.ID, HamletIDs: []int64{w.HamletA1.ID}, Title: "Đối thoại",
+			StartsAt: "2043-06-01T08:00"}
+		s.Now = func() time.Time { return dbtest.VN(t, "2040-01-01 08:00") }
+		if _, err := s.CreateDialogue(ctx, sec, in); err != nil {
+			t.Fatalf("three years ahead of the store's clock: %v", err)
+		}
+		s.Now = func() time.Time { return dbtest.VN(t, "2026-01-01 08:00") }
+		in.StartsAt = "2043-07-01T08:00"
+		var v *models.ValidationError
+		if _, err := s.CreateDialogue(ctx, sec, in); !errors.As(err, &v) || v.Fields["starts_at"].In("en") != "The time is out of range." {
+			t.Fatalf("seventeen years ahead: %v", err)
+		}
+	})
+}
