@@ -6,14 +6,18 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver for the admin connection
 	"golang.org/x/crypto/bcrypt"
 
@@ -160,8 +164,54 @@ func copyFile(from, to string) error {
 	return out.Close()
 }
 
+// ensured remembers whether the database named in PAPI_TEST_DATABASE_URL exists, or why not.
+var ensured struct {
+	once sync.Once
+	err  error
+}
+
+// adminDB connects to the database named in PAPI_TEST_DATABASE_URL, the one the tests create
+// their own databases from; it creates that database first when the server lacks it.
 func adminDB() (*sql.DB, error) {
+	ensured.once.Do(func() { ensured.err = EnsureDatabase(context.Background(), os.Getenv(EnvURL)) })
+	if ensured.err != nil {
+		return nil, ensured.err
+	}
 	return sql.Open("pgx", os.Getenv(EnvURL))
+}
+
+// EnsureDatabase creates the database that rawURL names when the server does not have it yet,
+// connecting to the "postgres" maintenance database to do so; a fresh server has only that one.
+func EnsureDatabase(ctx context.Context, rawURL string) error {
+	db, err := sql.Open("pgx", rawURL)
+	if err != nil {
+		return err
+	}
+	err = db.PingContext(ctx)
+	db.Close()
+	var pgErr *pgconn.PgError
+	if err == nil || !errors.As(err, &pgErr) || pgErr.Code != "3D000" { // 3D000: no such database
+		return err
+	}
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return err
+	}
+	name := strings.TrimPrefix(u.Path, "/")
+	u.Path = "/postgres"
+	maint, err := sql.Open("pgx", u.String())
+	if err != nil {
+		return err
+	}
+	defer maint.Close()
+	_, err = maint.ExecContext(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize())
+	if errors.As(err, &pgErr) && pgErr.Code == "42P04" { // 42P04: it exists
+		return nil // another test binary made it first
+	}
+	if err != nil {
+		return fmt.Errorf("create database %q: %w", name, err)
+	}
+	return nil
 }
 
 // withDatabase returns the server URL with its database name replaced.
