@@ -35,6 +35,12 @@ func (s *Store) hashPassword(password string) (string, error) {
 	return string(h), err
 }
 
+func validateUsername(v *ValidationError, username string) {
+	if !usernamePattern.MatchString(username) {
+		v.Add("username", Msg("Tên đăng nhập gồm 3–64 chữ thường không dấu, chữ số, dấu chấm, gạch.", "The username is 3–64 lower-case letters, digits, dots or dashes."))
+	}
+}
+
 func validatePassword(v *ValidationError, field, password string) {
 	switch {
 	case utf8.RuneCountInString(password) < 8:
@@ -136,9 +142,7 @@ func (s *Store) CreateUser(ctx context.Context, actor Actor, in UserInput) (*Use
 	}
 	username := strings.ToLower(strings.TrimSpace(in.Username))
 	v := &ValidationError{}
-	if !usernamePattern.MatchString(username) {
-		v.Add("username", Msg("Tên đăng nhập gồm 3–64 chữ thường không dấu, chữ số, dấu chấm, gạch.", "The username is 3–64 lower-case letters, digits, dots or dashes."))
-	}
+	validateUsername(v, username)
 	validatePassword(v, "password", in.Password)
 	validateFullName(v, in.FullName)
 	validateRole(v, actor, in.Role)

@@ -2,8 +2,11 @@
 //
 //	papi serve                  start the web server (migrates first)
 //	papi migrate                apply pending database migrations
+//	papi init ...               set up an empty database: the province and its first admin
+//	papi units import FILE.csv  load communes and hamlets
 //	papi seed --demo            load the demo district and its users
 //	papi user add --username U --role R --unit CODE_OR_ID [--password-stdin]
+//	papi healthcheck            ask the running server's /readyz (container health checks)
 package main
 
 import (

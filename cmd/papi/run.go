@@ -10,10 +10,13 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
+	"sort"
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"golang.org/x/term"
 
 	"github.com/papi-dialogue/papi/api"
@@ -28,15 +31,21 @@ type env struct {
 	getenv         func(string) string
 }
 
-const usage = `usage: papi <command> [flags]
+const usage = `usage: papi <command> [flags]     (papi <command> --help lists a command's flags)
 
 commands:
   serve                     start the web server (applies pending migrations first)
   migrate                   apply pending database migrations
+  init --province-code NN --province-name NAME --username U [--full-name N] [--password-stdin]
+                            set up an empty database: the province and its first administrator
+  units import [--dry-run] FILE.csv
+                            load communes and hamlets (columns level,code,name,parent_code)
+  user add --username U --role R --unit CODE_OR_ID [--full-name N] [--password-stdin]
   seed --demo               load the demo district, its users and records
   seed --synthetic [--communes N] [--years Y]
-                            generate a large synthetic data set (N=3300, Y=5: about 1M petitions)
-  user add --username U --role R --unit CODE_OR_ID [--full-name N] [--password-stdin]
+                            generate a large synthetic data set (defaults: 100 communes, 5 years;
+                            --communes 3300 gives about 1M petitions)
+  healthcheck               ask the running server's /readyz (for container health checks)
 
 configuration (environment):
   PAPI_ADDR            listen address (default :8080)
@@ -46,6 +55,7 @@ configuration (environment):
   PAPI_LOG_FORMAT      text or json (default text)
   PAPI_COOKIE_SECURE   true or false (default true unless PAPI_ADDR is loopback)
   PAPI_SESSION_TTL     session lifetime (default 12h)
+  PAPI_TRUSTED_PROXIES addresses or CIDRs of reverse proxies whose X-Forwarded-* headers count
   PAPI_METRICS_TOKEN   bearer token that opens /metrics beyond loopback
 `
 
@@ -64,50 +74,126 @@ func run(ctx context.Context, args []string, e env) error {
 		handler = slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: cfg.LogLevel})
 	}
 	log := slog.New(handler)
+	if err := command(ctx, cfg, log, args, e); !errors.Is(err, errHelp) {
+		return err
+	}
+	return nil
+}
 
+// command runs the subcommand named by args[0].
+func command(ctx context.Context, cfg config, log *slog.Logger, args []string, e env) error {
 	switch args[0] {
 	case "serve":
-		return serve(ctx, cfg, log, args[1:])
+		return serve(ctx, cfg, log, args[1:], e)
 	case "migrate":
-		store, err := openStore(ctx, cfg, log)
-		if err != nil {
-			return err
-		}
-		defer store.Close()
-		fmt.Fprintln(e.stdout, "database is up to date")
-		return nil
+		return migrate(ctx, cfg, log, args[1:], e)
+	case "init":
+		return initCommand(ctx, cfg, log, args[1:], e)
+	case "units":
+		return unitsCommand(ctx, cfg, log, args[1:], e)
 	case "seed":
 		return seed(ctx, cfg, log, args[1:], e)
 	case "user":
 		return userCommand(ctx, cfg, log, args[1:], e)
+	case "healthcheck":
+		return healthcheck(ctx, cfg, args[1:], e)
 	}
 	return fmt.Errorf("unknown command %q\n\n%s", args[0], usage)
 }
 
-// openStore opens the configured database and applies pending migrations.
-func openStore(ctx context.Context, cfg config, log *slog.Logger) (*models.Store, error) {
-	store, err := models.Open(ctx, cfg.DatabaseURL)
-	if err != nil {
-		return nil, err
+// errHelp stops a command whose --help was asked for: the flags are printed, nothing else runs.
+var errHelp = errors.New("help shown")
+
+// parseFlags parses a command's flags. --help prints what the command does and its flags on
+// standard output and returns errHelp; a bad flag is one line that points at --help.
+func parseFlags(fs *flag.FlagSet, synopsis string, args []string, e env) error {
+	fs.SetOutput(io.Discard)
+	err := fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintf(e.stdout, "usage: papi %s\n\nflags:\n", synopsis)
+		fs.SetOutput(e.stdout)
+		fs.PrintDefaults()
+		return errHelp
 	}
-	n, err := store.Migrate(ctx)
 	if err != nil {
-		store.Close()
-		return nil, err
+		return fmt.Errorf("%s: %v (papi %s --help lists the flags)", fs.Name(), err, fs.Name())
 	}
-	log.Info("database ready", "dialect", store.Dialect(), "migrations_applied", n)
-	return store, nil
+	return nil
 }
 
-func serve(ctx context.Context, cfg config, log *slog.Logger, args []string) error {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	if err := fs.Parse(args); err != nil {
+func migrate(ctx context.Context, cfg config, log *slog.Logger, args []string, e env) error {
+	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	if err := parseFlags(fs, "migrate\n\nApplies the pending database migrations and exits.", args, e); err != nil {
 		return err
 	}
 	store, err := openStore(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
+	defer store.Close()
+	fmt.Fprintln(e.stdout, "database is up to date")
+	return nil
+}
+
+// openStore opens the configured database and applies pending migrations. An error is one line
+// naming the setting at fault and the address tried, its password hidden.
+func openStore(ctx context.Context, cfg config, log *slog.Logger) (*models.Store, error) {
+	store, err := models.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, openError(cfg, err)
+	}
+	n, err := store.Migrate(ctx)
+	if err != nil {
+		store.Close()
+		return nil, fmt.Errorf("migrate the database at %s: %w", redactURL(cfg.DatabaseURL), err)
+	}
+	log.Debug("database ready", "dialect", store.Dialect(), "migrations_applied", n)
+	return store, nil
+}
+
+// openError says in one line why the database could not be opened, naming the variable to fix.
+func openError(cfg config, err error) error {
+	if models.DialectOf(cfg.DatabaseURL) != models.Postgres {
+		return fmt.Errorf("PAPI_DATA_DIR: cannot open the embedded database %s: %s", cfg.DatabaseURL, oneLine(err.Error()))
+	}
+	cause := err.Error()
+	var (
+		opErr  *net.OpError
+		dnsErr *net.DNSError
+		pgErr  *pgconn.PgError
+	)
+	switch {
+	case errors.As(err, &pgErr):
+		cause = pgErr.Message + " (SQLSTATE " + pgErr.Code + ")"
+	case errors.As(err, &dnsErr):
+		cause = dnsErr.Error()
+	case errors.As(err, &opErr):
+		cause = opErr.Error()
+	}
+	return fmt.Errorf("PAPI_DATABASE_URL: cannot connect to %s: %s", redactURL(cfg.DatabaseURL), oneLine(cause))
+}
+
+// redactURL hides the password of a database URL.
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme == "" {
+		return raw
+	}
+	return u.Redacted()
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func serve(ctx context.Context, cfg config, log *slog.Logger, args []string, e env) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	if err := parseFlags(fs, "serve\n\nApplies pending migrations, then serves the API and the web app on PAPI_ADDR.", args, e); err != nil {
+		return err
+	}
+	store, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	log.Info("database ready", "dialect", store.Dialect(), "database", redactURL(cfg.DatabaseURL))
 	defer store.Close()
 
 	srv := api.New(store, api.Config{
@@ -126,7 +212,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, args []string) err
 	if err != nil {
 		return err
 	}
-	log.Info("listening", "addr", ln.Addr().String(), "url", "http://"+displayAddr(ln.Addr().String()))
+	log.Info("listening", "addr", ln.Addr().String(), "url", "http://"+loopbackAddr(ln.Addr().String()))
 	errc := make(chan error, 1)
 	go func() { errc <- httpServer.Serve(ln) }()
 	select {
@@ -146,27 +232,14 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, args []string) err
 	return nil
 }
 
-// displayAddr turns a listen address into one a browser can open.
-func displayAddr(addr string) string {
-	host, port, err := net.SplitHostPort(addr)
-	if err != nil {
-		return addr
-	}
-	if host == "" || host == "::" || host == "0.0.0.0" {
-		host = "localhost"
-	}
-	return net.JoinHostPort(host, port)
-}
-
 func seed(ctx context.Context, cfg config, log *slog.Logger, args []string, e env) error {
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
 	demo := fs.Bool("demo", false, "load the demo district, users and records")
 	synthetic := fs.Bool("synthetic", false, "generate a large synthetic data set (benchmarks, load tests)")
-	communes := fs.Int("communes", 100, "with --synthetic: how many communes")
+	communes := fs.Int("communes", 100, "with --synthetic: how many communes (3300, the whole country, gives about 1M petitions over 5 years)")
 	years := fs.Int("years", 5, "with --synthetic: how many years of dialogues and petitions")
 	perYear := fs.Int("petitions-per-year", 60, "with --synthetic: average petitions a commune logs in a year")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, "seed --demo | --synthetic [--communes N] [--years Y]", args, e); err != nil {
 		return err
 	}
 	if !*demo && !*synthetic {
@@ -204,26 +277,21 @@ func seed(ctx context.Context, cfg config, log *slog.Logger, args []string, e en
 
 func userCommand(ctx context.Context, cfg config, log *slog.Logger, args []string, e env) error {
 	if len(args) == 0 || args[0] != "add" {
-		return errors.New("user: the only subcommand is add")
+		return errors.New("user: the only subcommand is add (papi user add --help)")
 	}
 	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
 	username := fs.String("username", "", "login name")
 	role := fs.String("role", "", "admin, district_official, commune_chair, secretary or inspector")
 	unitRef := fs.String("unit", "", "the user's unit: official code, commune slug or id")
 	fullName := fs.String("full-name", "", "the person's full name")
 	fromStdin := fs.Bool("password-stdin", false, "read the password from standard input")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := parseFlags(fs, "user add --username U --role R --unit CODE_OR_ID [--full-name N] [--password-stdin]", args[1:], e); err != nil {
 		return err
 	}
 	if *username == "" || *role == "" || *unitRef == "" {
 		return errors.New("user add: --username, --role and --unit are required")
 	}
-	password, err := readPassword(e, *fromStdin)
-	if err != nil {
-		return err
-	}
-	store, err := openStore(ctx, cfg, log)
+	password, store, err := passwordAndStore(ctx, cfg, log, "user add", e, *fromStdin)
 	if err != nil {
 		return err
 	}
@@ -234,23 +302,41 @@ func userCommand(ctx context.Context, cfg config, log *slog.Logger, args []strin
 	}
 	u, err := store.CreateUser(ctx, models.SystemActor(), models.UserInput{
 		Username: *username, Password: password, FullName: *fullName, Role: models.Role(*role), UnitID: unit.ID})
-	var verr *models.ValidationError
-	if errors.As(err, &verr) {
-		var parts []string
-		for f, m := range verr.Fields {
-			parts = append(parts, f+": "+m.EN)
-		}
-		return fmt.Errorf("user add: %s", strings.Join(parts, "; "))
-	}
 	if err != nil {
-		return err
+		return commandError("user add", err)
 	}
 	fmt.Fprintf(e.stdout, "created user %s (id %d, %s of %s)\n", u.Username, u.ID, u.Role, unit.Name)
 	return nil
 }
 
+// passwordAndStore reads the password of a user a command creates, then opens the database;
+// asking first means a typo in the password costs no database connection.
+func passwordAndStore(ctx context.Context, cfg config, log *slog.Logger, cmd string, e env, fromStdin bool) (string, *models.Store, error) {
+	password, err := readPassword(cmd, e, fromStdin)
+	if err != nil {
+		return "", nil, err
+	}
+	store, err := openStore(ctx, cfg, log)
+	return password, store, err
+}
+
+// commandError words a domain error for the terminal: a validation error becomes one line
+// naming each bad field, in flag order, with what is wrong with it.
+func commandError(cmd string, err error) error {
+	var verr *models.ValidationError
+	if !errors.As(err, &verr) {
+		return fmt.Errorf("%s: %w", cmd, err)
+	}
+	parts := make([]string, 0, len(verr.Fields))
+	for f, m := range verr.Fields {
+		parts = append(parts, strings.ReplaceAll(f, "_", "-")+": "+m.EN)
+	}
+	sort.Strings(parts)
+	return fmt.Errorf("%s: %s", cmd, strings.Join(parts, "; "))
+}
+
 // readPassword reads a password from standard input, prompting without echo on a terminal.
-func readPassword(e env, fromStdin bool) (string, error) {
+func readPassword(cmd string, e env, fromStdin bool) (string, error) {
 	if f, ok := e.stdin.(*os.File); ok && !fromStdin && term.IsTerminal(int(f.Fd())) {
 		fmt.Fprint(e.stderr, "Password: ")
 		p, err := term.ReadPassword(int(f.Fd()))
@@ -265,7 +351,7 @@ func readPassword(e env, fromStdin bool) (string, error) {
 			return "", err
 		}
 		if string(p) != string(again) {
-			return "", errors.New("user add: the passwords differ")
+			return "", errors.New(cmd + ": the passwords differ")
 		}
 		return string(p), nil
 	}
@@ -275,7 +361,7 @@ func readPassword(e env, fromStdin bool) (string, error) {
 	}
 	line = strings.TrimRight(line, "\r\n")
 	if line == "" {
-		return "", errors.New("user add: no password on standard input")
+		return "", errors.New(cmd + ": no password on standard input")
 	}
 	return line, nil
 }

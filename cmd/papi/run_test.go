@@ -72,36 +72,51 @@ func TestSeedDemoTwiceAndAddUser(t *testing.T) {
 	}
 }
 
-func TestServeStopsOnCancel(t *testing.T) {
-	dir := t.TempDir()
+// startServe runs papi serve on a free loopback port until the test ends, and returns its address
+// once /readyz answers 200. The test fails if serve does not stop when cancelled.
+func startServe(t *testing.T, vars map[string]string) string {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	addr := ln.Addr().String()
 	ln.Close()
+	all := map[string]string{"PAPI_ADDR": addr}
+	for k, v := range vars {
+		all[k] = v
+	}
 	ctx, cancel := context.WithCancel(context.Background())
-	e, _ := testEnv(dir, "", map[string]string{"PAPI_ADDR": addr})
+	e, _ := testEnv(vars["PAPI_DATA_DIR"], "", all)
+	if vars["PAPI_DATA_DIR"] == "" {
+		e, _ = testEnv(t.TempDir(), "", all)
+	}
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, []string{"serve"}, e) }()
-	ready := false
-	for i := 0; i < 100 && !ready; i++ {
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("serve: %v", err)
+			}
+		case <-time.After(30 * time.Second):
+			t.Error("serve did not stop")
+		}
+	})
+	for i := 0; i < 100; i++ {
 		time.Sleep(100 * time.Millisecond)
 		if resp, err := http.Get("http://" + addr + "/readyz"); err == nil {
-			ready = resp.StatusCode == http.StatusOK
 			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return addr
+			}
 		}
 	}
-	if !ready {
-		t.Error("server never became ready")
-	}
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatal(err)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not stop")
-	}
+	t.Fatal("server never became ready")
+	return ""
+}
+
+func TestServeStopsOnCancel(t *testing.T) {
+	startServe(t, map[string]string{"PAPI_DATA_DIR": t.TempDir()})
 }

@@ -53,10 +53,7 @@ func (tp *templates) cleanup() {
 		os.RemoveAll(tp.dir)
 	}
 	if tp.pgName != "" {
-		if admin, err := adminDB(); err == nil {
-			admin.Exec("DROP DATABASE IF EXISTS " + tp.pgName + " WITH (FORCE)")
-			admin.Close()
-		}
+		dropDatabase(tp.pgName)
 	}
 }
 
@@ -103,6 +100,36 @@ func NewDatabase(t testing.TB, d models.Dialect) string {
 		return newPostgres(t)
 	}
 	return newSQLite(t)
+}
+
+// NewEmptyDatabase returns the URL of a database of dialect d with nothing in it, not even the
+// schema, as an installation starts; it is dropped when the test ends.
+func NewEmptyDatabase(t testing.TB, d models.Dialect) string {
+	t.Helper()
+	if d != models.Postgres {
+		return filepath.Join(t.TempDir(), "data", "papi.db")
+	}
+	admin, err := adminDB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	name := "papi_empty_" + suffix()
+	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
+		t.Fatalf("create empty database: %v", err)
+	}
+	t.Cleanup(func() { dropDatabase(name) })
+	return withDatabase(name)
+}
+
+// dropDatabase removes a test database, closing its connections first.
+func dropDatabase(name string) {
+	admin, err := adminDB()
+	if err != nil {
+		return
+	}
+	defer admin.Close()
+	admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
 }
 
 func suffix() string {
@@ -253,13 +280,6 @@ func newPostgres(t testing.TB) string {
 	if _, err := admin.Exec("CREATE DATABASE " + name + " TEMPLATE " + tpl); err != nil {
 		t.Fatalf("create test database: %v", err)
 	}
-	t.Cleanup(func() {
-		admin, err := adminDB()
-		if err != nil {
-			return
-		}
-		defer admin.Close()
-		admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
-	})
+	t.Cleanup(func() { dropDatabase(name) })
 	return withDatabase(name)
 }

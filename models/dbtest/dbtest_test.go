@@ -21,12 +21,7 @@ func TestEnsureDatabaseCreatesAMissingDatabase(t *testing.T) {
 	}
 	name := "papi_missing_" + suffix()
 	u.Path = "/" + name
-	t.Cleanup(func() {
-		if admin, err := adminDB(); err == nil {
-			admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
-			admin.Close()
-		}
-	})
+	t.Cleanup(func() { dropDatabase(name) })
 	for i := 0; i < 2; i++ { // the second call finds it and does nothing
 		if err := EnsureDatabase(ctx, u.String()); err != nil {
 			t.Fatalf("call %d: %v", i+1, err)
