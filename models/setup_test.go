@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"sort"
 	"testing"
+	"time"
 
 	"github.com/papi-dialogue/papi/models"
 	"github.com/papi-dialogue/papi/models/dbtest"
@@ -53,7 +54,7 @@ func TestInitProvinceOnceOnAnEmptyDatabase(t *testing.T) {
 		if *province.Code != "87" || province.Level != models.LevelProvince || admin.Role != models.RoleAdmin || admin.UnitID != province.ID {
 			t.Fatalf("province %+v, admin %+v", province, admin)
 		}
-		if _, _, _, err := s.Login(ctx, "admin", good.Password, 0); err != nil {
+		if _, _, _, err := s.Login(ctx, models.Credentials{Username: "admin", Password: good.Password}, time.Hour); err != nil {
 			t.Fatalf("the first admin cannot sign in: %v", err)
 		}
 		again := good
