@@ -3,12 +3,15 @@ package api
 import (
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/papi-dialogue/papi/models"
+	"github.com/papi-dialogue/papi/models/calendar"
 )
 
 // Open311 GeoReport v2 (read side). Every route has a .json and a .xml form; Gin cannot put a
@@ -32,6 +35,87 @@ type open311Error struct {
 type open311Errors struct {
 	XMLName xml.Name       `xml:"errors"`
 	Errors  []open311Error `xml:"error"`
+}
+
+// open311Service is a topic as an Open311 GeoReport v2 service, with the spec's element names.
+type open311Service struct {
+	XMLName     xml.Name `json:"-" xml:"service"`
+	ServiceCode string   `json:"service_code" xml:"service_code"`
+	ServiceName string   `json:"service_name" xml:"service_name"`
+	Description string   `json:"description" xml:"description"`
+	// Metadata is false: a petition needs no attributes beyond the standard fields.
+	Metadata bool   `json:"metadata" xml:"metadata"`
+	Type     string `json:"type" xml:"type"`
+	Keywords string `json:"keywords" xml:"keywords"`
+	// Group is the PAPI dimension the topic feeds.
+	Group string `json:"group" xml:"group"`
+}
+
+// open311Request is a public petition as an Open311 GeoReport v2 service request.
+type open311Request struct {
+	XMLName           xml.Name `json:"-" xml:"request"`
+	ServiceRequestID  string   `json:"service_request_id" xml:"service_request_id"`
+	Status            string   `json:"status" xml:"status"`
+	StatusNotes       string   `json:"status_notes" xml:"status_notes"`
+	ServiceName       string   `json:"service_name" xml:"service_name"`
+	ServiceCode       string   `json:"service_code" xml:"service_code"`
+	Description       string   `json:"description" xml:"description"`
+	AgencyResponsible string   `json:"agency_responsible" xml:"agency_responsible"`
+	ServiceNotice     string   `json:"service_notice" xml:"service_notice"`
+	RequestedDatetime string   `json:"requested_datetime" xml:"requested_datetime"`
+	UpdatedDatetime   string   `json:"updated_datetime" xml:"updated_datetime"`
+	ExpectedDatetime  string   `json:"expected_datetime" xml:"expected_datetime"`
+	// Address is where the matter lies: the hamlet and the commune, never the petitioner's home.
+	Address   string `json:"address" xml:"address"`
+	AddressID string `json:"address_id" xml:"address_id"`
+	Zipcode   string `json:"zipcode" xml:"zipcode"`
+	MediaURL  string `json:"media_url" xml:"media_url"`
+}
+
+// open311MaxRequests caps one answer, as the spec suggests.
+const open311MaxRequests = 1000
+
+// open311Window is the span of requested_datetime searched when no start_date is given.
+const open311Window = 90 * 24 * time.Hour
+
+// open311Time writes an instant as ISO 8601 with Vietnam's offset.
+func open311Time(t time.Time) string { return t.In(calendar.Zone).Format(time.RFC3339) }
+
+// open311ServiceOf turns a topic into a service, named in lang ("en" or Vietnamese).
+func open311ServiceOf(t models.Topic, lang string) open311Service {
+	name, desc := t.NameVI, fmt.Sprintf("Lĩnh vực %s; thời hạn trả lời %d ngày.", t.NameVI, t.ResponseDays)
+	if lang == "en" {
+		name, desc = t.NameEN, fmt.Sprintf("%s; answered within %d days.", t.NameEN, t.ResponseDays)
+	}
+	return open311Service{ServiceCode: t.Code, ServiceName: name, Description: desc, Metadata: false,
+		Type: "realtime", Keywords: models.Fold(t.NameVI) + ", " + strings.ToLower(t.NameEN), Group: t.PAPIDimension}
+}
+
+// open311RequestOf turns a public petition into a service request.
+func open311RequestOf(p *models.PublicPetition, lang string) open311Request {
+	r := open311Request{ServiceRequestID: p.Reference, Status: "open", ServiceCode: p.Topic.Code, ServiceName: p.Topic.Name,
+		AgencyResponsible: p.Responsible, RequestedDatetime: open311Time(p.ReceivedAt), UpdatedDatetime: open311Time(p.UpdatedAt),
+		Address: p.Hamlet.Name + ", " + p.Commune.Name}
+	if lang == "en" {
+		r.ServiceName = p.Topic.NameEN
+	}
+	if p.StateType != models.TypeOpen {
+		r.Status = "closed"
+	}
+	if r.AgencyResponsible == "" {
+		r.AgencyResponsible = "UBND " + p.Commune.Name
+	}
+	if p.Answer != nil {
+		r.StatusNotes = *p.Answer
+	}
+	if p.Content != nil {
+		r.Description = *p.Content
+	}
+	if p.DueOn != nil {
+		// Due by the end of that day in Vietnam.
+		r.ExpectedDatetime = open311Time(p.DueOn.End().Add(-time.Second))
+	}
+	return r
 }
 
 // open311Fail answers an error in the spec's shape; unknown errors are logged and shown as 500.
@@ -87,27 +171,102 @@ func open311Render[T any](c *gin.Context, root string, items []T) {
 }
 
 func (s *Server) open311Services(c *gin.Context) {
-	services, err := s.store.Open311Services(c.Request.Context(), c.Query("jurisdiction_id"), lang(c))
+	ctx := c.Request.Context()
+	// Topics are the same in every commune, so the jurisdiction only has to exist.
+	if _, err := s.store.CommuneByRef(ctx, c.Query("jurisdiction_id")); err != nil {
+		s.open311Fail(c, err)
+		return
+	}
+	topics, err := s.store.Topics(ctx, false)
 	if err != nil {
 		s.open311Fail(c, err)
 		return
+	}
+	services := make([]open311Service, len(topics))
+	for i, t := range topics {
+		services[i] = open311ServiceOf(t, lang(c))
 	}
 	open311Render(c, "services", services)
 }
 
+// open311Requests lists public petitions as service requests, newest first, with the spec's
+// filters: service_request_id (references, comma-separated; the other filters then do not
+// apply), service_code, status (open, closed), start_date and end_date (ISO 8601; by default the
+// last 90 days), and jurisdiction_id (a commune).
 func (s *Server) open311Requests(c *gin.Context) {
-	reqs, err := s.store.Open311Requests(c.Request.Context(), models.Open311RequestFilter{
-		JurisdictionID: c.Query("jurisdiction_id"), ServiceRequestID: c.Query("service_request_id"),
-		ServiceCode: c.Query("service_code"), Status: c.Query("status"),
-		StartDate: c.Query("start_date"), EndDate: c.Query("end_date")}, lang(c))
+	ctx := c.Request.Context()
+	q, err := s.open311Search(c)
 	if err != nil {
 		s.open311Fail(c, err)
 		return
 	}
+	found, err := s.store.SearchPublicPetitions(ctx, q)
+	if err != nil {
+		s.open311Fail(c, err)
+		return
+	}
+	reqs := make([]open311Request, len(found))
+	for i := range found {
+		reqs[i] = open311RequestOf(&found[i], lang(c))
+	}
 	open311Render(c, "service_requests", reqs)
 }
 
-// open311Request answers /requests/{id}.json or .xml: a list of one, as the spec has it.
+// open311Search reads the spec's query parameters into a search, naming every bad one.
+func (s *Server) open311Search(c *gin.Context) (models.PublicSearch, error) {
+	ctx := c.Request.Context()
+	q := models.PublicSearch{Limit: open311MaxRequests}
+	commune, err := s.store.CommuneByRef(ctx, c.Query("jurisdiction_id"))
+	if err != nil {
+		return q, err
+	}
+	if commune != nil {
+		q.CommuneID = &commune.ID
+	}
+	v := &models.ValidationError{}
+	if q.References = models.SplitList(c.Query("service_request_id")); len(q.References) > 0 {
+		if len(q.References) > open311MaxRequests {
+			v.Add("service_request_id", models.Msg("Tối đa 1000 mã.", "At most 1000 ids."))
+		}
+		return q, v.Err()
+	}
+	for _, code := range models.SplitList(c.Query("service_code")) {
+		t, err := s.store.TopicByCode(ctx, code)
+		if err != nil {
+			v.Add("service_code", models.Msg("Không có dịch vụ mã "+code+".", "No service has the code "+code+"."))
+			continue
+		}
+		q.TopicIDs = append(q.TopicIDs, t.ID)
+	}
+	for _, st := range models.SplitList(strings.ToLower(c.Query("status"))) {
+		switch st {
+		case "open":
+			q.StateTypes = append(q.StateTypes, models.TypeOpen)
+		case "closed":
+			q.StateTypes = append(q.StateTypes, models.TypeFixed, models.TypeClosed)
+		default:
+			v.Add("status", models.Msg("status phải là open hoặc closed.", "status must be open or closed."))
+		}
+	}
+	// Bounds as everywhere: from start_date up to (not including) end_date; a bare day is a
+	// whole day, so end_date=2026-03-15 takes in all of the 15th.
+	start := s.store.Now().UTC().Add(-open311Window)
+	if t := models.RangeBound(v, "end_date", c.Query("end_date"), true, models.Msg(
+		"end_date phải theo ISO 8601, ví dụ 2026-03-15 hoặc 2026-03-15T00:00:00+07:00.",
+		"end_date must be ISO 8601, like 2026-03-15 or 2026-03-15T00:00:00+07:00.")); t != nil {
+		start, q.Before = t.Add(-open311Window), t
+	}
+	if t := models.RangeBound(v, "start_date", c.Query("start_date"), false, models.Msg(
+		"start_date phải theo ISO 8601, ví dụ 2026-01-01 hoặc 2026-01-01T00:00:00+07:00.",
+		"start_date must be ISO 8601, like 2026-01-01 or 2026-01-01T00:00:00+07:00.")); t != nil {
+		start = *t
+	}
+	q.From = &start
+	return q, v.Err()
+}
+
+// open311Request answers /requests/{id}.json or .xml: a list of one, as the spec has it; within
+// a jurisdiction when one is named.
 func (s *Server) open311Request(c *gin.Context) {
 	ref, ok := strings.CutSuffix(c.Param("request"), ".json")
 	if !ok {
@@ -117,10 +276,19 @@ func (s *Server) open311Request(c *gin.Context) {
 		s.open311Fail(c, models.ErrNotFound)
 		return
 	}
-	r, err := s.store.Open311Request(c.Request.Context(), c.Query("jurisdiction_id"), ref, lang(c))
+	ctx := c.Request.Context()
+	commune, err := s.store.CommuneByRef(ctx, c.Query("jurisdiction_id"))
 	if err != nil {
 		s.open311Fail(c, err)
 		return
 	}
-	open311Render(c, "service_requests", []models.Open311Request{*r})
+	p, err := s.store.PublicPetition(ctx, ref)
+	if err == nil && commune != nil && p.Commune.ID != commune.ID {
+		err = models.ErrNotFound
+	}
+	if err != nil {
+		s.open311Fail(c, err)
+		return
+	}
+	open311Render(c, "service_requests", []open311Request{open311RequestOf(p, lang(c))})
 }

@@ -162,15 +162,15 @@ func TestOpen311Requests(t *testing.T) {
 	each(t, func(t *testing.T, e *testEnv) {
 		rd := reportEnv(t, e)
 		anon := e.anon()
-		get := func(path string) []models.Open311Request {
+		get := func(path string) []open311Request {
 			t.Helper()
 			r := anon.do("GET", path, nil)
 			expect(t, r, 200)
-			var out []models.Open311Request
+			var out []open311Request
 			r.decode(t, &out)
 			return out
 		}
-		ids := func(reqs []models.Open311Request) string {
+		ids := func(reqs []open311Request) string {
 			var out []string
 			for _, r := range reqs {
 				out = append(out, r.ServiceRequestID)

@@ -22,8 +22,12 @@ func TestEveryListReadsDaysAlike(t *testing.T) {
 			when := dbtest.VN(t, at)
 			pw.log(t, func(in *models.PetitionInput) { in.ReceivedAt = &when })
 		}
-		feed, err := s.Open311Requests(ctx, models.Open311RequestFilter{StartDate: " 2026-03-15", EndDate: "2026-03-15 "}, "vi")
-		if err != nil || len(feed) != 2 {
+		// The Open311 feed reads its start_date and end_date through RangeBound.
+		bounds := &models.ValidationError{}
+		feed, err := s.SearchPublicPetitions(ctx, models.PublicSearch{
+			From:   models.RangeBound(bounds, "start_date", " 2026-03-15", false, models.Msg("", "")),
+			Before: models.RangeBound(bounds, "end_date", "2026-03-15 ", true, models.Msg("", ""))})
+		if err != nil || bounds.Err() != nil || len(feed) != 2 {
 			t.Fatalf("Open311 takes a bare day as the whole day: %d %v", len(feed), err)
 		}
 		list, _, err := s.Petitions(ctx, pw.chair, models.PetitionFilter{From: "2026-03-15", To: " 2026-03-15 "})
@@ -32,8 +36,9 @@ func TestEveryListReadsDaysAlike(t *testing.T) {
 		}
 		for _, bad := range []error{
 			func() error {
-				_, err := s.Open311Requests(ctx, models.Open311RequestFilter{StartDate: "1999-12-31"}, "vi")
-				return err
+				v := &models.ValidationError{}
+				models.RangeBound(v, "start_date", "1999-12-31", false, models.Msg("", ""))
+				return v.Err()
 			}(),
 			func() error {
 				_, _, err := s.Petitions(ctx, pw.chair, models.PetitionFilter{From: "1999-12-31"})

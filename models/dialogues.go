@@ -432,7 +432,7 @@ func (s *Store) overlapping(ctx context.Context, except int64, hamletIDs []int64
 	return &found[0], nil
 }
 
-// overlapError is the 409 naming the dialogue a new time clashes with.
+// overlapError is the conflict naming the dialogue a new time clashes with.
 func overlapError(other *Dialogue) error {
 	when := other.StartsAt.In(calendar.Zone).Format("15:04 02/01/2006")
 	return &ConflictError{
@@ -757,7 +757,7 @@ func (s *Store) Dialogues(ctx context.Context, actor Actor, f DialogueFilter) ([
 	return rows, next, nil
 }
 
-// frozenError is the 409 for a write to a closed dialogue.
+// frozenError is the conflict of a write to a closed dialogue.
 func frozenError(d *Dialogue) error {
 	return &ConflictError{Reason: "dialogue_closed",
 		Message: Msg("Buổi đối thoại đã kết thúc và lập biên bản; không thể sửa.", "The dialogue is closed with its minutes; it can no longer change."),

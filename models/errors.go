@@ -8,7 +8,7 @@ import (
 	"unicode/utf8"
 )
 
-// Domain errors; the API maps each to one status code.
+// Domain errors; callers tell them apart with errors.Is.
 var (
 	// ErrNotFound means the record does not exist, or lies outside the caller's units.
 	ErrNotFound = errors.New("not found")
@@ -79,8 +79,9 @@ func FieldError(field string, m Message) error {
 	return v
 }
 
-// ConflictError explains a 409: what clashes, and what the client needs to recover
-// (the current record, the allowed transitions, the overlapping dialogue...).
+// ConflictError says why a write clashes with the current state of a record (a stale version,
+// a move the lifecycle refuses, a double booking...) and carries what the writer needs to
+// recover: the current record, the allowed transitions, the overlapping dialogue.
 type ConflictError struct {
 	Reason  string
 	Message Message
@@ -108,7 +109,7 @@ func requireText(v *ValidationError, field, text string, max int) {
 	}
 }
 
-// StaleVersion builds the 409 for a write that carried an out-of-date version.
+// StaleVersion is the conflict of a write that carried an out-of-date version.
 func StaleVersion(current any) error {
 	return &ConflictError{
 		Reason:  "stale_version",

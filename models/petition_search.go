@@ -93,16 +93,6 @@ func parseFlag(v *ValidationError, field, raw string) (value, set bool) {
 	return false, false
 }
 
-func splitList(raw string) []string {
-	var out []string
-	for _, p := range strings.Split(raw, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
 // likePattern escapes a word for LIKE and wraps it in wildcards.
 func likePattern(word string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
@@ -161,7 +151,7 @@ type petitionQuery struct {
 }
 
 // filterPetitions builds the query of the petitions the actor may see that match the filter.
-// Bad parameters are added to v. The list and the exports share it, so both take exactly the
+// Bad filters are added to v. The list and the exports share it, so both take exactly the
 // same filters.
 func (s *Store) filterPetitions(ctx context.Context, actor Actor, f PetitionFilter, v *ValidationError) (*petitionQuery, error) {
 	q := s.conn(ctx).Model(&Petition{})
@@ -200,7 +190,7 @@ func (s *Store) filterPetitions(ctx context.Context, actor Actor, f PetitionFilt
 			v.Add("topic", Msg("Lĩnh vực không tồn tại.", "Unknown topic."))
 		}
 	}
-	if kinds := splitList(f.Kind); len(kinds) > 0 {
+	if kinds := SplitList(f.Kind); len(kinds) > 0 {
 		for _, k := range kinds {
 			if !PetitionKind(k).Valid() {
 				v.Add("kind", Msg("Loại ý kiến không hợp lệ.", "Unknown kind."))
@@ -208,7 +198,7 @@ func (s *Store) filterPetitions(ctx context.Context, actor Actor, f PetitionFilt
 		}
 		q = q.Where("petitions.kind IN ?", kinds)
 	}
-	if states := splitList(f.State); len(states) > 0 {
+	if states := SplitList(f.State); len(states) > 0 {
 		for _, st := range states {
 			if !PetitionState(st).Valid() {
 				v.Add("status", Msg("Trạng thái không hợp lệ.", "Unknown state."))

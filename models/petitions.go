@@ -477,7 +477,7 @@ func (in TransitionInput) responsible() (*int64, string) {
 	return unitID, name
 }
 
-// illegalTransition builds the 409 of a move the machine refuses, listing what the actor may do.
+// illegalTransition is the conflict of a move the machine refuses, listing what the actor may do.
 func illegalTransition(a Actor, p *Petition, to PetitionState) error {
 	return &ConflictError{
 		Reason: "illegal_transition",

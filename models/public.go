@@ -11,7 +11,7 @@ import (
 )
 
 // What residents see on the public board, and what they never see, is decided here and only
-// here; the Open311 endpoints read through the same functions:
+// here; the Open311 endpoints of the api read through the same functions:
 //
 //   - only petitions not marked private, and never a denunciation (tố cáo), whose petitioner the
 //     law protects (denunciations are private from the start anyway);
@@ -225,11 +225,7 @@ func (s *Store) PublicPetitions(ctx context.Context, communeID int64, f PublicFi
 		return nil, "", err
 	}
 	rows, more := trimPage(rows, limit)
-	today := s.today()
-	out := make([]PublicPetition, len(rows))
-	for i := range rows {
-		out[i] = rows[i].public(today)
-	}
+	out := s.publicOf(rows)
 	next := ""
 	if more {
 		last := rows[len(rows)-1]
@@ -283,4 +279,87 @@ func (s *Store) PublicCommuneSummary(ctx context.Context, communeID int64) (*Pub
 		return nil, err
 	}
 	return &PublicSummary{Commune: sum.Unit, Period: sum.Period, AsOf: sum.AsOf, Figures: sum.Figures}, nil
+}
+
+// CommuneByRef returns the commune a public reference names: its official code, its slug or its
+// id. An empty reference names no commune (nil); an unknown one, or a unit that is no commune,
+// is ErrNotFound.
+func (s *Store) CommuneByRef(ctx context.Context, ref string) (*Unit, error) {
+	ref = strings.TrimSpace(ref)
+	if ref == "" {
+		return nil, nil
+	}
+	u, err := s.UnitByCodeOrID(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	if u.Level != LevelCommune {
+		return nil, ErrNotFound
+	}
+	return u, nil
+}
+
+// PublicSearch selects public petitions across communes; empty criteria select everything.
+type PublicSearch struct {
+	CommuneID *int64
+	// References, when given, select those petitions (any case).
+	References []string
+	TopicIDs   []int64
+	StateTypes []StateType
+	// From and Before bound the time received: from From on, up to (not including) Before.
+	From, Before *time.Time
+	// Limit caps the answer; 0 means no cap.
+	Limit int
+}
+
+// SearchPublicPetitions returns the public petitions that match q, newest first.
+func (s *Store) SearchPublicPetitions(ctx context.Context, q PublicSearch) ([]PublicPetition, error) {
+	db := s.publicQuery(ctx)
+	if q.CommuneID != nil {
+		db = db.Where("p.commune_id = ?", *q.CommuneID)
+	}
+	if len(q.References) > 0 {
+		refs := make([]string, len(q.References))
+		for i, r := range q.References {
+			refs[i] = strings.ToUpper(strings.TrimSpace(r))
+		}
+		db = db.Where("p.reference IN ?", refs)
+	}
+	if len(q.TopicIDs) > 0 {
+		db = db.Where("p.topic_id IN ?", q.TopicIDs)
+	}
+	if len(q.StateTypes) > 0 {
+		db = db.Where("p.state_type IN ?", q.StateTypes)
+	}
+	if q.From != nil {
+		db = db.Where("p.received_at >= ?", *q.From)
+	}
+	if q.Before != nil {
+		db = db.Where("p.received_at < ?", *q.Before)
+	}
+	if q.Limit > 0 {
+		db = db.Limit(q.Limit)
+	}
+	var rows []publicRow
+	if err := db.Order("p.received_at DESC, p.id DESC").Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	return s.publicOf(rows), nil
+}
+
+// publicOf turns rows into what the board shows, overdue as of today.
+func (s *Store) publicOf(rows []publicRow) []PublicPetition {
+	today := s.today()
+	out := make([]PublicPetition, len(rows))
+	for i := range rows {
+		out[i] = rows[i].public(today)
+	}
+	return out
+}
+
+// RangeBound reads an optional end of a time range given as text (a day or a time, upper
+// telling which end), under the calendar's one rule; nil when it is empty or bad, with a bad
+// one named in v with format, or with the calendar's years when it parsed but lies outside them.
+func RangeBound(v *ValidationError, field, s string, upper bool, format Message) *time.Time {
+	return boundField(v, field, s, upper, format)
 }

@@ -38,3 +38,14 @@ func Slug(s string) string {
 	}
 	return b.String()
 }
+
+// SplitList reads a comma-separated list as people type it, dropping spaces and empty items.
+func SplitList(raw string) []string {
+	var out []string
+	for _, p := range strings.Split(raw, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
