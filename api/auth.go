@@ -25,6 +25,11 @@ func (s *Server) session(c *gin.Context) {
 		c.Next() // a stale cookie is no session: public routes still answer
 		return
 	}
+	if errors.Is(err, models.ErrUnitEnded) {
+		c.Set(ctxUnitEnded, true) // public routes still answer; the others say why not
+		c.Next()
+		return
+	}
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -51,6 +56,10 @@ func unsafeMethod(m string) bool {
 // requireActor answers 401 to a request without a valid session.
 func (s *Server) requireActor(c *gin.Context) {
 	if _, ok := c.Get(ctxActor); !ok {
+		if c.GetBool(ctxUnitEnded) {
+			abort(c, http.StatusForbidden, "unit_reorganized", msgUnitEnded)
+			return
+		}
 		abort(c, http.StatusUnauthorized, "unauthenticated", msgUnauth)
 		return
 	}

@@ -46,11 +46,13 @@ func abort(c *gin.Context, status int, code string, m models.Message) {
 
 // Messages of the API layer.
 var (
-	msgMalformed    = models.Msg("Dữ liệu gửi lên không phải JSON hợp lệ.", "The request body is not valid JSON.")
-	msgInvalid      = models.Msg("Dữ liệu không hợp lệ; xem từng trường.", "The request is not valid; see the fields.")
-	msgNotFound     = models.Msg("Không tìm thấy.", "Not found.")
-	msgForbidden    = models.Msg("Bạn không có quyền thực hiện thao tác này.", "You are not allowed to do this.")
-	msgUnauth       = models.Msg("Bạn cần đăng nhập.", "You need to sign in.")
+	msgMalformed = models.Msg("Dữ liệu gửi lên không phải JSON hợp lệ.", "The request body is not valid JSON.")
+	msgInvalid   = models.Msg("Dữ liệu không hợp lệ; xem từng trường.", "The request is not valid; see the fields.")
+	msgNotFound  = models.Msg("Không tìm thấy.", "Not found.")
+	msgForbidden = models.Msg("Bạn không có quyền thực hiện thao tác này.", "You are not allowed to do this.")
+	msgUnauth    = models.Msg("Bạn cần đăng nhập.", "You need to sign in.")
+	msgUnitEnded = models.Msg("Đơn vị của bạn đã được sắp xếp lại (sáp nhập, chia tách hoặc giải thể). Quản trị viên cần gán bạn vào đơn vị mới; sau đó bạn đăng nhập lại như thường.",
+		"Your unit has been reorganized (merged, split or dissolved). An administrator needs to bind you to the new unit; then sign in as usual.")
 	msgBadLogin     = models.Msg("Tên đăng nhập hoặc mật khẩu không đúng.", "Wrong username or password.")
 	msgRateLimited  = models.Msg("Đăng nhập sai quá nhiều lần; hãy thử lại sau 15 phút.", "Too many failed sign-ins; try again in 15 minutes.")
 	msgCSRF         = models.Msg("Thiếu hoặc sai mã chống giả mạo (X-CSRF-Token).", "Missing or wrong X-CSRF-Token.")
@@ -85,6 +87,8 @@ func (s *Server) fail(c *gin.Context, err error) {
 		abort(c, http.StatusForbidden, "forbidden", msgForbidden)
 	case errors.Is(err, models.ErrUnauthenticated):
 		abort(c, http.StatusUnauthorized, "unauthenticated", msgUnauth)
+	case errors.Is(err, models.ErrUnitEnded):
+		abort(c, http.StatusForbidden, "unit_reorganized", msgUnitEnded)
 	case errors.Is(err, models.ErrRateLimited):
 		abort(c, http.StatusTooManyRequests, "rate_limited", msgRateLimited)
 	case errors.Is(err, models.ErrConflict):

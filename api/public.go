@@ -49,7 +49,7 @@ func (s *Server) publicSummary(c *gin.Context) {
 	if !ok {
 		return
 	}
-	sum, err := s.store.PublicCommuneSummary(c.Request.Context(), id)
+	sum, err := s.store.PublicCommuneSummary(c.Request.Context(), id, c.Query("as"))
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -14,7 +14,7 @@ import (
 
 // summaryInput reads the parameters of a summary: unit, period and league order.
 func summaryInput(c *gin.Context) models.SummaryInput {
-	return models.SummaryInput{UnitID: c.Query("unit_id"), Sort: c.Query("sort"), Period: models.PeriodInput{
+	return models.SummaryInput{UnitID: c.Query("unit_id"), Sort: c.Query("sort"), As: c.Query("as"), Period: models.PeriodInput{
 		Period: c.Query("period"), Year: c.Query("year"), Month: c.Query("month"), From: c.Query("from"), To: c.Query("to")}}
 }
 

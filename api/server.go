@@ -138,6 +138,7 @@ func (s *Server) router() *gin.Engine {
 const (
 	ctxRequestID = "request_id"
 	ctxActor     = "actor"
+	ctxUnitEnded = "unit_ended"
 	ctxSession   = "session"
 	ctxUser      = "user"
 )

@@ -9,7 +9,7 @@ import (
 )
 
 func (s *Server) listUnits(c *gin.Context) {
-	units, err := s.store.Units(c.Request.Context(), actor(c))
+	units, err := s.store.Units(c.Request.Context(), actor(c), c.Query("history") == "true")
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -361,7 +361,7 @@ func (s *Store) checkHamlets(ctx context.Context, v *ValidationError, communeID 
 		return uniq, nil
 	}
 	var n int64
-	err := s.conn(ctx).Model(&Unit{}).Where("id IN ? AND parent_id = ? AND level = ?", uniq, communeID, LevelHamlet).Count(&n).Error
+	err := s.conn(ctx).Model(&Unit{}).Where("id IN ? AND parent_id = ? AND level = ? AND valid_to IS NULL", uniq, communeID, LevelHamlet).Count(&n).Error
 	if err != nil {
 		return nil, err
 	}
@@ -473,7 +473,7 @@ func (s *Store) CreateDialogue(ctx context.Context, actor Actor, in DialogueInpu
 		var commune *Unit
 		if in.CommuneID == 0 {
 			v.Add("commune_id", msgRequired)
-		} else if c, ok := s.communeForDialogue(ctx, actor, in.CommuneID); ok {
+		} else if c, ok := s.communeForDialogue(ctx, actor, in.CommuneID); ok && c.Live() {
 			commune = c
 		} else {
 			v.Add("commune_id", Msg("Không tìm thấy xã.", "Unknown commune."))
@@ -553,9 +553,10 @@ func (s *Store) setHamlets(ctx context.Context, dialogueID int64, hamlets []int6
 // dialogueInScope returns the bare record of a dialogue whose commune the actor sees.
 func (s *Store) dialogueInScope(ctx context.Context, actor Actor, id int64) (*Dialogue, error) {
 	var d Dialogue
+	cond, args := actor.scopeSQL("units.path")
 	err := s.conn(ctx).Table("dialogues").Select("dialogues.*").
 		Joins("JOIN units ON units.id = dialogues.commune_id").
-		Where("dialogues.id = ? AND units.path LIKE ?", id, actor.UnitPath+"%").Take(&d).Error
+		Where("dialogues.id = ?", id).Where(cond, args...).Take(&d).Error
 	if err != nil {
 		return nil, notFound(err)
 	}
@@ -693,10 +694,10 @@ type dialogueCursor struct {
 // Dialogues returns a page of the dialogues the actor sees, newest start first.
 func (s *Store) Dialogues(ctx context.Context, actor Actor, f DialogueFilter) ([]*Dialogue, string, error) {
 	v := &ValidationError{}
-	path := actor.UnitPath
+	cond, args := actor.scopeSQL("units.path")
 	if id, ok := parseID(v, "commune_id", f.CommuneID); ok {
 		if u, ok := s.communeForDialogue(ctx, actor, id); ok {
-			path = u.Path
+			cond, args = pathsSQL("units.path", []string{u.Path})
 		} else {
 			v.Add("commune_id", Msg("Không tìm thấy xã.", "Unknown commune."))
 		}
@@ -722,7 +723,7 @@ func (s *Store) Dialogues(ctx context.Context, actor Actor, f DialogueFilter) ([
 	}
 	q := s.conn(ctx).Table("dialogues").Select("dialogues.*").
 		Joins("JOIN units ON units.id = dialogues.commune_id").
-		Where("units.path LIKE ?", path+"%")
+		Where(cond, args...)
 	if hamlet {
 		q = q.Where("EXISTS (SELECT 1 FROM dialogue_hamlets h WHERE h.dialogue_id = dialogues.id AND h.hamlet_id = ?)", hamletID)
 	}

@@ -18,6 +18,9 @@ var (
 	ErrUnauthenticated = errors.New("unauthenticated")
 	// ErrRateLimited means too many attempts in a short time.
 	ErrRateLimited = errors.New("rate limited")
+	// ErrUnitEnded means the user is bound to a unit a reorganization ended: an administrator
+	// must rebind them before they work again.
+	ErrUnitEnded = errors.New("unit ended")
 	// ErrConflict means the write clashes with the current state of the record.
 	ErrConflict = errors.New("conflict")
 )

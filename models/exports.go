@@ -62,9 +62,10 @@ func (s *Store) ExportLog(ctx context.Context, actor Actor, p Page) ([]ExportAud
 	if err := p.decode(&after); err != nil {
 		return nil, "", err
 	}
+	cond, args := actor.scopeSQL("path")
 	q := s.conn(ctx).Table("export_audit a").Select("a.*, u.username").
 		Joins("JOIN users u ON u.id = a.user_id").
-		Where("a.unit_id IN (SELECT id FROM units WHERE path LIKE ?)", actor.UnitPath+"%")
+		Where("a.unit_id IN (SELECT id FROM units WHERE "+cond+")", args...)
 	if after.ID != 0 {
 		q = q.Where("a.created_at < ? OR (a.created_at = ? AND a.id < ?)", after.At, after.At, after.ID)
 	}

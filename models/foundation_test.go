@@ -26,7 +26,7 @@ func TestWithTxRollsBackEveryWrite(t *testing.T) {
 		if !errors.Is(err, boom) {
 			t.Fatalf("err %v", err)
 		}
-		units, _ := s.Units(ctx, models.SystemActor())
+		units, _ := s.Units(ctx, models.SystemActor(), false)
 		for _, u := range units {
 			if u.Name == "Ấp Tạm" {
 				t.Fatal("rolled-back unit is still there")

@@ -113,14 +113,57 @@ type Actor struct {
 	UnitID   int64
 	// UnitPath is the materialized path of the user's unit, e.g. "/1/2/7/".
 	UnitPath string
+	// Communes holds the paths of the communes a monitoring official bound to an explicit set
+	// follows ("phụ trách địa bàn"); when it is not empty the actor sees those communes only.
+	Communes []string
 }
 
 // Can tells whether the actor's role carries the permission.
 func (a Actor) Can(p Permission) bool { return a.Role.Has(p) }
 
-// Sees tells whether a unit with the given path lies in the actor's subtree.
+// Sees tells whether a unit with the given path lies in the actor's subtree, or in one of the
+// communes of a monitor's set.
 func (a Actor) Sees(unitPath string) bool {
-	return a.UnitPath != "" && strings.HasPrefix(unitPath, a.UnitPath)
+	if a.UnitPath == "" {
+		return false
+	}
+	if len(a.Communes) == 0 {
+		return strings.HasPrefix(unitPath, a.UnitPath)
+	}
+	for _, p := range a.Communes {
+		if strings.HasPrefix(unitPath, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// scopeSQL is the SQL twin of Sees: a condition on a materialized-path column that keeps the
+// units the actor sees.
+func (a Actor) scopeSQL(column string) (string, []any) {
+	return pathsSQL(column, a.scopePaths())
+}
+
+// scopePaths lists the subtrees the actor sees.
+func (a Actor) scopePaths() []string {
+	if len(a.Communes) == 0 {
+		return []string{a.UnitPath}
+	}
+	return a.Communes
+}
+
+// pathsSQL is a condition keeping the rows whose path column lies under one of paths.
+func pathsSQL(column string, paths []string) (string, []any) {
+	parts := make([]string, len(paths))
+	args := make([]any, len(paths))
+	for i, p := range paths {
+		parts[i] = column + " LIKE ?"
+		args[i] = p + "%"
+	}
+	if len(parts) == 1 {
+		return parts[0], args
+	}
+	return "(" + strings.Join(parts, " OR ") + ")", args
 }
 
 // CanAssignRole tells whether the actor may create or edit a user holding role r.

@@ -99,24 +99,23 @@ func likePattern(word string) string {
 	return "%" + r.Replace(word) + "%"
 }
 
-// inScope limits q to the petitions the actor may see: those of the communes in the actor's
-// subtree, or of the actor's hamlet for a hamlet-level user. It also tells whether the actor sees
-// whole communes, which the petitioner rules ask.
+// inScope limits q to the petitions the actor may see: those whose hamlet lies in the actor's
+// subtree (a merged or split commune's petitions follow their hamlets to the successor), or of
+// the actor's hamlet for a hamlet-level user. It also tells whether the actor sees whole
+// communes, which the petitioner rules ask.
 func (s *Store) inScope(ctx context.Context, actor Actor, q *gorm.DB) (*gorm.DB, bool, error) {
-	if actor.UnitPath == "/" {
+	if actor.UnitPath == "/" && len(actor.Communes) == 0 {
 		return q, true, nil
 	}
 	u, err := s.unitByID(ctx, actor.UnitID)
 	if err != nil {
 		return nil, false, err
 	}
-	switch u.Level {
-	case LevelHamlet:
+	if u.Level == LevelHamlet {
 		return q.Where("petitions.hamlet_id = ?", u.ID), false, nil
-	case LevelCommune:
-		return q.Where("petitions.commune_id = ?", u.ID), true, nil
 	}
-	return q.Where("petitions.commune_id IN (SELECT id FROM units WHERE level = 'commune' AND path LIKE ?)", actor.UnitPath+"%"), true, nil
+	cond, args := actor.scopeSQL("path")
+	return q.Where("petitions.hamlet_id IN (SELECT id FROM units WHERE level = 'hamlet' AND "+cond+")", args...), true, nil
 }
 
 // Petitions lists the petitions the actor may see that match the filter, one keyset page at a
@@ -166,10 +165,11 @@ func (s *Store) filterPetitions(ctx context.Context, actor Actor, f PetitionFilt
 			v.Add("unit_id", Msg("Không tìm thấy đơn vị.", "Unknown unit."))
 		case u.Level == LevelHamlet:
 			q = q.Where("petitions.hamlet_id = ?", u.ID)
-		case u.Level == LevelCommune:
-			q = q.Where("petitions.commune_id = ?", u.ID)
-		default:
+		case !u.Live():
+			// An ended unit: the records made in it, wherever its hamlets went.
 			q = q.Where("petitions.commune_id IN (SELECT id FROM units WHERE level = 'commune' AND path LIKE ?)", u.Path+"%")
+		default:
+			q = q.Where("petitions.hamlet_id IN (SELECT id FROM units WHERE level = 'hamlet' AND path LIKE ?)", u.Path+"%")
 		}
 	}
 	if id, ok := parseID(v, "commune_id", f.CommuneID); ok {

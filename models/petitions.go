@@ -274,12 +274,12 @@ func (s *Store) CreatePetition(ctx context.Context, actor Actor, in PetitionInpu
 	var created *Petition
 	err := s.WithTx(ctx, func(ctx context.Context) error {
 		commune, err := s.Unit(ctx, actor, in.CommuneID)
-		if err != nil || commune.Level != LevelCommune {
+		if err != nil || commune.Level != LevelCommune || !commune.Live() {
 			commune = nil
 			v.Add("commune_id", Msg("Không tìm thấy xã trong phạm vi của bạn.", "No such commune within your units."))
 		}
 		hamlet, err := s.unitByID(ctx, in.HamletID)
-		if err != nil || hamlet.Level != LevelHamlet || commune == nil || hamlet.ParentID == nil || *hamlet.ParentID != commune.ID {
+		if err != nil || hamlet.Level != LevelHamlet || !hamlet.Live() || commune == nil || hamlet.ParentID == nil || *hamlet.ParentID != commune.ID {
 			v.Add("hamlet_id", Msg("Ấp không thuộc xã đã chọn.", "The hamlet is not in the chosen commune."))
 		}
 		topic, ok := s.petitionTopic(ctx, v, in.TopicID, in.TopicCode)
@@ -414,7 +414,9 @@ func (s *Store) petitionRow(ctx context.Context, actor Actor, id int64) (*Petiti
 	if !actor.Sees(hamletPath) {
 		return nil, false, ErrNotFound
 	}
-	return &p, actor.Sees(communePath), nil
+	// Users of the commune the hamlet now belongs to know the petitioner too, whichever commune
+	// the petition was made in.
+	return &p, actor.Sees(communePath) || actor.Sees(parentPath(hamletPath)), nil
 }
 
 // Petition returns one petition the actor may see, with the transitions the actor may make.

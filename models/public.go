@@ -188,7 +188,11 @@ func (s *Store) PublicPetitions(ctx context.Context, communeID int64, f PublicFi
 		return nil, "", err
 	}
 	v := &ValidationError{}
-	q := s.publicQuery(ctx).Where("p.commune_id = ?", commune.ID)
+	// A commune's board shows what it holds now: its predecessors' petitions follow their hamlets.
+	q := s.publicQuery(ctx).Where("p.hamlet_id IN (SELECT id FROM units WHERE level = 'hamlet' AND path LIKE ?)", commune.Path+"%")
+	if !commune.Live() {
+		q = s.publicQuery(ctx).Where("p.commune_id = ?", commune.ID)
+	}
 	if code := strings.TrimSpace(f.Topic); code != "" {
 		t, err := s.TopicByCode(ctx, code)
 		if err != nil {
@@ -260,25 +264,32 @@ type PublicSummary struct {
 	Commune ReportUnit `json:"commune"`
 	Period  Period     `json:"period"`
 	AsOf    Date       `json:"as_of"`
-	Figures Figures    `json:"figures"`
+	// Basis says whether the figures count the commune as it is now or as it was then.
+	Basis   Basis   `json:"basis"`
+	Figures Figures `json:"figures"`
 }
 
 // PublicCommuneSummary returns the figures of a commune's public board for the current year
 // (in Vietnam): the same rules as the reports, over the petitions the public may see.
-func (s *Store) PublicCommuneSummary(ctx context.Context, communeID int64) (*PublicSummary, error) {
+func (s *Store) PublicCommuneSummary(ctx context.Context, communeID int64, as string) (*PublicSummary, error) {
 	commune, err := s.publicCommune(ctx, communeID)
 	if err != nil {
+		return nil, err
+	}
+	v := &ValidationError{}
+	basis := parseBasis(v, as)
+	if err := v.Err(); err != nil {
 		return nil, err
 	}
 	period, err := ParsePeriod(PeriodInput{Period: string(PeriodYear)}, s.now())
 	if err != nil {
 		return nil, err
 	}
-	sum, err := s.summaryOf(ctx, commune, period, true)
+	sum, err := s.summaryOf(ctx, commune, []string{commune.Path}, period, true, basis)
 	if err != nil {
 		return nil, err
 	}
-	return &PublicSummary{Commune: sum.Unit, Period: sum.Period, AsOf: sum.AsOf, Figures: sum.Figures}, nil
+	return &PublicSummary{Commune: sum.Unit, Period: sum.Period, AsOf: sum.AsOf, Basis: sum.Basis, Figures: sum.Figures}, nil
 }
 
 // CommuneByRef returns the commune a public reference names: its official code, its slug or its

@@ -26,7 +26,7 @@ func (s *Store) PublicCommunes(ctx context.Context, q string) ([]PublicCommune, 
 	err := s.conn(ctx).Table("units AS c").
 		Select("c.id, c.name, c.code, COALESCE(c.slug, '') AS slug, COALESCE(p.name, '') AS parent").
 		Joins("LEFT JOIN units AS p ON p.id = c.parent_id").
-		Where("c.level = ?", LevelCommune).Scan(&rows).Error
+		Where("c.level = ? AND c.valid_to IS NULL", LevelCommune).Scan(&rows).Error
 	if err != nil {
 		return nil, err
 	}

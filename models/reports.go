@@ -140,6 +140,8 @@ type Summary struct {
 	AsOf        Date      `json:"as_of"`
 	GeneratedAt time.Time `json:"generated_at"`
 	Figures     Figures   `json:"figures"`
+	// Basis says whether records count under the units as they are now or as they were then.
+	Basis Basis `json:"basis"`
 	// Sort is the order of Communes.
 	Sort     string           `json:"sort"`
 	Communes []CommuneFigures `json:"communes"`
@@ -151,6 +153,8 @@ type SummaryInput struct {
 	UnitID string
 	Period PeriodInput
 	Sort   string
+	// As is the basis: "now" (default) or "then".
+	As string
 }
 
 // leagueSorts are the orders of the league table, by the figure they compare. A leading "-"
@@ -211,13 +215,6 @@ func (s *Store) reportUnit(ctx context.Context, actor Actor, v *ValidationError,
 	return u
 }
 
-// communesUnder returns the communes of the subtree at path, by name.
-func (s *Store) communesUnder(ctx context.Context, path string) ([]Unit, error) {
-	var out []Unit
-	err := s.conn(ctx).Where("level = ? AND path LIKE ?", LevelCommune, path+"%").Order("name, id").Find(&out).Error
-	return out, err
-}
-
 func refOf(u *Unit) ReportUnit {
 	return ReportUnit{ID: u.ID, Name: u.Name, Level: u.Level, Code: u.Code}
 }
@@ -243,10 +240,11 @@ func (s *Store) SummaryReport(ctx context.Context, actor Actor, in SummaryInput)
 		v.Add("sort", Msg("Thứ tự phải là một trong: "+strings.Join(LeagueSorts(), ", ")+" (thêm - để xếp giảm dần).",
 			"sort must be one of: "+strings.Join(LeagueSorts(), ", ")+" (prefix - for descending)."))
 	}
+	basis := parseBasis(v, in.As)
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	sum, err := s.summaryOf(ctx, unit, period, false)
+	sum, err := s.summaryOf(ctx, unit, reportPaths(actor, unit), period, false, basis)
 	if err != nil {
 		return nil, err
 	}
@@ -257,18 +255,26 @@ func (s *Store) SummaryReport(ctx context.Context, actor Actor, in SummaryInput)
 
 // summaryOf computes the figures of a unit for a period; public keeps to what the public
 // board shows (no private petitions, no denunciations).
-func (s *Store) summaryOf(ctx context.Context, unit *Unit, period Period, public bool) (*Summary, error) {
-	communes, err := s.communesUnder(ctx, unit.Path)
+func (s *Store) summaryOf(ctx context.Context, unit *Unit, paths []string, period Period, public bool, basis Basis) (*Summary, error) {
+	sc, err := s.scopeOf(ctx, unit, paths, basis, period)
 	if err != nil {
 		return nil, err
 	}
+	communes := sc.communes
+	col := collate.New(language.Vietnamese)
+	sort.SliceStable(communes, func(i, j int) bool {
+		if c := col.CompareString(communes[i].Name, communes[j].Name); c != 0 {
+			return c < 0
+		}
+		return communes[i].ID < communes[j].ID
+	})
 	topics, err := s.Topics(ctx, true)
 	if err != nil {
 		return nil, err
 	}
 	now := s.now()
 	sum := &Summary{Unit: refOf(unit), Period: period, AsOf: calendar.DateOf(now), GeneratedAt: now.Truncate(time.Second),
-		Communes: []CommuneFigures{}}
+		Basis: sc.basis, Communes: []CommuneFigures{}}
 	byCommune := make(map[int64]*Figures, len(communes))
 	if unit.Level != LevelCommune {
 		sum.Communes = make([]CommuneFigures, len(communes))
@@ -277,10 +283,10 @@ func (s *Store) summaryOf(ctx context.Context, unit *Unit, period Period, public
 			byCommune[communes[i].ID] = &sum.Communes[i].Figures
 		}
 	}
-	if err := s.dialogueFigures(ctx, unit.Path, period, &sum.Figures, byCommune); err != nil {
+	if err := s.dialogueFigures(ctx, sc, period, &sum.Figures, byCommune); err != nil {
 		return nil, err
 	}
-	if err := s.petitionFigures(ctx, unit.Path, period, public, &sum.Figures, byCommune); err != nil {
+	if err := s.petitionFigures(ctx, sc, period, public, &sum.Figures, byCommune); err != nil {
 		return nil, err
 	}
 	sum.Figures.Petitions.finish(topics)
@@ -317,8 +323,9 @@ func (r *dialogueRow) addTo(f *Figures) {
 }
 
 // dialogueFigures sums the dialogues starting in the period and their attendance, per commune.
-func (s *Store) dialogueFigures(ctx context.Context, path string, period Period, total *Figures, byCommune map[int64]*Figures) error {
+func (s *Store) dialogueFigures(ctx context.Context, sc *reportScope, period Period, total *Figures, byCommune map[int64]*Figures) error {
 	var rows []dialogueRow
+	cond, args := sc.filter("d")
 	err := s.conn(ctx).Raw(`SELECT d.commune_id,
 			COUNT(*) AS total,
 			SUM(CASE WHEN d.status = 'planned' THEN 1 ELSE 0 END) AS planned,
@@ -334,16 +341,16 @@ func (s *Store) dialogueFigures(ctx context.Context, path string, period Period,
 			COALESCE(SUM(a.women), 0) AS women
 		FROM dialogues d
 		LEFT JOIN dialogue_attendance a ON a.dialogue_id = d.id
-		WHERE d.commune_id IN (SELECT id FROM units WHERE level = 'commune' AND path LIKE ?)
+		WHERE `+cond+`
 			AND d.starts_at >= ? AND d.starts_at < ?
 		GROUP BY d.commune_id`,
-		s.now().Add(-MinutesDueWithin), path+"%", period.Start, period.End).Scan(&rows).Error
+		append(append([]any{s.now().Add(-MinutesDueWithin)}, args...), period.Start, period.End)...).Scan(&rows).Error
 	if err != nil {
 		return err
 	}
 	for i := range rows {
 		rows[i].addTo(total)
-		if f := byCommune[rows[i].CommuneID]; f != nil {
+		if f := byCommune[sc.lineOf(rows[i].CommuneID, 0)]; f != nil {
 			rows[i].addTo(f)
 		}
 	}
@@ -353,6 +360,7 @@ func (s *Store) dialogueFigures(ctx context.Context, path string, period Period,
 // petitionRow is what the figures need of one petition.
 type reportPetition struct {
 	CommuneID       int64
+	HamletID        int64
 	TopicID         int64
 	Kind            PetitionKind
 	Channel         Channel
@@ -369,14 +377,15 @@ type reportPetition struct {
 // petitionFigures reads the petitions received in the period and counts them per commune.
 // Counting in Go keeps every rule above in one place for both databases; a commune logs tens of
 // petitions a year, so even a province's year is a few thousand rows.
-func (s *Store) petitionFigures(ctx context.Context, path string, period Period, public bool, total *Figures, byCommune map[int64]*Figures) error {
+func (s *Store) petitionFigures(ctx context.Context, sc *reportScope, period Period, public bool, total *Figures, byCommune map[int64]*Figures) error {
 	publicOnly := ""
 	if public {
 		publicOnly = " AND p.private = FALSE AND p.kind <> 'to_cao'"
 	}
 	// The first published answer is the earliest transition to answered: a reopened petition
 	// answered again keeps its first answer in its history, while answered_at holds the latest.
-	rows, err := s.conn(ctx).Raw(`SELECT p.commune_id, p.topic_id, p.kind, p.channel, p.state,
+	cond, args := sc.filter("p")
+	rows, err := s.conn(ctx).Raw(`SELECT p.commune_id, p.hamlet_id, p.topic_id, p.kind, p.channel, p.state,
 			CASE WHEN p.onsite_answer <> '' THEN 1 ELSE 0 END AS onsite,
 			p.received_at,
 			CASE WHEN p.answered_at IS NULL THEN NULL ELSE COALESCE(
@@ -385,9 +394,9 @@ func (s *Store) petitionFigures(ctx context.Context, path string, period Period,
 				p.answered_at) END AS first_answered_at,
 			p.due_on, p.resolved_at, p.closed_at, p.satisfaction
 		FROM petitions p
-		WHERE p.commune_id IN (SELECT id FROM units WHERE level = 'commune' AND path LIKE ?)
+		WHERE `+cond+`
 			AND p.received_at >= ? AND p.received_at < ?`+publicOnly,
-		path+"%", period.Start, period.End).Rows()
+		append(args, period.Start, period.End)...).Rows()
 	if err != nil {
 		return err
 	}
@@ -396,12 +405,12 @@ func (s *Store) petitionFigures(ctx context.Context, path string, period Period,
 	var r reportPetition
 	for rows.Next() {
 		r = reportPetition{}
-		if err := rows.Scan(&r.CommuneID, &r.TopicID, &r.Kind, &r.Channel, &r.State, &r.Onsite, &r.ReceivedAt,
+		if err := rows.Scan(&r.CommuneID, &r.HamletID, &r.TopicID, &r.Kind, &r.Channel, &r.State, &r.Onsite, &r.ReceivedAt,
 			&r.FirstAnsweredAt, &r.DueOn, &r.ResolvedAt, &r.ClosedAt, &r.Satisfaction); err != nil {
 			return err
 		}
 		total.Petitions.add(&r, today)
-		if f := byCommune[r.CommuneID]; f != nil {
+		if f := byCommune[sc.lineOf(r.CommuneID, r.HamletID)]; f != nil {
 			f.Petitions.add(&r, today)
 		}
 	}
@@ -662,6 +671,11 @@ func (s *Store) OverduePetitions(ctx context.Context, actor Actor, in OverdueInp
 		return nil, "", err
 	}
 	today := s.today()
+	cond, args := pathsSQL("path", reportPaths(actor, unit))
+	scope := "p.hamlet_id IN (SELECT id FROM units WHERE level = 'hamlet' AND " + cond + ")"
+	if !unit.Live() {
+		scope = "p.commune_id IN (SELECT id FROM units WHERE level = 'commune' AND " + cond + ")"
+	}
 	q := s.conn(ctx).Table("petitions p").
 		Select(`p.id, p.reference, p.commune_id, c.name AS commune_name, p.hamlet_id, h.name AS hamlet_name,
 			p.topic_id, t.code AS topic_code, t.name_vi AS topic_name, t.name_en AS topic_name_en, p.kind, p.state,
@@ -670,7 +684,7 @@ func (s *Store) OverduePetitions(ctx context.Context, actor Actor, in OverdueInp
 		Joins("JOIN units h ON h.id = p.hamlet_id").
 		Joins("JOIN topics t ON t.id = p.topic_id").
 		Where("p.state_type = 'open' AND p.due_on < ?", today).
-		Where("p.commune_id IN (SELECT id FROM units WHERE level = 'commune' AND path LIKE ?)", unit.Path+"%")
+		Where(scope, args...)
 	if after.ID != 0 {
 		q = q.Where("(p.due_on > ? OR (p.due_on = ? AND p.id > ?))", after.Due, after.Due, after.ID)
 	}

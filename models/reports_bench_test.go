@@ -82,7 +82,7 @@ func BenchmarkPublicBoard(b *testing.B) {
 	})
 	b.Run("commune summary, this year", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
-			if _, err := w.s.PublicCommuneSummary(ctx, w.commune.ID); err != nil {
+			if _, err := w.s.PublicCommuneSummary(ctx, w.commune.ID, ""); err != nil {
 				b.Fatal(err)
 			}
 		}

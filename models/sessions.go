@@ -94,6 +94,12 @@ func (s *Store) Login(ctx context.Context, in Credentials, ttl time.Duration) (*
 		}
 		return nil, nil, "", ErrUnauthenticated
 	}
+	if unit, err := s.unitByID(ctx, u.UnitID); err != nil {
+		return nil, nil, "", err
+	} else if !unit.Live() {
+		// The password was right: say why there is no way in yet, rather than fail obscurely.
+		return nil, nil, "", ErrUnitEnded
+	}
 	token := randomToken()
 	sess := &Session{ID: hashToken(token), UserID: u.ID, CSRFToken: randomToken(), CreatedAt: now, ExpiresAt: now.Add(ttl)}
 	err = s.WithTx(ctx, func(ctx context.Context) error {
@@ -124,10 +130,12 @@ func (s *Store) Authenticate(ctx context.Context, token string) (Actor, *Session
 		SessionCreatedAt time.Time
 		ExpiresAt        time.Time
 		UnitPath         string
+		UnitValidTo      *Date
 	}
 	id := hashToken(token)
+	var err error
 	res := s.conn(ctx).Table("sessions").
-		Select("users.*, sessions.csrf_token, sessions.created_at AS session_created_at, sessions.expires_at, units.path AS unit_path").
+		Select("users.*, sessions.csrf_token, sessions.created_at AS session_created_at, sessions.expires_at, units.path AS unit_path, units.valid_to AS unit_valid_to").
 		Joins("JOIN users ON users.id = sessions.user_id").
 		Joins("JOIN units ON units.id = users.unit_id").
 		Where("sessions.id = ? AND sessions.expires_at > ? AND users.active = ?", id, s.now(), true).
@@ -140,7 +148,15 @@ func (s *Store) Authenticate(ctx context.Context, token string) (Actor, *Session
 	}
 	u := row.User
 	sess := &Session{ID: id, UserID: u.ID, CSRFToken: row.CSRFToken, CreatedAt: row.SessionCreatedAt, ExpiresAt: row.ExpiresAt}
+	if row.UnitValidTo != nil {
+		return Actor{}, nil, nil, ErrUnitEnded
+	}
 	actor := Actor{UserID: u.ID, Username: u.Username, Role: u.Role, UnitID: u.UnitID, UnitPath: row.UnitPath}
+	if u.Role == RoleDistrictOfficial {
+		if actor.Communes, err = s.monitorPaths(ctx, u.ID); err != nil {
+			return Actor{}, nil, nil, err
+		}
+	}
 	return actor, sess, &u, nil
 }
 
@@ -152,4 +168,30 @@ func ActorOf(u *User, unit *Unit) Actor {
 // Logout ends the session behind a cookie token.
 func (s *Store) Logout(ctx context.Context, token string) error {
 	return s.conn(ctx).Where("id = ?", hashToken(token)).Delete(&Session{}).Error
+}
+
+// monitorPaths returns the paths of the communes a monitoring official follows, when bound to
+// an explicit set; none means the whole unit they are bound to.
+func (s *Store) monitorPaths(ctx context.Context, userID int64) ([]string, error) {
+	var paths []string
+	err := s.conn(ctx).Table("monitor_communes m").Joins("JOIN units ON units.id = m.commune_id").
+		Where("m.user_id = ?", userID).Order("units.path").Pluck("units.path", &paths).Error
+	return paths, err
+}
+
+// LoadActor returns the actor of a user as a request would see it: their unit and, for a
+// monitoring official bound to a set, their communes.
+func (s *Store) LoadActor(ctx context.Context, u *User) (Actor, error) {
+	unit, err := s.unitByID(ctx, u.UnitID)
+	if err != nil {
+		return Actor{}, err
+	}
+	if !unit.Live() {
+		return Actor{}, ErrUnitEnded
+	}
+	a := ActorOf(u, unit)
+	if u.Role == RoleDistrictOfficial {
+		a.Communes, err = s.monitorPaths(ctx, u.ID)
+	}
+	return a, err
 }

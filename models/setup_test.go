@@ -43,7 +43,7 @@ func TestInitProvinceOnceOnAnEmptyDatabase(t *testing.T) {
 				t.Errorf("%s: fields %v, want %v", c.name, got, c.fields)
 			}
 		}
-		if units, _ := s.Units(ctx, models.SystemActor()); len(units) != 0 {
+		if units, _ := s.Units(ctx, models.SystemActor(), false); len(units) != 0 {
 			t.Fatalf("a refused init left %d units", len(units))
 		}
 
@@ -62,7 +62,7 @@ func TestInitProvinceOnceOnAnEmptyDatabase(t *testing.T) {
 		if _, _, err := s.InitProvince(ctx, again); !errors.Is(err, models.ErrAlreadyInitialized) {
 			t.Fatalf("second init: %v", err)
 		}
-		if units, _ := s.Units(ctx, models.SystemActor()); len(units) != 1 {
+		if units, _ := s.Units(ctx, models.SystemActor(), false); len(units) != 1 {
 			t.Fatalf("%d units after a refused second init", len(units))
 		}
 	})

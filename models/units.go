@@ -60,12 +60,69 @@ type Unit struct {
 	Level    Level   `json:"level"`
 	Name     string  `json:"name"`
 	Code     *string `json:"code"`
+	// Kind is what the unit is called: xa, phuong, dac_khu, ap, thon... (see UnitKinds).
+	Kind UnitKind `json:"kind"`
+	// ValidFrom and ValidTo bound the days the unit exists; ValidTo is the effective date of the
+	// act that ended it (nil while it lives). An ended unit keeps its name, code and parent.
+	ValidFrom *Date `json:"valid_from"`
+	ValidTo   *Date `json:"valid_to"`
 	// Slug names a commune in petition references, e.g. TANTHOI; it never changes once set.
 	Slug      *string   `json:"slug,omitempty"`
 	Path      string    `json:"-"`
 	Version   int       `json:"version"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// Live tells whether the unit has not been ended by a reorganization.
+func (u *Unit) Live() bool { return u.ValidTo == nil }
+
+// UnitKind is the official kind of a unit (loại đơn vị hành chính).
+type UnitKind string
+
+// unitKinds lists the kinds of each level, the default first; thị trấn and every district kind
+// exist only in history since 1 July 2025, but old units keep them.
+var unitKinds = map[Level][]UnitKind{
+	LevelProvince: {"tinh", "thanh_pho"},
+	LevelDistrict: {"huyen", "quan", "thi_xa", "thanh_pho"},
+	LevelCommune:  {"xa", "phuong", "dac_khu", "thi_tran"},
+	LevelHamlet:   {"ap", "thon", "ban", "to_dan_pho", "khu_pho"},
+}
+
+// unitKindNames are the Vietnamese words for the kinds, as a sentence names a unit.
+var unitKindNames = map[UnitKind]string{
+	"tinh": "tỉnh", "thanh_pho": "thành phố", "huyen": "huyện", "quan": "quận", "thi_xa": "thị xã",
+	"xa": "xã", "phuong": "phường", "dac_khu": "đặc khu", "thi_tran": "thị trấn",
+	"ap": "ấp", "thon": "thôn", "ban": "bản", "to_dan_pho": "tổ dân phố", "khu_pho": "khu phố",
+}
+
+// UnitKinds lists the kinds a unit of level l may have, the default first.
+func UnitKinds(l Level) []UnitKind { return unitKinds[l] }
+
+// Word returns the kind as Vietnamese writes it before a unit's name ("xã", "phường").
+func (k UnitKind) Word() string { return unitKindNames[k] }
+
+// kindFor checks a kind for a level; empty means the level's default.
+func kindFor(v *ValidationError, field string, l Level, k UnitKind) UnitKind {
+	kinds := unitKinds[l]
+	if len(kinds) == 0 {
+		return k
+	}
+	if k == "" {
+		return kinds[0]
+	}
+	for _, x := range kinds {
+		if x == k {
+			return k
+		}
+	}
+	names := make([]string, len(kinds))
+	for i, x := range kinds {
+		names[i] = string(x)
+	}
+	list := strings.Join(names, ", ")
+	v.Add(field, Msg("Loại đơn vị phải là một trong: "+list+".", "The unit kind must be one of: "+list+"."))
+	return k
 }
 
 // SystemActor is the actor of command-line tasks: an administrator who sees every unit.
@@ -88,7 +145,7 @@ func (s *Store) Unit(ctx context.Context, actor Actor, id int64) (*Unit, error) 
 	if err != nil {
 		return nil, err
 	}
-	if !actor.Sees(u.Path) {
+	if !actor.Sees(u.Path) && u.ID != actor.UnitID {
 		return nil, ErrNotFound
 	}
 	return u, nil
@@ -107,20 +164,28 @@ func (s *Store) UnitByCodeOrID(ctx context.Context, ref string) (*Unit, error) {
 	return &u, nil
 }
 
-// Units returns every unit in the actor's subtree, parents before children.
-func (s *Store) Units(ctx context.Context, actor Actor) ([]Unit, error) {
+// Units returns every live unit in the actor's subtree, parents before children; with history,
+// the units ended by reorganizations too.
+func (s *Store) Units(ctx context.Context, actor Actor, history bool) ([]Unit, error) {
 	var units []Unit
-	err := s.conn(ctx).Where("path LIKE ?", actor.UnitPath+"%").
-		Order("length(path), id").Find(&units).Error
+	cond, args := actor.scopeSQL("path")
+	q := s.conn(ctx).Where(cond, args...)
+	if !history {
+		q = q.Where("valid_to IS NULL")
+	}
+	err := q.Order("length(path), id").Find(&units).Error
 	return units, err
 }
 
 // UnitInput is what a new unit is made of.
 type UnitInput struct {
-	ParentID *int64  `json:"parent_id"`
-	Level    Level   `json:"level"`
-	Name     string  `json:"name"`
-	Code     *string `json:"code"`
+	ParentID *int64   `json:"parent_id"`
+	Level    Level    `json:"level"`
+	Name     string   `json:"name"`
+	Code     *string  `json:"code"`
+	Kind     UnitKind `json:"kind"`
+	// ValidFrom is the day the unit came into being, when known.
+	ValidFrom *Date `json:"valid_from"`
 }
 
 func validateUnitName(v *ValidationError, name string) {
@@ -157,6 +222,7 @@ func (s *Store) CreateUnit(ctx context.Context, actor Actor, in UnitInput) (*Uni
 	if !in.Level.Valid() {
 		v.Add("level", Msg("Cấp phải là province, district, commune hoặc hamlet.", "The level must be province, district, commune or hamlet."))
 	}
+	kind := kindFor(v, "kind", in.Level, in.Kind)
 	var created *Unit
 	err := s.WithTx(ctx, func(ctx context.Context) error {
 		var parent *Unit
@@ -181,26 +247,12 @@ func (s *Store) CreateUnit(ctx context.Context, actor Actor, in UnitInput) (*Uni
 		if err := v.Err(); err != nil {
 			return err
 		}
-		u := &Unit{ParentID: in.ParentID, Level: in.Level, Name: strings.TrimSpace(in.Name), Code: trimPtr(in.Code), Version: 1}
-		if in.Level == LevelCommune {
-			slug, err := s.freeSlug(ctx, in.Name)
-			if err != nil {
-				return err
-			}
-			u.Slug = &slug
+		if parent != nil && !parent.Live() {
+			return FieldError("parent_id", msgParentEnded)
 		}
-		if err := s.conn(ctx).Create(u).Error; err != nil {
-			if isUniqueViolation(err) {
-				return FieldError("code", Msg("Mã đơn vị đã được dùng.", "The unit code is already in use."))
-			}
-			return err
-		}
-		prefix := "/"
-		if parent != nil {
-			prefix = parent.Path
-		}
-		u.Path = prefix + strconv.FormatInt(u.ID, 10) + "/"
-		if err := s.conn(ctx).Model(u).Update("path", u.Path).Error; err != nil {
+		u := &Unit{ParentID: in.ParentID, Level: in.Level, Name: strings.TrimSpace(in.Name), Code: trimPtr(in.Code),
+			Kind: kind, ValidFrom: in.ValidFrom, Version: 1}
+		if err := s.insertUnit(ctx, u, parent); err != nil {
 			return err
 		}
 		created = u
@@ -208,6 +260,43 @@ func (s *Store) CreateUnit(ctx context.Context, actor Actor, in UnitInput) (*Uni
 	})
 	return created, err
 }
+
+// insertUnit stores a checked unit under parent (nil for a province): a commune gets its slug,
+// every unit its path.
+func (s *Store) insertUnit(ctx context.Context, u *Unit, parent *Unit) error {
+	if u.Level == LevelCommune && u.Slug == nil {
+		slug, err := s.freeSlug(ctx, u.Name)
+		if err != nil {
+			return err
+		}
+		u.Slug = &slug
+	}
+	if err := s.conn(ctx).Create(u).Error; err != nil {
+		if isUniqueViolation(err) {
+			return FieldError("code", msgCodeUsed)
+		}
+		return err
+	}
+	prefix := "/"
+	if parent != nil {
+		prefix = parent.Path
+	}
+	u.Path = prefix + strconv.FormatInt(u.ID, 10) + "/"
+	return s.conn(ctx).Model(u).Update("path", u.Path).Error
+}
+
+// movePath moves the subtree at oldPath to newPath: the unit and everything it holds, live or
+// ended, so whoever sees the new place sees all of it.
+func (s *Store) movePath(ctx context.Context, oldPath, newPath string) error {
+	return s.conn(ctx).Exec("UPDATE units SET path = ? || substr(path, ?) WHERE path LIKE ?",
+		newPath, len(oldPath)+1, oldPath+"%").Error
+}
+
+var (
+	msgCodeUsed    = Msg("Mã đơn vị đã được dùng.", "The unit code is already in use.")
+	msgParentEnded = Msg("Đơn vị cấp trên đã giải thể hoặc sáp nhập.", "The parent unit has been dissolved or merged.")
+	msgUnitEnded   = Msg("Đơn vị đã giải thể hoặc sáp nhập; lịch sử của nó không sửa được.", "The unit has been dissolved or merged; its history cannot change.")
+)
 
 // freeSlug returns the commune slug of name, with a numeric suffix when another commune holds it.
 func (s *Store) freeSlug(ctx context.Context, name string) (string, error) {
@@ -255,6 +344,9 @@ func (s *Store) UpdateUnit(ctx context.Context, actor Actor, id int64, p UnitPat
 		if p.Version != nil && *p.Version != u.Version {
 			return StaleVersion(u)
 		}
+		if !u.Live() {
+			return FieldError("id", msgUnitEnded)
+		}
 		v := &ValidationError{}
 		if p.Name != nil {
 			validateUnitName(v, *p.Name)
@@ -272,6 +364,8 @@ func (s *Store) UpdateUnit(ctx context.Context, actor Actor, id int64, p UnitPat
 				v.Add("parent_id", Msg("Không thể chuyển đơn vị vào bên trong chính nó.", "A unit cannot move inside itself."))
 			case !u.Level.mayHangUnder(np.Level):
 				v.Add("parent_id", Msg("Cấp của đơn vị cấp trên không phù hợp.", "The parent's level does not fit this unit."))
+			case !np.Live():
+				v.Add("parent_id", msgParentEnded)
 			default:
 				newParent = np
 			}
@@ -292,7 +386,7 @@ func (s *Store) UpdateUnit(ctx context.Context, actor Actor, id int64, p UnitPat
 		res := s.conn(ctx).Model(&Unit{}).Where("id = ? AND version = ?", u.ID, u.Version).Updates(updates)
 		if res.Error != nil {
 			if isUniqueViolation(res.Error) {
-				return FieldError("code", Msg("Mã đơn vị đã được dùng.", "The unit code is already in use."))
+				return FieldError("code", msgCodeUsed)
 			}
 			return res.Error
 		}
@@ -300,10 +394,7 @@ func (s *Store) UpdateUnit(ctx context.Context, actor Actor, id int64, p UnitPat
 			return StaleVersion(u)
 		}
 		if newParent != nil {
-			newPath := newParent.Path + strconv.FormatInt(u.ID, 10) + "/"
-			err := s.conn(ctx).Exec("UPDATE units SET path = ? || substr(path, ?) WHERE path LIKE ?",
-				newPath, len(u.Path)+1, u.Path+"%").Error
-			if err != nil {
+			if err := s.movePath(ctx, u.Path, newParent.Path+strconv.FormatInt(u.ID, 10)+"/"); err != nil {
 				return err
 			}
 		}
@@ -329,4 +420,13 @@ func trimPtr(s *string) *string {
 		return nil
 	}
 	return &t
+}
+
+// parentPath returns the path of the unit holding the one at path: "/1/2/7/" → "/1/2/".
+func parentPath(path string) string {
+	t := strings.TrimSuffix(path, "/")
+	if i := strings.LastIndex(t, "/"); i >= 0 {
+		return t[:i+1]
+	}
+	return ""
 }

@@ -68,9 +68,10 @@ func validateRole(v *ValidationError, actor Actor, r Role) {
 // userInScope returns a user whose unit the actor sees.
 func (s *Store) userInScope(ctx context.Context, actor Actor, id int64) (*User, error) {
 	var u User
+	cond, args := actor.scopeSQL("units.path")
 	err := s.conn(ctx).Table("users").Select("users.*").
 		Joins("JOIN units ON units.id = users.unit_id").
-		Where("users.id = ? AND units.path LIKE ?", id, actor.UnitPath+"%").Take(&u).Error
+		Where("users.id = ?", id).Where(cond, args...).Take(&u).Error
 	if err != nil {
 		return nil, notFound(err)
 	}
@@ -92,14 +93,14 @@ type UserFilter struct {
 
 // Users returns a page of the users under the actor's unit, by id.
 func (s *Store) Users(ctx context.Context, actor Actor, f UserFilter) ([]User, string, error) {
-	path := actor.UnitPath
+	cond, args := actor.scopeSQL("units.path")
 	v := &ValidationError{}
 	if id, ok := parseID(v, "unit_id", f.UnitID); ok {
 		u, err := s.Unit(ctx, actor, id)
 		if err != nil {
 			return nil, "", FieldError("unit_id", Msg("Không tìm thấy đơn vị.", "Unknown unit."))
 		}
-		path = u.Path
+		cond, args = pathsSQL("units.path", []string{u.Path})
 	}
 	if err := v.Err(); err != nil {
 		return nil, "", err
@@ -110,7 +111,7 @@ func (s *Store) Users(ctx context.Context, actor Actor, f UserFilter) ([]User, s
 	}
 	q := s.conn(ctx).Table("users").Select("users.*").
 		Joins("JOIN units ON units.id = users.unit_id").
-		Where("units.path LIKE ? AND users.id > ?", path+"%", after.ID)
+		Where(cond, args...).Where("users.id > ?", after.ID)
 	if f.Role != "" {
 		q = q.Where("users.role = ?", f.Role)
 	}

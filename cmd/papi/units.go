@@ -147,7 +147,7 @@ func sameName(a, b string) bool {
 // planUnitImport checks every row against the file and the database before anything is written,
 // so a file with a bad row changes nothing and every bad row is reported at once.
 func planUnitImport(ctx context.Context, store *models.Store, rows []*unitRow) (*unitPlan, error) {
-	existing, err := store.Units(ctx, models.SystemActor())
+	existing, err := store.Units(ctx, models.SystemActor(), true)
 	if err != nil {
 		return nil, err
 	}

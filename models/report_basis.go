@@ -1,0 +1,174 @@
+package models
+
+import (
+	"context"
+	"strings"
+)
+
+// Basis says how a report counts records of units that a reorganization changed.
+type Basis string
+
+// The two bases of a report (DESIGN.md §3).
+const (
+	// BasisNow counts every record under the unit that now holds it: a merged commune adds up
+	// its predecessors, a split commune's records follow their hamlets.
+	BasisNow Basis = "now"
+	// BasisThen counts every record under the unit it was made in, as the units were then.
+	BasisThen Basis = "then"
+)
+
+// parseBasis reads the basis of a report; empty means now.
+func parseBasis(v *ValidationError, raw string) Basis {
+	switch Basis(strings.TrimSpace(raw)) {
+	case "", BasisNow:
+		return BasisNow
+	case BasisThen:
+		return BasisThen
+	}
+	v.Add("as", Msg("Cách tính phải là now (theo đơn vị hiện nay) hoặc then (theo đơn vị tại thời điểm).",
+		"as must be now (units as they are now) or then (units as they were then)."))
+	return BasisNow
+}
+
+// reportScope is what one report covers: the subtrees it reads and, for the "then" basis,
+// the communes whose own records count.
+type reportScope struct {
+	basis Basis
+	paths []string
+	// holder maps a commune or hamlet to the live commune that now holds it (basis now).
+	holder map[int64]int64
+	// communes lists the communes of the league table: live ones now, or those that existed
+	// in the period then.
+	communes []Unit
+	// made lists the communes whose records count on the "then" basis.
+	made []int64
+}
+
+// reportPaths returns the subtrees a report on unit reads for the actor: a monitor bound to a
+// set of communes who asks for their own unit reads their set only.
+func reportPaths(actor Actor, unit *Unit) []string {
+	if unit.ID == actor.UnitID && len(actor.Communes) > 0 {
+		return actor.Communes
+	}
+	return []string{unit.Path}
+}
+
+// scopeOf works out the communes and record holders of a report. An ended unit is always
+// reported as it was then: nothing holds records under it now.
+func (s *Store) scopeOf(ctx context.Context, unit *Unit, paths []string, basis Basis, period Period) (*reportScope, error) {
+	if !unit.Live() {
+		basis = BasisThen
+	}
+	sc := &reportScope{basis: basis, paths: paths, holder: map[int64]int64{}}
+	cond, args := pathsSQL("path", paths)
+	var units []Unit
+	if err := s.conn(ctx).Where("level IN ?", []Level{LevelCommune, LevelHamlet}).Where(cond, args...).Find(&units).Error; err != nil {
+		return nil, err
+	}
+	if basis == BasisNow {
+		byPath := make(map[string]*Unit, len(units))
+		for i := range units {
+			byPath[units[i].Path] = &units[i]
+		}
+		for i := range units {
+			sc.holder[units[i].ID] = liveCommuneOf(&units[i], byPath)
+			if units[i].Level == LevelCommune && units[i].Live() {
+				sc.communes = append(sc.communes, units[i])
+			}
+		}
+		return sc, nil
+	}
+	anchors := map[int64]bool{unit.ID: true}
+	if len(paths) > 1 || paths[0] != unit.Path {
+		for i := range units {
+			for _, p := range paths {
+				if units[i].Path == p {
+					anchors[units[i].ID] = true
+				}
+			}
+		}
+	}
+	for i := range units {
+		c := &units[i]
+		if c.Level != LevelCommune {
+			continue
+		}
+		ok, err := s.madeUnder(ctx, c, anchors)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			continue
+		}
+		sc.made = append(sc.made, c.ID)
+		if (c.ValidFrom == nil || string(*c.ValidFrom) <= period.To) && (c.ValidTo == nil || string(*c.ValidTo) > period.From) {
+			sc.communes = append(sc.communes, *c)
+		}
+	}
+	return sc, nil
+}
+
+// liveCommuneOf returns the nearest live commune on a unit's path: the commune that holds it now.
+func liveCommuneOf(u *Unit, byPath map[string]*Unit) int64 {
+	for p := u.Path; p != "" && p != "/"; p = parentPath(p) {
+		if c := byPath[p]; c != nil && c.Level == LevelCommune && c.Live() {
+			return c.ID
+		}
+	}
+	return 0
+}
+
+// madeUnder tells whether a commune is one of the anchors or lay under one when it was made:
+// its parent chain as recorded (an ended unit keeps its parent; a moved one's former parents
+// are in unit_names).
+func (s *Store) madeUnder(ctx context.Context, c *Unit, anchors map[int64]bool) (bool, error) {
+	id := c.ID
+	for depth := 0; depth < 8; depth++ {
+		if anchors[id] {
+			return true, nil
+		}
+		u, err := s.unitByID(ctx, id)
+		if err != nil || u.ParentID == nil {
+			return false, err
+		}
+		var former []int64
+		if err := s.conn(ctx).Table("unit_names").Where("unit_id = ? AND parent_id IS NOT NULL", id).Pluck("parent_id", &former).Error; err != nil {
+			return false, err
+		}
+		for _, f := range former {
+			if anchors[f] {
+				return true, nil
+			}
+		}
+		id = *u.ParentID
+	}
+	return false, nil
+}
+
+// filter is the SQL condition on a record's commune_id and hamlet_id keeping the records
+// a report counts.
+func (sc *reportScope) filter(alias string) (string, []any) {
+	if sc.basis == BasisThen {
+		if len(sc.made) == 0 {
+			return "1 = 0", nil
+		}
+		return alias + ".commune_id IN ?", []any{sc.made}
+	}
+	cond, args := pathsSQL("path", sc.paths)
+	if alias == "d" {
+		return "d.commune_id IN (SELECT id FROM units WHERE level = 'commune' AND " + cond + ")", args
+	}
+	return alias + ".hamlet_id IN (SELECT id FROM units WHERE level = 'hamlet' AND " + cond + ")", args
+}
+
+// lineOf returns the league line a record counts in: by the commune it was made in (then) or
+// the commune that holds its hamlet or commune now.
+func (sc *reportScope) lineOf(communeID, hamletID int64) int64 {
+	if sc.basis == BasisThen {
+		return communeID
+	}
+	if hamletID != 0 {
+		return sc.holder[hamletID]
+	}
+	return sc.holder[communeID]
+}
