@@ -12,12 +12,17 @@ COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
 COPY --from=web /src/frontend/dist/app ./frontend/dist/app
-RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/papi ./cmd/papi
+RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/papi ./cmd/papi && mkdir -p /out/data
 
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/papi /usr/local/bin/papi
-# The embedded database, when no PAPI_DATABASE_URL is given, lives in the nonroot user's home.
+# PAPI_DATA_DIR (the embedded database when no PAPI_DATABASE_URL is given, and files) lives in the
+# nonroot user's home. The directory exists in the image, owned by nonroot (65532), so a named volume
+# mounted there starts with that owner and papi can write to it.
+COPY --from=build --chown=65532:65532 /out/data /home/nonroot/data
 ENV PAPI_ADDR=:8080 PAPI_DATA_DIR=/home/nonroot/data
+VOLUME /home/nonroot/data
 EXPOSE 8080
+HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 CMD ["/usr/local/bin/papi", "healthcheck"]
 ENTRYPOINT ["/usr/local/bin/papi"]
 CMD ["serve"]

@@ -3,10 +3,10 @@ GO          ?= go
 ADDR        ?= 127.0.0.1:8080
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: run build frontend test test-go test-frontend lint bench clean
+.PHONY: run build frontend npm-deps check-port test test-go test-frontend lint bench clean
 
 ## run: build the web app and the binary, load the demo and serve it on the embedded database
-run: build
+run: check-port build
 	./bin/papi seed --demo
 	@echo "Open http://$(ADDR) and sign in with a demo login above."
 	PAPI_ADDR=$(ADDR) ./bin/papi serve
@@ -15,10 +15,26 @@ run: build
 build: frontend
 	$(GO) build -o bin/papi ./cmd/papi
 
+## check-port: fail early, before building, when something already listens on ADDR
+check-port:
+	@addr="$(ADDR)"; host=$${addr%:*}; port=$${addr##*:}; host=$${host:-127.0.0.1}; [ "$$host" = 0.0.0.0 ] && host=127.0.0.1; \
+	if bash -c "exec 3<>/dev/tcp/$$host/$$port" 2>/dev/null; then \
+		echo "Something already listens on $(ADDR); stop it, or run: make run ADDR=127.0.0.1:8081"; exit 1; \
+	fi
+
 ## frontend: build the SPA into frontend/dist/app (go build works without it, with a placeholder page)
-frontend:
+frontend: npm-deps
+	@if [ -f frontend/package.json ]; then cd frontend && npm run build; fi
+
+# npm-deps: npm ci, only when package.json or package-lock.json changed since the last one (the
+# stamp holds their checksum; npm ci empties node_modules, stamp included, before installing).
+NPM_STAMP := frontend/node_modules/.papi-lock-sum
+npm-deps:
 	@if [ -f frontend/package.json ]; then \
-		cd frontend && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm run build; \
+		sum=$$(cat frontend/package.json frontend/package-lock.json | sha256sum | cut -d' ' -f1); \
+		if [ "$$(cat $(NPM_STAMP) 2>/dev/null)" != "$$sum" ]; then \
+			(cd frontend && npm ci --no-audit --no-fund) && echo "$$sum" > $(NPM_STAMP); \
+		else echo "npm ci skipped: package-lock.json unchanged since the last install"; fi; \
 	fi
 
 ## test: Go tests (SQLite; PostgreSQL too when PAPI_TEST_DATABASE_URL is set), then the web app's tests
@@ -27,9 +43,9 @@ test: test-go test-frontend
 test-go:
 	$(GO) test -count=1 ./...
 
-test-frontend:
+test-frontend: npm-deps
 	@if [ -f frontend/package.json ]; then \
-		cd frontend && npm ci --no-audit --no-fund && npm test && npm run build && cd .. && \
+		cd frontend && npm test && npm run build && cd .. && \
 		$(GO) build -o bin/papi ./cmd/papi && cd frontend && npm run e2e; \
 	fi
 
@@ -39,8 +55,16 @@ lint:
 	@out=$$(gofmt -l cmd api models migrations frontend/*.go); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) run $(STATICCHECK) ./...
 
-## bench: the Go benchmarks on PostgreSQL (see docs/PERFORMANCE.md)
+## bench: the Go benchmarks on PostgreSQL (see docs/PERFORMANCE.md); needs PAPI_BENCH_DATABASE_URL
 bench:
+	@if [ -z "$$PAPI_BENCH_DATABASE_URL" ]; then \
+		echo "make bench needs PAPI_BENCH_DATABASE_URL: a PostgreSQL database loaded with the synthetic data set, e.g."; \
+		echo "  createdb papi_bench"; \
+		echo "  PAPI_DATABASE_URL=postgres://postgres@127.0.0.1:5432/papi_bench?sslmode=disable ./bin/papi seed --synthetic --communes 3300"; \
+		echo "  PAPI_BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/papi_bench?sslmode=disable make bench"; \
+		echo "(docs/PERFORMANCE.md tells the sizes measured and how long loading takes)"; \
+		exit 2; \
+	fi
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
 clean:

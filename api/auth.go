@@ -89,7 +89,21 @@ func (s *Server) meFor(c *gin.Context, u *models.User, sess *models.Session) (*m
 	return &meResponse{User: u, Unit: unit, Permissions: models.ActorOf(u, unit).Permissions(), CSRFToken: sess.CSRFToken}, nil
 }
 
+// msgHTTPSRequired explains a sign-in refused because its cookie could never come back.
+var msgHTTPSRequired = models.Msg(
+	"Không thể đăng nhập qua HTTP thường: máy chủ chỉ gửi cookie phiên qua HTTPS (PAPI_COOKIE_SECURE đang bật), "+
+		"nên trình duyệt sẽ không gửi lại cookie. Hãy mở địa chỉ https://, hoặc trong mạng nội bộ tin cậy, "+
+		"quản trị viên đặt PAPI_COOKIE_SECURE=false.",
+	"Sign-in over plain HTTP cannot work here: this server marks its session cookie Secure (PAPI_COOKIE_SECURE is on), "+
+		"so the browser would not send it back. Open the https:// address, or, on a trusted local network, "+
+		"have the administrator set PAPI_COOKIE_SECURE=false.")
+
 func (s *Server) login(c *gin.Context) {
+	if s.cfg.CookieSecure && !s.cookieComesBack(c.Request) {
+		// Signing in would succeed and the next request fail with 401: say why now instead.
+		abort(c, http.StatusForbidden, "https_required", msgHTTPSRequired)
+		return
+	}
 	var in models.Credentials
 	if !s.bind(c, &in) {
 		return

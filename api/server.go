@@ -8,9 +8,12 @@ import (
 	"encoding/hex"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/netip"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -24,6 +27,10 @@ type Config struct {
 	CookieSecure bool
 	// SessionTTL is how long a session lasts after sign-in.
 	SessionTTL time.Duration
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For (the client address) and
+	// X-Forwarded-Proto (whether the client used HTTPS) are believed; from anyone else they are
+	// ignored, since any client can send them.
+	TrustedProxies []netip.Prefix
 	// MetricsToken, when set, lets a scraper read /metrics from beyond loopback with a bearer token.
 	MetricsToken string
 	// SPA is the built single-page app to serve at /; nil serves nothing there.
@@ -58,8 +65,15 @@ func (s *Server) router() *gin.Engine {
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
 	r.ContextWithFallback = true
-	// No proxy is trusted unless configured: ClientIP is the connection's address.
-	_ = r.SetTrustedProxies(nil)
+	// No proxy is trusted unless configured: ClientIP is then the connection's address.
+	proxies := make([]string, len(s.cfg.TrustedProxies))
+	for i, p := range s.cfg.TrustedProxies {
+		proxies[i] = p.String()
+	}
+	if err := r.SetTrustedProxies(proxies); err != nil {
+		s.log.Error("trusted proxies refused", "error", err) // unreachable: config parsed them
+		_ = r.SetTrustedProxies(nil)
+	}
 	r.Use(s.requestID, s.observe, s.recover, limitBody(1<<20))
 
 	r.GET("/healthz", s.healthz)
@@ -218,6 +232,42 @@ func (s *Server) readyz(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"status": "ok", "database": string(s.store.Dialect())})
+}
+
+// fromTrustedProxy tells whether the request's connection comes from a configured proxy.
+func (s *Server) fromTrustedProxy(r *http.Request) bool {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return false
+	}
+	addr, err := netip.ParseAddr(host)
+	if err != nil {
+		return false
+	}
+	addr = addr.Unmap()
+	for _, p := range s.cfg.TrustedProxies {
+		if p.Contains(addr) {
+			return true
+		}
+	}
+	return false
+}
+
+// cookieComesBack tells whether a browser will send a Secure cookie back to where this request
+// went: over TLS, directly or through a trusted proxy that says so in X-Forwarded-Proto; or to
+// localhost, which browsers count as secure even over plain HTTP.
+func (s *Server) cookieComesBack(r *http.Request) bool {
+	if r.TLS != nil {
+		return true
+	}
+	host := r.Host
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	if a, err := netip.ParseAddr(strings.Trim(host, "[]")); (err == nil && a.IsLoopback()) || strings.EqualFold(host, "localhost") {
+		return true
+	}
+	return s.fromTrustedProxy(r) && strings.EqualFold(strings.TrimSpace(r.Header.Get("X-Forwarded-Proto")), "https")
 }
 
 // pathID reads a numeric id from the path; anything else is an unknown record.

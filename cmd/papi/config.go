@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/netip"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -22,6 +23,8 @@ type config struct {
 	CookieSecure bool
 	SessionTTL   time.Duration
 	MetricsToken string
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For and X-Forwarded-Proto count.
+	TrustedProxies []netip.Prefix
 }
 
 // loadConfig reads and validates the configuration; an error names the variable at fault.
@@ -79,7 +82,31 @@ func loadConfig(getenv func(string) string) (config, error) {
 		}
 		c.SessionTTL = d
 	}
+	if v := getenv("PAPI_TRUSTED_PROXIES"); v != "" {
+		proxies, err := parseProxies(v)
+		if err != nil {
+			return c, fmt.Errorf("PAPI_TRUSTED_PROXIES=%q: %v; want addresses or CIDRs separated by commas, such as 172.31.250.10 or 10.0.0.0/24", v, err)
+		}
+		c.TrustedProxies = proxies
+	}
 	return c, nil
+}
+
+// parseProxies reads a list of addresses and CIDRs; an address is a prefix of its full length.
+func parseProxies(v string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' }) {
+		if p, err := netip.ParsePrefix(f); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(f)
+		if err != nil {
+			return nil, fmt.Errorf("%q is neither an address nor a CIDR", f)
+		}
+		out = append(out, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return out, nil
 }
 
 func isLoopbackHost(host string) bool {

@@ -198,6 +198,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, args []string, e e
 
 	srv := api.New(store, api.Config{
 		CookieSecure: cfg.CookieSecure, SessionTTL: cfg.SessionTTL, MetricsToken: cfg.MetricsToken, SPA: frontend.Dist(),
+		TrustedProxies: cfg.TrustedProxies,
 	}, log)
 	httpServer := &http.Server{
 		Addr:              cfg.Addr,

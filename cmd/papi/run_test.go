@@ -120,3 +120,16 @@ func startServe(t *testing.T, vars map[string]string) string {
 func TestServeStopsOnCancel(t *testing.T) {
 	startServe(t, map[string]string{"PAPI_DATA_DIR": t.TempDir()})
 }
+
+func TestTrustedProxiesConfig(t *testing.T) {
+	c, err := loadConfig(func(k string) string {
+		return map[string]string{"PAPI_TRUSTED_PROXIES": "172.31.250.10, 10.0.0.0/24 ::1"}[k]
+	})
+	if err != nil || len(c.TrustedProxies) != 3 || c.TrustedProxies[0].String() != "172.31.250.10/32" || c.TrustedProxies[2].String() != "::1/128" {
+		t.Fatalf("%v %v", c.TrustedProxies, err)
+	}
+	_, err = loadConfig(func(k string) string { return map[string]string{"PAPI_TRUSTED_PROXIES": "nginx"}[k] })
+	if err == nil || !strings.HasPrefix(err.Error(), "PAPI_TRUSTED_PROXIES") || !strings.Contains(err.Error(), `"nginx"`) {
+		t.Fatalf("a host name accepted: %v", err)
+	}
+}
