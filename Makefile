@@ -52,7 +52,7 @@ test-frontend: npm-deps
 ## lint: go vet, gofmt and staticcheck
 lint:
 	$(GO) vet ./...
-	@out=$$(gofmt -l cmd api models migrations frontend/*.go); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	@out=$$(gofmt -l cmd api models migrations seed frontend/*.go); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) run $(STATICCHECK) ./...
 
 ## bench: the Go benchmarks on PostgreSQL (see docs/PERFORMANCE.md); needs PAPI_BENCH_DATABASE_URL

@@ -3,18 +3,24 @@ package models
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 )
 
-// bulkInsert writes many rows into one table as fast as the dialect allows: COPY on PostgreSQL,
-// multi-row INSERTs in one transaction on SQLite. It serves the synthetic data generator; rows
-// carry their ids, so no round trip is needed to learn them.
-func (s *Store) bulkInsert(ctx context.Context, table string, columns []string, rows [][]any) error {
+// BulkInsert writes many rows into one table as fast as the dialect allows: COPY on PostgreSQL,
+// multi-row INSERTs in one transaction on SQLite. It is the one door the loaders of large data
+// sets (package seed) have past the domain's rules, so they must write rows those rules would
+// accept. Rows carry their ids (from MaxID), so no round trip is needed to learn them; call
+// FinishBulkInsert after the last batch.
+func (s *Store) BulkInsert(ctx context.Context, table string, columns []string, rows [][]any) error {
 	if len(rows) == 0 {
 		return nil
+	}
+	if err := checkIdentifiers(append([]string{table}, columns...)...); err != nil {
+		return err
 	}
 	if s.dialect == Postgres {
 		sqlDB, err := s.db.DB()
@@ -60,4 +66,50 @@ func (s *Store) bulkInsert(ctx context.Context, table string, columns []string, 
 		}
 		return nil
 	})
+}
+
+// identifierPattern is a table or column name a bulk load may name: they are written into SQL.
+var identifierPattern = regexp.MustCompile(`^[a-z_][a-z0-9_]*$`)
+
+func checkIdentifiers(names ...string) error {
+	for _, n := range names {
+		if !identifierPattern.MatchString(n) {
+			return fmt.Errorf("bulk insert: bad identifier %q", n)
+		}
+	}
+	return nil
+}
+
+// MaxID returns the largest id in a table (0 when empty): a bulk load numbers its rows after it.
+func (s *Store) MaxID(ctx context.Context, table string) (int64, error) {
+	if err := checkIdentifiers(table); err != nil {
+		return 0, err
+	}
+	var id int64
+	err := s.conn(ctx).Raw("SELECT COALESCE(MAX(id), 0) FROM " + table).Scan(&id).Error
+	return id, err
+}
+
+// FinishBulkInsert ends a bulk load of tables: PostgreSQL's id sequences move past the ids the
+// load handed out, and the planner learns the new sizes. SQLite needs neither (its AUTOINCREMENT
+// follows the largest id inserted).
+func (s *Store) FinishBulkInsert(ctx context.Context, tables ...string) error {
+	if s.dialect != Postgres || len(tables) == 0 {
+		return nil
+	}
+	if err := checkIdentifiers(tables...); err != nil {
+		return err
+	}
+	var withID []string
+	if err := s.conn(ctx).Raw(`SELECT table_name FROM information_schema.columns
+		WHERE table_schema = current_schema() AND column_name = 'id' AND table_name IN ?`, tables).Scan(&withID).Error; err != nil {
+		return err
+	}
+	for _, t := range withID {
+		err := s.conn(ctx).Exec(fmt.Sprintf("SELECT setval(pg_get_serial_sequence('%s', 'id'), GREATEST((SELECT COALESCE(MAX(id), 0) FROM %s), 1))", t, t)).Error
+		if err != nil {
+			return fmt.Errorf("move the id sequence of %s: %w", t, err)
+		}
+	}
+	return s.conn(ctx).Exec("ANALYZE " + strings.Join(tables, ", ")).Error
 }

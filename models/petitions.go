@@ -204,8 +204,6 @@ type PetitionInput struct {
 	OnsiteAnswer      string     `json:"onsite_answer"`
 	ReceivedAt        *time.Time `json:"received_at"`
 	Private           bool       `json:"private"`
-	// anyDialogueState lets the demo log petitions at dialogues it has already closed.
-	anyDialogueState bool
 }
 
 var phonePattern = regexp.MustCompile(`^\+?[0-9 .()-]{6,20}$`)
@@ -288,7 +286,7 @@ func (s *Store) CreatePetition(ctx context.Context, actor Actor, in PetitionInpu
 			receivedAt = *in.ReceivedAt
 		}
 		if in.DialogueID != nil && commune != nil {
-			startsAt, err := s.heldDialogueStart(ctx, *in.DialogueID, commune.ID, in.anyDialogueState)
+			startsAt, err := s.heldDialogueStart(ctx, *in.DialogueID, commune.ID)
 			if err != nil {
 				v.Add("dialogue_id", Msg("Buổi đối thoại không tồn tại, không thuộc xã này hoặc chưa diễn ra.", "No held dialogue of this commune has this id."))
 			} else if in.ReceivedAt == nil {
@@ -353,14 +351,10 @@ func (s *Store) petitionTopic(ctx context.Context, v *ValidationError, id *int64
 
 // heldDialogueStart returns when a held dialogue of the commune started; petitions may only be
 // logged against a dialogue that took place and is not yet closed.
-func (s *Store) heldDialogueStart(ctx context.Context, dialogueID, communeID int64, closedToo bool) (time.Time, error) {
+func (s *Store) heldDialogueStart(ctx context.Context, dialogueID, communeID int64) (time.Time, error) {
 	var row struct{ StartsAt time.Time }
-	statuses := []string{"held"}
-	if closedToo {
-		statuses = append(statuses, "closed")
-	}
 	res := s.conn(ctx).Table("dialogues").Select("starts_at").
-		Where("id = ? AND commune_id = ? AND status IN ?", dialogueID, communeID, statuses).Limit(1).Scan(&row)
+		Where("id = ? AND commune_id = ? AND status = ?", dialogueID, communeID, DialogueHeld).Limit(1).Scan(&row)
 	if res.Error != nil {
 		return time.Time{}, res.Error
 	}

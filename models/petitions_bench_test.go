@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/papi-dialogue/papi/models"
+	"github.com/papi-dialogue/papi/seed"
 )
 
 // EnvBenchURL names a PostgreSQL database loaded with `papi seed --synthetic` for the petition
@@ -84,7 +85,7 @@ func openBench(b *testing.B) *benchWorld {
 
 // input is a petition like the synthetic ones, so the newest rows keep the data set's mix.
 func (w *benchWorld) input(i int) models.PetitionInput {
-	topic, content := models.SyntheticPetitionText(rand.New(rand.NewSource(int64(i))), w.hamlet.Name)
+	topic, content := seed.PetitionText(rand.New(rand.NewSource(int64(i))), w.hamlet.Name)
 	return models.PetitionInput{CommuneID: w.commune.ID, HamletID: w.hamlet.ID, Channel: "reception", Kind: "phan_anh",
 		TopicCode: topic, Content: content, PetitionerName: "Nguyễn Văn Thử"}
 }

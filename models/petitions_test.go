@@ -742,48 +742,6 @@ func TestMinutesListPetitionsRaised(t *testing.T) {
 	})
 }
 
-func TestDemoPetitionsEveryStateIdempotent(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, s *models.Store) {
-		ctx := context.Background()
-		if _, err := s.SeedDemo(ctx); err != nil {
-			t.Fatal(err)
-		}
-		var first int64
-		s.Gorm().Table("petitions").Count(&first)
-		if _, err := s.SeedDemo(ctx); err != nil {
-			t.Fatal(err)
-		}
-		var second, events int64
-		s.Gorm().Table("petitions").Count(&second)
-		if first == 0 || first != second {
-			t.Fatalf("petitions %d then %d", first, second)
-		}
-		items, _, err := s.Petitions(ctx, models.SystemActor(), models.PetitionFilter{Page: models.Page{Limit: 200}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		states, overdue := map[models.PetitionState]int{}, 0
-		for _, p := range items {
-			states[p.State]++
-			if p.Overdue {
-				overdue++
-			}
-		}
-		for _, st := range models.PetitionStates() {
-			if states[st] == 0 {
-				t.Errorf("no demo petition in state %s", st)
-			}
-		}
-		if overdue < 3 {
-			t.Errorf("only %d overdue demo petitions", overdue)
-		}
-		s.Gorm().Table("petition_events").Count(&events)
-		if events <= first {
-			t.Errorf("only %d events", events)
-		}
-	})
-}
-
 // TestNoCodeWritesEventsButInsert reads the models' source: the only statement that touches
 // petition_events besides reads is the INSERT of appendPetitionEvent.
 func TestNoCodeWritesEventsButInsert(t *testing.T) {

@@ -41,6 +41,10 @@ func validateUsername(v *ValidationError, username string) {
 	}
 }
 
+// HashPassword returns the bcrypt hash of a password at the store's cost, for loaders that write
+// users in bulk.
+func (s *Store) HashPassword(password string) (string, error) { return s.hashPassword(password) }
+
 func validatePassword(v *ValidationError, field, password string) {
 	switch {
 	case utf8.RuneCountInString(password) < 8:

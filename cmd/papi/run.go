@@ -22,6 +22,7 @@ import (
 	"github.com/papi-dialogue/papi/api"
 	"github.com/papi-dialogue/papi/frontend"
 	"github.com/papi-dialogue/papi/models"
+	"github.com/papi-dialogue/papi/seed"
 )
 
 // env is what the process gets from its surroundings; tests pass their own.
@@ -92,7 +93,7 @@ func command(ctx context.Context, cfg config, log *slog.Logger, args []string, e
 	case "units":
 		return unitsCommand(ctx, cfg, log, args[1:], e)
 	case "seed":
-		return seed(ctx, cfg, log, args[1:], e)
+		return seedCommand(ctx, cfg, log, args[1:], e)
 	case "user":
 		return userCommand(ctx, cfg, log, args[1:], e)
 	case "healthcheck":
@@ -233,7 +234,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, args []string, e e
 	return nil
 }
 
-func seed(ctx context.Context, cfg config, log *slog.Logger, args []string, e env) error {
+func seedCommand(ctx context.Context, cfg config, log *slog.Logger, args []string, e env) error {
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 	demo := fs.Bool("demo", false, "load the demo district, users and records")
 	synthetic := fs.Bool("synthetic", false, "generate a large synthetic data set (benchmarks, load tests)")
@@ -253,7 +254,7 @@ func seed(ctx context.Context, cfg config, log *slog.Logger, args []string, e en
 	defer store.Close()
 	if *synthetic {
 		start := time.Now()
-		res, err := store.SeedSynthetic(ctx, models.SyntheticOptions{Communes: *communes, Years: *years,
+		res, err := seed.Synthetic(ctx, store, seed.SyntheticOptions{Communes: *communes, Years: *years,
 			PetitionsPerCommuneYear: *perYear, Seed: 1, Progress: e.stdout})
 		if err != nil {
 			return fmt.Errorf("seed synthetic: %w", err)
@@ -261,16 +262,16 @@ func seed(ctx context.Context, cfg config, log *slog.Logger, args []string, e en
 		fmt.Fprintf(e.stdout, "Synthetic data loaded in %s: %d provinces, %d districts, %d communes, %d hamlets, %d users, "+
 			"%d dialogues, %d petitions, %d petition events. Every synthetic user has the password %q.\n",
 			time.Since(start).Round(time.Second), res.Provinces, res.Districts, res.Communes, res.Hamlets, res.Users,
-			res.Dialogues, res.Petitions, res.Events, models.DemoPassword)
+			res.Dialogues, res.Petitions, res.Events, seed.DemoPassword)
 		if !*demo {
 			return nil
 		}
 	}
-	if _, err := store.SeedDemo(ctx); err != nil {
+	if _, err := seed.LoadDemo(ctx, store); err != nil {
 		return fmt.Errorf("seed demo: %w", err)
 	}
-	fmt.Fprintf(e.stdout, "Demo data loaded. Every demo user has the password %q:\n", models.DemoPassword)
-	for _, u := range models.DemoUsers() {
+	fmt.Fprintf(e.stdout, "Demo data loaded. Every demo user has the password %q:\n", seed.DemoPassword)
+	for _, u := range seed.DemoUsers() {
 		fmt.Fprintf(e.stdout, "  %-18s %-18s %s\n", u.Username, u.Role, u.Unit)
 	}
 	return nil

@@ -1,10 +1,12 @@
-package models
+package seed
 
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
+	"github.com/papi-dialogue/papi/models"
 	"github.com/papi-dialogue/papi/models/calendar"
 )
 
@@ -20,12 +22,12 @@ type demoDialogue struct {
 	Agenda   []string
 	Expected int
 	// What happened to it.
-	Status       DialogueStatus
+	Status       models.DialogueStatus
 	PostponeDays int // postponed by this many days before anything else
 	Postponement string
 	CancelReason string
 	Counts       [4]int // residents, businesses, officials, women
-	Register     []AttendeeInput
+	Register     []models.AttendeeInput
 	Petitions    []demoPetition
 	Minutes      string
 }
@@ -41,7 +43,7 @@ var demoDialogues = []demoDialogue{
 	{Commune: "Tân Thới", Hamlets: []string{"Ấp Tân Hòa"}, Title: "Đối thoại với nhân dân ấp Tân Hòa về giao thông nông thôn",
 		Day: -62, Hour: 8, Hours: 3, Venue: "Nhà văn hóa ấp Tân Hòa", Expected: 60,
 		Agenda: []string{"Báo cáo tiến độ làm đường bê tông liên ấp", "Người dân phát biểu ý kiến, kiến nghị", "Chủ tịch UBND xã trả lời, giải trình"},
-		Status: DialogueClosed, Counts: [4]int{52, 4, 7, 23},
+		Status: models.DialogueClosed, Counts: [4]int{52, 4, 7, 23},
 		Petitions: []demoPetition{
 			{Hamlet: "Ấp Tân Hòa", Kind: "phan_anh", Topic: "GT", Name: "Nguyễn Thị Lan",
 				Content: "Đoạn đường từ cầu Tân Hòa đến trường tiểu học xuống cấp, mùa mưa ngập sâu, học sinh đi lại khó khăn.",
@@ -59,8 +61,8 @@ var demoDialogues = []demoDialogue{
 	{Commune: "Tân Thới", Hamlets: []string{"Ấp Tân Lợi", "Ấp Tân Hưng"}, Title: "Đối thoại về nước sạch và thủy lợi ấp Tân Lợi, ấp Tân Hưng",
 		Day: -41, Hour: 14, Hours: 2, Venue: "Hội trường UBND xã Tân Thới", Expected: 40,
 		Agenda: []string{"Thông tin kế hoạch nạo vét kênh mương nội đồng", "Lắng nghe ý kiến về nước sinh hoạt"},
-		Status: DialogueClosed,
-		Register: []AttendeeInput{
+		Status: models.DialogueClosed,
+		Register: []models.AttendeeInput{
 			{Name: "Phạm Văn Tư", Group: "resident", Gender: "male"},
 			{Name: "Lê Thị Thu", Group: "resident", Gender: "female"},
 			{Name: "Nguyễn Văn Út", Group: "resident", Gender: "male"},
@@ -76,7 +78,7 @@ var demoDialogues = []demoDialogue{
 	{Commune: "Tân Thới", Hamlets: []string{"Ấp Tân Thạnh"}, Title: "Đối thoại về an ninh trật tự ấp Tân Thạnh",
 		Day: -6, Hour: 19, Hours: 2, Venue: "Nhà văn hóa ấp Tân Thạnh", Expected: 50,
 		Agenda: []string{"Tình hình an ninh trật tự trên địa bàn ấp", "Ý kiến của người dân về trộm cắp vặt"},
-		Status: DialogueHeld, Counts: [4]int{38, 2, 6, 15},
+		Status: models.DialogueHeld, Counts: [4]int{38, 2, 6, 15},
 		Petitions: []demoPetition{
 			{Hamlet: "Ấp Tân Thạnh", Kind: "phan_anh", Topic: "ANTT", Name: "Võ Văn Năm",
 				Content: "Tình trạng trộm gà vịt ban đêm xảy ra nhiều ở tổ 5, người dân lo lắng.",
@@ -85,31 +87,31 @@ var demoDialogues = []demoDialogue{
 	{Commune: "Tân Thới", Hamlets: []string{"Ấp Tân Phong"}, Title: "Đối thoại với hộ kinh doanh ấp Tân Phong",
 		Day: -1, Hour: 8, Hours: 2, Venue: "Nhà văn hóa ấp Tân Phong", Expected: 30,
 		Agenda: []string{"Phổ biến quy định đăng ký hộ kinh doanh", "Giải đáp thắc mắc về thuế khoán"},
-		Status: DialogueHeld},
+		Status: models.DialogueHeld},
 	{Commune: "Tân Thới", Hamlets: []string{"Ấp Tân Hòa"}, Title: "Đối thoại về chuyển đổi cây trồng ấp Tân Hòa",
 		Day: 10, Hour: 8, Hours: 2, Venue: "Nhà văn hóa ấp Tân Hòa", Expected: 70,
 		Agenda: []string{"Giới thiệu mô hình trồng dừa xen ca cao", "Chính sách hỗ trợ giống", "Ý kiến của người dân"},
-		Status: DialoguePlanned},
+		Status: models.DialoguePlanned},
 	{Commune: "Tân Thới", Hamlets: []string{"Ấp Tân Lợi"}, Title: "Đối thoại về vệ sinh môi trường ấp Tân Lợi",
 		Day: 12, Hour: 14, Hours: 2, Venue: "Nhà văn hóa ấp Tân Lợi", Expected: 45,
 		Agenda: []string{"Thu gom rác thải sinh hoạt", "Xử lý chất thải chăn nuôi"},
-		Status: DialoguePlanned, PostponeDays: 8, Postponement: "Trùng lịch tiêm phòng dịch bệnh cho gia súc"},
+		Status: models.DialoguePlanned, PostponeDays: 8, Postponement: "Trùng lịch tiêm phòng dịch bệnh cho gia súc"},
 	{Commune: "Tân Thới", Hamlets: []string{"Ấp Tân Hưng"}, Title: "Đối thoại về đất đai ấp Tân Hưng",
 		Day: -20, Hour: 8, Hours: 2, Venue: "Nhà văn hóa ấp Tân Hưng",
 		Agenda: []string{"Cấp giấy chứng nhận quyền sử dụng đất"},
-		Status: DialogueCancelled, CancelReason: "Ấp đã tổ chức họp dân cùng nội dung; gộp vào buổi đối thoại quý sau."},
+		Status: models.DialogueCancelled, CancelReason: "Ấp đã tổ chức họp dân cùng nội dung; gộp vào buổi đối thoại quý sau."},
 
 	{Commune: "Tân Phú", Hamlets: []string{"Ấp Tân Quý"}, Title: "Đối thoại về điện chiếu sáng và môi trường ấp Tân Quý",
 		Day: -50, Hour: 8, Hours: 2, Venue: "Nhà văn hóa ấp Tân Quý", Expected: 40,
 		Agenda: []string{"Lắp đèn chiếu sáng đường liên ấp", "Thu gom rác dọc kênh"},
-		Status: DialogueClosed, Counts: [4]int{33, 3, 5, 17},
+		Status: models.DialogueClosed, Counts: [4]int{33, 3, 5, 17},
 		Minutes: "Người dân kiến nghị lắp thêm đèn chiếu sáng đoạn đê bao; Chủ tịch UBND xã trả lời: sẽ lắp 12 bóng đèn bằng nguồn xã hội hóa.\n" +
 			"Kết luận: giao ban nhân dân ấp vận động người dân không xả rác xuống kênh."},
 	{Commune: "Tân Phú", Hamlets: []string{"Ấp Tân Ninh"}, Title: "Đối thoại về chính sách xã hội ấp Tân Ninh",
 		Day: -2, Hour: 8, Hours: 2, Venue: "Nhà văn hóa ấp Tân Ninh", Expected: 35,
 		Agenda: []string{"Rà soát hộ nghèo, cận nghèo", "Chế độ cho người có công"},
-		Status: DialogueHeld,
-		Register: []AttendeeInput{
+		Status: models.DialogueHeld,
+		Register: []models.AttendeeInput{
 			{Name: "Trần Thị Mỹ", Group: "resident", Gender: "female"},
 			{Name: "Lý Văn Sang", Group: "resident", Gender: "male"},
 			{Name: "Ngô Thị Bích", Group: "resident", Gender: "female"},
@@ -118,10 +120,10 @@ var demoDialogues = []demoDialogue{
 	{Commune: "Tân Phú", Hamlets: []string{"Ấp Tân Xuân", "Ấp Tân Thành"}, Title: "Đối thoại về thủ tục hành chính ấp Tân Xuân, ấp Tân Thành",
 		Day: 7, Hour: 14, Hours: 2, Venue: "Hội trường UBND xã Tân Phú", Expected: 60,
 		Agenda: []string{"Hướng dẫn dịch vụ công trực tuyến", "Giải đáp vướng mắc về chứng thực"},
-		Status: DialoguePlanned},
+		Status: models.DialoguePlanned},
 	{Commune: "Tân Phú", Hamlets: []string{"Ấp Tân Thành"}, Title: "Đối thoại ấp Tân Thành quý III",
 		Day: -30, Hour: 8, Hours: 2, Venue: "Nhà văn hóa ấp Tân Thành",
-		Status: DialogueCancelled, CancelReason: "Mưa bão, đường vào ấp bị ngập."},
+		Status: models.DialogueCancelled, CancelReason: "Mưa bão, đường vào ấp bị ngập."},
 }
 
 // demoCommuneStaff names the demo's chair and secretary of each commune.
@@ -130,22 +132,28 @@ var demoCommuneStaff = map[string][2]string{
 	"Tân Phú":  {"chair.tanphu", "secretary.tanphu"},
 }
 
-// seedDemoDialogues adds the demo dialogues that are not there yet, moving each through the
-// lifecycle as a commune would, then dates their history as if it had happened on the day.
-func (s *Store) seedDemoDialogues(ctx context.Context, d *Demo) error {
-	today := s.now().In(calendar.Zone)
+// loadDialogues adds the demo dialogues that are not there yet, moving each through the
+// lifecycle as a commune would, each step on its day.
+func (d *Demo) loadDialogues(ctx context.Context, s *models.Store) error {
+	today := s.Now().In(calendar.Zone)
 	for _, dd := range demoDialogues {
 		commune := d.Units[dd.Commune]
-		var n int64
-		if err := s.conn(ctx).Model(&Dialogue{}).Where("commune_id = ? AND title = ?", commune.ID, dd.Title).Count(&n).Error; err != nil {
+		existing, _, err := s.Dialogues(ctx, models.SystemActor(), models.DialogueFilter{CommuneID: strconv.FormatInt(commune.ID, 10), Page: models.Page{Limit: 200}})
+		if err != nil {
 			return err
 		}
-		if n > 0 {
+		if hasDialogue(existing, dd.Title) {
 			continue
 		}
 		staff := demoCommuneStaff[dd.Commune]
-		chair := ActorOf(d.Users[staff[0]], commune)
-		secretary := ActorOf(d.Users[staff[1]], commune)
+		chair, err := d.actor(staff[0])
+		if err != nil {
+			return err
+		}
+		secretary, err := d.actor(staff[1])
+		if err != nil {
+			return err
+		}
 		hamlets := make([]int64, len(dd.Hamlets))
 		for i, h := range dd.Hamlets {
 			hamlets[i] = d.Units[dd.Commune+"/"+h].ID
@@ -153,131 +161,116 @@ func (s *Store) seedDemoDialogues(ctx context.Context, d *Demo) error {
 		day := today.AddDate(0, 0, dd.Day)
 		start := time.Date(day.Year(), day.Month(), day.Day(), dd.Hour, 0, 0, 0, calendar.Zone)
 		end := start.Add(time.Duration(dd.Hours) * time.Hour).Format(time.RFC3339)
-		in := DialogueInput{CommuneID: commune.ID, HamletIDs: hamlets, Title: dd.Title, StartsAt: start.Format(time.RFC3339),
+		in := models.DialogueInput{CommuneID: commune.ID, HamletIDs: hamlets, Title: dd.Title, StartsAt: start.Format(time.RFC3339),
 			EndsAt: &end, Venue: dd.Venue, Agenda: dd.Agenda, AllowOverlap: true}
 		if dd.Expected > 0 {
 			in.ExpectedAttendance = &dd.Expected
 		}
-		dl, err := s.CreateDialogue(ctx, secretary, in)
+		// Planned two weeks ahead, held at its start, attendance and petitions that evening,
+		// closed the next day.
+		dl, err := at(s, start.AddDate(0, 0, -14)).CreateDialogue(ctx, secretary, in)
 		if err != nil {
 			return fmt.Errorf("demo dialogue %q: %w", dd.Title, err)
 		}
-		if err := s.playDemoDialogue(ctx, dd, dl.ID, chair, secretary); err != nil {
+		if err := d.playDialogue(ctx, s, dd, dl, chair, secretary); err != nil {
 			return fmt.Errorf("demo dialogue %q: %w", dd.Title, err)
-		}
-		if err := s.backdateDemoDialogue(ctx, dl.ID, start); err != nil {
-			return err
 		}
 	}
 	return nil
 }
 
-// playDemoDialogue moves a new demo dialogue to the state the demo wants.
-func (s *Store) playDemoDialogue(ctx context.Context, dd demoDialogue, id int64, chair, secretary Actor) error {
-	move := func(a Actor, t DialogueTransition) error {
+func hasDialogue(ds []*models.Dialogue, title string) bool {
+	for _, d := range ds {
+		if d.Title == title {
+			return true
+		}
+	}
+	return false
+}
+
+// playDialogue moves a new demo dialogue to the state the demo wants, each step on its day.
+func (d *Demo) playDialogue(ctx context.Context, s *models.Store, dd demoDialogue, dl *models.Dialogue, chair, secretary models.Actor) error {
+	start := dl.StartsAt
+	move := func(when time.Time, a models.Actor, t models.DialogueTransition) error {
 		t.AllowOverlap = true
-		_, err := s.TransitionDialogue(ctx, a, id, t)
+		_, err := at(s, when).TransitionDialogue(ctx, a, dl.ID, t)
 		return err
 	}
+	planned := start.AddDate(0, 0, -13)
 	if dd.PostponeDays != 0 {
-		d, err := s.dialogueInScope(ctx, chair, id)
-		if err != nil {
-			return err
-		}
-		later := d.StartsAt.AddDate(0, 0, dd.PostponeDays).Format(time.RFC3339)
-		if err := move(chair, DialogueTransition{To: TransitionPostpone, NewStartsAt: later, Reason: dd.Postponement}); err != nil {
+		later := start.AddDate(0, 0, dd.PostponeDays).Format(time.RFC3339)
+		t := models.DialogueTransition{To: models.TransitionPostpone, NewStartsAt: later, Reason: dd.Postponement}
+		if err := move(planned, chair, t); err != nil {
 			return err
 		}
 	}
+	held := start.Add(2 * time.Hour)
 	switch dd.Status {
-	case DialogueCancelled:
-		return move(chair, DialogueTransition{To: TransitionCancel, Reason: dd.CancelReason})
-	case DialogueHeld, DialogueClosed:
-		if err := move(secretary, DialogueTransition{To: TransitionHold}); err != nil {
+	case models.DialogueCancelled:
+		return move(planned, chair, models.DialogueTransition{To: models.TransitionCancel, Reason: dd.CancelReason})
+	case models.DialogueHeld, models.DialogueClosed:
+		if err := move(held, secretary, models.DialogueTransition{To: models.TransitionHold}); err != nil {
 			return err
 		}
 	default:
 		return nil
 	}
+	evening := at(s, held.Add(4*time.Hour))
 	if dd.Register != nil {
 		people := dd.Register
-		if _, _, err := s.RecordAttendance(ctx, secretary, id, "", AttendanceInput{Attendees: &people}); err != nil {
+		if _, _, err := evening.RecordAttendance(ctx, secretary, dl.ID, "", models.AttendanceInput{Attendees: &people}); err != nil {
 			return err
 		}
 	} else if dd.Counts[0] > 0 {
 		c := dd.Counts
-		if _, _, err := s.RecordAttendance(ctx, secretary, id, "", AttendanceInput{Residents: &c[0], Businesses: &c[1], Officials: &c[2], Women: &c[3]}); err != nil {
+		if _, _, err := evening.RecordAttendance(ctx, secretary, dl.ID, "", models.AttendanceInput{Residents: &c[0], Businesses: &c[1], Officials: &c[2], Women: &c[3]}); err != nil {
 			return err
 		}
 	}
-	for _, p := range dd.Petitions {
-		_, err := s.CreatePetition(ctx, secretary, PetitionInput{CommuneID: secretary.UnitID,
-			HamletID: s.demoHamlet(ctx, secretary.UnitID, p.Hamlet), DialogueID: &id, Kind: p.Kind, TopicCode: p.Topic,
-			Content: p.Content, PetitionerName: p.Name, Anonymous: p.Anonymous, OnsiteAnswer: p.Answer})
-		if err != nil {
-			return fmt.Errorf("petition %q: %w", p.Content, err)
-		}
+	if err := d.raisePetitions(ctx, evening, dd, dl, secretary); err != nil {
+		return err
 	}
-	if dd.Status == DialogueClosed {
-		return move(chair, DialogueTransition{To: TransitionClose, Minutes: dd.Minutes})
+	if dd.Status == models.DialogueClosed {
+		return move(start.AddDate(0, 0, 1), chair, models.DialogueTransition{To: models.TransitionClose, Minutes: dd.Minutes})
 	}
 	return nil
 }
 
-// backdateDemoDialogue dates a demo dialogue's record and history as if each step had happened
-// on its day: planned two weeks ahead, held at its start, attendance that evening, closed the next day.
-func (s *Store) backdateDemoDialogue(ctx context.Context, id int64, start time.Time) error {
-	now := s.now().Truncate(time.Second)
-	clamp := func(t time.Time) time.Time {
-		if t.After(now) {
-			return now
+// raisePetitions logs what residents raised at the dialogue, before it closes: the dialogue's own
+// list, then the demo petitions said to come from it (those carry a petitioner's details).
+func (d *Demo) raisePetitions(ctx context.Context, s *models.Store, dd demoDialogue, dl *models.Dialogue, secretary models.Actor) error {
+	raised := map[string]bool{}
+	for _, p := range dd.Petitions {
+		hamlet := d.Units[dd.Commune+"/"+p.Hamlet]
+		if hamlet == nil {
+			return fmt.Errorf("petition %q: no hamlet %s", p.Content, p.Hamlet)
 		}
-		return t.UTC()
+		_, err := s.CreatePetition(ctx, secretary, models.PetitionInput{CommuneID: dl.CommuneID,
+			HamletID: hamlet.ID, DialogueID: &dl.ID, Kind: p.Kind, TopicCode: p.Topic,
+			Content: p.Content, PetitionerName: p.Name, Anonymous: p.Anonymous, OnsiteAnswer: p.Answer})
+		if err != nil {
+			return fmt.Errorf("petition %q: %w", p.Content, err)
+		}
+		raised[p.Content] = true
 	}
-	planned := clamp(start.AddDate(0, 0, -14))
-	held := clamp(start.Add(2 * time.Hour))
-	closed := clamp(start.AddDate(0, 0, 1))
-	db := s.conn(ctx)
-	steps := []struct {
-		where string
-		args  []any
-		at    time.Time
-	}{
-		{"kind IN ?", []any{[]string{EventDialogueCreated, EventDialogueUpdated}}, planned},
-		{"kind = ? AND to_status IN ?", []any{EventDialogueTransition, []string{TransitionPostpone, TransitionCancel}}, planned.Add(24 * time.Hour)},
-		{"kind = ? AND to_status = ?", []any{EventDialogueTransition, TransitionHold}, held},
-		{"kind = ?", []any{EventDialogueAttendance}, held.Add(4 * time.Hour)},
-		{"kind = ? AND to_status = ?", []any{EventDialogueTransition, TransitionClose}, closed},
-	}
-	for _, st := range steps {
-		err := db.Model(&DialogueEvent{}).Where("dialogue_id = ?", id).Where(st.where, st.args...).Update("created_at", clamp(st.at)).Error
+	for _, dp := range demoPetitions {
+		if dp.Dialogue != dd.Title || dp.Commune != dd.Commune || raised[dp.Content] {
+			continue
+		}
+		in, err := d.petitionInput(dp)
 		if err != nil {
 			return err
 		}
+		received := dl.StartsAt.Add(time.Hour)
+		in.DialogueID, in.Channel, in.ReceivedAt = &dl.ID, string(models.ChannelDialogue), &received
+		if _, err := s.CreatePetition(ctx, secretary, in); err != nil {
+			return fmt.Errorf("petition %q: %w", dp.Content, err)
+		}
 	}
-	if err := db.Model(&Attendance{}).Where("dialogue_id = ?", id).Update("recorded_at", clamp(held.Add(4*time.Hour))).Error; err != nil {
-		return err
-	}
-	updates := map[string]any{"created_at": planned}
-	var d Dialogue
-	if err := db.Where("id = ?", id).Take(&d).Error; err != nil {
-		return err
-	}
-	if d.HeldAt != nil {
-		updates["held_at"] = held
-	}
-	if d.ClosedAt != nil {
-		updates["closed_at"] = closed
-	}
-	return db.Model(&Dialogue{}).Where("id = ?", id).Updates(updates).Error
+	return nil
 }
 
-// demoHamlet returns the id of the commune's hamlet of that name, or 0 (a validation error) if none.
-func (s *Store) demoHamlet(ctx context.Context, communeID int64, name string) int64 {
-	var ids []int64
-	s.conn(ctx).Model(&Unit{}).Where("parent_id = ? AND name = ?", communeID, name).Limit(1).Pluck("id", &ids)
-	if len(ids) == 0 {
-		return 0
-	}
-	return ids[0]
+// communeFilter lists every petition of a demo commune.
+func communeFilter(communeID int64) models.PetitionFilter {
+	return models.PetitionFilter{CommuneID: strconv.FormatInt(communeID, 10), Page: models.Page{Limit: 200}}
 }

@@ -1,4 +1,4 @@
-package models
+package seed
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/papi-dialogue/papi/models"
 	"github.com/papi-dialogue/papi/models/calendar"
 )
 
@@ -28,7 +29,7 @@ type SyntheticOptions struct {
 	Progress io.Writer
 }
 
-// SyntheticResult counts what SeedSynthetic created.
+// SyntheticResult counts what Synthetic created.
 type SyntheticResult struct {
 	Provinces, Districts, Communes, Hamlets, Users int
 	Dialogues, Petitions, Events                   int64
@@ -71,16 +72,10 @@ var (
 // round trip; the sequences are moved past them at the end.
 type synIDs struct{ unit, user, dialogue, petition, event int64 }
 
-func (s *Store) maxID(ctx context.Context, table string) (int64, error) {
-	var id int64
-	err := s.conn(ctx).Raw("SELECT COALESCE(MAX(id), 0) FROM " + table).Scan(&id).Error
-	return id, err
-}
-
-// SeedSynthetic generates a large, realistic data set: provinces, districts, communes and hamlets,
+// Synthetic generates a large, realistic data set: provinces, districts, communes and hamlets,
 // their users, years of dialogues with attendance, and petitions in every state with their
 // history. It writes in large batches (COPY on PostgreSQL) and reports progress as it goes.
-func (s *Store) SeedSynthetic(ctx context.Context, opts SyntheticOptions) (*SyntheticResult, error) {
+func Synthetic(ctx context.Context, s *models.Store, opts SyntheticOptions) (*SyntheticResult, error) {
 	if opts.Communes < 1 || opts.Years < 1 {
 		return nil, errors.New("synthetic: --communes and --years must be at least 1")
 	}
@@ -91,12 +86,10 @@ func (s *Store) SeedSynthetic(ctx context.Context, opts SyntheticOptions) (*Synt
 	if progress == nil {
 		progress = io.Discard
 	}
-	var n int64
-	if err := s.conn(ctx).Model(&Unit{}).Where("code = ?", syntheticProvinceCode+"01").Count(&n).Error; err != nil {
-		return nil, err
-	}
-	if n > 0 {
+	if _, err := s.UnitByCodeOrID(ctx, syntheticProvinceCode+"01"); err == nil {
 		return nil, errors.New("synthetic: the synthetic data set is already loaded")
+	} else if !errors.Is(err, models.ErrNotFound) {
+		return nil, err
 	}
 	rng := rand.New(rand.NewSource(opts.Seed))
 	var ids synIDs
@@ -104,7 +97,7 @@ func (s *Store) SeedSynthetic(ctx context.Context, opts SyntheticOptions) (*Synt
 		table string
 		into  *int64
 	}{{"units", &ids.unit}, {"users", &ids.user}, {"dialogues", &ids.dialogue}, {"petitions", &ids.petition}, {"petition_events", &ids.event}} {
-		id, err := s.maxID(ctx, t.table)
+		id, err := s.MaxID(ctx, t.table)
 		if err != nil {
 			return nil, err
 		}
@@ -114,15 +107,15 @@ func (s *Store) SeedSynthetic(ctx context.Context, opts SyntheticOptions) (*Synt
 	if err != nil {
 		return nil, err
 	}
-	topicByCode := map[string]Topic{}
+	topicByCode := map[string]models.Topic{}
 	for _, t := range topics {
 		topicByCode[t.Code] = t
 	}
-	hash, err := s.hashPassword(DemoPassword)
+	hash, err := s.HashPassword(DemoPassword)
 	if err != nil {
 		return nil, err
 	}
-	g := &synGen{s: s, rng: rng, ids: &ids, opts: opts, topics: topicByCode, hash: hash, now: s.now(),
+	g := &synGen{s: s, rng: rng, ids: &ids, opts: opts, topics: topicByCode, hash: hash, now: s.Now().UTC(),
 		fold: map[string]string{}, slugs: map[string]int{}}
 	if err := g.loadSlugs(ctx); err != nil {
 		return nil, err
@@ -133,13 +126,13 @@ func (s *Store) SeedSynthetic(ctx context.Context, opts SyntheticOptions) (*Synt
 	provinces := (opts.Communes + 99) / 100
 	communesLeft := opts.Communes
 	for p := 1; p <= provinces && communesLeft > 0; p++ {
-		prov := g.unit(nil, LevelProvince, fmt.Sprintf("Tỉnh %s %02d", g.place(), p), fmt.Sprintf("%s%02d", syntheticProvinceCode, p))
+		prov := g.unit(nil, models.LevelProvince, fmt.Sprintf("Tỉnh %s %02d", g.place(), p), fmt.Sprintf("%s%02d", syntheticProvinceCode, p))
 		res.Provinces++
-		g.user(prov, RoleAdmin, fmt.Sprintf("syn.admin.%02d", p))
+		g.user(prov, models.RoleAdmin, fmt.Sprintf("syn.admin.%02d", p))
 		for d := 1; d <= 10 && communesLeft > 0; d++ {
-			dist := g.unit(prov, LevelDistrict, fmt.Sprintf("Huyện %s", g.place()), "")
+			dist := g.unit(prov, models.LevelDistrict, fmt.Sprintf("Huyện %s", g.place()), "")
 			res.Districts++
-			g.user(dist, RoleDistrictOfficial, fmt.Sprintf("syn.district.%d", dist.ID))
+			g.user(dist, models.RoleDistrictOfficial, fmt.Sprintf("syn.district.%d", dist.ID))
 			for c := 0; c < 10 && communesLeft > 0; c++ {
 				g.commune(dist)
 				communesLeft--
@@ -164,46 +157,30 @@ func (s *Store) SeedSynthetic(ctx context.Context, opts SyntheticOptions) (*Synt
 			res.Communes, opts.Communes, res.Petitions, res.Events, res.Dialogues, el, float64(res.Petitions)/max(time.Since(start).Seconds(), 0.001))
 	}
 	res.Users = g.userCount
-	if err := s.bumpSequences(ctx); err != nil {
+	fmt.Fprintln(progress, "synthetic: finishing")
+	if err := s.FinishBulkInsert(ctx, syntheticTables...); err != nil {
 		return nil, err
-	}
-	if s.dialect == Postgres {
-		fmt.Fprintln(progress, "synthetic: analyzing tables")
-		if err := s.conn(ctx).Exec("ANALYZE units, users, dialogues, dialogue_hamlets, dialogue_attendance, petitions, petition_events, petition_counters").Error; err != nil {
-			return nil, err
-		}
 	}
 	return res, nil
 }
 
-// bumpSequences moves PostgreSQL's id sequences past the ids the generator handed out.
-func (s *Store) bumpSequences(ctx context.Context) error {
-	if s.dialect != Postgres {
-		return nil // SQLite's AUTOINCREMENT follows the largest id inserted
-	}
-	for _, t := range []string{"units", "users", "dialogues", "petitions", "petition_events"} {
-		err := s.conn(ctx).Exec(fmt.Sprintf("SELECT setval(pg_get_serial_sequence('%s', 'id'), GREATEST((SELECT COALESCE(MAX(id), 0) FROM %s), 1))", t, t)).Error
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
+// syntheticTables are the tables the synthetic data set writes.
+var syntheticTables = []string{"units", "users", "dialogues", "dialogue_hamlets", "dialogue_attendance", "petitions", "petition_events", "petition_counters"}
 
 type synCommune struct {
-	unit    *Unit
-	hamlets []*Unit
+	unit    *models.Unit
+	hamlets []*models.Unit
 	chair   int64
 	sec     int64
 }
 
 // synGen holds the rows of the batch being generated.
 type synGen struct {
-	s      *Store
+	s      *models.Store
 	rng    *rand.Rand
 	ids    *synIDs
 	opts   SyntheticOptions
-	topics map[string]Topic
+	topics map[string]models.Topic
 	hash   string
 	now    time.Time
 	fold   map[string]string
@@ -217,12 +194,14 @@ type synGen struct {
 }
 
 func (g *synGen) loadSlugs(ctx context.Context) error {
-	var slugs []string
-	if err := g.s.conn(ctx).Model(&Unit{}).Where("slug IS NOT NULL").Pluck("slug", &slugs).Error; err != nil {
+	units, err := g.s.Units(ctx, models.SystemActor(), true)
+	if err != nil {
 		return err
 	}
-	for _, sl := range slugs {
-		g.slugs[sl]++
+	for _, u := range units {
+		if u.Slug != nil {
+			g.slugs[*u.Slug]++
+		}
 	}
 	return nil
 }
@@ -239,7 +218,7 @@ func (g *synGen) folded(s string) string {
 	if f, ok := g.fold[s]; ok {
 		return f
 	}
-	f := Fold(s)
+	f := models.Fold(s)
 	if len(g.fold) < 200000 {
 		g.fold[s] = f
 	}
@@ -247,17 +226,17 @@ func (g *synGen) folded(s string) string {
 }
 
 // dateValue is a due date as each dialect's bulk path wants it.
-func (g *synGen) dateValue(d Date) any {
-	if g.s.dialect == Postgres {
+func (g *synGen) dateValue(d calendar.Date) any {
+	if g.s.Dialect() == models.Postgres {
 		t, _ := time.Parse(time.DateOnly, string(d))
 		return t
 	}
 	return string(d)
 }
 
-func (g *synGen) unit(parent *Unit, level Level, name, code string) *Unit {
+func (g *synGen) unit(parent *models.Unit, level models.Level, name, code string) *models.Unit {
 	g.ids.unit++
-	u := &Unit{ID: g.ids.unit, Level: level, Name: name, Version: 1}
+	u := &models.Unit{ID: g.ids.unit, Level: level, Name: name, Version: 1}
 	prefix := "/"
 	var parentID any
 	if parent != nil {
@@ -270,8 +249,8 @@ func (g *synGen) unit(parent *Unit, level Level, name, code string) *Unit {
 	if code != "" {
 		codeV = code
 	}
-	if level == LevelCommune {
-		base := Slug(name)
+	if level == models.LevelCommune {
+		base := models.Slug(name)
 		g.slugs[base]++
 		slug := base
 		if k := g.slugs[base]; k > 1 {
@@ -284,15 +263,15 @@ func (g *synGen) unit(parent *Unit, level Level, name, code string) *Unit {
 	return u
 }
 
-func (g *synGen) user(u *Unit, role Role, username string) int64 {
+func (g *synGen) user(u *models.Unit, role models.Role, username string) int64 {
 	g.ids.user++
 	g.userCount++
 	g.users = append(g.users, []any{g.ids.user, username, g.hash, g.person(), string(role), u.ID, true, 1, g.now, g.now})
 	return g.ids.user
 }
 
-func (g *synGen) commune(dist *Unit) {
-	c := g.unit(dist, LevelCommune, g.place(), "")
+func (g *synGen) commune(dist *models.Unit) {
+	c := g.unit(dist, models.LevelCommune, g.place(), "")
 	cm := &synCommune{unit: c}
 	n := 5 + g.rng.Intn(4)
 	used := map[string]bool{}
@@ -302,20 +281,20 @@ func (g *synGen) commune(dist *Unit) {
 			name = fmt.Sprintf("%s %d", name, i+1)
 		}
 		used[name] = true
-		cm.hamlets = append(cm.hamlets, g.unit(c, LevelHamlet, name, ""))
+		cm.hamlets = append(cm.hamlets, g.unit(c, models.LevelHamlet, name, ""))
 		g.hamletCount++
 	}
 	slug := strings.ToLower(*c.Slug)
-	cm.chair = g.user(c, RoleCommuneChair, "syn.chair."+slug)
-	cm.sec = g.user(c, RoleSecretary, "syn.secretary."+slug)
+	cm.chair = g.user(c, models.RoleCommuneChair, "syn.chair."+slug)
+	cm.sec = g.user(c, models.RoleSecretary, "syn.secretary."+slug)
 	g.pendingCommunes = append(g.pendingCommunes, cm)
 }
 
 func (g *synGen) flushUnits(ctx context.Context) error {
-	if err := g.s.bulkInsert(ctx, "units", []string{"id", "parent_id", "level", "name", "code", "slug", "path", "version", "created_at", "updated_at"}, g.units); err != nil {
+	if err := g.s.BulkInsert(ctx, "units", []string{"id", "parent_id", "level", "name", "code", "slug", "path", "version", "created_at", "updated_at"}, g.units); err != nil {
 		return err
 	}
-	if err := g.s.bulkInsert(ctx, "users", []string{"id", "username", "password_hash", "full_name", "role", "unit_id", "active", "version", "created_at", "updated_at"}, g.users); err != nil {
+	if err := g.s.BulkInsert(ctx, "users", []string{"id", "username", "password_hash", "full_name", "role", "unit_id", "active", "version", "created_at", "updated_at"}, g.users); err != nil {
 		return err
 	}
 	g.units, g.users = nil, nil
@@ -331,7 +310,7 @@ func (g *synGen) communeHistory(cm *synCommune) {
 	type dlg struct {
 		id     int64
 		at     time.Time
-		hamlet *Unit
+		hamlet *models.Unit
 	}
 	var held []dlg
 	for at := from.Add(time.Duration(g.rng.Intn(60)) * 24 * time.Hour); at.Before(g.now.Add(30 * 24 * time.Hour)); at = at.Add(time.Duration(75+g.rng.Intn(30)) * 24 * time.Hour) {
@@ -378,7 +357,7 @@ func (g *synGen) communeHistory(cm *synCommune) {
 	// References follow the order received.
 	sort.Slice(pets, func(a, b int) bool { return pets[a].at.Before(pets[b].at) })
 	for _, p := range pets {
-		g.petition(cm, p.at.Truncate(time.Second), p.dlg != nil, func() (int64, *Unit) {
+		g.petition(cm, p.at.Truncate(time.Second), p.dlg != nil, func() (int64, *models.Unit) {
 			if p.dlg != nil {
 				return p.dlg.id, p.dlg.hamlet
 			}
@@ -390,11 +369,11 @@ func (g *synGen) communeHistory(cm *synCommune) {
 	}
 }
 
-var synKinds = []PetitionKind{KindReport, KindReport, KindReport, KindRecommendation, KindRecommendation, KindRecommendation, KindComplaint, KindDenunciation}
-var synChannels = []Channel{ChannelReception, ChannelReception, ChannelLetter, ChannelPhone, ChannelOnline}
+var synKinds = []models.PetitionKind{models.KindReport, models.KindReport, models.KindReport, models.KindRecommendation, models.KindRecommendation, models.KindRecommendation, models.KindComplaint, models.KindDenunciation}
+var synChannels = []models.Channel{models.ChannelReception, models.ChannelReception, models.ChannelLetter, models.ChannelPhone, models.ChannelOnline}
 
 // petition generates one petition and its history; the older it is, the further it got.
-func (g *synGen) petition(cm *synCommune, at time.Time, fromDialogue bool, dialogue func() (int64, *Unit), seq map[int]int) {
+func (g *synGen) petition(cm *synCommune, at time.Time, fromDialogue bool, dialogue func() (int64, *models.Unit), seq map[int]int) {
 	g.ids.petition++
 	id := g.ids.petition
 	year := at.In(calendar.Zone).Year()
@@ -407,12 +386,12 @@ func (g *synGen) petition(cm *synCommune, at time.Time, fromDialogue bool, dialo
 	channel := g.pick(toStrings(synChannels))
 	if fromDialogue {
 		did, h := dialogue()
-		dialogueID, hamlet, channel = did, h, string(ChannelDialogue)
+		dialogueID, hamlet, channel = did, h, string(models.ChannelDialogue)
 	}
 	content := fmt.Sprintf(g.pick(synPetitions[code]), hamlet.Name)
 	kind := synKinds[g.rng.Intn(len(synKinds))]
 	if code == "CB" && g.rng.Intn(2) == 0 {
-		kind = KindDenunciation
+		kind = models.KindDenunciation
 	}
 	anonymous := g.rng.Intn(6) == 0
 	name, phone, address := "", "", ""
@@ -429,33 +408,33 @@ func (g *synGen) petition(cm *synCommune, at time.Time, fromDialogue bool, dialo
 	age := g.now.Sub(at)
 	days := int(age.Hours() / 24)
 	// The path taken: older petitions went further. Some stall, which makes them overdue.
-	var path []PetitionState
+	var path []models.PetitionState
 	r := g.rng.Intn(100)
 	switch {
 	case days < 3:
-		path = []PetitionState{}
+		path = []models.PetitionState{}
 	case fromDialogue && onsite != "" && r < 40:
-		path = []PetitionState{StateAnswered, StateResolved}
+		path = []models.PetitionState{models.StateAnswered, models.StateResolved}
 	case r < 8:
-		path = []PetitionState{StateReferred, StateInProgress, StateAnswered, StateResolved}
+		path = []models.PetitionState{models.StateReferred, models.StateInProgress, models.StateAnswered, models.StateResolved}
 	case r < 12:
-		path = []PetitionState{StateClosed}
+		path = []models.PetitionState{models.StateClosed}
 	case r < 15:
-		path = []PetitionState{StateAssigned, StateAnswered, StateResolved, StateReopened, StateInProgress, StateAnswered, StateResolved}
+		path = []models.PetitionState{models.StateAssigned, models.StateAnswered, models.StateResolved, models.StateReopened, models.StateInProgress, models.StateAnswered, models.StateResolved}
 	default:
-		path = []PetitionState{StateAssigned, StateInProgress, StateAnswered, StateResolved}
+		path = []models.PetitionState{models.StateAssigned, models.StateInProgress, models.StateAnswered, models.StateResolved}
 	}
 	// How far along: recent petitions stop early; about one in ten stalls whatever its age.
 	steps := len(path)
 	if days < 60 || g.rng.Intn(10) == 0 {
 		steps = g.rng.Intn(len(path) + 1)
 	}
-	if steps == len(path) && len(path) > 0 && path[len(path)-1] == StateResolved && g.rng.Intn(8) == 0 {
+	if steps == len(path) && len(path) > 0 && path[len(path)-1] == models.StateResolved && g.rng.Intn(8) == 0 {
 		// Some answered petitions end closed as explained rather than resolved.
-		path = append(path[:len(path)-1:len(path)-1], StateClosed)
+		path = append(path[:len(path)-1:len(path)-1], models.StateClosed)
 	}
 	path = path[:steps]
-	state := StateReceived
+	state := models.StateReceived
 	var (
 		respUnit, respName, dueOn, answeredAt, answeredBy, resolvedAt, closedAt, closeReason, satisfaction any
 		answer, draft                                                                                      string
@@ -465,7 +444,7 @@ func (g *synGen) petition(cm *synCommune, at time.Time, fromDialogue bool, dialo
 		maxDays := max(days/(len(path)+1), 1)
 		return time.Duration(1+g.rng.Intn(maxDays)) * 24 * time.Hour / 2
 	}
-	g.event(id, cm.sec, EventCreated, "", string(StateReceived), "", fmt.Sprintf(`{"channel":%q,"kind":%q,"topic_id":%d}`, channel, kind, topic.ID), at)
+	g.event(id, cm.sec, models.EventCreated, "", string(models.StateReceived), "", fmt.Sprintf(`{"channel":%q,"kind":%q,"topic_id":%d}`, channel, kind, topic.ID), at)
 	for _, next := range path {
 		t = t.Add(stepGap())
 		if t.After(g.now) {
@@ -474,9 +453,9 @@ func (g *synGen) petition(cm *synCommune, at time.Time, fromDialogue bool, dialo
 		actor := cm.chair
 		data, note := "{}", ""
 		switch next {
-		case StateAssigned, StateReferred:
+		case models.StateAssigned, models.StateReferred:
 			actor = cm.sec
-			if next == StateReferred {
+			if next == models.StateReferred {
 				respName = "Phòng Tài nguyên và Môi trường huyện"
 			} else {
 				respName, respUnit = hamlet.Name, hamlet.ID
@@ -484,27 +463,27 @@ func (g *synGen) petition(cm *synCommune, at time.Time, fromDialogue bool, dialo
 			d := calendar.DateOf(t).AddDays(topic.ResponseDays)
 			dueOn = g.dateValue(d)
 			data = fmt.Sprintf(`{"responsible_name":%q,"due_on":%q}`, respName, d)
-		case StateInProgress:
+		case models.StateInProgress:
 			actor = cm.sec
-		case StateReopened:
+		case models.StateReopened:
 			resolvedAt, closedAt, closeReason, satisfaction = nil, nil, nil, nil
 			note = "Người dân phản ánh sự việc tái diễn."
-		case StateAnswered:
+		case models.StateAnswered:
 			answer = g.pick(synAnswers)
 			draft = answer
 			answeredAt, answeredBy = t, cm.chair
 			data = fmt.Sprintf(`{"answer":%q}`, answer)
-		case StateResolved:
+		case models.StateResolved:
 			resolvedAt = t
 			satisfaction = []string{"very_satisfied", "satisfied", "satisfied", "not_satisfied", "unknown"}[g.rng.Intn(5)]
 			data = fmt.Sprintf(`{"satisfaction":%q}`, satisfaction)
-		case StateClosed:
+		case models.StateClosed:
 			closedAt = t
 			closeReason = []string{"explained", "not_competent", "withdrawn"}[g.rng.Intn(3)]
 			satisfaction = "unknown"
 			data = fmt.Sprintf(`{"reason":%q,"satisfaction":"unknown"}`, closeReason)
 		}
-		g.event(id, actor, EventTransition, string(state), string(next), note, data, t)
+		g.event(id, actor, models.EventTransition, string(state), string(next), note, data, t)
 		state = next
 	}
 	parts := []string{strings.ToLower(ref), g.folded(content)}
@@ -514,7 +493,7 @@ func (g *synGen) petition(cm *synCommune, at time.Time, fromDialogue bool, dialo
 		}
 	}
 	search := strings.Join(parts, " ")
-	private := kind == KindDenunciation
+	private := kind == models.KindDenunciation
 	g.petitions = append(g.petitions, []any{id, ref, cm.unit.ID, hamlet.ID, dialogueID, channel, string(kind), topic.ID, content,
 		name, phone, address, anonymous, onsite, at, string(state), string(state.Type()), respUnit, orEmpty(respName), dueOn,
 		draft, answer, answeredAt, answeredBy, resolvedAt, closedAt, closeReason, nil, satisfaction, private, search,
@@ -528,7 +507,7 @@ func orEmpty(v any) any {
 	return v
 }
 
-func toStrings(cs []Channel) []string {
+func toStrings(cs []models.Channel) []string {
 	out := make([]string, len(cs))
 	for i, c := range cs {
 		out[i] = string(c)
@@ -569,7 +548,7 @@ func (g *synGen) flushHistory(ctx context.Context, res *SyntheticResult) error {
 	res.Petitions += int64(len(g.petitions))
 	res.Events += int64(len(g.events))
 	for _, st := range steps {
-		if err := g.s.bulkInsert(ctx, st.table, st.cols, *st.rows); err != nil {
+		if err := g.s.BulkInsert(ctx, st.table, st.cols, *st.rows); err != nil {
 			return err
 		}
 		*st.rows = nil
@@ -577,9 +556,9 @@ func (g *synGen) flushHistory(ctx context.Context, res *SyntheticResult) error {
 	return nil
 }
 
-// SyntheticPetitionText returns a topic code and a realistic petition about the hamlet, drawn
+// PetitionText returns a topic code and a realistic petition about the hamlet, drawn
 // from the same mix as the synthetic data set; benchmarks log petitions like the real ones.
-func SyntheticPetitionText(rng *rand.Rand, hamlet string) (topic, content string) {
+func PetitionText(rng *rand.Rand, hamlet string) (topic, content string) {
 	topic = synTopicCodes[rng.Intn(len(synTopicCodes))]
 	list := synPetitions[topic]
 	return topic, fmt.Sprintf(list[rng.Intn(len(list))], hamlet)

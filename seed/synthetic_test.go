@@ -1,4 +1,4 @@
-package models_test
+package seed_test
 
 import (
 	"bytes"
@@ -8,13 +8,14 @@ import (
 
 	"github.com/papi-dialogue/papi/models"
 	"github.com/papi-dialogue/papi/models/dbtest"
+	"github.com/papi-dialogue/papi/seed"
 )
 
 func TestSeedSynthetic(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, s *models.Store) {
 		ctx := context.Background()
 		var progress bytes.Buffer
-		res, err := s.SeedSynthetic(ctx, models.SyntheticOptions{Communes: 12, Years: 2, PetitionsPerCommuneYear: 30, Seed: 7, Progress: &progress})
+		res, err := seed.Synthetic(ctx, s, seed.SyntheticOptions{Communes: 12, Years: 2, PetitionsPerCommuneYear: 30, Seed: 7, Progress: &progress})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -66,7 +67,7 @@ func TestSeedSynthetic(t *testing.T) {
 				t.Fatalf("overdue list item %+v", it)
 			}
 		}
-		if _, err := s.SeedSynthetic(ctx, models.SyntheticOptions{Communes: 1, Years: 1}); err == nil {
+		if _, err := seed.Synthetic(ctx, s, seed.SyntheticOptions{Communes: 1, Years: 1}); err == nil {
 			t.Fatal("second synthetic load accepted")
 		}
 	})
