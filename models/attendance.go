@@ -167,7 +167,7 @@ func (s *Store) RecordAttendance(ctx context.Context, actor Actor, id int64, key
 		return id, s.recordAttendance(ctx, actor, id, in)
 	})
 	if err != nil {
-		return nil, false, err
+		return nil, false, failed(err, "record attendance of dialogue %d", id)
 	}
 	a, err := s.DialogueAttendance(ctx, actor, id)
 	return a, replayed, err

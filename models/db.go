@@ -189,24 +189,6 @@ func (s *Store) conn(ctx context.Context) *gorm.DB {
 // now returns the store's clock in UTC.
 func (s *Store) now() time.Time { return s.Now().UTC() }
 
-// isUniqueViolation tells whether err comes from a unique constraint, in either dialect.
-func isUniqueViolation(err error) bool {
-	if err == nil {
-		return false
-	}
-	msg := err.Error()
-	return strings.Contains(msg, "SQLSTATE 23505") || strings.Contains(msg, "UNIQUE constraint failed")
-}
-
-// isForeignKeyViolation tells whether err comes from a foreign key constraint, in either dialect.
-func isForeignKeyViolation(err error) bool {
-	if err == nil {
-		return false
-	}
-	msg := err.Error()
-	return strings.Contains(msg, "SQLSTATE 23503") || strings.Contains(msg, "FOREIGN KEY constraint failed")
-}
-
 // notFound maps GORM's missing record to ErrNotFound.
 func notFound(err error) error {
 	if errors.Is(err, gorm.ErrRecordNotFound) {

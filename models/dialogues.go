@@ -535,7 +535,7 @@ func (s *Store) CreateDialogue(ctx context.Context, actor Actor, in DialogueInpu
 		out, err = s.Dialogue(ctx, actor, d.ID)
 		return err
 	})
-	return out, err
+	return out, failed(err, "create dialogue in commune %d", in.CommuneID)
 }
 
 // setHamlets replaces the hamlets of a dialogue.
@@ -925,7 +925,7 @@ func (s *Store) UpdateDialogue(ctx context.Context, actor Actor, id int64, p Dia
 		out, err = s.Dialogue(ctx, actor, d.ID)
 		return err
 	})
-	return out, err
+	return out, failed(err, "update dialogue %d", id)
 }
 
 func sameTime(a, b *time.Time) bool {
@@ -1093,7 +1093,7 @@ func (s *Store) TransitionDialogue(ctx context.Context, actor Actor, id int64, t
 		out, err = s.Dialogue(ctx, actor, d.ID)
 		return err
 	})
-	return out, err
+	return out, failed(err, "transition dialogue %d to %s", id, t.To)
 }
 
 // statusLabel names a status or transition target in Vietnamese.

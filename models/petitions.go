@@ -321,7 +321,7 @@ func (s *Store) CreatePetition(ctx context.Context, actor Actor, in PetitionInpu
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, failed(err, "create petition in commune %d", in.CommuneID)
 	}
 	created.finish(actor, true, s.today())
 	return created, nil
@@ -596,7 +596,7 @@ func (s *Store) TransitionPetition(ctx context.Context, actor Actor, id int64, i
 		out, err = s.Petition(ctx, actor, p.ID)
 		return err
 	})
-	return out, err
+	return out, failed(err, "transition petition %d to %s", id, in.To)
 }
 
 // answeredAtTheDialogue tells whether an answer published now is the on-site answer: the
@@ -724,7 +724,7 @@ func (s *Store) DraftAnswer(ctx context.Context, actor Actor, id int64, in Answe
 		out, err = s.Petition(ctx, actor, p.ID)
 		return err
 	})
-	return out, err
+	return out, failed(err, "draft answer to petition %d", id)
 }
 
 // DueDateChange is a new due date for a petition, why, and the version the writer saw.
@@ -786,7 +786,7 @@ func (s *Store) ChangeDueDate(ctx context.Context, actor Actor, id int64, in Due
 		out, err = s.Petition(ctx, actor, p.ID)
 		return err
 	})
-	return out, err
+	return out, failed(err, "change due date of petition %d", id)
 }
 
 // PetitionNote is a note for a petition's history.
@@ -822,5 +822,5 @@ func (s *Store) AddPetitionNote(ctx context.Context, actor Actor, id int64, in P
 		out = &events[len(events)-1]
 		return nil
 	})
-	return out, err
+	return out, failed(err, "add note to petition %d", id)
 }

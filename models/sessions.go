@@ -113,7 +113,7 @@ func (s *Store) Login(ctx context.Context, in Credentials, ttl time.Duration) (*
 		return s.conn(ctx).Create(sess).Error
 	})
 	if err != nil {
-		return nil, nil, "", err
+		return nil, nil, "", failed(err, "open session of user %d", u.ID)
 	}
 	return sess, u, token, nil
 }

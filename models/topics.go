@@ -114,7 +114,7 @@ func (s *Store) CreateTopic(ctx context.Context, actor Actor, in TopicInput) (*T
 		if isUniqueViolation(err) {
 			return nil, FieldError("code", Msg("Mã lĩnh vực đã tồn tại.", "This topic code already exists."))
 		}
-		return nil, err
+		return nil, failed(err, "create topic %s", code)
 	}
 	return t, nil
 }
@@ -177,7 +177,7 @@ func (s *Store) UpdateTopic(ctx context.Context, actor Actor, id int64, p TopicP
 		out, err = s.Topic(ctx, id)
 		return err
 	})
-	return out, err
+	return out, failed(err, "update topic %d", id)
 }
 
 // DeleteTopic removes a topic no record uses; a topic in use can only be deactivated.
@@ -185,7 +185,7 @@ func (s *Store) DeleteTopic(ctx context.Context, actor Actor, id int64) error {
 	if !actor.Can(PermTopicsManage) {
 		return ErrForbidden
 	}
-	return s.WithTx(ctx, func(ctx context.Context) error {
+	err := s.WithTx(ctx, func(ctx context.Context) error {
 		if _, err := s.Topic(ctx, id); err != nil {
 			return err
 		}
@@ -196,4 +196,5 @@ func (s *Store) DeleteTopic(ctx context.Context, actor Actor, id int64) error {
 		}
 		return err
 	})
+	return failed(err, "delete topic %d", id)
 }

@@ -258,7 +258,7 @@ func (s *Store) CreateUnit(ctx context.Context, actor Actor, in UnitInput) (*Uni
 		created = u
 		return nil
 	})
-	return created, err
+	return created, failed(err, "create unit %q", in.Name)
 }
 
 // insertUnit stores a checked unit under parent (nil for a province): a commune gets its slug,
@@ -401,7 +401,7 @@ func (s *Store) UpdateUnit(ctx context.Context, actor Actor, id int64, p UnitPat
 		out, err = s.unitByID(ctx, u.ID)
 		return err
 	})
-	return out, err
+	return out, failed(err, "update unit %d", id)
 }
 
 // UnitsUnder returns the ids of the units of one level in the subtree at path.

@@ -167,7 +167,7 @@ func (s *Store) CreateUser(ctx context.Context, actor Actor, in UserInput) (*Use
 		if isUniqueViolation(err) {
 			return nil, FieldError("username", Msg("Tên đăng nhập đã tồn tại.", "This username is taken."))
 		}
-		return nil, err
+		return nil, failed(err, "create user %s", username)
 	}
 	return u, nil
 }
@@ -249,7 +249,7 @@ func (s *Store) UpdateUser(ctx context.Context, actor Actor, id int64, p UserPat
 		out, err = s.userInScope(ctx, actor, id)
 		return err
 	})
-	return out, err
+	return out, failed(err, "update user %d", id)
 }
 
 // PasswordChange is a person's new password and the current one that allows it.
@@ -262,7 +262,7 @@ type PasswordChange struct {
 // and ends the actor's other sessions.
 func (s *Store) ChangePassword(ctx context.Context, actor Actor, keepSessionID string, in PasswordChange) error {
 	next := in.NewPassword
-	return s.WithTx(ctx, func(ctx context.Context) error {
+	err := s.WithTx(ctx, func(ctx context.Context) error {
 		var u User
 		if err := s.conn(ctx).First(&u, actor.UserID).Error; err != nil {
 			return notFound(err)
@@ -288,6 +288,7 @@ func (s *Store) ChangePassword(ctx context.Context, actor Actor, keepSessionID s
 		}
 		return s.conn(ctx).Where("user_id = ? AND id <> ?", u.ID, keepSessionID).Delete(&Session{}).Error
 	})
+	return failed(err, "change password of user %d", actor.UserID)
 }
 
 // UserByUsername returns a user by name, ignoring case.
