@@ -39,6 +39,12 @@ type Store struct {
 	Now func() time.Time
 	// BcryptCost is the work factor of password hashes; tests lower it.
 	BcryptCost int
+	// Blobs keeps the files of attachments; nil until the process wires one.
+	Blobs BlobStore
+	// AttachmentMaxSize caps one attached file, in bytes (0: DefaultAttachmentMaxSize).
+	AttachmentMaxSize int64
+	// SpoolDir holds uploads while they are checked ("" is the system's temporary directory).
+	SpoolDir string
 }
 
 // DialectOf tells which dialect a database URL selects: a postgres:// URL selects PostgreSQL,

@@ -69,6 +69,15 @@ const (
 	PermPetitionsExportPersonal Permission = "petitions.export_personal"
 	// PermExportLogRead allows reading the log of who exported what.
 	PermExportLogRead Permission = "exports.log_read"
+	// PermAttachmentsAdd allows attaching photos and documents to records of the actor's
+	// communes, and removing those one attached by mistake.
+	PermAttachmentsAdd Permission = "attachments.add"
+	// PermAttachmentsRemoveAny allows removing attachments whoever added them.
+	PermAttachmentsRemoveAny Permission = "attachments.remove_any"
+	// PermAttachmentsPublish allows showing a petition's photo on the public board.
+	PermAttachmentsPublish Permission = "attachments.publish"
+	// PermAttachmentsPurge allows deleting the file of a removed attachment for good.
+	PermAttachmentsPurge Permission = "attachments.purge"
 )
 
 // Has tells whether the role carries the permission. This switch is the only place where
@@ -101,6 +110,13 @@ func (r Role) Has(p Permission) bool {
 		return r == RoleAdmin || r == RoleDistrictOfficial || r == RoleCommuneChair
 	case PermExportLogRead:
 		return r == RoleAdmin || r == RoleDistrictOfficial
+	case PermAttachmentsAdd:
+		return r == RoleAdmin || r == RoleCommuneChair || r == RoleSecretary
+	case PermAttachmentsRemoveAny, PermAttachmentsPublish:
+		// What residents may see of a photo is the chair's call, like publishing an answer.
+		return r == RoleAdmin || r == RoleCommuneChair
+	case PermAttachmentsPurge:
+		return r == RoleAdmin
 	}
 	return false
 }
@@ -185,7 +201,8 @@ func AllPermissions() []Permission {
 		PermDialoguesPostpone, PermDialoguesCancel, PermDialoguesClose,
 		PermPetitionsLog, PermPetitionsProcess, PermPetitionsDecide, PermPetitionsFollowReferred,
 		PermPetitionsNote, PermPetitionsSeeDenouncer,
-		PermReportsView, PermPetitionsExportPersonal, PermExportLogRead}
+		PermReportsView, PermPetitionsExportPersonal, PermExportLogRead,
+		PermAttachmentsAdd, PermAttachmentsRemoveAny, PermAttachmentsPublish, PermAttachmentsPurge}
 }
 
 // Permissions lists the permissions the actor's role carries.

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"io"
 	"regexp"
 	"strings"
 	"time"
@@ -373,4 +374,58 @@ func (s *Store) publicOf(rows []publicRow) []PublicPetition {
 // one named in v with format, or with the calendar's years when it parsed but lies outside them.
 func RangeBound(v *ValidationError, field, s string, upper bool, format Message) *time.Time {
 	return boundField(v, field, s, upper, format)
+}
+
+// PublicPhoto is a photo the public board shows with a public petition: never its file name,
+// which may name a person.
+type PublicPhoto struct {
+	ID          int64  `json:"id"`
+	ContentType string `json:"content_type"`
+	Width       *int   `json:"width"`
+	Height      *int   `json:"height"`
+}
+
+// publicPhotos selects the photos the public may see: marked public by staff, not removed or
+// purged, of a petition the board shows (never a private one or a denunciation).
+func (s *Store) publicPhotos(ctx context.Context) *gorm.DB {
+	return s.conn(ctx).Table("attachments a").Select("a.*").
+		Joins("JOIN petitions p ON p.id = a.petition_id").
+		Where("a.public = ? AND a.kind = ? AND a.removed_at IS NULL AND a.purged_at IS NULL", true, AttachmentPhoto).
+		Where("p.private = ? AND p.kind <> ?", false, KindDenunciation)
+}
+
+// PublicPhotos lists the public photos of a public petition, oldest first; an unknown or
+// non-public reference is not found.
+func (s *Store) PublicPhotos(ctx context.Context, reference string) ([]PublicPhoto, error) {
+	if _, err := s.PublicPetition(ctx, reference); err != nil {
+		return nil, err
+	}
+	var rows []Attachment
+	if err := s.publicPhotos(ctx).Where("p.reference = ?", strings.ToUpper(strings.TrimSpace(reference))).
+		Order("a.id").Limit(200).Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make([]PublicPhoto, len(rows))
+	for i, a := range rows {
+		out[i] = PublicPhoto{ID: a.ID, ContentType: a.ContentType, Width: a.Width, Height: a.Height}
+	}
+	return out, nil
+}
+
+// OpenPublicPhoto returns a public photo with a reader of its file or thumbnail; any other
+// attachment is not found.
+func (s *Store) OpenPublicPhoto(ctx context.Context, id int64, thumb bool) (*PublicPhoto, io.ReadCloser, error) {
+	var rows []Attachment
+	if err := s.publicPhotos(ctx).Where("a.id = ?", id).Limit(1).Scan(&rows).Error; err != nil {
+		return nil, nil, err
+	}
+	if len(rows) == 0 {
+		return nil, nil, ErrNotFound
+	}
+	a := &rows[0]
+	rc, err := s.openBlob(ctx, a, thumb)
+	if err != nil {
+		return nil, nil, err
+	}
+	return &PublicPhoto{ID: a.ID, ContentType: a.ContentType, Width: a.Width, Height: a.Height}, rc, nil
 }

@@ -1,4 +1,4 @@
-package blobs
+package blobs_test
 
 import (
 	"bytes"
@@ -8,23 +8,17 @@ import (
 	"errors"
 	"io"
 	"io/fs"
-	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/johannesboyne/gofakes3"
-	"github.com/johannesboyne/gofakes3/backend/s3mem"
-	"github.com/minio/minio-go/v7"
+	"github.com/papi-dialogue/papi/models"
+	"github.com/papi-dialogue/papi/models/blobs"
+	"github.com/papi-dialogue/papi/models/blobs/blobstest"
 )
 
-// store is what both implementations offer; models declares the same interface where it uses it.
-type store interface {
-	Put(ctx context.Context, r io.Reader) (Blob, error)
-	Open(ctx context.Context, sum string) (io.ReadCloser, error)
-	Delete(ctx context.Context, sum string) error
-}
+// store is what both implementations offer, as models uses them.
+type store = models.BlobStore
 
 // kind is one implementation under test, with a way to list every object it holds.
 type kind struct {
@@ -33,19 +27,12 @@ type kind struct {
 	names func(t *testing.T, s store) []string
 }
 
-// kinds returns both stores: a directory, and a bucket on a real S3 server (gofakes3 speaking
-// the S3 protocol over HTTP) started for the test.
+// kinds returns both stores: a directory, and a bucket on a real S3 server started for the test.
 func kinds() []kind {
 	return []kind{
-		{name: "dir", open: func(t *testing.T) store {
-			d, err := OpenDir(filepath.Join(t.TempDir(), "attachments"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			return d
-		}, names: func(t *testing.T, s store) []string {
+		{name: "dir", open: func(t *testing.T) store { return blobstest.Dir(t) }, names: func(t *testing.T, s store) []string {
 			var out []string
-			root := s.(*Dir).Root()
+			root := s.(*blobs.Dir).Root()
 			filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 				if err == nil && !d.IsDir() {
 					rel, _ := filepath.Rel(root, p)
@@ -55,33 +42,14 @@ func kinds() []kind {
 			})
 			return out
 		}},
-		{name: "s3", open: func(t *testing.T) store {
-			s, err := OpenS3(context.Background(), StartTestS3(t))
+		{name: "s3", open: func(t *testing.T) store { return blobstest.S3(t) }, names: func(t *testing.T, s store) []string {
+			keys, err := s.(*blobs.S3).Keys(context.Background())
 			if err != nil {
 				t.Fatal(err)
 			}
-			return s
-		}, names: func(t *testing.T, s store) []string {
-			st := s.(*S3)
-			var out []string
-			for o := range st.client.ListObjects(context.Background(), st.cfg.Bucket, minio.ListObjectsOptions{Recursive: true}) {
-				if o.Err != nil {
-					t.Fatal(o.Err)
-				}
-				out = append(out, o.Key)
-			}
-			return out
+			return keys
 		}},
 	}
-}
-
-// StartTestS3 starts an in-process S3 server over HTTP for the test and returns how to reach it.
-func StartTestS3(t *testing.T) S3Config {
-	t.Helper()
-	srv := httptest.NewServer(gofakes3.New(s3mem.New()).Server())
-	t.Cleanup(srv.Close)
-	return S3Config{Endpoint: strings.TrimPrefix(srv.URL, "http://"), Bucket: "papi-test", Prefix: "att/",
-		AccessKey: "test", SecretKey: "test-secret", Region: "us-east-1"}
 }
 
 func sum(b []byte) string {
@@ -122,7 +90,7 @@ func TestPutOpenDelete(t *testing.T) {
 			if err := s.Delete(ctx, b.SHA256); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := s.Open(ctx, b.SHA256); !errors.Is(err, ErrNotExist) {
+			if _, err := s.Open(ctx, b.SHA256); !errors.Is(err, blobs.ErrNotExist) {
 				t.Fatalf("Open after Delete: %v, want ErrNotExist", err)
 			}
 			if err := s.Delete(ctx, b.SHA256); err != nil {
@@ -176,10 +144,10 @@ func TestDigestsCannotNameOtherFiles(t *testing.T) {
 		t.Run(k.name, func(t *testing.T) {
 			s := k.open(t)
 			for _, bad := range []string{"", "../../etc/passwd", strings.Repeat("A", 64), strings.Repeat("0", 63) + "/"} {
-				if _, err := s.Open(context.Background(), bad); !errors.Is(err, ErrNotExist) {
+				if _, err := s.Open(context.Background(), bad); !errors.Is(err, blobs.ErrNotExist) {
 					t.Errorf("Open(%q) = %v, want ErrNotExist", bad, err)
 				}
-				if err := s.Delete(context.Background(), bad); !errors.Is(err, ErrNotExist) {
+				if err := s.Delete(context.Background(), bad); !errors.Is(err, blobs.ErrNotExist) {
 					t.Errorf("Delete(%q) = %v, want ErrNotExist", bad, err)
 				}
 			}
@@ -188,19 +156,17 @@ func TestDigestsCannotNameOtherFiles(t *testing.T) {
 }
 
 func TestParseS3URL(t *testing.T) {
-	c, err := ParseS3URL("s3://AK:s%2Fecret@minio.local:9000/papi/prod?region=ap-southeast-1&tls=false")
+	c, err := blobs.ParseS3URL("s3://AK:s%2Fecret@minio.local:9000/papi/prod?region=ap-southeast-1&tls=false")
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := S3Config{Endpoint: "minio.local:9000", Bucket: "papi", Prefix: "prod/", AccessKey: "AK", SecretKey: "s/ecret", Region: "ap-southeast-1"}
+	want := blobs.S3Config{Endpoint: "minio.local:9000", Bucket: "papi", Prefix: "prod/", AccessKey: "AK", SecretKey: "s/ecret", Region: "ap-southeast-1"}
 	if c != want {
 		t.Fatalf("ParseS3URL = %+v, want %+v", c, want)
 	}
 	for _, bad := range []string{"http://x/b", "s3://host:9000", "s3://h/b?tls=maybe", "::"} {
-		if _, err := ParseS3URL(bad); err == nil {
-			t.Errorf("ParseS3URL(%q) accepted", bad)
+		if _, err := blobs.ParseS3URL(bad); err == nil {
+			t.Errorf("blobs.ParseS3URL(%q) accepted", bad)
 		}
 	}
 }
-
-func TestMain(m *testing.M) { os.Exit(m.Run()) }
