@@ -818,24 +818,45 @@ func TestEveryRoleOnEveryDialogueAction(t *testing.T) {
 	})
 }
 
+// TestConcurrentAttendanceNeverFails records attendance from eight clients at once: each is
+// accepted or told it lost the race, and what is stored is exactly one accepted write, never a
+// mix of two or a second row.
 func TestConcurrentAttendanceNeverFails(t *testing.T) {
 	each(t, func(t *testing.T, e *testEnv) {
 		sec := e.as(e.world.SecretaryA)
 		id := plan(t, sec, e.dialogueBody(at(-1, 8)))
 		transition(t, sec, id, http.StatusOK, map[string]any{"to": "held"})
-		codes := make(chan int, 8)
+		type result struct{ code, n int }
+		results := make(chan result, 8)
 		for i := 0; i < 8; i++ {
 			go func(n int) {
-				r := sec.do("PUT", dpath(id, "/attendance"), map[string]any{"residents": 10 + n, "women": n})
-				codes <- r.Code
+				r := sec.do("PUT", dpath(id, "/attendance"), map[string]any{"residents": 10 + n, "officials": n, "women": n})
+				results <- result{r.Code, n}
 			}(i)
 		}
+		accepted := map[int]bool{}
 		for i := 0; i < 8; i++ {
-			if c := <-codes; c != http.StatusOK && c != http.StatusConflict {
-				t.Errorf("concurrent attendance answered %d", c)
+			switch r := <-results; r.code {
+			case http.StatusOK:
+				accepted[r.n] = true
+			case http.StatusConflict:
+			default:
+				t.Errorf("concurrent attendance answered %d", r.code)
 			}
 		}
 		r := sec.do("GET", dpath(id, "/attendance"), nil)
 		expect(t, r, http.StatusOK)
+		var got models.Attendance
+		r.decode(t, &got)
+		n := got.Women
+		if !accepted[n] || got.Residents != 10+n || got.Officials != n || got.Total != 10+2*n {
+			t.Fatalf("stored attendance %+v is not one accepted write (accepted %v)", got, accepted)
+		}
+		var rows, sum int64
+		err := e.store.Gorm().Raw("SELECT COUNT(*), COALESCE(SUM(residents + businesses + officials), 0) FROM dialogue_attendance WHERE dialogue_id = ?", id).
+			Row().Scan(&rows, &sum)
+		if err != nil || rows != 1 || sum != int64(got.Total) {
+			t.Fatalf("stored rows %d, sum %d, want 1 row of %d: %v", rows, sum, got.Total, err)
+		}
 	})
 }

@@ -26,30 +26,62 @@ func TestSeedSynthetic(t *testing.T) {
 			t.Fatalf("progress %q", progress.String())
 		}
 		db := s.Gorm()
+		// scan runs a counting query; a query that fails is a failure, not a zero.
+		scan := func(dest any, query string, args ...any) {
+			t.Helper()
+			if err := db.Raw(query, args...).Scan(dest).Error; err != nil {
+				t.Fatalf("%s: %v", query, err)
+			}
+		}
+		// What the result says it created is what the database holds.
+		for _, c := range []struct {
+			query string
+			want  int64
+		}{
+			{"SELECT COUNT(*) FROM units WHERE level = 'province'", int64(res.Provinces)},
+			{"SELECT COUNT(*) FROM units WHERE level = 'district'", int64(res.Districts)},
+			{"SELECT COUNT(*) FROM units WHERE level = 'commune'", int64(res.Communes)},
+			{"SELECT COUNT(*) FROM units WHERE level = 'hamlet'", int64(res.Hamlets)},
+			{"SELECT COUNT(*) FROM users", int64(res.Users)},
+			{"SELECT COUNT(*) FROM dialogues", res.Dialogues},
+			{"SELECT COUNT(*) FROM petitions", res.Petitions},
+			{"SELECT COUNT(*) FROM petition_events", res.Events},
+		} {
+			var got int64
+			scan(&got, c.query)
+			if got != c.want {
+				t.Errorf("%s: %d rows, the result says %d", c.query, got, c.want)
+			}
+		}
 		var states []string
-		db.Raw("SELECT DISTINCT state FROM petitions ORDER BY state").Scan(&states)
+		scan(&states, "SELECT DISTINCT state FROM petitions ORDER BY state")
 		if len(states) < 6 {
 			t.Errorf("states %v", states)
 		}
 		var dupRefs, badTypes, eventless int64
-		db.Raw("SELECT COUNT(*) FROM (SELECT reference FROM petitions GROUP BY reference HAVING COUNT(*) > 1) d").Scan(&dupRefs)
-		db.Raw(`SELECT COUNT(*) FROM petitions WHERE state_type <> CASE state WHEN 'resolved' THEN 'fixed' WHEN 'closed' THEN 'closed' ELSE 'open' END`).Scan(&badTypes)
-		db.Raw("SELECT COUNT(*) FROM petitions p WHERE NOT EXISTS (SELECT 1 FROM petition_events e WHERE e.petition_id = p.id)").Scan(&eventless)
+		scan(&dupRefs, "SELECT COUNT(*) FROM (SELECT reference FROM petitions GROUP BY reference HAVING COUNT(*) > 1) d")
+		scan(&badTypes, `SELECT COUNT(*) FROM petitions WHERE state_type <> CASE state WHEN 'resolved' THEN 'fixed' WHEN 'closed' THEN 'closed' ELSE 'open' END`)
+		scan(&eventless, "SELECT COUNT(*) FROM petitions p WHERE NOT EXISTS (SELECT 1 FROM petition_events e WHERE e.petition_id = p.id)")
 		if dupRefs != 0 || badTypes != 0 || eventless != 0 {
 			t.Fatalf("duplicate references %d, wrong types %d, petitions without history %d", dupRefs, badTypes, eventless)
 		}
 		// The generated users work, and new petitions continue the references and ids.
 		var secretaryID, communeID, hamletID int64
-		db.Raw("SELECT id, unit_id FROM users WHERE role = 'secretary' ORDER BY id LIMIT 1").Row().Scan(&secretaryID, &communeID)
-		db.Raw("SELECT id FROM units WHERE parent_id = ? ORDER BY id LIMIT 1", communeID).Scan(&hamletID)
+		if err := db.Raw("SELECT id, unit_id FROM users WHERE role = 'secretary' ORDER BY id LIMIT 1").Row().Scan(&secretaryID, &communeID); err != nil {
+			t.Fatal(err)
+		}
+		scan(&hamletID, "SELECT id FROM units WHERE parent_id = ? ORDER BY id LIMIT 1", communeID)
 		u, err := s.User(ctx, models.SystemActor(), secretaryID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		unit, _ := s.Unit(ctx, models.SystemActor(), communeID)
+		unit, err := s.Unit(ctx, models.SystemActor(), communeID)
+		if err != nil {
+			t.Fatal(err)
+		}
 		sec := models.ActorOf(u, unit)
 		var last string
-		db.Raw("SELECT reference FROM petitions WHERE commune_id = ? ORDER BY reference DESC LIMIT 1", communeID).Scan(&last)
+		scan(&last, "SELECT reference FROM petitions WHERE commune_id = ? ORDER BY reference DESC LIMIT 1", communeID)
 		p, err := s.CreatePetition(ctx, sec, models.PetitionInput{CommuneID: communeID, HamletID: hamletID, Channel: "phone",
 			Kind: "phan_anh", TopicCode: "GT", Content: "Đường vào ấp bị ngập sau cơn mưa lớn."})
 		if err != nil {
