@@ -78,7 +78,9 @@ type meResponse struct {
 	*models.User
 	Unit        *models.Unit        `json:"unit"`
 	Permissions []models.Permission `json:"permissions"`
-	CSRFToken   string              `json:"csrf_token"`
+	// RoleLabel names the role as the user's place calls it ("Cán bộ theo dõi" where there is no district).
+	RoleLabel models.Message `json:"role_label"`
+	CSRFToken string         `json:"csrf_token"`
 }
 
 func (s *Server) meFor(c *gin.Context, u *models.User, sess *models.Session) (*meResponse, error) {
@@ -86,7 +88,8 @@ func (s *Server) meFor(c *gin.Context, u *models.User, sess *models.Session) (*m
 	if err != nil {
 		return nil, err
 	}
-	return &meResponse{User: u, Unit: unit, Permissions: models.ActorOf(u, unit).Permissions(), CSRFToken: sess.CSRFToken}, nil
+	return &meResponse{User: u, Unit: unit, Permissions: models.ActorOf(u, unit).Permissions(),
+		RoleLabel: models.RoleLabel(u.Role, unit), CSRFToken: sess.CSRFToken}, nil
 }
 
 // msgHTTPSRequired explains a sign-in refused because its cookie could never come back.

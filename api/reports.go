@@ -165,6 +165,8 @@ func summaryXLSX(sum *models.Summary) (*excelize.File, error) {
 	w.merge("A2", "C2")
 	w.set("A3", "Số liệu tính đến ngày", 0)
 	w.set("B3", dayOf(string(sum.AsOf)), st.date)
+	w.set("A4", "Cách tính theo đơn vị", 0)
+	w.set("B4", sum.Basis.Label().VI, 0)
 	w.row = 5
 	w.line(st.header, st.header, "STT", "Chỉ tiêu", "Số liệu")
 	fig := &sum.Figures

@@ -107,6 +107,7 @@ func (s *Server) router() *gin.Engine {
 	authed.POST("/units", s.createUnit)
 	authed.GET("/units/:id", s.getUnit)
 	authed.PATCH("/units/:id", s.updateUnit)
+	s.reorganizationRoutes(authed)
 
 	authed.GET("/topics", s.listTopics)
 	authed.POST("/topics", s.createTopic)

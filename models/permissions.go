@@ -29,6 +29,25 @@ func (r Role) Valid() bool {
 	return false
 }
 
+// roleLabels name the roles in the user interface's words.
+var roleLabels = map[Role]Message{
+	RoleAdmin:            Msg("Quản trị hệ thống", "Administrator"),
+	RoleDistrictOfficial: Msg("Cán bộ theo dõi", "Monitoring official"),
+	RoleCommuneChair:     Msg("Chủ tịch UBND xã", "Commune chair"),
+	RoleSecretary:        Msg("Công chức văn phòng xã", "Commune secretary"),
+	RoleInspector:        Msg("Ban thanh tra nhân dân", "People's Inspection Board"),
+}
+
+// RoleLabel names a user's role as their place calls it: a monitoring official bound to a
+// district that still exists is a district official; everywhere else, since the 2025 reform,
+// a monitoring official ("Cán bộ theo dõi"), never "cán bộ huyện".
+func RoleLabel(r Role, unit *Unit) Message {
+	if r == RoleDistrictOfficial && unit != nil && unit.Level == LevelDistrict && unit.Live() {
+		return Msg("Cán bộ huyện", "District official")
+	}
+	return roleLabels[r]
+}
+
 // Permission names something a role may do, before the unit scope is checked.
 type Permission string
 

@@ -904,3 +904,58 @@ func (s *Store) SetMonitorCommunes(ctx context.Context, actor Actor, userID int6
 	}
 	return s.MonitorCommunes(ctx, actor, userID)
 }
+
+// LineageLink is one step of a unit's history: the unit on the other side and the act.
+type LineageLink struct {
+	Unit             UnitSummary `json:"unit"`
+	EffectiveOn      Date        `json:"effective_on"`
+	ReorganizationID int64       `json:"reorganization_id"`
+}
+
+// Lineage is where a unit came from and what it became, and the names it had before.
+type Lineage struct {
+	Unit         Unit          `json:"unit"`
+	Predecessors []LineageLink `json:"predecessors"`
+	Successors   []LineageLink `json:"successors"`
+	FormerNames  []FormerName  `json:"former_names"`
+}
+
+// FormerName is a name, kind and parent a unit had until a rename or a move.
+type FormerName struct {
+	Name     string   `json:"name"`
+	Kind     UnitKind `json:"kind"`
+	ParentID *int64   `json:"parent_id"`
+	ValidTo  Date     `json:"valid_to"`
+}
+
+// UnitLineage returns the history of a unit the actor sees.
+func (s *Store) UnitLineage(ctx context.Context, actor Actor, id int64) (*Lineage, error) {
+	u, err := s.Unit(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	l := &Lineage{Unit: *u, Predecessors: []LineageLink{}, Successors: []LineageLink{}, FormerNames: []FormerName{}}
+	for _, side := range []struct {
+		mine, other string
+		out         *[]LineageLink
+	}{{"successor_id", "predecessor_id", &l.Predecessors}, {"predecessor_id", "successor_id", &l.Successors}} {
+		var rows []struct {
+			Unit
+			LEffective Date
+			LAct       int64
+		}
+		err := s.conn(ctx).Table("unit_lineage l").
+			Select("units.*, l.effective_on AS l_effective, l.reorganization_id AS l_act").
+			Joins("JOIN units ON units.id = l."+side.other).Where("l."+side.mine+" = ?", id).
+			Order("units.id").Scan(&rows).Error
+		if err != nil {
+			return nil, err
+		}
+		for i := range rows {
+			*side.out = append(*side.out, LineageLink{Unit: refTo(&rows[i].Unit), EffectiveOn: rows[i].LEffective, ReorganizationID: rows[i].LAct})
+		}
+	}
+	err = s.conn(ctx).Table("unit_names").Select("name, kind, parent_id, valid_to").Where("unit_id = ?", id).
+		Order("valid_to, id").Scan(&l.FormerNames).Error
+	return l, err
+}

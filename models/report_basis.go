@@ -17,6 +17,14 @@ const (
 	BasisThen Basis = "then"
 )
 
+// Label says in words which units a report counts under, for titles and workbooks.
+func (b Basis) Label() Message {
+	if b == BasisThen {
+		return Msg("Theo đơn vị hành chính tại thời điểm phát sinh", "Units as they were then")
+	}
+	return Msg("Theo đơn vị hành chính hiện nay", "Units as they are now")
+}
+
 // parseBasis reads the basis of a report; empty means now.
 func parseBasis(v *ValidationError, raw string) Basis {
 	switch Basis(strings.TrimSpace(raw)) {

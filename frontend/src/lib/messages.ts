@@ -22,7 +22,7 @@ const vi = {
   'nav.logout': 'Đăng xuất',
 
   'role.admin': 'Quản trị hệ thống',
-  'role.district_official': 'Cán bộ huyện',
+  'role.district_official': 'Cán bộ theo dõi',
   'role.commune_chair': 'Chủ tịch UBND xã',
   'role.secretary': 'Văn phòng xã',
   'role.inspector': 'Ban thanh tra nhân dân',
@@ -401,7 +401,7 @@ const en: Record<MessageKey, string> = {
   'nav.logout': 'Sign out',
 
   'role.admin': 'Administrator',
-  'role.district_official': 'District official',
+  'role.district_official': 'Monitoring official',
   'role.commune_chair': 'Commune chair',
   'role.secretary': 'Commune secretary',
   'role.inspector': 'People’s Inspection Board',
