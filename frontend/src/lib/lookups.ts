@@ -1,7 +1,7 @@
 // The small reference lists most screens need (units, topics), loaded once per sign-in.
 import { ref } from 'vue'
 import { getAll, get, type ListPage } from './api'
-import type { Unit } from './session'
+import type { Unit } from './types'
 import type { Topic } from './types'
 
 /** units are the units the signed-in user sees. */

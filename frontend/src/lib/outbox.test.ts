@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { me, type Me } from './session'
+import { me } from './session'
+import type { Me } from './types'
 import { flushQueue, online, outbox, queued, refreshQueued, sendOrQueue } from './outbox'
 import { setCsrfToken } from './api'
 

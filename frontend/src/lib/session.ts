@@ -1,30 +1,7 @@
 // The signed-in user, as GET /auth/me describes them, and what their role lets the menu offer.
-import { computed, ref } from 'vue'
+import { ref } from 'vue'
 import { forgetKept, get, post, setCsrfToken } from './api'
-
-/** Unit is an administrative unit as the API returns it. */
-export interface Unit {
-  id: number
-  parent_id: number | null
-  level: 'province' | 'district' | 'commune' | 'hamlet'
-  name: string
-  code: string | null
-  slug?: string | null
-  version: number
-}
-
-/** Me is the signed-in user with their unit, permissions and CSRF token. */
-export interface Me {
-  id: number
-  username: string
-  full_name: string
-  role: 'admin' | 'district_official' | 'commune_chair' | 'secretary' | 'inspector'
-  unit_id: number
-  unit: Unit
-  permissions: string[]
-  csrf_token: string
-  version: number
-}
+import type { Me } from './types'
 
 // The hint spares a request (and a 401 in the console) when nobody has signed in on this device.
 const hintKey = 'papi.signedIn'
@@ -112,12 +89,3 @@ export function forget(): void {
 export function can(p: string): boolean {
   return !!me.value?.permissions.includes(p)
 }
-
-/** role is the signed-in user's role, or '' when nobody is. */
-export const role = computed(() => me.value?.role ?? '')
-
-/** isCommuneStaff tells whether the user works for one commune (chair, secretary, inspector). */
-export const isCommuneStaff = computed(() => ['commune_chair', 'secretary', 'inspector'].includes(role.value))
-
-/** mayWriteDialogues tells whether the role schedules dialogues and logs petitions. */
-export const mayWrite = computed(() => ['admin', 'commune_chair', 'secretary'].includes(role.value))

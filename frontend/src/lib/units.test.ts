@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { buildTree, flatten, hamletsOf } from './units'
-import type { Unit } from './session'
+import type { Unit } from './types'
 
-const u = (id: number, parent: number | null, level: Unit['level'], name: string): Unit => ({ id, parent_id: parent, level, name, code: null, version: 1 })
+const u = (id: number, parent: number | null, level: Unit['level'], name: string): Unit => ({ id, parent_id: parent, level, name, code: null, version: 1, created_at: '', updated_at: '' })
 
 describe('buildTree', () => {
   it('nests units under their parents, sorted the Vietnamese way', () => {

@@ -1,5 +1,5 @@
 // The administrative map as a tree, built from the flat list GET /units returns.
-import type { Unit } from './session'
+import type { Unit } from './types'
 
 /** UnitNode is a unit with its children, for tree views. */
 export interface UnitNode {
