@@ -347,9 +347,9 @@ func (s *Store) PurgeAttachment(ctx context.Context, actor Actor, id int64) (*At
 func (s *Store) attachmentEvent(ctx context.Context, actor Actor, h *attachmentHolder, kind, note string, a *Attachment) error {
 	data := map[string]any{"attachment_id": a.ID, "kind": a.Kind, "name": a.OriginalName, "sha256": a.SHA256}
 	if h.petition != nil {
-		return s.appendPetitionEvent(ctx, actor, h.petition.ID, kind, "", "", note, data)
+		return s.appendEvent(ctx, petitionLog, actor, h.petition.ID, kind, "", "", note, data)
 	}
-	return s.appendEvent(ctx, actor, h.dialogue.ID, kind, "", "", note, data)
+	return s.appendEvent(ctx, dialogueLog, actor, h.dialogue.ID, kind, "", "", note, data)
 }
 
 // Upload is a file received for attaching, held in a temporary file until it is stored.

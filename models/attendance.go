@@ -178,20 +178,8 @@ func (s *Store) recordAttendance(ctx context.Context, actor Actor, id int64, in 
 	if err != nil {
 		return err
 	}
-	if !actor.Can(PermDialoguesAttendance) {
-		return ErrForbidden
-	}
-	switch d.Status {
-	case DialogueHeld:
-	case DialogueClosed:
-		if err := s.decorate(ctx, actor, []*Dialogue{d}, false); err != nil {
-			return err
-		}
-		return frozenError(d)
-	default:
-		return &ConflictError{Reason: "dialogue_not_held",
-			Message: Msg("Chỉ ghi nhận tham dự cho buổi đối thoại đã tổ chức.", "Attendance is recorded only for a held dialogue."),
-			Details: map[string]any{"status": d.Status}}
+	if err := s.checkDialogueChange(ctx, actor, d, changeAttendance); err != nil {
+		return err
 	}
 	v := &ValidationError{}
 	a := &Attendance{DialogueID: d.ID, RecordedByID: actor.UserID, RecordedAt: s.now().Truncate(time.Second)}
@@ -272,7 +260,7 @@ func (s *Store) recordAttendance(ctx context.Context, actor Actor, id int64, in 
 	if in.Attendees != nil {
 		source = AttendanceFromRegister
 	}
-	return s.appendEvent(ctx, actor, d.ID, EventDialogueAttendance, "", "", "", map[string]any{
+	return s.appendEvent(ctx, dialogueLog, actor, d.ID, EventDialogueAttendance, "", "", "", map[string]any{
 		"residents": a.Residents, "businesses": a.Businesses, "officials": a.Officials, "women": a.Women,
 		"total": total, "source": source})
 }

@@ -13,93 +13,6 @@ import (
 	"github.com/papi-dialogue/papi/models/calendar"
 )
 
-// DialogueStatus is where a dialogue (buổi đối thoại) stands in its lifecycle.
-type DialogueStatus string
-
-// The stored statuses of a dialogue. Postponing is a transition, not a status: a postponed
-// dialogue is planned again at its new time, and the postponement stays in its events.
-const (
-	DialoguePlanned   DialogueStatus = "planned"
-	DialogueHeld      DialogueStatus = "held"
-	DialogueClosed    DialogueStatus = "closed"
-	DialogueCancelled DialogueStatus = "cancelled"
-)
-
-// Valid tells whether st is a known status.
-func (st DialogueStatus) Valid() bool {
-	switch st {
-	case DialoguePlanned, DialogueHeld, DialogueClosed, DialogueCancelled:
-		return true
-	}
-	return false
-}
-
-// The targets of POST /dialogues/{id}/transitions.
-const (
-	TransitionHold     = "held"
-	TransitionPostpone = "postponed"
-	TransitionCancel   = "cancelled"
-	TransitionClose    = "closed"
-)
-
-// dialogueTransition is one legal move of the lifecycle and the permission it needs.
-type dialogueTransition struct {
-	From DialogueStatus
-	To   string
-	Perm Permission
-}
-
-// dialogueTransitions is the lifecycle of a dialogue and who may move it: the one place these
-// rules live. Role grants are in Role.Has; the actor must also see the dialogue's commune.
-var dialogueTransitions = []dialogueTransition{
-	{DialoguePlanned, TransitionHold, PermDialoguesHold},
-	{DialoguePlanned, TransitionPostpone, PermDialoguesPostpone},
-	{DialoguePlanned, TransitionCancel, PermDialoguesCancel},
-	{DialogueHeld, TransitionClose, PermDialoguesClose},
-}
-
-// transitionPermission returns the permission a transition to target needs, if target is known.
-func transitionPermission(target string) (Permission, bool) {
-	for _, t := range dialogueTransitions {
-		if t.To == target {
-			return t.Perm, true
-		}
-	}
-	return "", false
-}
-
-// legalTransition tells whether the lifecycle allows going from st to target.
-func legalTransition(st DialogueStatus, target string) bool {
-	for _, t := range dialogueTransitions {
-		if t.From == st && t.To == target {
-			return true
-		}
-	}
-	return false
-}
-
-// AllowedTransitions lists the transitions the actor may make on a dialogue in status st.
-func (a Actor) AllowedTransitions(st DialogueStatus) []string {
-	out := []string{}
-	for _, t := range dialogueTransitions {
-		if t.From == st && a.Can(t.Perm) {
-			out = append(out, t.To)
-		}
-	}
-	return out
-}
-
-// CanEditDialogue tells whether the actor may edit the fields of a dialogue in status st:
-// only a planned dialogue is edited; a held one changes through attendance and closing.
-func (a Actor) CanEditDialogue(st DialogueStatus) bool {
-	return st == DialoguePlanned && a.Can(PermDialoguesSchedule)
-}
-
-// CanRecordAttendance tells whether the actor may record the attendance of a dialogue in status st.
-func (a Actor) CanRecordAttendance(st DialogueStatus) bool {
-	return st == DialogueHeld && a.Can(PermDialoguesAttendance)
-}
-
 // MinutesDueWithin is how long after a dialogue is held its minutes must be closed; past it the
 // dialogue is "minutes overdue". Computed in queries, never stored.
 const MinutesDueWithin = 72 * time.Hour
@@ -223,8 +136,8 @@ type DialogueEvent struct {
 	ActorID    *int64          `json:"-"`
 	Actor      *UserRef        `json:"actor" gorm:"-"`
 	Kind       string          `json:"kind"`
-	FromStatus *string         `json:"from_status"`
-	ToStatus   *string         `json:"to_status"`
+	FromStatus *string         `json:"from_status" gorm:"column:from_value"`
+	ToStatus   *string         `json:"to_status" gorm:"column:to_value"`
 	Note       string          `json:"note"`
 	DataText   string          `json:"-" gorm:"column:data"`
 	Data       json.RawMessage `json:"data" gorm:"-"`
@@ -248,31 +161,6 @@ type dialogueHamlet struct {
 }
 
 func (dialogueHamlet) TableName() string { return "dialogue_hamlets" }
-
-// appendEvent adds an entry to a dialogue's history.
-func (s *Store) appendEvent(ctx context.Context, actor Actor, dialogueID int64, kind string, from, to, note string, data any) error {
-	raw := []byte("{}")
-	if data != nil {
-		var err error
-		if raw, err = json.Marshal(data); err != nil {
-			return err
-		}
-		if string(raw) == "null" {
-			raw = []byte("{}")
-		}
-	}
-	e := &DialogueEvent{DialogueID: dialogueID, Kind: kind, Note: note, DataText: string(raw), CreatedAt: s.now().Truncate(time.Second)}
-	if actor.UserID != 0 {
-		e.ActorID = &actor.UserID
-	}
-	if from != "" {
-		e.FromStatus = &from
-	}
-	if to != "" {
-		e.ToStatus = &to
-	}
-	return s.conn(ctx).Create(e).Error
-}
 
 func validateDialogueTitle(v *ValidationError, title string) {
 	n := utf8.RuneCountInString(strings.TrimSpace(title))
@@ -514,12 +402,8 @@ func (s *Store) CreateDialogue(ctx context.Context, actor Actor, in DialogueInpu
 			Venue: strings.TrimSpace(in.Venue), ChairUserID: chair, Agenda: agenda, ExpectedAttendance: in.ExpectedAttendance,
 			Status: DialoguePlanned, CreatedBy: actor.UserID, Version: 1, CreatedAt: now, UpdatedAt: now}
 		if !in.AllowOverlap {
-			other, err := s.overlapping(ctx, 0, hamlets, chair, start, d.effectiveEnd())
-			if err != nil {
+			if err := s.checkOverlap(ctx, 0, hamlets, chair, start, end); err != nil {
 				return err
-			}
-			if other != nil {
-				return overlapError(other)
 			}
 		}
 		if err := s.conn(ctx).Omit("Minutes", "CancelReason", "HeldAt", "ClosedAt").Create(d).Error; err != nil {
@@ -528,7 +412,7 @@ func (s *Store) CreateDialogue(ctx context.Context, actor Actor, in DialogueInpu
 		if err := s.setHamlets(ctx, d.ID, hamlets); err != nil {
 			return err
 		}
-		if err := s.appendEvent(ctx, actor, d.ID, EventDialogueCreated, "", string(DialoguePlanned), "",
+		if err := s.appendEvent(ctx, dialogueLog, actor, d.ID, EventDialogueCreated, "", string(DialoguePlanned), "",
 			map[string]any{"starts_at": d.StartsAt, "hamlet_ids": hamlets}); err != nil {
 			return err
 		}
@@ -758,13 +642,6 @@ func (s *Store) Dialogues(ctx context.Context, actor Actor, f DialogueFilter) ([
 	return rows, next, nil
 }
 
-// frozenError is the conflict of a write to a closed dialogue.
-func frozenError(d *Dialogue) error {
-	return &ConflictError{Reason: "dialogue_closed",
-		Message: Msg("Buổi đối thoại đã kết thúc và lập biên bản; không thể sửa.", "The dialogue is closed with its minutes; it can no longer change."),
-		Details: map[string]any{"current": d}}
-}
-
 // DialoguePatch is a change to a planned dialogue; nil fields stay as they are. An empty EndsAt clears the end time.
 type DialoguePatch struct {
 	Title              *string   `json:"title"`
@@ -788,20 +665,11 @@ func (s *Store) UpdateDialogue(ctx context.Context, actor Actor, id int64, p Dia
 		if err != nil {
 			return err
 		}
-		if !actor.Can(PermDialoguesSchedule) {
-			return ErrForbidden
+		if err := s.checkDialogueChange(ctx, actor, d, changeEdit); err != nil {
+			return err
 		}
 		if err := s.decorate(ctx, actor, []*Dialogue{d}, false); err != nil {
 			return err
-		}
-		switch d.Status {
-		case DialogueClosed:
-			return frozenError(d)
-		case DialoguePlanned:
-		default:
-			return &ConflictError{Reason: "dialogue_not_editable",
-				Message: Msg("Chỉ sửa được buổi đối thoại đang ở trạng thái dự kiến.", "Only a planned dialogue can be edited."),
-				Details: map[string]any{"current": d}}
 		}
 		if p.Version == nil {
 			return FieldError("version", Msg("Cần gửi phiên bản (version) của bản ghi.", "Send the version of the record you edited."))
@@ -809,123 +677,179 @@ func (s *Store) UpdateDialogue(ctx context.Context, actor Actor, id int64, p Dia
 		if *p.Version != d.Version {
 			return StaleVersion(d)
 		}
-		v := &ValidationError{}
-		changes := map[string]any{}
-		updates := map[string]any{}
-		change := func(field string, from, to any) {
-			changes[field] = map[string]any{"from": from, "to": to}
-			updates[field] = to
-		}
-		if p.Title != nil {
-			validateDialogueTitle(v, *p.Title)
-			if t := strings.TrimSpace(*p.Title); t != d.Title {
-				change("title", d.Title, t)
-			}
-		}
-		start, end := d.StartsAt, d.EndsAt
-		if p.StartsAt != nil {
-			if t, ok := s.whenField(v, "starts_at", *p.StartsAt); ok {
-				start = t
-			}
-		}
-		if p.EndsAt != nil {
-			if strings.TrimSpace(*p.EndsAt) == "" {
-				end = nil
-			} else if t, ok := s.whenField(v, "ends_at", *p.EndsAt); ok {
-				end = &t
-			}
-		}
-		validateSpan(v, "ends_at", start, end)
-		if !start.Equal(d.StartsAt) {
-			change("starts_at", d.StartsAt, start)
-		}
-		if !sameTime(end, d.EndsAt) {
-			change("ends_at", d.EndsAt, end)
-		}
-		if p.Venue != nil {
-			validateVenue(v, *p.Venue)
-			if t := strings.TrimSpace(*p.Venue); t != d.Venue {
-				change("venue", d.Venue, t)
-			}
-		}
-		if p.Agenda != nil {
-			a := cleanAgenda(v, *p.Agenda)
-			if !equalStrings(a, d.Agenda) {
-				changes["agenda"] = map[string]any{"from": d.Agenda, "to": a}
-				updates["agenda"] = a
-			}
-		}
-		if p.ExpectedAttendance != nil {
-			validateExpected(v, p.ExpectedAttendance)
-			if d.ExpectedAttendance == nil || *d.ExpectedAttendance != *p.ExpectedAttendance {
-				change("expected_attendance", d.ExpectedAttendance, *p.ExpectedAttendance)
-			}
-		}
-		chair := d.ChairUserID
-		if p.ChairUserID != nil {
-			if chair, err = s.communeChair(ctx, v, actor, d.CommuneID, p.ChairUserID); err != nil {
-				return err
-			}
-			if chair != nil && (d.ChairUserID == nil || *d.ChairUserID != *chair) {
-				change("chair_user_id", d.ChairUserID, *chair)
-			}
-		}
-		hamlets := make([]int64, len(d.Hamlets))
-		for i, h := range d.Hamlets {
-			hamlets[i] = h.ID
-		}
-		hamletsChanged := false
-		if p.HamletIDs != nil {
-			hs, err := s.checkHamlets(ctx, v, d.CommuneID, *p.HamletIDs)
-			if err != nil {
-				return err
-			}
-			if hs != nil && !equalIDs(hs, hamlets) {
-				changes["hamlet_ids"] = map[string]any{"from": hamlets, "to": hs}
-				hamlets, hamletsChanged = hs, true
-			}
-		}
-		if err := v.Err(); err != nil {
+		e, err := s.dialogueEdit(ctx, actor, d, p)
+		if err != nil {
 			return err
 		}
-		if len(changes) == 0 {
+		if len(e.changes) == 0 {
 			out = d
 			return nil
 		}
-		_, timeChanged := changes["starts_at"]
-		_, endChanged := changes["ends_at"]
-		_, chairChanged := changes["chair_user_id"]
-		if !p.AllowOverlap && (timeChanged || endChanged || chairChanged || hamletsChanged) {
-			span := &Dialogue{StartsAt: start, EndsAt: end}
-			other, err := s.overlapping(ctx, d.ID, hamlets, chair, start, span.effectiveEnd())
-			if err != nil {
-				return err
-			}
-			if other != nil {
-				return overlapError(other)
-			}
-		}
-		updates["version"] = d.Version + 1
-		updates["updated_at"] = s.now().Truncate(time.Second)
-		res := s.conn(ctx).Model(&Dialogue{}).Where("id = ? AND version = ?", d.ID, d.Version).Updates(updates)
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 {
-			return StaleVersion(d)
-		}
-		if hamletsChanged {
-			if err := s.setHamlets(ctx, d.ID, hamlets); err != nil {
+		if !p.AllowOverlap && e.rebooks() {
+			if err := s.checkOverlap(ctx, d.ID, e.hamlets, e.chair, e.start, e.end); err != nil {
 				return err
 			}
 		}
-		if err := s.appendEvent(ctx, actor, d.ID, EventDialogueUpdated, "", "", "", map[string]any{"changes": changes}); err != nil {
+		if err := s.writeDialogue(ctx, d, e.updates); err != nil {
+			return err
+		}
+		if e.hamletsChanged {
+			if err := s.setHamlets(ctx, d.ID, e.hamlets); err != nil {
+				return err
+			}
+		}
+		if err := s.appendEvent(ctx, dialogueLog, actor, d.ID, EventDialogueUpdated, "", "", "", map[string]any{"changes": e.changes}); err != nil {
 			return err
 		}
 		out, err = s.Dialogue(ctx, actor, d.ID)
 		return err
 	})
 	return out, failed(err, "update dialogue %d", id)
+}
+
+// dialogueEditing is a patch checked against the dialogue: what it changes (for the event),
+// the columns to write, and the time, chair and hamlets the dialogue will have.
+type dialogueEditing struct {
+	changes, updates map[string]any
+	start            time.Time
+	end              *time.Time
+	chair            *int64
+	hamlets          []int64
+	hamletsChanged   bool
+}
+
+func (e *dialogueEditing) change(field string, from, to any) {
+	e.changes[field] = map[string]any{"from": from, "to": to}
+	e.updates[field] = to
+}
+
+// rebooks tells whether the edit moves the dialogue in time or to other people or places, so
+// that double bookings must be checked again.
+func (e *dialogueEditing) rebooks() bool {
+	for _, f := range []string{"starts_at", "ends_at", "chair_user_id"} {
+		if _, ok := e.changes[f]; ok {
+			return true
+		}
+	}
+	return e.hamletsChanged
+}
+
+// dialogueEdit validates a patch against a decorated dialogue, naming every bad field.
+func (s *Store) dialogueEdit(ctx context.Context, actor Actor, d *Dialogue, p DialoguePatch) (*dialogueEditing, error) {
+	v := &ValidationError{}
+	e := &dialogueEditing{changes: map[string]any{}, updates: map[string]any{}, start: d.StartsAt, end: d.EndsAt,
+		chair: d.ChairUserID, hamlets: hamletIDs(d)}
+	if p.Title != nil {
+		validateDialogueTitle(v, *p.Title)
+		if t := strings.TrimSpace(*p.Title); t != d.Title {
+			e.change("title", d.Title, t)
+		}
+	}
+	if p.StartsAt != nil {
+		if t, ok := s.whenField(v, "starts_at", *p.StartsAt); ok {
+			e.start = t
+		}
+	}
+	if p.EndsAt != nil {
+		if isBlank(*p.EndsAt) {
+			e.end = nil
+		} else if t, ok := s.whenField(v, "ends_at", *p.EndsAt); ok {
+			e.end = &t
+		}
+	}
+	validateSpan(v, "ends_at", e.start, e.end)
+	if !e.start.Equal(d.StartsAt) {
+		e.change("starts_at", d.StartsAt, e.start)
+	}
+	if !sameTime(e.end, d.EndsAt) {
+		e.change("ends_at", d.EndsAt, e.end)
+	}
+	if p.Venue != nil {
+		validateVenue(v, *p.Venue)
+		if t := strings.TrimSpace(*p.Venue); t != d.Venue {
+			e.change("venue", d.Venue, t)
+		}
+	}
+	if p.Agenda != nil {
+		if a := cleanAgenda(v, *p.Agenda); !equalStrings(a, d.Agenda) {
+			e.change("agenda", d.Agenda, a)
+		}
+	}
+	if p.ExpectedAttendance != nil {
+		validateExpected(v, p.ExpectedAttendance)
+		if d.ExpectedAttendance == nil || *d.ExpectedAttendance != *p.ExpectedAttendance {
+			e.change("expected_attendance", d.ExpectedAttendance, *p.ExpectedAttendance)
+		}
+	}
+	if err := s.editPeople(ctx, v, actor, d, p, e); err != nil {
+		return nil, err
+	}
+	return e, v.Err()
+}
+
+// editPeople checks the chair and the hamlets a patch names.
+func (s *Store) editPeople(ctx context.Context, v *ValidationError, actor Actor, d *Dialogue, p DialoguePatch, e *dialogueEditing) error {
+	if p.ChairUserID != nil {
+		chair, err := s.communeChair(ctx, v, actor, d.CommuneID, p.ChairUserID)
+		if err != nil {
+			return err
+		}
+		if chair != nil && (d.ChairUserID == nil || *d.ChairUserID != *chair) {
+			e.change("chair_user_id", d.ChairUserID, *chair)
+		}
+		e.chair = chair
+	}
+	if p.HamletIDs != nil {
+		hs, err := s.checkHamlets(ctx, v, d.CommuneID, *p.HamletIDs)
+		if err != nil {
+			return err
+		}
+		if hs != nil && !equalIDs(hs, e.hamlets) {
+			e.changes["hamlet_ids"] = map[string]any{"from": e.hamlets, "to": hs}
+			e.hamlets, e.hamletsChanged = hs, true
+		}
+	}
+	return nil
+}
+
+// hamletIDs lists the ids of a decorated dialogue's hamlets.
+func hamletIDs(d *Dialogue) []int64 {
+	ids := make([]int64, len(d.Hamlets))
+	for i, h := range d.Hamlets {
+		ids[i] = h.ID
+	}
+	return ids
+}
+
+// checkOverlap returns the conflict of a double booking: another planned or held dialogue of one of
+// the hamlets or of the chair within [start, end) (end nil: the assumed length).
+func (s *Store) checkOverlap(ctx context.Context, except int64, hamlets []int64, chair *int64, start time.Time, end *time.Time) error {
+	span := &Dialogue{StartsAt: start, EndsAt: end}
+	other, err := s.overlapping(ctx, except, hamlets, chair, start, span.effectiveEnd())
+	if err != nil {
+		return err
+	}
+	if other != nil {
+		return overlapError(other)
+	}
+	return nil
+}
+
+// writeDialogue writes the columns of a change with the next version, if the dialogue is still
+// at the version d was read at.
+func (s *Store) writeDialogue(ctx context.Context, d *Dialogue, updates map[string]any) error {
+	updates["version"] = d.Version + 1
+	if _, ok := updates["updated_at"]; !ok {
+		updates["updated_at"] = s.now().Truncate(time.Second)
+	}
+	res := s.conn(ctx).Model(&Dialogue{}).Where("id = ? AND version = ?", d.ID, d.Version).Updates(updates)
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
+		return StaleVersion(d)
+	}
+	return nil
 }
 
 func sameTime(a, b *time.Time) bool {
@@ -972,6 +896,13 @@ type DialogueTransition struct {
 	Version      *int    `json:"version"`
 }
 
+// dialogueMove is what a transition writes and records: the columns, the event's note and data.
+type dialogueMove struct {
+	updates map[string]any
+	note    string
+	data    map[string]any
+}
+
 // TransitionDialogue moves a dialogue along its lifecycle and records the move in its events.
 func (s *Store) TransitionDialogue(ctx context.Context, actor Actor, id int64, t DialogueTransition) (*Dialogue, error) {
 	var out *Dialogue
@@ -980,114 +911,31 @@ func (s *Store) TransitionDialogue(ctx context.Context, actor Actor, id int64, t
 		if err != nil {
 			return err
 		}
-		perm, known := transitionPermission(t.To)
-		if !known {
-			return FieldError("to", Msg("Chuyển trạng thái phải là held, postponed, cancelled hoặc closed.", "The target must be held, postponed, cancelled or closed."))
-		}
-		if !actor.Can(perm) {
-			return ErrForbidden
-		}
-		if err := s.decorate(ctx, actor, []*Dialogue{d}, false); err != nil {
+		if err := s.checkDialogueTransition(ctx, actor, d, t.To); err != nil {
 			return err
-		}
-		if !legalTransition(d.Status, t.To) {
-			if d.Status == DialogueClosed {
-				return frozenError(d)
-			}
-			return &ConflictError{Reason: "invalid_transition",
-				Message: Msg(fmt.Sprintf("Không thể chuyển buổi đối thoại từ “%s” sang “%s”.", statusLabel(string(d.Status)), statusLabel(t.To)),
-					fmt.Sprintf("A %s dialogue cannot become %s.", d.Status, t.To)),
-				Details: map[string]any{"current": d, "allowed": d.AllowedTransitions}}
 		}
 		if t.Version != nil && *t.Version != d.Version {
 			return StaleVersion(d)
 		}
 		now := s.now().Truncate(time.Second)
-		updates := map[string]any{"version": d.Version + 1, "updated_at": now}
-		note := ""
-		var data map[string]any
+		m := &dialogueMove{updates: map[string]any{"updated_at": now}}
 		switch t.To {
 		case TransitionHold:
-			if calendar.DateOf(d.StartsAt) > calendar.DateOf(now) {
-				return &ConflictError{Reason: "dialogue_not_started",
-					Message: Msg("Chưa đến ngày đối thoại; chỉ ghi nhận đã tổ chức từ ngày diễn ra.", "The dialogue's day has not come yet; it can be marked held from that day on."),
-					Details: map[string]any{"current": d}}
-			}
-			updates["status"], updates["held_at"] = DialogueHeld, now
+			err = holdDialogue(d, now, m)
 		case TransitionPostpone:
-			v := &ValidationError{}
-			start, ok := s.whenField(v, "new_starts_at", t.NewStartsAt)
-			var end *time.Time
-			if ok && !start.After(d.StartsAt) {
-				v.Add("new_starts_at", Msg("Thời gian mới phải sau thời gian đã định.", "The new time must be later than the planned one."))
-			}
-			if t.NewEndsAt != nil && strings.TrimSpace(*t.NewEndsAt) != "" {
-				if e, ok := s.whenField(v, "new_ends_at", *t.NewEndsAt); ok {
-					end = &e
-				}
-			} else if d.EndsAt != nil {
-				e := d.EndsAt.Add(start.Sub(d.StartsAt))
-				end = &e
-			}
-			if ok {
-				validateSpan(v, "new_ends_at", start, end)
-			}
-			note = strings.TrimSpace(t.Reason)
-			if utf8.RuneCountInString(note) > maxReasonChars {
-				v.Add("reason", Msg("Lý do dài tối đa 1000 ký tự.", "The reason is at most 1000 characters."))
-			}
-			if err := v.Err(); err != nil {
-				return err
-			}
-			if !t.AllowOverlap {
-				hamlets := make([]int64, len(d.Hamlets))
-				for i, h := range d.Hamlets {
-					hamlets[i] = h.ID
-				}
-				span := &Dialogue{StartsAt: start, EndsAt: end}
-				other, err := s.overlapping(ctx, d.ID, hamlets, d.ChairUserID, start, span.effectiveEnd())
-				if err != nil {
-					return err
-				}
-				if other != nil {
-					return overlapError(other)
-				}
-			}
-			updates["starts_at"], updates["ends_at"] = start, end
-			updates["postponed_count"] = d.PostponedCount + 1
-			data = map[string]any{"from_starts_at": d.StartsAt, "to_starts_at": start, "from_ends_at": d.EndsAt, "to_ends_at": end}
+			err = s.postponeDialogue(ctx, d, t, m)
 		case TransitionCancel:
-			note = strings.TrimSpace(t.Reason)
-			switch n := utf8.RuneCountInString(note); {
-			case n == 0:
-				return FieldError("reason", Msg("Cần nêu lý do hủy.", "Give the reason for cancelling."))
-			case n > maxReasonChars:
-				return FieldError("reason", Msg("Lý do dài tối đa 1000 ký tự.", "The reason is at most 1000 characters."))
-			}
-			updates["status"], updates["cancel_reason"] = DialogueCancelled, note
+			err = cancelDialogue(t, m)
 		case TransitionClose:
-			minutes := strings.TrimSpace(t.Minutes)
-			switch n := utf8.RuneCountInString(minutes); {
-			case n == 0:
-				return FieldError("minutes", Msg("Cần nhập nội dung biên bản.", "Write the minutes."))
-			case n > maxMinutesChars:
-				return FieldError("minutes", Msg("Biên bản dài tối đa 50000 ký tự.", "The minutes are at most 50000 characters."))
-			}
-			if d.Attendance == nil {
-				return &ConflictError{Reason: "attendance_required",
-					Message: Msg("Cần ghi nhận số người tham dự trước khi kết thúc buổi đối thoại.", "Record the attendance before closing the dialogue."),
-					Details: map[string]any{"current": d}}
-			}
-			updates["status"], updates["minutes"], updates["closed_at"] = DialogueClosed, minutes, now
+			err = closeDialogue(d, t, now, m)
 		}
-		res := s.conn(ctx).Model(&Dialogue{}).Where("id = ? AND version = ?", d.ID, d.Version).Updates(updates)
-		if res.Error != nil {
-			return res.Error
+		if err != nil {
+			return err
 		}
-		if res.RowsAffected == 0 {
-			return StaleVersion(d)
+		if err := s.writeDialogue(ctx, d, m.updates); err != nil {
+			return err
 		}
-		if err := s.appendEvent(ctx, actor, d.ID, EventDialogueTransition, string(d.Status), t.To, note, data); err != nil {
+		if err := s.appendEvent(ctx, dialogueLog, actor, d.ID, EventDialogueTransition, string(d.Status), t.To, m.note, m.data); err != nil {
 			return err
 		}
 		out, err = s.Dialogue(ctx, actor, d.ID)
@@ -1096,21 +944,84 @@ func (s *Store) TransitionDialogue(ctx context.Context, actor Actor, id int64, t
 	return out, failed(err, "transition dialogue %d to %s", id, t.To)
 }
 
-// statusLabel names a status or transition target in Vietnamese.
-func statusLabel(st string) string {
-	switch st {
-	case string(DialoguePlanned):
-		return "Dự kiến"
-	case string(DialogueHeld):
-		return "Đã tổ chức"
-	case string(DialogueClosed):
-		return "Đã lập biên bản"
-	case string(DialogueCancelled):
-		return "Đã hủy"
-	case TransitionPostpone:
-		return "Hoãn"
+// holdDialogue marks a dialogue held, from its day on (Vietnam's calendar).
+func holdDialogue(d *Dialogue, now time.Time, m *dialogueMove) error {
+	if calendar.DateOf(d.StartsAt) > calendar.DateOf(now) {
+		return &ConflictError{Reason: "dialogue_not_started",
+			Message: Msg("Chưa đến ngày đối thoại; chỉ ghi nhận đã tổ chức từ ngày diễn ra.", "The dialogue's day has not come yet; it can be marked held from that day on."),
+			Details: map[string]any{"current": d}}
 	}
-	return st
+	m.updates["status"], m.updates["held_at"] = DialogueHeld, now
+	return nil
+}
+
+// postponeDialogue moves a planned dialogue to a later time; the end moves with the start
+// unless a new end is given.
+func (s *Store) postponeDialogue(ctx context.Context, d *Dialogue, t DialogueTransition, m *dialogueMove) error {
+	v := &ValidationError{}
+	start, ok := s.whenField(v, "new_starts_at", t.NewStartsAt)
+	var end *time.Time
+	if ok && !start.After(d.StartsAt) {
+		v.Add("new_starts_at", Msg("Thời gian mới phải sau thời gian đã định.", "The new time must be later than the planned one."))
+	}
+	if t.NewEndsAt != nil && !isBlank(*t.NewEndsAt) {
+		if e, ok := s.whenField(v, "new_ends_at", *t.NewEndsAt); ok {
+			end = &e
+		}
+	} else if d.EndsAt != nil {
+		e := d.EndsAt.Add(start.Sub(d.StartsAt))
+		end = &e
+	}
+	if ok {
+		validateSpan(v, "new_ends_at", start, end)
+	}
+	m.note = strings.TrimSpace(t.Reason)
+	if utf8.RuneCountInString(m.note) > maxReasonChars {
+		v.Add("reason", Msg("Lý do dài tối đa 1000 ký tự.", "The reason is at most 1000 characters."))
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	if !t.AllowOverlap {
+		if err := s.checkOverlap(ctx, d.ID, hamletIDs(d), d.ChairUserID, start, end); err != nil {
+			return err
+		}
+	}
+	m.updates["starts_at"], m.updates["ends_at"] = start, end
+	m.updates["postponed_count"] = d.PostponedCount + 1
+	m.data = map[string]any{"from_starts_at": d.StartsAt, "to_starts_at": start, "from_ends_at": d.EndsAt, "to_ends_at": end}
+	return nil
+}
+
+// cancelDialogue calls a planned dialogue off, with its reason.
+func cancelDialogue(t DialogueTransition, m *dialogueMove) error {
+	m.note = strings.TrimSpace(t.Reason)
+	switch n := utf8.RuneCountInString(m.note); {
+	case n == 0:
+		return FieldError("reason", Msg("Cần nêu lý do hủy.", "Give the reason for cancelling."))
+	case n > maxReasonChars:
+		return FieldError("reason", Msg("Lý do dài tối đa 1000 ký tự.", "The reason is at most 1000 characters."))
+	}
+	m.updates["status"], m.updates["cancel_reason"] = DialogueCancelled, m.note
+	return nil
+}
+
+// closeDialogue closes a held dialogue with its minutes; its attendance must be recorded first.
+func closeDialogue(d *Dialogue, t DialogueTransition, now time.Time, m *dialogueMove) error {
+	minutes := strings.TrimSpace(t.Minutes)
+	switch n := utf8.RuneCountInString(minutes); {
+	case n == 0:
+		return FieldError("minutes", Msg("Cần nhập nội dung biên bản.", "Write the minutes."))
+	case n > maxMinutesChars:
+		return FieldError("minutes", Msg("Biên bản dài tối đa 50000 ký tự.", "The minutes are at most 50000 characters."))
+	}
+	if d.Attendance == nil {
+		return &ConflictError{Reason: "attendance_required",
+			Message: Msg("Cần ghi nhận số người tham dự trước khi kết thúc buổi đối thoại.", "Record the attendance before closing the dialogue."),
+			Details: map[string]any{"current": d}}
+	}
+	m.updates["status"], m.updates["minutes"], m.updates["closed_at"] = DialogueClosed, minutes, now
+	return nil
 }
 
 // DialogueEvents returns a page of a dialogue's history, oldest first.

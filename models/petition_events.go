@@ -31,31 +31,6 @@ const (
 	EventNote          = "note"
 )
 
-// appendPetitionEvent adds an entry to a petition's history. It is the only code that writes
-// petition_events, and it only inserts.
-func (s *Store) appendPetitionEvent(ctx context.Context, actor Actor, petitionID int64, kind, from, to, note string, data map[string]any) error {
-	raw := []byte("{}")
-	if len(data) > 0 {
-		var err error
-		if raw, err = json.Marshal(data); err != nil {
-			return err
-		}
-	}
-	var actorID *int64
-	if actor.UserID != 0 {
-		actorID = &actor.UserID
-	}
-	return s.conn(ctx).Exec(`INSERT INTO petition_events (petition_id, actor_id, kind, from_value, to_value, note, data, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, petitionID, actorID, kind, nullable(from), nullable(to), note, string(raw), s.now()).Error
-}
-
-func nullable(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
-}
-
 // petitionEvents returns a petition's history, oldest first, whoever asks.
 func (s *Store) petitionEvents(ctx context.Context, petitionID int64) ([]PetitionEvent, error) {
 	var out []PetitionEvent

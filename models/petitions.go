@@ -313,7 +313,7 @@ func (s *Store) CreatePetition(ctx context.Context, actor Actor, in PetitionInpu
 		if err := s.conn(ctx).Create(p).Error; err != nil {
 			return err
 		}
-		if err := s.appendPetitionEvent(ctx, actor, p.ID, EventCreated, "", string(StateReceived), "", map[string]any{
+		if err := s.appendEvent(ctx, petitionLog, actor, p.ID, EventCreated, "", string(StateReceived), "", map[string]any{
 			"channel": p.Channel, "kind": p.Kind, "topic_id": p.TopicID, "dialogue_id": p.DialogueID}); err != nil {
 			return err
 		}
@@ -590,7 +590,7 @@ func (s *Store) TransitionPetition(ctx context.Context, actor Actor, id int64, i
 		if res.RowsAffected == 0 {
 			return StaleVersion(p)
 		}
-		if err := s.appendPetitionEvent(ctx, actor, p.ID, EventTransition, string(p.State), string(to), note, data); err != nil {
+		if err := s.appendEvent(ctx, petitionLog, actor, p.ID, EventTransition, string(p.State), string(to), note, data); err != nil {
 			return err
 		}
 		out, err = s.Petition(ctx, actor, p.ID)
@@ -718,7 +718,7 @@ func (s *Store) DraftAnswer(ctx context.Context, actor Actor, id int64, in Answe
 		if res.RowsAffected == 0 {
 			return StaleVersion(p)
 		}
-		if err := s.appendPetitionEvent(ctx, actor, p.ID, EventAnswerDrafted, "", "", "", map[string]any{"answer": text}); err != nil {
+		if err := s.appendEvent(ctx, petitionLog, actor, p.ID, EventAnswerDrafted, "", "", "", map[string]any{"answer": text}); err != nil {
 			return err
 		}
 		out, err = s.Petition(ctx, actor, p.ID)
@@ -780,7 +780,7 @@ func (s *Store) ChangeDueDate(ctx context.Context, actor Actor, id int64, in Due
 		if p.DueOn != nil {
 			from = string(*p.DueOn)
 		}
-		if err := s.appendPetitionEvent(ctx, actor, p.ID, EventDueChanged, from, string(d), note, nil); err != nil {
+		if err := s.appendEvent(ctx, petitionLog, actor, p.ID, EventDueChanged, from, string(d), note, nil); err != nil {
 			return err
 		}
 		out, err = s.Petition(ctx, actor, p.ID)
@@ -809,7 +809,7 @@ func (s *Store) AddPetitionNote(ctx context.Context, actor Actor, id int64, in P
 		if n := runeLen(note); n < 1 || n > 2000 {
 			return FieldError("note", Msg("Ghi chú từ 1 đến 2000 ký tự.", "The note is 1 to 2000 characters."))
 		}
-		if err := s.appendPetitionEvent(ctx, actor, p.ID, EventNote, "", "", note, nil); err != nil {
+		if err := s.appendEvent(ctx, petitionLog, actor, p.ID, EventNote, "", "", note, nil); err != nil {
 			return err
 		}
 		events, err := s.petitionEvents(ctx, p.ID)

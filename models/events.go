@@ -1,0 +1,54 @@
+package models
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+)
+
+// eventLog names one append-only history: its table and the column of the record it follows.
+// Both logs have the same columns: actor_id, kind, from_value, to_value, note, data (a JSON
+// object as text) and created_at.
+type eventLog struct {
+	table, owner string
+}
+
+// The event logs of the domain.
+var (
+	dialogueLog = eventLog{table: "dialogue_events", owner: "dialogue_id"}
+	petitionLog = eventLog{table: "petition_events", owner: "petition_id"}
+)
+
+// EventPrecision is how finely an event's time is kept: PostgreSQL's microseconds, so that both
+// databases hold the same instant and a history reads the same from either.
+const EventPrecision = time.Microsecond
+
+// appendEvent adds an entry to a history: who (none for the system), what kind, from and to
+// (empty for none), a note, and details that become a JSON object. It is the only code that
+// writes an event, and it only inserts.
+func (s *Store) appendEvent(ctx context.Context, log eventLog, actor Actor, ownerID int64, kind, from, to, note string, data any) error {
+	raw := []byte("{}")
+	if data != nil {
+		var err error
+		if raw, err = json.Marshal(data); err != nil {
+			return err
+		}
+		if string(raw) == "null" {
+			raw = []byte("{}")
+		}
+	}
+	var actorID *int64
+	if actor.UserID != 0 {
+		actorID = &actor.UserID
+	}
+	return s.conn(ctx).Exec("INSERT INTO "+log.table+" ("+log.owner+`, actor_id, kind, from_value, to_value, note, data, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, ownerID, actorID, kind, nullable(from), nullable(to), note, string(raw),
+		s.now().Truncate(EventPrecision)).Error
+}
+
+func nullable(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
