@@ -867,7 +867,7 @@ func TestAnswerGivenDuringTheDialogueIsItsOnSiteAnswer(t *testing.T) {
 // list from the trigram index, a walk of the list's index) and expects the same pages. The
 // strategies are PostgreSQL's; on SQLite it checks the matches and says it compared nothing.
 func TestSearchPathsAgree(t *testing.T) {
-	dbtest.Each(t, func(t *testing.T, s *models.Store) {
+	dbtest.EachSerial(t, func(t *testing.T, s *models.Store) {
 		pw := newPetitionWorld(t, s)
 		ctx := context.Background()
 		base := time.Date(2026, 1, 5, 3, 0, 0, 0, time.UTC)

@@ -69,8 +69,18 @@ func Dialects(t testing.TB) []models.Dialect {
 	return []models.Dialect{models.SQLite, models.Postgres}
 }
 
-// Each runs fn once per dialect under test, each time on a fresh database.
+// Each runs fn once per dialect under test, each time on a fresh database. The test runs in
+// parallel with the package's other parallel tests: it owns its databases, and most of its time
+// is spent waiting on them. A test that changes state the package shares (a tuning variable)
+// uses EachSerial instead.
 func Each(t *testing.T, fn func(t *testing.T, s *models.Store)) {
+	t.Helper()
+	t.Parallel()
+	EachSerial(t, fn)
+}
+
+// EachSerial is Each for a test that must not overlap another: it runs alone.
+func EachSerial(t *testing.T, fn func(t *testing.T, s *models.Store)) {
 	t.Helper()
 	for _, d := range Dialects(t) {
 		t.Run(string(d), func(t *testing.T) {
