@@ -1,7 +1,6 @@
 package api
 
 import (
-	"encoding/json"
 	"errors"
 	"net/http"
 	"reflect"
@@ -98,38 +97,6 @@ func (s *Server) fail(c *gin.Context, err error) {
 			"method", c.Request.Method, "path", c.FullPath(), "error", err)
 		abort(c, http.StatusInternalServerError, "internal", msgInternal)
 	}
-}
-
-// bind decodes the JSON body straight into a models input, which the store validates;
-// on failure it writes the error (400 for malformed JSON, 422 for a value of the wrong type)
-// and returns false.
-func (s *Server) bind(c *gin.Context, into any) bool {
-	if ct := c.ContentType(); ct != "" && ct != "application/json" {
-		abort(c, http.StatusUnsupportedMediaType, "unsupported_media_type", msgUnsupported)
-		return false
-	}
-	err := json.NewDecoder(c.Request.Body).Decode(into)
-	if err == nil {
-		return true
-	}
-	var (
-		typeErr *json.UnmarshalTypeError
-		maxErr  *http.MaxBytesError
-	)
-	switch {
-	case errors.As(err, &maxErr):
-		abort(c, http.StatusRequestEntityTooLarge, "too_large", msgTooLarge)
-	case errors.As(err, &typeErr):
-		field := typeErr.Field
-		if field == "" {
-			field = "body"
-		}
-		s.fail(c, models.FieldError(field, models.Msg("Sai kiểu dữ liệu (cần "+typeName(typeErr.Type)+").",
-			"Wrong type (expected "+typeName(typeErr.Type)+").")))
-	default:
-		abort(c, http.StatusBadRequest, "malformed_json", msgMalformed)
-	}
-	return false
 }
 
 func typeName(t reflect.Type) string {

@@ -3,9 +3,10 @@ package api
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
+	"strings"
 	"testing"
 
-	"github.com/papi-dialogue/papi/models"
 	"github.com/papi-dialogue/papi/models/dbtest"
 )
 
@@ -31,17 +32,33 @@ var fuzzSeeds = []string{
 	`{"username": "a.b", "password": "long-enough-1", "role": "admin", "unit_id": -1}`,
 	`{"unit_id": 9223372036854775807, "role": "inspector", "full_name": "Nguyễn"}`,
 	`{"active": "yes", "version": 1.5}`, `{"full_name": "` + string(make([]byte, 300)) + `"}`,
+	// Text PostgreSQL refuses: NUL, escaped or raw, and bytes that are not UTF-8, in keys too.
+	`{"username": "\u0000", "password": "\u0000"}`, "{\"username\": \"a\x00b\", \"password\": \"x\"}",
+	"{\"username\": \"\xff\xfe\", \"password\": \"\xc3\x28\"}", "{\"full_name\": \"Nguy\xe1\xbb\"}",
+	`{"full_name": "x\u0000", "full_name": "y"}`, `{"a\u0000": 1}`, `{"content": "0123456789\u0000", "title": "\u0000"}`,
+}
+
+// fuzzEnvs returns a test environment on each database under test, so that every input is tried
+// on SQLite and, when PAPI_TEST_DATABASE_URL is set, on PostgreSQL, which refuses more text.
+func fuzzEnvs(f *testing.F) []*testEnv {
+	var envs []*testEnv
+	for _, d := range dbtest.Dialects(f) {
+		envs = append(envs, newTestEnv(f, dbtest.Open(f, d)))
+	}
+	return envs
 }
 
 func FuzzLogin(f *testing.F) {
 	for _, s := range fuzzSeeds {
 		f.Add([]byte(s))
 	}
-	e := newTestEnv(f, dbtest.Open(f, models.SQLite))
+	envs := fuzzEnvs(f)
 	f.Fuzz(func(t *testing.T, body []byte) {
-		e.t = t // fuzz targets run one at a time per process
-		r := e.anon().do("POST", "/api/v1/auth/login", body)
-		checkNo500(t, r, body)
+		for _, e := range envs {
+			e.t = t // fuzz targets run one at a time per process
+			r := e.anon().do("POST", "/api/v1/auth/login", body)
+			checkNo500(t, r, body)
+		}
 	})
 }
 
@@ -50,17 +67,22 @@ func FuzzUsers(f *testing.F) {
 		f.Add([]byte(s), true)
 		f.Add([]byte(s), false)
 	}
-	e := newTestEnv(f, dbtest.Open(f, models.SQLite))
-	admin := e.as(e.world.Admin)
+	envs := fuzzEnvs(f)
+	admins := make([]*client, len(envs))
+	for i, e := range envs {
+		admins[i] = e.as(e.world.Admin)
+	}
 	f.Fuzz(func(t *testing.T, body []byte, create bool) {
-		e.t = t
-		var r response
-		if create {
-			r = admin.do("POST", "/api/v1/users", body)
-		} else {
-			r = admin.do("PATCH", fmt.Sprintf("/api/v1/users/%d", e.world.InspectorA.ID), body)
+		for i, e := range envs {
+			e.t = t
+			var r response
+			if create {
+				r = admins[i].do("POST", "/api/v1/users", body)
+			} else {
+				r = admins[i].do("PATCH", fmt.Sprintf("/api/v1/users/%d", e.world.InspectorA.ID), body)
+			}
+			checkNo500(t, r, body)
 		}
-		checkNo500(t, r, body)
 	})
 }
 
@@ -73,14 +95,14 @@ var writeSeeds = []string{
 	`{"to": "postponed", "new_starts_at": "2026-13-45T99:99"}`, `{"due_on": "31/02/2026"}`,
 }
 
-// FuzzWrites sends arbitrary bodies to the dialogue and petition writes of a chair.
-func FuzzWrites(f *testing.F) {
-	for _, s := range append(writeSeeds, fuzzSeeds...) {
-		for target := uint8(0); target < 6; target++ {
-			f.Add([]byte(s), target)
-		}
-	}
-	e := newTestEnv(f, dbtest.Open(f, models.SQLite))
+// writeTarget is a write of a chair that FuzzWrites sends bodies to.
+type writeTarget struct {
+	c            *client
+	method, path string
+}
+
+// writeTargets makes the records the writes act on in e and returns the writes.
+func writeTargets(f *testing.F, e *testEnv) []writeTarget {
 	w := e.world
 	chair := e.as(w.ChairA)
 	var d, held, p struct {
@@ -102,18 +124,77 @@ func FuzzWrites(f *testing.F) {
 	}
 	create("/api/v1/petitions", map[string]any{"commune_id": w.CommuneA.ID, "hamlet_id": w.HamletA1.ID, "channel": "reception",
 		"kind": "kien_nghi", "topic_code": "NS", "content": "Đề nghị lắp đặt đường ống nước sạch."}, &p)
-	targets := []struct{ method, path string }{
-		{"POST", "/api/v1/dialogues"},
-		{"PATCH", fmt.Sprintf("/api/v1/dialogues/%d", d.ID)},
-		{"POST", fmt.Sprintf("/api/v1/dialogues/%d/transitions", d.ID)},
-		{"PUT", fmt.Sprintf("/api/v1/dialogues/%d/attendance", held.ID)},
-		{"POST", "/api/v1/petitions"},
-		{"POST", fmt.Sprintf("/api/v1/petitions/%d/transitions", p.ID)},
+	return []writeTarget{
+		{chair, "POST", "/api/v1/dialogues"},
+		{chair, "PATCH", fmt.Sprintf("/api/v1/dialogues/%d", d.ID)},
+		{chair, "POST", fmt.Sprintf("/api/v1/dialogues/%d/transitions", d.ID)},
+		{chair, "PUT", fmt.Sprintf("/api/v1/dialogues/%d/attendance", held.ID)},
+		{chair, "POST", "/api/v1/petitions"},
+		{chair, "POST", fmt.Sprintf("/api/v1/petitions/%d/transitions", p.ID)},
+	}
+}
+
+// FuzzWrites sends arbitrary bodies to the dialogue and petition writes of a chair.
+func FuzzWrites(f *testing.F) {
+	for _, s := range append(writeSeeds, fuzzSeeds...) {
+		for target := uint8(0); target < 6; target++ {
+			f.Add([]byte(s), target)
+		}
+	}
+	envs := fuzzEnvs(f)
+	targets := make([][]writeTarget, len(envs))
+	for i, e := range envs {
+		targets[i] = writeTargets(f, e)
 	}
 	f.Fuzz(func(t *testing.T, body []byte, target uint8) {
-		e.t = t
-		tg := targets[int(target)%len(targets)]
-		r := chair.do(tg.method, tg.path, body)
-		checkNo500(t, r, body)
+		for i, e := range envs {
+			e.t = t
+			tg := targets[i][int(target)%len(targets[i])]
+			r := tg.c.do(tg.method, tg.path, body)
+			checkNo500(t, r, body)
+		}
 	})
+}
+
+// FuzzPublicText sends arbitrary path segments and query strings to the public, unauthenticated
+// reads: the board and Open311.
+func FuzzPublicText(f *testing.F) {
+	for _, seed := range [][2]string{{"TANTHOI-2026-0001", "q=t"}, {"\x00", "q=%00"}, {"\xff\xfe", "q=%C3%28"},
+		{"%00", "service_code=N%00S&status=open"}, {"a/b", "jurisdiction_id=%FF&start_date=2026-01-01"}, {"", "status=%E1%BB"}} {
+		f.Add(seed[0], seed[1])
+	}
+	envs := fuzzEnvs(f)
+	f.Fuzz(func(t *testing.T, segment, query string) {
+		for _, e := range envs {
+			e.t = t
+			anon := e.anon()
+			for _, path := range []string{"/api/v1/public/petitions/" + url.PathEscape(segment), "/api/v1/public/communes",
+				"/open311/v2/requests.json", "/open311/v2/requests/" + url.PathEscape(segment) + ".json"} {
+				target := path + "?" + rawQuery(query)
+				r := anon.do("GET", target, nil)
+				if strings.HasPrefix(path, "/open311/") { // errors in the spec's own shape
+					if r.Code >= 500 {
+						t.Fatalf("status %d for %q: %s", r.Code, target, r.Body)
+					}
+					continue
+				}
+				checkNo500(t, r, []byte(target))
+			}
+		}
+	})
+}
+
+// rawQuery escapes what may not stand in a request line (spaces, controls, '#', bytes beyond
+// ASCII), leaving '%', '&' and '=' for the server to decode, so the fuzzer still reaches it
+// with any bytes.
+func rawQuery(q string) string {
+	var b strings.Builder
+	for i := 0; i < len(q); i++ {
+		if c := q[i]; c <= ' ' || c >= 0x7f || c == '#' {
+			fmt.Fprintf(&b, "%%%02X", c)
+		} else {
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
 }

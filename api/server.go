@@ -74,7 +74,7 @@ func (s *Server) router() *gin.Engine {
 		s.log.Error("trusted proxies refused", "error", err) // unreachable: config parsed them
 		_ = r.SetTrustedProxies(nil)
 	}
-	r.Use(s.requestID, s.observe, s.recover, limitBody(1<<20))
+	r.Use(s.requestID, s.observe, s.recover, limitBody(1<<20), s.refuseBadText)
 
 	r.GET("/healthz", s.healthz)
 	r.GET("/readyz", s.readyz)
@@ -269,16 +269,6 @@ func (s *Server) cookieComesBack(r *http.Request) bool {
 		return true
 	}
 	return s.fromTrustedProxy(r) && strings.EqualFold(strings.TrimSpace(r.Header.Get("X-Forwarded-Proto")), "https")
-}
-
-// pathID reads a numeric id from the path; anything else is an unknown record.
-func pathID(c *gin.Context, name string) (int64, bool) {
-	id, err := strconv.ParseInt(c.Param(name), 10, 64)
-	if err != nil || id <= 0 {
-		abort(c, http.StatusNotFound, "not_found", msgNotFound)
-		return 0, false
-	}
-	return id, true
 }
 
 // ifMatchVersion returns the version of an If-Match header ("3" or "\"3\""), if any.

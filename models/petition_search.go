@@ -67,16 +67,28 @@ type petitionCursor struct {
 	ID   int64      `json:"i"`
 }
 
+// idPattern is an id as people and paths give it: plain decimal, no sign, no leading zero.
+var idPattern = regexp.MustCompile(`^[1-9][0-9]{0,18}$`)
+
+// ParseID reads a record id given as text: plain decimal, so "+1" or "01" is no id.
+func ParseID(raw string) (int64, bool) {
+	if !idPattern.MatchString(raw) {
+		return 0, false
+	}
+	id, err := strconv.ParseInt(raw, 10, 64)
+	return id, err == nil
+}
+
+// parseID reads an optional id filter; false when it is absent or bad, a bad one named in v.
 func parseID(v *ValidationError, field, raw string) (int64, bool) {
 	if raw == "" {
 		return 0, false
 	}
-	id, err := strconv.ParseInt(raw, 10, 64)
-	if err != nil || id <= 0 {
+	id, ok := ParseID(raw)
+	if !ok {
 		v.Add(field, Msg("Mã số không hợp lệ.", "Not a valid id."))
-		return 0, false
 	}
-	return id, true
+	return id, ok
 }
 
 // parseFlag reads a yes/no filter: true or 1, false or 0; set is false when raw is empty.
