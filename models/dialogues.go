@@ -153,6 +153,8 @@ const (
 	EventDialogueUpdated    = "updated"
 	EventDialogueTransition = "transition"
 	EventDialogueAttendance = "attendance"
+	// EventDialogueReorganized records a planned dialogue handed to a successor commune.
+	EventDialogueReorganized = "reorganized"
 )
 
 type dialogueHamlet struct {

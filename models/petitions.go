@@ -6,12 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/papi-dialogue/papi/models/calendar"
+	"gorm.io/gorm/clause"
 )
 
 // PetitionKind is what sort of petition was raised.
@@ -382,35 +384,45 @@ func (s *Store) nextReference(ctx context.Context, commune *Unit, receivedAt tim
 	return fmt.Sprintf("%s-%d-%04d", slug, year, seq), nil
 }
 
-// petitionRow loads a petition and checks that the actor may see it: its hamlet lies in the
-// actor's subtree. It also tells whether the actor sees its commune (for the petitioner rules).
-func (s *Store) petitionRow(ctx context.Context, actor Actor, id int64) (*Petition, bool, error) {
-	var p Petition
-	if err := s.conn(ctx).First(&p, id).Error; err != nil {
-		return nil, false, notFound(err)
-	}
-	var paths []struct {
-		ID   int64
-		Path string
-	}
-	if err := s.conn(ctx).Model(&Unit{}).Select("id, path").Where("id IN ?", []int64{p.CommuneID, p.HamletID}).Scan(&paths).Error; err != nil {
+// petitionRecord is a petition as its rules read it: the row, the paths of its commune and
+// hamlet (who may see it and its petitioner) and its topic's response days (its default due date).
+type petitionRecord struct {
+	Petition
+	CommunePath       string
+	HamletPath        string
+	TopicResponseDays int
+}
+
+// petitionRecord loads a petition with what its rules need, in one statement, and checks that
+// the actor may see it: its hamlet lies in the actor's subtree. It also tells whether the actor
+// sees its commune (for the petitioner rules).
+func (s *Store) petitionRecord(ctx context.Context, actor Actor, id int64) (*petitionRecord, bool, error) {
+	var rows []petitionRecord
+	err := s.conn(ctx).Table("petitions").
+		Select("petitions.*, c.path AS commune_path, h.path AS hamlet_path, t.response_days AS topic_response_days").
+		Joins("JOIN units c ON c.id = petitions.commune_id").
+		Joins("JOIN units h ON h.id = petitions.hamlet_id").
+		Joins("JOIN topics t ON t.id = petitions.topic_id").
+		Where("petitions.id = ?", id).Limit(1).Scan(&rows).Error
+	if err != nil {
 		return nil, false, err
 	}
-	var communePath, hamletPath string
-	for _, u := range paths {
-		if u.ID == p.CommuneID {
-			communePath = u.Path
-		}
-		if u.ID == p.HamletID {
-			hamletPath = u.Path
-		}
-	}
-	if !actor.Sees(hamletPath) {
+	if len(rows) == 0 || !actor.Sees(rows[0].HamletPath) {
 		return nil, false, ErrNotFound
 	}
+	r := &rows[0]
 	// Users of the commune the hamlet now belongs to know the petitioner too, whichever commune
 	// the petition was made in.
-	return &p, actor.Sees(communePath) || actor.Sees(parentPath(hamletPath)), nil
+	return r, actor.Sees(r.CommunePath) || actor.Sees(parentPath(r.HamletPath)), nil
+}
+
+// petitionRow is petitionRecord for callers that need only the petition.
+func (s *Store) petitionRow(ctx context.Context, actor Actor, id int64) (*Petition, bool, error) {
+	r, seesCommune, err := s.petitionRecord(ctx, actor, id)
+	if err != nil {
+		return nil, false, err
+	}
+	return &r.Petition, seesCommune, nil
 }
 
 // Petition returns one petition the actor may see, with the transitions the actor may make.
@@ -473,46 +485,32 @@ func (in TransitionInput) responsible() (*int64, string) {
 	return unitID, name
 }
 
-// illegalTransition is the conflict of a move the machine refuses, listing what the actor may do.
-func illegalTransition(a Actor, p *Petition, to PetitionState) error {
+// illegalTransition is the conflict of a move the machine refuses, listing what the actor may do
+// (p is finished for the actor).
+func illegalTransition(p *Petition, to PetitionState) error {
 	return &ConflictError{
 		Reason: "illegal_transition",
 		Message: Msg(fmt.Sprintf("Không thể chuyển ý kiến từ trạng thái %s sang %s.", p.State, to),
 			fmt.Sprintf("A petition cannot go from %s to %s.", p.State, to)),
-		Details: map[string]any{"current": p, "state": p.State, "requested": to, "allowed": AllowedTransitions(a, p)},
+		Details: map[string]any{"current": p, "state": p.State, "requested": to, "allowed": p.AllowedTransitions},
 	}
 }
 
 // TransitionPetition moves a petition along its lifecycle, enforcing the machine of DESIGN.md §4
-// and who may do what, and records the change in the petition's history.
+// and who may do what, and records the change in the petition's history. It reads the petition
+// once (with what its rules need), checks in memory, writes one update that returns the stored
+// row, and appends one event.
 func (s *Store) TransitionPetition(ctx context.Context, actor Actor, id int64, in TransitionInput) (*Petition, error) {
 	var out *Petition
 	err := s.WithTx(ctx, func(ctx context.Context) error {
-		p, seesCommune, err := s.petitionRow(ctx, actor, id)
+		r, seesCommune, err := s.petitionRecord(ctx, actor, id)
 		if err != nil {
 			return err
 		}
-		today := s.today()
-		p.finish(actor, seesCommune, today)
-		to := PetitionState(in.To)
-		if !to.Valid() {
-			return FieldError("to", Msg("Trạng thái đích không hợp lệ.", "Unknown target state."))
-		}
-		if in.Version == nil {
-			return FieldError("version", msgRequired)
-		}
-		if *in.Version != p.Version {
-			return StaleVersion(p)
-		}
-		legal := false
-		for _, t := range legalTargets(p) {
-			legal = legal || t == to
-		}
-		if !legal {
-			return illegalTransition(actor, p, to)
-		}
-		if !mayMove(actor, p, to) {
-			return ErrForbidden
+		p, today := &r.Petition, s.today()
+		to, err := checkPetitionMove(actor, p, in, seesCommune, today)
+		if err != nil {
+			return err
 		}
 		v := &ValidationError{}
 		note := strings.TrimSpace(in.Note)
@@ -520,59 +518,15 @@ func (s *Store) TransitionPetition(ctx context.Context, actor Actor, id int64, i
 			v.Add("note", msgNoteLength)
 		}
 		now := s.now()
-		updates := map[string]any{"state": to, "state_type": to.Type(), "version": p.Version + 1, "updated_at": now}
+		updates := map[string]any{"state": to, "state_type": to.Type(), "updated_at": now}
 		data := map[string]any{}
 		switch to {
 		case StateAssigned, StateReferred:
-			s.responsibleUpdates(ctx, v, p, in, today, updates, data)
+			s.responsibleUpdates(ctx, v, r, in, today, updates, data)
 		case StateAnswered:
-			answer := strings.TrimSpace(in.Answer)
-			if answer == "" {
-				answer = p.AnswerDraft
-			}
-			if answer == "" {
-				answer = p.OnsiteAnswer // answered on the spot: the on-site answer is the answer
-			}
-			if n := runeLen(answer); n < 1 || n > 4000 {
-				v.Add("answer", msgAnswerLength)
-			}
-			onSpot, err := s.answeredAtTheDialogue(ctx, p)
-			if err != nil {
-				return err
-			}
-			if onSpot {
-				p.OnsiteAnswer = answer
-				updates["onsite_answer"] = answer
-			}
-			p.Answer = answer
-			updates["answer"], updates["answer_draft"] = answer, answer
-			updates["answered_at"], updates["answered_by"] = now, actor.UserID
-			updates["search_text"] = petitionSearchText(p)
-			data["answer"] = answer
+			err = s.answerUpdates(ctx, v, actor, p, in, now, updates, data)
 		case StateResolved, StateClosed:
-			sat := Satisfaction(in.Satisfaction)
-			if in.Satisfaction == "" {
-				sat = SatisfactionUnknown
-			}
-			if !sat.Valid() {
-				v.Add("satisfaction", Msg("Mức độ hài lòng phải là very_satisfied, satisfied, not_satisfied hoặc unknown.",
-					"The satisfaction must be very_satisfied, satisfied, not_satisfied or unknown."))
-			}
-			updates["satisfaction"], data["satisfaction"] = sat, sat
-			if to == StateResolved {
-				updates["resolved_at"] = now
-				break
-			}
-			updates["closed_at"] = now
-			reason := CloseReason(in.Reason)
-			if !reason.Valid() {
-				v.Add("reason", Msg("Lý do đóng phải là explained, duplicate, not_competent hoặc withdrawn.",
-					"The reason must be explained, duplicate, not_competent or withdrawn."))
-			}
-			updates["close_reason"], data["reason"] = reason, reason
-			if reason == ReasonDuplicate {
-				s.duplicateUpdates(ctx, v, actor, p, in.DuplicateOf, updates, data)
-			}
+			s.closingUpdates(ctx, v, actor, p, in, to, now, updates, data)
 		case StateReopened:
 			if note == "" {
 				v.Add("note", Msg("Hãy ghi lý do mở lại.", "Say why the petition is reopened."))
@@ -580,23 +534,121 @@ func (s *Store) TransitionPetition(ctx context.Context, actor Actor, id int64, i
 			updates["resolved_at"], updates["closed_at"], updates["close_reason"] = nil, nil, nil
 			updates["duplicate_of"], updates["satisfaction"] = nil, nil
 		}
+		if err != nil {
+			return err
+		}
 		if err := v.Err(); err != nil {
 			return err
 		}
-		res := s.conn(ctx).Model(&Petition{}).Where("id = ? AND version = ?", p.ID, p.Version).Updates(updates)
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 {
-			return StaleVersion(p)
+		stored, err := s.writePetition(ctx, actor, p, seesCommune, today, updates)
+		if err != nil {
+			return err
 		}
 		if err := s.appendEvent(ctx, petitionLog, actor, p.ID, EventTransition, string(p.State), string(to), note, data); err != nil {
 			return err
 		}
-		out, err = s.Petition(ctx, actor, p.ID)
-		return err
+		out = stored
+		return nil
 	})
 	return out, failed(err, "transition petition %d to %s", id, in.To)
+}
+
+// checkPetitionMove checks a requested move against the machine, the version and who may do
+// what, computing the legal targets once; a refusal carries the petition as the actor may see it.
+func checkPetitionMove(a Actor, p *Petition, in TransitionInput, seesCommune bool, today Date) (PetitionState, error) {
+	to := PetitionState(in.To)
+	if !to.Valid() {
+		return "", FieldError("to", Msg("Trạng thái đích không hợp lệ.", "Unknown target state."))
+	}
+	if in.Version == nil {
+		return "", FieldError("version", msgRequired)
+	}
+	if *in.Version != p.Version {
+		p.finish(a, seesCommune, today)
+		return "", StaleVersion(p)
+	}
+	if !slices.Contains(legalTargets(p), to) {
+		p.finish(a, seesCommune, today)
+		return "", illegalTransition(p, to)
+	}
+	if !mayMove(a, p, to) {
+		return "", ErrForbidden
+	}
+	return to, nil
+}
+
+// writePetition writes the columns of a change with the next version, if the petition is still
+// at the version p was read at, and returns the row as stored, finished for the actor: the
+// update returns it, so nothing is read again.
+func (s *Store) writePetition(ctx context.Context, a Actor, p *Petition, seesCommune bool, today Date, updates map[string]any) (*Petition, error) {
+	updates["version"] = p.Version + 1
+	stored := &Petition{ID: p.ID}
+	res := s.conn(ctx).Model(stored).Clauses(clause.Returning{}).Where("version = ?", p.Version).Updates(updates)
+	if res.Error != nil {
+		return nil, res.Error
+	}
+	if res.RowsAffected == 0 {
+		p.finish(a, seesCommune, today)
+		return nil, StaleVersion(p)
+	}
+	stored.finish(a, seesCommune, today)
+	return stored, nil
+}
+
+// answerUpdates publishes the answer: the one given, else the saved draft, else the on-site answer.
+func (s *Store) answerUpdates(ctx context.Context, v *ValidationError, actor Actor, p *Petition, in TransitionInput, now time.Time, updates, data map[string]any) error {
+	answer := strings.TrimSpace(in.Answer)
+	if answer == "" {
+		answer = p.AnswerDraft
+	}
+	if answer == "" {
+		answer = p.OnsiteAnswer // answered on the spot: the on-site answer is the answer
+	}
+	if n := runeLen(answer); n < 1 || n > 4000 {
+		v.Add("answer", msgAnswerLength)
+	}
+	onSpot, err := s.answeredAtTheDialogue(ctx, p)
+	if err != nil {
+		return err
+	}
+	if onSpot {
+		p.OnsiteAnswer = answer
+		updates["onsite_answer"] = answer
+	}
+	p.Answer = answer
+	updates["answer"], updates["answer_draft"] = answer, answer
+	updates["answered_at"], updates["answered_by"] = now, actor.UserID
+	updates["search_text"] = petitionSearchText(p)
+	data["answer"] = answer
+	return nil
+}
+
+// closingUpdates records how a petition ends (resolved, or closed with a reason) and the
+// petitioner's satisfaction.
+func (s *Store) closingUpdates(ctx context.Context, v *ValidationError, actor Actor, p *Petition, in TransitionInput, to PetitionState, now time.Time, updates, data map[string]any) {
+	sat := Satisfaction(in.Satisfaction)
+	if in.Satisfaction == "" {
+		sat = SatisfactionUnknown
+	}
+	if !sat.Valid() {
+		v.Add("satisfaction", Msg("Mức độ hài lòng phải là very_satisfied, satisfied, not_satisfied hoặc unknown.",
+			"The satisfaction must be very_satisfied, satisfied, not_satisfied or unknown."))
+	}
+	updates["satisfaction"], data["satisfaction"] = sat, sat
+	if to == StateResolved {
+		updates["resolved_at"] = now
+		return
+	}
+	updates["closed_at"] = now
+	reason := CloseReason(in.Reason)
+	if !reason.Valid() {
+		v.Add("reason", Msg("Lý do đóng phải là explained, duplicate, not_competent hoặc withdrawn.",
+			"The reason must be explained, duplicate, not_competent or withdrawn."))
+	}
+	updates["close_reason"], data["reason"] = reason, reason
+	if reason == ReasonDuplicate {
+		s.duplicateUpdates(ctx, v, actor, p, in.DuplicateOf, updates, data)
+	}
 }
 
 // answeredAtTheDialogue tells whether an answer published now is the on-site answer: the
@@ -614,15 +666,15 @@ func (s *Store) answeredAtTheDialogue(ctx context.Context, p *Petition) (bool, e
 
 // responsibleUpdates validates who handles the petition and its due date (assigned, referred).
 // Assigning needs a due date: the one given, else today plus the topic's response days.
-func (s *Store) responsibleUpdates(ctx context.Context, v *ValidationError, p *Petition, in TransitionInput, today Date, updates, data map[string]any) {
+func (s *Store) responsibleUpdates(ctx context.Context, v *ValidationError, r *petitionRecord, in TransitionInput, today Date, updates, data map[string]any) {
+	p := &r.Petition
 	unitID, name := in.responsible()
 	name = strings.TrimSpace(name)
 	switch {
 	case unitID != nil:
 		u, err := s.unitByID(ctx, *unitID)
-		commune, cerr := s.unitByID(ctx, p.CommuneID)
 		// The commune itself, one of its hamlets, or a unit above it (referral to the district).
-		if err != nil || cerr != nil || !(strings.HasPrefix(u.Path, commune.Path) || strings.HasPrefix(commune.Path, u.Path)) {
+		if err != nil || !(strings.HasPrefix(u.Path, r.CommunePath) || strings.HasPrefix(r.CommunePath, u.Path)) {
 			v.Add("responsible", Msg("Đơn vị xử lý không hợp lệ.", "The responsible unit is not valid."))
 			return
 		}
@@ -655,12 +707,7 @@ func (s *Store) responsibleUpdates(ctx context.Context, v *ValidationError, p *P
 	case p.DueOn != nil && p.State != StateReceived && p.State != StateReopened:
 		due = *p.DueOn
 	default:
-		t, err := s.Topic(ctx, p.TopicID)
-		if err != nil {
-			v.Add("due_on", msgBadDate)
-			return
-		}
-		due = today.AddDays(t.ResponseDays)
+		due = today.AddDays(r.TopicResponseDays)
 	}
 	updates["due_on"], data["due_on"] = due, due
 }
@@ -689,7 +736,7 @@ type AnswerDraft struct {
 func (s *Store) DraftAnswer(ctx context.Context, actor Actor, id int64, in AnswerDraft) (*Petition, error) {
 	var out *Petition
 	err := s.WithTx(ctx, func(ctx context.Context) error {
-		p, _, err := s.petitionRow(ctx, actor, id)
+		p, seesCommune, err := s.petitionRow(ctx, actor, id)
 		if err != nil {
 			return err
 		}
@@ -707,22 +754,16 @@ func (s *Store) DraftAnswer(ctx context.Context, actor Actor, id int64, in Answe
 		if in.Version == nil {
 			return FieldError("version", msgRequired)
 		}
+		today := s.today()
 		if *in.Version != p.Version {
+			p.finish(actor, seesCommune, today)
 			return StaleVersion(p)
 		}
-		res := s.conn(ctx).Model(&Petition{}).Where("id = ? AND version = ?", p.ID, p.Version).
-			Updates(map[string]any{"answer_draft": text, "version": p.Version + 1, "updated_at": s.now()})
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 {
-			return StaleVersion(p)
-		}
-		if err := s.appendEvent(ctx, petitionLog, actor, p.ID, EventAnswerDrafted, "", "", "", map[string]any{"answer": text}); err != nil {
+		out, err = s.writePetition(ctx, actor, p, seesCommune, today, map[string]any{"answer_draft": text, "updated_at": s.now()})
+		if err != nil {
 			return err
 		}
-		out, err = s.Petition(ctx, actor, p.ID)
-		return err
+		return s.appendEvent(ctx, petitionLog, actor, p.ID, EventAnswerDrafted, "", "", "", map[string]any{"answer": text})
 	})
 	return out, failed(err, "draft answer to petition %d", id)
 }
@@ -739,7 +780,7 @@ type DueDateChange struct {
 func (s *Store) ChangeDueDate(ctx context.Context, actor Actor, id int64, in DueDateChange) (*Petition, error) {
 	var out *Petition
 	err := s.WithTx(ctx, func(ctx context.Context) error {
-		p, _, err := s.petitionRow(ctx, actor, id)
+		p, seesCommune, err := s.petitionRow(ctx, actor, id)
 		if err != nil {
 			return err
 		}
@@ -751,8 +792,9 @@ func (s *Store) ChangeDueDate(ctx context.Context, actor Actor, id int64, in Due
 			return ErrForbidden
 		}
 		v := &ValidationError{}
+		today := s.today()
 		d, ok := dateField(v, "due_on", in.DueOn)
-		if ok && d < s.today() {
+		if ok && d < today {
 			v.Add("due_on", msgPastDue)
 		}
 		note := strings.TrimSpace(in.Note)
@@ -766,25 +808,18 @@ func (s *Store) ChangeDueDate(ctx context.Context, actor Actor, id int64, in Due
 			return err
 		}
 		if *in.Version != p.Version {
-			return StaleVersion(p)
-		}
-		res := s.conn(ctx).Model(&Petition{}).Where("id = ? AND version = ?", p.ID, p.Version).
-			Updates(map[string]any{"due_on": d, "version": p.Version + 1, "updated_at": s.now()})
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 {
+			p.finish(actor, seesCommune, today)
 			return StaleVersion(p)
 		}
 		from := ""
 		if p.DueOn != nil {
 			from = string(*p.DueOn)
 		}
-		if err := s.appendEvent(ctx, petitionLog, actor, p.ID, EventDueChanged, from, string(d), note, nil); err != nil {
+		out, err = s.writePetition(ctx, actor, p, seesCommune, today, map[string]any{"due_on": d, "updated_at": s.now()})
+		if err != nil {
 			return err
 		}
-		out, err = s.Petition(ctx, actor, p.ID)
-		return err
+		return s.appendEvent(ctx, petitionLog, actor, p.ID, EventDueChanged, from, string(d), note, nil)
 	})
 	return out, failed(err, "change due date of petition %d", id)
 }

@@ -743,9 +743,8 @@ func (s *Store) passOn(ctx context.Context, predID, succID int64, effective Date
 		return err
 	}
 	for _, id := range ids {
-		data, _ := json.Marshal(map[string]int64{"from_commune_id": predID, "to_commune_id": succID})
-		err := s.conn(ctx).Exec(`INSERT INTO dialogue_events (dialogue_id, kind, note, data, created_at) VALUES (?, 'reorganized', ?, ?, ?)`,
-			id, "Chuyển cho "+succ.Name+" theo sắp xếp đơn vị hành chính", string(data), s.now()).Error
+		err := s.appendEvent(ctx, dialogueLog, Actor{}, id, EventDialogueReorganized, "", "", "Chuyển cho "+succ.Name+" theo sắp xếp đơn vị hành chính",
+			map[string]int64{"from_commune_id": predID, "to_commune_id": succID})
 		if err != nil {
 			return err
 		}

@@ -1,0 +1,90 @@
+package models_test
+
+import (
+	"context"
+	"testing"
+
+	"gorm.io/gorm"
+
+	"github.com/papi-dialogue/papi/models"
+	"github.com/papi-dialogue/papi/models/dbtest"
+)
+
+// statementCounter counts the SQL statements a store sends, through GORM's callbacks (every
+// query, insert, update, delete, row scan and raw statement; BEGIN and COMMIT are not counted).
+type statementCounter struct{ n int }
+
+func countStatements(t *testing.T, s *models.Store) *statementCounter {
+	t.Helper()
+	c := &statementCounter{}
+	cb := s.Gorm().Callback()
+	inc := func(*gorm.DB) { c.n++ }
+	for name, err := range map[string]error{
+		"query":  cb.Query().After("gorm:query").Register("test:count_query", inc),
+		"create": cb.Create().After("gorm:create").Register("test:count_create", inc),
+		"update": cb.Update().After("gorm:update").Register("test:count_update", inc),
+		"delete": cb.Delete().After("gorm:delete").Register("test:count_delete", inc),
+		"row":    cb.Row().After("gorm:row").Register("test:count_row", inc),
+		"raw":    cb.Raw().After("gorm:raw").Register("test:count_raw", inc),
+	} {
+		if err != nil {
+			t.Fatalf("register %s: %v", name, err)
+		}
+	}
+	return c
+}
+
+// count returns how many statements fn sent.
+func (c *statementCounter) count(fn func()) int {
+	before := c.n
+	fn()
+	return c.n - before
+}
+
+// TestPetitionTransitionStatements counts the statements of the petition transition path, the
+// most frequent write: one read of the petition with what the rules need, the checks in memory,
+// one update that returns the new row, one insert into the history. docs/PERFORMANCE.md has the
+// figures before and after.
+func TestPetitionTransitionStatements(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, s *models.Store) {
+		ctx := context.Background()
+		pw := newPetitionWorld(t, s)
+		p := pw.log(t, nil)
+		c := countStatements(t, s)
+		steps := []struct {
+			in   models.TransitionInput
+			want int
+		}{
+			// read, responsible unit, update, event
+			{models.TransitionInput{To: "assigned", ResponsibleUnitID: &pw.w.CommuneA.ID}, 4},
+			// read, update, event
+			{models.TransitionInput{To: "in_progress"}, 3},
+			{models.TransitionInput{To: "answered", Answer: "Đã lắp đặt đường ống."}, 3},
+			{models.TransitionInput{To: "resolved", Satisfaction: "satisfied"}, 3},
+		}
+		version := p.Version
+		for _, st := range steps {
+			in := st.in
+			in.Version = &version
+			var moved *models.Petition
+			var err error
+			n := c.count(func() { moved, err = s.TransitionPetition(ctx, pw.chair, p.ID, in) })
+			if err != nil {
+				t.Fatalf("%s: %v", in.To, err)
+			}
+			t.Logf("%s: %d statements", in.To, n)
+			if n != st.want {
+				t.Errorf("%s took %d statements, want %d", in.To, n, st.want)
+			}
+			version = moved.Version
+		}
+		n := c.count(func() {
+			if _, err := s.Petition(ctx, pw.chair, p.ID); err != nil {
+				t.Fatal(err)
+			}
+		})
+		if n != 1 {
+			t.Errorf("reading a petition took %d statements, want 1", n)
+		}
+	})
+}
