@@ -7,6 +7,9 @@ COPY frontend/ ./
 RUN npm run build
 
 FROM golang:1.26-bookworm AS build
+# The image says GOTOOLCHAIN=local; auto builds with the patched release go.mod names when the
+# image's Go is older.
+ENV GOTOOLCHAIN=auto
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download

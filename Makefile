@@ -2,8 +2,14 @@
 GO          ?= go
 ADDR        ?= 127.0.0.1:8080
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+GOVULNCHECK ?= golang.org/x/vuln/cmd/govulncheck@v1.9.0
+# The Go vulnerability database, fetched as a Go module; make vulndb filters it into tools/vulncheck/db.
+VULNDB      ?= golang.org/x/vulndb@v0.0.0-20261105234957-e22db6528018
+# Build with the toolchain go.mod names (a patched Go release), downloaded through the module
+# proxy when the installed Go is older; a machine whose go env says GOTOOLCHAIN=local would not.
+export GOTOOLCHAIN ?= auto
 
-.PHONY: run build frontend npm-deps check-port test test-go test-frontend lint bench clean
+.PHONY: run build frontend npm-deps check-port test test-go test-frontend lint vulncheck vulndb bench clean
 
 ## run: build the web app and the binary, load the demo and serve it on the embedded database
 run: check-port build
@@ -49,11 +55,27 @@ test-frontend: npm-deps
 		$(GO) build -o bin/papi ./cmd/papi && cd frontend && npm run e2e; \
 	fi
 
-## lint: go vet, gofmt and staticcheck
-lint:
+## lint: go vet, gofmt, staticcheck and govulncheck (offline, against the pinned database)
+lint: vulncheck
 	$(GO) vet ./...
-	@out=$$(gofmt -l cmd api models migrations seed frontend/*.go); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	@out=$$(gofmt -l cmd api models migrations seed tools frontend/*.go); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) run $(STATICCHECK) ./...
+
+## vulncheck: govulncheck against tools/vulncheck/db; fails on a called vulnerability not accepted
+## in tools/vulncheck/accepted.txt (docs/SECURITY.md says why each one is)
+vulncheck:
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(GO) list -m -f '{{.Path}}' all > "$$tmp/modules" && \
+	$(GO) run $(GOVULNCHECK) -db "file://$(CURDIR)/tools/vulncheck/db" -format json ./... > "$$tmp/findings.json" && \
+	$(GO) run ./tools/vulncheck check -db tools/vulncheck/db -modules "$$tmp/modules" -accepted tools/vulncheck/accepted.txt < "$$tmp/findings.json"
+
+## vulndb: refresh the pinned vulnerability database from $(VULNDB) (needs the module proxy)
+vulndb:
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	dir=$$(cd "$$tmp" && $(GO) mod download -json $(VULNDB) | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$$/\1/p') && \
+	[ -d "$$dir/data/osv" ] || { echo "vulndb: no data/osv in $(VULNDB)"; exit 1; }; \
+	$(GO) list -m -f '{{.Path}}' all > "$$tmp/modules" && \
+	$(GO) run ./tools/vulncheck build -from "$$dir/data/osv" -modules "$$tmp/modules" -out tools/vulncheck/db
 
 ## bench: the Go benchmarks on PostgreSQL (see docs/PERFORMANCE.md); needs PAPI_BENCH_DATABASE_URL
 bench:
