@@ -23,6 +23,8 @@ type config struct {
 	CookieSecure bool
 	SessionTTL   time.Duration
 	MetricsToken string
+	// DatabaseWait bounds how long serve waits for an unreachable database at start.
+	DatabaseWait time.Duration
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For and X-Forwarded-Proto count.
 	TrustedProxies []netip.Prefix
 }
@@ -35,6 +37,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		LogLevel:     slog.LevelInfo,
 		LogFormat:    "text",
 		SessionTTL:   12 * time.Hour,
+		DatabaseWait: time.Minute,
 		MetricsToken: getenv("PAPI_METRICS_TOKEN"),
 	}
 	if v := getenv("PAPI_ADDR"); v != "" {
@@ -81,6 +84,13 @@ func loadConfig(getenv func(string) string) (config, error) {
 			return c, fmt.Errorf("PAPI_SESSION_TTL=%q: want a duration from 1m to 720h, such as 12h", v)
 		}
 		c.SessionTTL = d
+	}
+	if v := getenv("PAPI_DATABASE_WAIT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 || d > time.Hour {
+			return c, fmt.Errorf("PAPI_DATABASE_WAIT=%q: want a duration from 0s (do not wait) to 1h, such as 60s", v)
+		}
+		c.DatabaseWait = d
 	}
 	if v := getenv("PAPI_TRUSTED_PROXIES"); v != "" {
 		proxies, err := parseProxies(v)

@@ -52,6 +52,7 @@ configuration (environment):
   PAPI_ADDR            listen address (default :8080)
   PAPI_DATABASE_URL    postgres:// URL; unset means an embedded SQLite file in PAPI_DATA_DIR
   PAPI_DATA_DIR        directory of the embedded database (default ./data)
+  PAPI_DATABASE_WAIT   how long serve waits for an unreachable database at start (default 1m)
   PAPI_LOG_LEVEL       debug, info, warn or error (default info)
   PAPI_LOG_FORMAT      text or json (default text)
   PAPI_COOKIE_SECURE   true or false (default true unless PAPI_ADDR is loopback)
@@ -152,6 +153,35 @@ func openStore(ctx context.Context, cfg config, log *slog.Logger) (*models.Store
 	return store, nil
 }
 
+// errUnreachable marks a database that did not answer, as opposed to one that answered no.
+var errUnreachable = errors.New("database unreachable")
+
+// waitForStore opens the database like openStore, but when it cannot be reached (still starting,
+// restarting) tries again with growing pauses for up to cfg.DatabaseWait, logging each try, so a
+// server started alongside its database does not exit in the first second.
+func waitForStore(ctx context.Context, cfg config, log *slog.Logger) (*models.Store, error) {
+	deadline := time.Now().Add(cfg.DatabaseWait)
+	pause := 500 * time.Millisecond
+	for attempt := 1; ; attempt++ {
+		store, err := openStore(ctx, cfg, log)
+		if err == nil || !errors.Is(err, errUnreachable) || !time.Now().Before(deadline) {
+			if err != nil && attempt > 1 {
+				err = fmt.Errorf("%w (gave up after %d tries in %s; PAPI_DATABASE_WAIT sets how long to wait)", err, attempt, cfg.DatabaseWait)
+			}
+			return store, err
+		}
+		wait := min(pause, time.Until(deadline))
+		log.Warn("database not reachable yet; retrying", "database", redactURL(cfg.DatabaseURL), "attempt", attempt,
+			"retry_in", wait.Round(time.Millisecond), "gives_up_in", time.Until(deadline).Round(time.Second), "error", err)
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(wait):
+		}
+		pause = min(2*pause, 5*time.Second)
+	}
+}
+
 // openError says in one line why the database could not be opened, naming the variable to fix.
 func openError(cfg config, err error) error {
 	if models.DialectOf(cfg.DatabaseURL) != models.Postgres {
@@ -171,7 +201,12 @@ func openError(cfg config, err error) error {
 	case errors.As(err, &opErr):
 		cause = opErr.Error()
 	}
-	return fmt.Errorf("PAPI_DATABASE_URL: cannot connect to %s: %s", redactURL(cfg.DatabaseURL), oneLine(cause))
+	if pgErr != nil && !strings.HasPrefix(pgErr.Code, "57P") && !strings.HasPrefix(pgErr.Code, "08") {
+		// The server answered and refused (no such role, database or password): waiting will not help.
+		return fmt.Errorf("PAPI_DATABASE_URL: cannot connect to %s: %s", redactURL(cfg.DatabaseURL), oneLine(cause))
+	}
+	// No answer, or a server starting up or shutting down (SQLSTATE 57P0x, 08xxx): worth another try.
+	return unreachableError(fmt.Sprintf("PAPI_DATABASE_URL: cannot connect to %s: %s", redactURL(cfg.DatabaseURL), oneLine(cause)))
 }
 
 // redactURL hides the password of a database URL.
@@ -183,6 +218,12 @@ func redactURL(raw string) string {
 	return u.Redacted()
 }
 
+// unreachableError is a database that did not answer; errors.Is(err, errUnreachable) holds.
+type unreachableError string
+
+func (e unreachableError) Error() string { return string(e) }
+func (e unreachableError) Unwrap() error { return errUnreachable }
+
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 func serve(ctx context.Context, cfg config, log *slog.Logger, args []string, e env) error {
@@ -190,7 +231,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, args []string, e e
 	if err := parseFlags(fs, "serve\n\nApplies pending migrations, then serves the API and the web app on PAPI_ADDR.", args, e); err != nil {
 		return err
 	}
-	store, err := openStore(ctx, cfg, log)
+	store, err := waitForStore(ctx, cfg, log)
 	if err != nil {
 		return err
 	}

@@ -3,12 +3,17 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/papi-dialogue/papi/models"
+	"github.com/papi-dialogue/papi/models/dbtest"
 )
 
 func testEnv(dir string, stdin string, extra map[string]string) (env, *bytes.Buffer) {
@@ -132,4 +137,77 @@ func TestTrustedProxiesConfig(t *testing.T) {
 	if err == nil || !strings.HasPrefix(err.Error(), "PAPI_TRUSTED_PROXIES") || !strings.Contains(err.Error(), `"nginx"`) {
 		t.Fatalf("a host name accepted: %v", err)
 	}
+}
+
+func freePort(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+func TestServeGivesUpOnAnUnreachableDatabaseAfterTheWait(t *testing.T) {
+	url := "postgres://papi:s3cret-pw@" + freePort(t) + "/papi?sslmode=disable"
+	e, _ := testEnv(t.TempDir(), "", map[string]string{"PAPI_DATABASE_URL": url, "PAPI_DATABASE_WAIT": "1500ms",
+		"PAPI_LOG_LEVEL": "warn", "PAPI_ADDR": freePort(t)})
+	start := time.Now()
+	err := run(context.Background(), []string{"serve"}, e)
+	took := time.Since(start)
+	if err == nil || !strings.HasPrefix(err.Error(), "PAPI_DATABASE_URL: ") || !strings.Contains(err.Error(), "gave up after") ||
+		strings.Contains(err.Error(), "s3cret-pw") || strings.Contains(err.Error(), "\n") {
+		t.Fatalf("err %v", err)
+	}
+	if took < time.Second || took > 10*time.Second {
+		t.Errorf("gave up after %s; want about 1.5s", took)
+	}
+	log := e.stderr.(*bytes.Buffer).String()
+	if strings.Count(log, "database not reachable yet; retrying") < 2 || strings.Contains(log, "s3cret-pw") {
+		t.Errorf("log %s", log)
+	}
+	e, _ = testEnv(t.TempDir(), "", map[string]string{"PAPI_DATABASE_URL": url, "PAPI_DATABASE_WAIT": "0s", "PAPI_ADDR": freePort(t)})
+	if err := run(context.Background(), []string{"serve"}, e); err == nil || strings.Contains(err.Error(), "gave up") {
+		t.Fatalf("PAPI_DATABASE_WAIT=0s: %v", err)
+	}
+}
+
+// A database that comes up after papi serve started (as in docker compose up) is waited for.
+func TestServeWaitsForADatabaseThatComesUpLater(t *testing.T) {
+	if dbtest.Dialects(t)[len(dbtest.Dialects(t))-1] != models.Postgres {
+		t.Skip("needs PostgreSQL (" + dbtest.EnvURL + ")")
+	}
+	target, err := url.Parse(dbtest.NewEmptyDatabase(t, models.Postgres))
+	if err != nil {
+		t.Fatal(err)
+	}
+	server := target.Host
+	target.Host = freePort(t) // nothing there yet: a forwarder to the real server opens in a second
+	go func() {
+		time.Sleep(1200 * time.Millisecond)
+		ln, err := net.Listen("tcp", target.Host)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		t.Cleanup(func() { ln.Close() })
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				s, err := net.Dial("tcp", server)
+				if err != nil {
+					c.Close()
+					return
+				}
+				go func() { io.Copy(s, c); s.Close() }()
+				io.Copy(c, s)
+				c.Close()
+			}()
+		}
+	}()
+	startServe(t, map[string]string{"PAPI_DATABASE_URL": target.String(), "PAPI_DATABASE_WAIT": "30s"})
 }
