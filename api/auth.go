@@ -111,6 +111,7 @@ func (s *Server) login(c *gin.Context) {
 	if !s.bind(c, &in) {
 		return
 	}
+	in.Address = c.ClientIP()
 	sess, user, token, err := s.store.Login(c.Request.Context(), in, s.cfg.SessionTTL)
 	switch {
 	case errors.Is(err, models.ErrUnauthenticated):

@@ -3,13 +3,16 @@ package api
 import (
 	"context"
 	"net/http"
+	"strconv"
+	"sync"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
 
-	"github.com/papi-dialogue/papi/models"
 	"strings"
 	"testing"
+
+	"github.com/papi-dialogue/papi/models"
 
 	"github.com/papi-dialogue/papi/models/dbtest"
 )
@@ -66,6 +69,72 @@ func TestLoginFailuresAreGenericAndThrottled(t *testing.T) {
 		expect(t, a.do("POST", "/api/v1/auth/login", map[string]string{"username": "nobody", "password": "x"}), 429)
 		// Others are not affected.
 		e.as(e.world.ChairB)
+	})
+}
+
+// TestGuessesAreCountedBeforeTheCheck sends 100 wrong passwords for one account at once: only
+// the first few are checked, the rest answer 429 with Retry-After. The owner, signing in from
+// elsewhere, still gets in; from the guesser's address the right password waits too.
+func TestGuessesAreCountedBeforeTheCheck(t *testing.T) {
+	each(t, func(t *testing.T, e *testEnv) {
+		guesser := e.from("203.0.113.7")
+		codes := make(chan response, 100)
+		var wg sync.WaitGroup
+		for i := 0; i < 100; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				codes <- guesser.do("POST", "/api/v1/auth/login", map[string]string{"username": "chair.a", "password": "wrong-password"})
+			}()
+		}
+		wg.Wait()
+		close(codes)
+		count := map[int]int{}
+		for r := range codes {
+			count[r.Code]++
+			if r.Code == http.StatusTooManyRequests {
+				retry, err := strconv.Atoi(r.Header().Get("Retry-After"))
+				if err != nil || retry < 1 || retry > int(models.LoginWindow.Seconds()) {
+					t.Fatalf("Retry-After %q", r.Header().Get("Retry-After"))
+				}
+			}
+		}
+		if count[http.StatusUnauthorized] != models.LoginMaxFailures || count[http.StatusTooManyRequests] != 100-models.LoginMaxFailures {
+			t.Fatalf("100 parallel guesses answered %v, want %d checked and the rest refused", count, models.LoginMaxFailures)
+		}
+		right := map[string]string{"username": "chair.a", "password": dbtest.Password}
+		expect(t, guesser.do("POST", "/api/v1/auth/login", right), http.StatusTooManyRequests)
+		expect(t, e.from("198.51.100.20").do("POST", "/api/v1/auth/login", right), http.StatusOK)
+		expect(t, e.anon().do("POST", "/api/v1/auth/login", right), http.StatusOK)
+	})
+}
+
+// TestOneAddressCannotSprayAccounts tries many accounts from one address: past the address's
+// limit it waits, other addresses do not; successful sign-ins, as from a busy office behind
+// one router, never use the limit up.
+func TestOneAddressCannotSprayAccounts(t *testing.T) {
+	each(t, func(t *testing.T, e *testEnv) {
+		office := e.from("203.0.113.50")
+		right := map[string]string{"username": "secretary.a", "password": dbtest.Password}
+		for i := 0; i <= models.LoginMaxPerAddress; i++ {
+			expect(t, office.do("POST", "/api/v1/auth/login", right), http.StatusOK)
+		}
+		// Known accounts (an unknown one costs a full-cost dummy hash), each below its own limit.
+		var names []string
+		if err := e.store.Gorm().Raw("SELECT username FROM users ORDER BY id").Scan(&names).Error; err != nil || len(names)*(models.LoginMaxFailures-1) < models.LoginMaxPerAddress {
+			t.Fatalf("%d users to spray: %v", len(names), err)
+		}
+		sprayer := e.from("203.0.113.66")
+		for i := 0; i < models.LoginMaxPerAddress; i++ {
+			body := map[string]string{"username": names[i%len(names)], "password": "Mật-khẩu-đoán"}
+			expect(t, sprayer.do("POST", "/api/v1/auth/login", body), http.StatusUnauthorized)
+		}
+		r := sprayer.do("POST", "/api/v1/auth/login", map[string]string{"username": "chair.a", "password": dbtest.Password})
+		expect(t, r, http.StatusTooManyRequests)
+		if r.Header().Get("Retry-After") == "" {
+			t.Fatal("429 without Retry-After")
+		}
+		expect(t, office.do("POST", "/api/v1/auth/login", right), http.StatusOK)
 	})
 }
 

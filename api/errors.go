@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"reflect"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 	"golang.org/x/text/language"
@@ -53,7 +54,7 @@ var (
 	msgUnitEnded = models.Msg("Đơn vị của bạn đã được sắp xếp lại (sáp nhập, chia tách hoặc giải thể). Quản trị viên cần gán bạn vào đơn vị mới; sau đó bạn đăng nhập lại như thường.",
 		"Your unit has been reorganized (merged, split or dissolved). An administrator needs to bind you to the new unit; then sign in as usual.")
 	msgBadLogin     = models.Msg("Tên đăng nhập hoặc mật khẩu không đúng.", "Wrong username or password.")
-	msgRateLimited  = models.Msg("Đăng nhập sai quá nhiều lần; hãy thử lại sau 15 phút.", "Too many failed sign-ins; try again in 15 minutes.")
+	msgRateLimited  = models.Msg("Quá nhiều lần thử; hãy thử lại sau ít phút.", "Too many attempts; try again in a few minutes.")
 	msgCSRF         = models.Msg("Thiếu hoặc sai mã chống giả mạo (X-CSRF-Token).", "Missing or wrong X-CSRF-Token.")
 	msgInternal     = models.Msg("Lỗi hệ thống; vui lòng thử lại sau.", "Something went wrong on our side; please try again later.")
 	msgTooLarge     = models.Msg("Dữ liệu gửi lên quá lớn.", "The request body is too large.")
@@ -89,6 +90,10 @@ func (s *Server) fail(c *gin.Context, err error) {
 	case errors.Is(err, models.ErrUnitEnded):
 		abort(c, http.StatusForbidden, "unit_reorganized", msgUnitEnded)
 	case errors.Is(err, models.ErrRateLimited):
+		var rl *models.RateLimitError
+		if errors.As(err, &rl) {
+			c.Header("Retry-After", strconv.Itoa(int(rl.RetryAfter.Seconds())))
+		}
 		abort(c, http.StatusTooManyRequests, "rate_limited", msgRateLimited)
 	case errors.Is(err, models.ErrConflict):
 		abort(c, http.StatusConflict, "conflict", msgConflictBase)

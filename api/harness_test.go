@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -47,10 +48,14 @@ type client struct {
 	csrf   string
 	lang   string
 	user   *models.User
+	addr   string // the client's address; httptest's 192.0.2.1 when empty
 }
 
 // anon returns a client with no session.
 func (e *testEnv) anon() *client { return &client{e: e} }
+
+// from returns a client with no session at another address.
+func (e *testEnv) from(addr string) *client { return &client{e: e, addr: addr} }
 
 // as signs in as u and returns the client.
 func (e *testEnv) as(u *models.User) *client {
@@ -113,6 +118,9 @@ func (c *client) do(method, path string, body any, headers ...string) response {
 	req := httptest.NewRequestWithContext(context.Background(), method, path, rd)
 	if rd != nil {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	if c.addr != "" {
+		req.RemoteAddr = net.JoinHostPort(c.addr, "40000")
 	}
 	if c.cookie != nil {
 		req.AddCookie(c.cookie)

@@ -22,22 +22,6 @@ type Session struct {
 	ExpiresAt time.Time
 }
 
-// Login throttling: after LoginMaxFailures failures for one username within LoginWindow,
-// further attempts are refused until the oldest failure leaves the window.
-const (
-	LoginMaxFailures = 5
-	LoginWindow      = 15 * time.Minute
-)
-
-// loginFailure is one failed sign-in, kept in the database so every papi process sees it.
-type loginFailure struct {
-	ID        int64
-	Username  string
-	CreatedAt time.Time
-}
-
-func (loginFailure) TableName() string { return "login_failures" }
-
 // dummyHash keeps the time of a login for an unknown username equal to a wrong password.
 const dummyHash = "$2a$11$OtavQL9WnO1ZRbYCO/kcQe3qQ8aclK3zAOVW/xr9tRl5jMJLMVWGK"
 
@@ -52,10 +36,13 @@ func hashToken(token string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// Credentials are what a person signs in with.
+// Credentials are what a person signs in with, and where from.
 type Credentials struct {
 	Username string `json:"username"`
 	Password string `json:"password"`
+	// Address is the client's address as the server sees it (behind trusted proxies, the
+	// forwarded one); the sign-in limits count by it. Never read from the request body.
+	Address string `json:"-"`
 }
 
 // validate names an empty or overlong username or password; any other pair is merely wrong.
@@ -74,14 +61,8 @@ func (s *Store) Login(ctx context.Context, in Credentials, ttl time.Duration) (*
 	}
 	name, password := strings.ToLower(strings.TrimSpace(in.Username)), in.Password
 	now := s.now()
-	var failures int64
-	err := s.conn(ctx).Model(&loginFailure{}).
-		Where("username = ? AND created_at > ?", name, now.Add(-LoginWindow)).Count(&failures).Error
-	if err != nil {
+	if err := s.takeLoginAttempts(ctx, name, in.Address, now); err != nil {
 		return nil, nil, "", err
-	}
-	if failures >= LoginMaxFailures {
-		return nil, nil, "", ErrRateLimited
 	}
 	u, err := s.UserByUsername(ctx, name)
 	hash := dummyHash
@@ -89,10 +70,7 @@ func (s *Store) Login(ctx context.Context, in Credentials, ttl time.Duration) (*
 		hash = u.PasswordHash
 	}
 	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) != nil || u == nil || !u.Active {
-		if err := s.conn(ctx).Create(&loginFailure{Username: name, CreatedAt: now}).Error; err != nil {
-			return nil, nil, "", err
-		}
-		return nil, nil, "", ErrUnauthenticated
+		return nil, nil, "", ErrUnauthenticated // the attempt stays counted
 	}
 	if unit, err := s.unitByID(ctx, u.UnitID); err != nil {
 		return nil, nil, "", err
@@ -103,11 +81,11 @@ func (s *Store) Login(ctx context.Context, in Credentials, ttl time.Duration) (*
 	token := randomToken()
 	sess := &Session{ID: hashToken(token), UserID: u.ID, CSRFToken: randomToken(), CreatedAt: now, ExpiresAt: now.Add(ttl)}
 	err = s.WithTx(ctx, func(ctx context.Context) error {
-		// Housekeeping rides on logins: expired sessions and old failures go.
+		// Housekeeping rides on logins: expired sessions and stale counters go.
 		if err := s.conn(ctx).Where("expires_at < ?", now).Delete(&Session{}).Error; err != nil {
 			return err
 		}
-		if err := s.conn(ctx).Where("created_at < ? OR username = ?", now.Add(-24*time.Hour), name).Delete(&loginFailure{}).Error; err != nil {
+		if err := s.forgiveLoginAttempts(ctx, name, in.Address, now); err != nil {
 			return err
 		}
 		return s.conn(ctx).Create(sess).Error

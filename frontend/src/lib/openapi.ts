@@ -126,7 +126,7 @@ export interface paths {
         put?: never;
         /**
          * Sign in; sets the HttpOnly session cookie.
-         * @description After 5 failed sign-ins for one username within 15 minutes further attempts answer 429; the answer never tells whether the username exists.
+         * @description Each attempt is counted before its password is checked (docs/SECURITY.md): 5 per account from one client address and 30 per client address over all accounts, in windows of 15 minutes; a successful sign-in gives its places back. Past a limit the answer is 429 with Retry-After. Guesses from one address never lock the account's owner out elsewhere. The answer never tells whether the username exists.
          */
         post: {
             parameters: {
@@ -170,12 +170,16 @@ export interface paths {
                     content?: never;
                 };
                 422: components["responses"]["Invalid"];
-                /** @description Too many failed sign-ins */
+                /** @description Too many attempts from this address, or for this account from this address */
                 429: {
                     headers: {
+                        /** @description Seconds until an attempt is counted again */
+                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
                 };
             };
         };
