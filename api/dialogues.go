@@ -18,7 +18,7 @@ func (s *Server) createDialogue(c *gin.Context) {
 		return
 	}
 	ctx, a := c.Request.Context(), actor(c)
-	id, replayed, err := s.store.Idempotent(ctx, a, c.GetHeader("Idempotency-Key"), "dialogues.create", func(ctx context.Context) (int64, error) {
+	id, replayed, err := s.store.Idempotent(ctx, a, c.GetHeader("Idempotency-Key"), "dialogues.create", in, func(ctx context.Context) (int64, error) {
 		d, err := s.store.CreateDialogue(ctx, a, in)
 		if err != nil {
 			return 0, err

@@ -566,10 +566,16 @@ func TestAttendanceIsSummedAndValidated(t *testing.T) {
 			t.Fatalf("register %v", a)
 		}
 		// The same key again: the same attendance, nothing written twice.
-		r = sec.do("PUT", dpath(id, "/attendance"), map[string]any{"attendees": register[:1]}, "Idempotency-Key", "register-1")
+		r = sec.do("PUT", dpath(id, "/attendance"), map[string]any{"attendees": register}, "Idempotency-Key", "register-1")
 		expect(t, r, http.StatusOK)
 		if r.Header().Get("Idempotent-Replayed") != "true" || r.m(t)["total"].(float64) != 4 {
 			t.Fatalf("replay %s", r.Body.String())
+		}
+		// The same key with another request is refused, not answered with the first.
+		r = sec.do("PUT", dpath(id, "/attendance"), map[string]any{"attendees": register[:1]}, "Idempotency-Key", "register-1")
+		expect(t, r, http.StatusUnprocessableEntity)
+		if fieldErrors(t, r)["Idempotency-Key"] == "" {
+			t.Fatalf("reused key %s", r.Body.String())
 		}
 		r = sec.do("GET", dpath(id, "/events"), nil)
 		if n := len(r.m(t)["items"].([]any)); n != 4 { // created, held, counts, register

@@ -15,7 +15,7 @@ func (s *Server) createPetition(c *gin.Context) {
 		return
 	}
 	ctx, a := c.Request.Context(), actor(c)
-	id, replayed, err := s.store.Idempotent(ctx, a, c.GetHeader("Idempotency-Key"), "petitions.create", func(ctx context.Context) (int64, error) {
+	id, replayed, err := s.store.Idempotent(ctx, a, c.GetHeader("Idempotency-Key"), "petitions.create", in, func(ctx context.Context) (int64, error) {
 		p, err := s.store.CreatePetition(ctx, a, in)
 		if err != nil {
 			return 0, err

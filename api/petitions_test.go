@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -38,6 +39,18 @@ func TestPetitionCreateIdempotentAndGet(t *testing.T) {
 		p1, p2 := r1.m(t), r2.m(t)
 		if p1["id"] != p2["id"] || p1["reference"] != "TANTHOI-"+fmt.Sprint(p1["received_at"])[:4]+"-0001" {
 			t.Fatalf("replay: %v / %v (%v)", p1["id"], p2["id"], p1["reference"])
+		}
+		// The same request spelled otherwise is the same request; another request is refused
+		// by name and creates nothing.
+		spaced, _ := json.MarshalIndent(e.petitionBody(nil), "", "\t")
+		expect(t, sec.do("POST", "/api/v1/petitions", spaced, "Idempotency-Key", "k-1"), http.StatusOK)
+		r3 := sec.do("POST", "/api/v1/petitions", e.petitionBody(map[string]any{"content": "Một ý kiến khác hẳn, về đèn đường."}), "Idempotency-Key", "k-1")
+		expect(t, r3, http.StatusUnprocessableEntity)
+		if msg := fieldErrors(t, r3)["Idempotency-Key"]; !strings.Contains(msg, "yêu cầu khác") {
+			t.Fatalf("reused key: %s", r3.Body)
+		}
+		if n := len(sec.do("GET", "/api/v1/petitions", nil).m(t)["items"].([]any)); n != 1 {
+			t.Fatalf("%d petitions after a reused key", n)
 		}
 		r := e.as(e.world.ChairA).do("GET", petitionPath(p1, ""), nil)
 		expect(t, r, http.StatusOK)

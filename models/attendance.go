@@ -163,7 +163,7 @@ func checkCount(v *ValidationError, field string, n *int) int {
 // RecordAttendance records (or replaces) the attendance of a held dialogue. With an
 // Idempotency-Key, a retry answers with the attendance and replayed=true instead of writing again.
 func (s *Store) RecordAttendance(ctx context.Context, actor Actor, id int64, key string, in AttendanceInput) (*Attendance, bool, error) {
-	_, replayed, err := s.Idempotent(ctx, actor, key, "dialogue_attendance:"+strconv.FormatInt(id, 10), func(ctx context.Context) (int64, error) {
+	_, replayed, err := s.Idempotent(ctx, actor, key, "dialogue_attendance:"+strconv.FormatInt(id, 10), in, func(ctx context.Context) (int64, error) {
 		return id, s.recordAttendance(ctx, actor, id, in)
 	})
 	if err != nil {

@@ -77,8 +77,12 @@ func TestADialogueOnPaperGoesThroughItsWholeLife(t *testing.T) {
 		if err != nil || replayed || a.Total != 37 || a.Source != models.AttendanceFromCounts {
 			t.Fatalf("attendance %+v %v %v", a, replayed, err)
 		}
-		if _, replayed, _ = s.RecordAttendance(ctx, sec, d.ID, "k", models.AttendanceInput{Residents: n(1)}); !replayed {
+		if _, replayed, _ = s.RecordAttendance(ctx, sec, d.ID, "k", models.AttendanceInput{Residents: n(30), Businesses: n(2), Officials: n(5), Women: n(14)}); !replayed {
 			t.Fatal("the same key twice writes twice")
+		}
+		var reused *models.ValidationError
+		if _, _, err = s.RecordAttendance(ctx, sec, d.ID, "k", models.AttendanceInput{Residents: n(1)}); !errors.As(err, &reused) || reused.Fields["Idempotency-Key"].VI == "" {
+			t.Fatalf("the same key with other counts: %v", err)
 		}
 		d, err = s.TransitionDialogue(ctx, chair, d.ID, models.DialogueTransition{To: models.TransitionClose, Minutes: "Nhân dân thống nhất."})
 		if err != nil || d.Status != models.DialogueClosed || d.Attendance.Total != 37 {

@@ -75,7 +75,7 @@ func TestIdempotentCreatesOnceUnderRace(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				id, replayed, err := s.Idempotent(ctx, actor, "key-1", "unit.create", func(ctx context.Context) (int64, error) {
+				id, replayed, err := s.Idempotent(ctx, actor, "key-1", "unit.create", nil, func(ctx context.Context) (int64, error) {
 					u, err := s.CreateUnit(ctx, actor, models.UnitInput{ParentID: &w.CommuneA.ID, Level: models.LevelHamlet, Name: "Ấp Chống Trùng"})
 					if err != nil {
 						return 0, err
@@ -104,7 +104,7 @@ func TestIdempotentCreatesOnceUnderRace(t *testing.T) {
 			t.Fatalf("%d units created", n)
 		}
 		// The same key for another operation is a conflict.
-		_, _, err := s.Idempotent(ctx, actor, "key-1", "other", func(ctx context.Context) (int64, error) { return 0, nil })
+		_, _, err := s.Idempotent(ctx, actor, "key-1", "other", nil, func(ctx context.Context) (int64, error) { return 0, nil })
 		if !errors.Is(err, models.ErrConflict) {
 			t.Fatalf("reused key: %v", err)
 		}

@@ -2,6 +2,9 @@ package models
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"strings"
 	"time"
 )
@@ -12,15 +15,29 @@ type idempotencyKey struct {
 	IdemKey    string `gorm:"primaryKey;column:idem_key"`
 	Scope      string
 	ResourceID int64
-	CreatedAt  time.Time
+	// RequestHash fingerprints the request the key was first used with; empty for old keys.
+	RequestHash string
+	CreatedAt   time.Time
+}
+
+// requestHash fingerprints a decoded request: the same values give the same hash, however the
+// client spaced or ordered its JSON.
+func requestHash(request any) (string, error) {
+	raw, err := json.Marshal(request)
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(raw)
+	return hex.EncodeToString(sum[:]), nil
 }
 
 func (idempotencyKey) TableName() string { return "idempotency_keys" }
 
-// Idempotent runs create once per (user, key): a retry with the same key returns the id the
-// first call created and replayed=true, even when both calls race. An empty key always creates.
-// create runs inside the transaction that records the key, so a failed create records nothing.
-func (s *Store) Idempotent(ctx context.Context, actor Actor, key, scope string, create func(ctx context.Context) (int64, error)) (id int64, replayed bool, err error) {
+// Idempotent runs create once per (user, key): a retry with the same key and the same request
+// returns the id the first call created and replayed=true, even when both calls race; the key
+// sent with another request is a field error. An empty key always creates. create runs inside
+// the transaction that records the key, so a failed create records nothing.
+func (s *Store) Idempotent(ctx context.Context, actor Actor, key, scope string, request any, create func(ctx context.Context) (int64, error)) (id int64, replayed bool, err error) {
 	key = strings.TrimSpace(key)
 	if key == "" {
 		err = s.WithTx(ctx, func(ctx context.Context) error {
@@ -32,7 +49,11 @@ func (s *Store) Idempotent(ctx context.Context, actor Actor, key, scope string, 
 	if len(key) > 200 {
 		return 0, false, FieldError("Idempotency-Key", Msg("Khóa chống trùng dài tối đa 200 ký tự.", "The Idempotency-Key is at most 200 characters."))
 	}
-	if id, ok, err := s.recallIdempotency(ctx, actor, key, scope); err != nil || ok {
+	hash, err := requestHash(request)
+	if err != nil {
+		return 0, false, err
+	}
+	if id, ok, err := s.recallIdempotency(ctx, actor, key, scope, hash); err != nil || ok {
 		return id, ok, err
 	}
 	err = s.WithTx(ctx, func(ctx context.Context) error {
@@ -40,18 +61,20 @@ func (s *Store) Idempotent(ctx context.Context, actor Actor, key, scope string, 
 		if err != nil {
 			return err
 		}
-		return s.conn(ctx).Create(&idempotencyKey{UserID: actor.UserID, IdemKey: key, Scope: scope, ResourceID: id, CreatedAt: s.now()}).Error
+		return s.conn(ctx).Create(&idempotencyKey{UserID: actor.UserID, IdemKey: key, Scope: scope, ResourceID: id,
+			RequestHash: hash, CreatedAt: s.now()}).Error
 	})
 	if isUniqueViolation(err) {
 		// A concurrent request with the same key won; ours rolled back, theirs stands.
-		if id, ok, rerr := s.recallIdempotency(ctx, actor, key, scope); rerr == nil && ok {
-			return id, true, nil
+		id, ok, rerr := s.recallIdempotency(ctx, actor, key, scope, hash)
+		if rerr != nil || ok {
+			return id, ok, rerr
 		}
 	}
 	return id, false, err
 }
 
-func (s *Store) recallIdempotency(ctx context.Context, actor Actor, key, scope string) (int64, bool, error) {
+func (s *Store) recallIdempotency(ctx context.Context, actor Actor, key, scope, hash string) (int64, bool, error) {
 	var k idempotencyKey
 	res := s.conn(ctx).Where("user_id = ? AND idem_key = ?", actor.UserID, key).Limit(1).Find(&k)
 	if res.Error != nil || res.RowsAffected == 0 {
@@ -60,6 +83,10 @@ func (s *Store) recallIdempotency(ctx context.Context, actor Actor, key, scope s
 	if k.Scope != scope {
 		return 0, false, &ConflictError{Reason: "idempotency_key_reused",
 			Message: Msg("Khóa chống trùng đã được dùng cho thao tác khác.", "This Idempotency-Key was used for another operation.")}
+	}
+	if k.RequestHash != "" && k.RequestHash != hash {
+		return 0, false, FieldError("Idempotency-Key", Msg("Khóa chống trùng đã được dùng cho một yêu cầu khác; hãy dùng khóa mới.",
+			"This Idempotency-Key was used for another request; use a new key."))
 	}
 	return k.ResourceID, true, nil
 }

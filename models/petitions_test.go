@@ -944,7 +944,7 @@ func TestIdempotentCreateUnderRetries(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				id, _, err := s.Idempotent(context.Background(), pw.secretary, "retry-1", "petitions.create", func(ctx context.Context) (int64, error) {
+				id, _, err := s.Idempotent(context.Background(), pw.secretary, "retry-1", "petitions.create", nil, func(ctx context.Context) (int64, error) {
 					p, err := s.CreatePetition(ctx, pw.secretary, models.PetitionInput{CommuneID: pw.w.CommuneA.ID, HamletID: pw.w.HamletA1.ID,
 						Channel: "online", Kind: "kien_nghi", TopicCode: "MT", Content: "Đề nghị thu gom rác hai lần mỗi tuần."})
 					if err != nil {
