@@ -17,6 +17,9 @@ type Minutes struct {
 	Authority, AuthorityUnit string
 	// CommuneName is the commune as a sentence names it, e.g. "xã Tân Thới".
 	CommuneName string
+	// Place is the commune with the units above it as they were on the day of the dialogue, e.g.
+	// "xã Tân Thới, huyện Tân Phú Đông, tỉnh Tiền Giang" for a 2024 dialogue, whatever they are now.
+	Place string
 	// PlaceDate is the line under the motto, e.g. "Tân Thới, ngày 15 tháng 3 năm 2026": the
 	// commune and the day of the dialogue, which is when minutes are made, even if typed in later.
 	PlaceDate string
@@ -157,7 +160,12 @@ func (s *Store) DialogueMinutes(ctx context.Context, actor Actor, id int64) (*Mi
 		return nil, err
 	}
 	kind, proper := communeTitle(commune.Name)
+	place, err := s.placeAt(ctx, commune.ID, calendar.DateOf(d.StartsAt))
+	if err != nil {
+		return nil, err
+	}
 	m := &Minutes{
+		Place:         place,
 		Dialogue:      d,
 		Authority:     "ỦY BAN NHÂN DÂN",
 		AuthorityUnit: strings.ToUpper(kind + " " + proper),
@@ -220,4 +228,36 @@ func (s *Store) minutesSecretary(ctx context.Context, d *Dialogue) (string, erro
 		return "", err
 	}
 	return names[0], nil
+}
+
+// placeAt names a unit and the units above it as they were on a day: an ended unit keeps its
+// name and parent, and a unit renamed or moved since has its former name and parent in
+// unit_names.
+func (s *Store) placeAt(ctx context.Context, id int64, day Date) (string, error) {
+	var parts []string
+	for depth := 0; depth < 8; depth++ {
+		u, err := s.unitByID(ctx, id)
+		if err != nil {
+			return "", err
+		}
+		var former []FormerName
+		err = s.conn(ctx).Table("unit_names").Select("name, kind, parent_id, valid_to").
+			Where("unit_id = ? AND valid_to > ?", id, day).Order("valid_to, id").Limit(1).Scan(&former).Error
+		if err != nil {
+			return "", err
+		}
+		name, kind, parent := u.Name, u.Kind, u.ParentID
+		if len(former) == 1 {
+			name, kind, parent = former[0].Name, former[0].Kind, former[0].ParentID
+		}
+		if w := kind.Word(); w != "" && !strings.HasPrefix(Fold(name), Fold(w)+" ") {
+			name = w + " " + name
+		}
+		parts = append(parts, name)
+		if parent == nil {
+			break
+		}
+		id = *parent
+	}
+	return strings.Join(parts, ", "), nil
 }

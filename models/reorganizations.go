@@ -648,6 +648,10 @@ func (s *Store) applyPlan(ctx context.Context, actor Actor, p *reorgPlan, pv *Re
 	}
 	for _, c := range p.creates {
 		c.spec.ValidFrom = &p.effective
+		heir, err := s.inheritSlug(ctx, c.spec, p.sourcesOf(c))
+		if err != nil {
+			return nil, err
+		}
 		if c.parent != nil {
 			fresh, err := s.unitByID(ctx, c.parent.ID)
 			if err != nil {
@@ -659,6 +663,14 @@ func (s *Store) applyPlan(ctx context.Context, actor Actor, p *reorgPlan, pv *Re
 			return nil, err
 		}
 		c.u = c.spec
+		if heir != 0 {
+			// References go on from where the predecessor of the same name stopped, so none repeats.
+			err := s.conn(ctx).Exec(`INSERT INTO petition_counters (commune_id, year, last_seq)
+				SELECT ?, year, last_seq FROM petition_counters WHERE commune_id = ?`, c.u.ID, heir).Error
+			if err != nil {
+				return nil, err
+			}
+		}
 	}
 	for _, st := range p.steps {
 		if err := s.applyStep(ctx, act, st); err != nil {
@@ -957,4 +969,36 @@ func (s *Store) UnitLineage(ctx context.Context, actor Actor, id int64) (*Lineag
 	err = s.conn(ctx).Table("unit_names").Select("name, kind, parent_id, valid_to").Where("unit_id = ?", id).
 		Order("valid_to, id").Scan(&l.FormerNames).Error
 	return l, err
+}
+
+// sourcesOf returns the units an act ends into the slot.
+func (p *reorgPlan) sourcesOf(sl *unitSlot) []*Unit {
+	var out []*Unit
+	for _, l := range p.lineage {
+		if l[1].(*unitSlot) == sl {
+			out = append(out, l[0].(*Unit))
+		}
+	}
+	return out
+}
+
+// inheritSlug gives a new commune the reference slug of a predecessor of the same name (the
+// new xã Tân Thới goes on numbering TANTHOI-…), taking it from the predecessor, whose old
+// references stay as they were written. It returns that predecessor's id, or 0.
+func (s *Store) inheritSlug(ctx context.Context, u *Unit, preds []*Unit) (int64, error) {
+	if u.Level != LevelCommune {
+		return 0, nil
+	}
+	for _, p := range preds {
+		if p.Slug == nil || Slug(p.Name) != Slug(u.Name) {
+			continue
+		}
+		if err := s.conn(ctx).Model(&Unit{}).Where("id = ?", p.ID).Update("slug", nil).Error; err != nil {
+			return 0, err
+		}
+		slug := *p.Slug
+		u.Slug = &slug
+		return p.ID, nil
+	}
+	return 0, nil
 }

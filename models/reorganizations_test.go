@@ -121,8 +121,9 @@ func TestMergeIsAtomicAndLosesNothing(t *testing.T) {
 			t.Fatal(err)
 		}
 		// Nothing lost, nothing duplicated: one new unit, the act, its lineage, the four hamlets'
-		// former parents, and the planned dialogue passed to the new commune.
-		want := "dialogue_events:+1 reorganizations:+1 unit_lineage:+2 unit_names:+4 units:+1"
+		// former parents, the planned dialogue passed to the new commune, and A's reference counters
+		// (2025 and 2026) carried on by the new Tân Thới.
+		want := "dialogue_events:+1 petition_counters:+2 reorganizations:+1 unit_lineage:+2 unit_names:+4 units:+1"
 		if d := diffCounts(before, rowCounts(t, s)); d != want {
 			t.Fatalf("applying changed %q, want %q", d, want)
 		}
@@ -143,7 +144,7 @@ func TestMergeIsAtomicAndLosesNothing(t *testing.T) {
 				t.Fatalf("an ended commune is listed as live")
 			}
 		}
-		if merged == nil || merged.ValidFrom == nil || *merged.ValidFrom != "2026-04-05" || merged.Slug == nil || *merged.Slug != "TANTHOI2" {
+		if merged == nil || merged.ValidFrom == nil || *merged.ValidFrom != "2026-04-05" || merged.Slug == nil || *merged.Slug != "TANTHOI" {
 			t.Fatalf("merged commune %+v", merged)
 		}
 		old, _ := s.Unit(ctx, models.SystemActor(), w.CommuneA.ID)
@@ -210,7 +211,8 @@ func TestMergeIsAtomicAndLosesNothing(t *testing.T) {
 		}
 		p, err := s.CreatePetition(ctx, chair, models.PetitionInput{CommuneID: merged.ID, HamletID: w.HamletA1.ID,
 			TopicCode: "GT", Kind: "phan_anh", Channel: "reception", Content: "Đường liên ấp bị hư hỏng nặng sau mùa mưa."})
-		if err != nil || !strings.HasPrefix(p.Reference, "TANTHOI2-") {
+		// The new Tân Thới goes on with the old one's numbering: A logged ten petitions in 2026.
+		if err != nil || p.Reference != "TANTHOI-2026-0011" {
 			t.Fatalf("petition in the new commune: %v %+v", err, p)
 		}
 		// The other district's chair still sees nothing of it.
@@ -423,6 +425,27 @@ func TestReportsNowEqualTheSumOfThen(t *testing.T) {
 		}
 		expectFigures(t, "league then: A", prov.Communes[2].Figures, wantA)
 		expectFigures(t, "league then: B", prov.Communes[0].Figures, wantB)
+
+		// The minutes of A's February dialogue print the units as they were, after the province
+		// is renamed and the district dissolved.
+		for _, act := range []models.ReorganizationInput{
+			{Kind: models.ReorgRename, LegalNumber: "202/2025/QH15", LegalDate: "2026-03-20", EffectiveOn: "2026-04-06",
+				UnitIDs: []int64{w.Province.ID}, Name: "Đồng Tháp"},
+			{Kind: models.ReorgDissolveDistrict, LegalNumber: "202/2025/QH15", LegalDate: "2026-03-20", EffectiveOn: "2026-04-06",
+				UnitIDs: []int64{w.District.ID}},
+		} {
+			if _, err := s.ApplyReorganization(ctx, rw.Admin, act); err != nil {
+				t.Fatal(err)
+			}
+		}
+		closed, _, err := s.Dialogues(ctx, rw.Admin, models.DialogueFilter{CommuneID: fmt.Sprint(w.CommuneA.ID), Status: models.DialogueClosed})
+		if err != nil || len(closed) != 1 {
+			t.Fatalf("A's closed dialogues %v %v", closed, err)
+		}
+		m, err := s.DialogueMinutes(ctx, rw.Admin, closed[0].ID)
+		if err != nil || m.Place != "xã Tân Thới, huyện Tân Phú Đông, tỉnh Tiền Giang" {
+			t.Fatalf("minutes place %q %v", m.Place, err)
+		}
 
 		in := q1()
 		in.As = "later"
