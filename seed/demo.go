@@ -24,27 +24,19 @@ type DemoUser struct {
 	FullName string
 }
 
-// DemoUsers lists the demo logins, for the seeder and for whoever prints them.
+// DemoUsers lists the demo logins of today, for the seeder and for whoever prints them. The
+// demo's history adds one more, secretary.tanphu, bound to the old xã Tân Phú and waiting to
+// be rebound since the 2025 reorganization.
 func DemoUsers() []DemoUser {
 	return []DemoUser{
-		{"admin", models.RoleAdmin, "Tiền Giang", "Quản trị hệ thống"},
-		{"district", models.RoleDistrictOfficial, "Tân Phú Đông", "Nguyễn Văn Hùng"},
+		{"admin", models.RoleAdmin, "Đồng Tháp", "Quản trị hệ thống"},
+		{"district", models.RoleDistrictOfficial, "Đồng Tháp", "Nguyễn Văn Hùng"},
 		{"chair.tanthoi", models.RoleCommuneChair, "Tân Thới", "Trần Minh Tâm"},
 		{"secretary.tanthoi", models.RoleSecretary, "Tân Thới", "Lê Thị Hoa"},
 		{"inspector.tanthoi", models.RoleInspector, "Tân Thới", "Phạm Văn Lộc"},
-		{"chair.tanphu", models.RoleCommuneChair, "Tân Phú", "Võ Thanh Sơn"},
-		{"secretary.tanphu", models.RoleSecretary, "Tân Phú", "Huỳnh Thị Mai"},
+		{"chair.tanphudong", models.RoleCommuneChair, "Tân Phú Đông", "Võ Thanh Sơn"},
+		{"secretary.tanphudong", models.RoleSecretary, "Tân Phú Đông", "Đặng Thị Mai"},
 	}
-}
-
-// demoCommunes is the demo's administrative map: province → district → communes → hamlets.
-var demoCommunes = []struct {
-	Name    string
-	Hamlets []string
-}{
-	{"Tân Thới", []string{"Ấp Tân Hòa", "Ấp Tân Lợi", "Ấp Tân Hưng", "Ấp Tân Thạnh", "Ấp Tân Phong"}},
-	{"Tân Phú", []string{"Ấp Tân Quý", "Ấp Tân Ninh", "Ấp Tân Xuân", "Ấp Tân Thành"}},
-	{"Phú Thạnh", []string{"Ấp Phú Hòa", "Ấp Phú Xuân", "Ấp Phú Quý", "Ấp Phú Lợi", "Ấp Phú Thới", "Ấp Phú Hiệp"}},
 }
 
 // Demo is what LoadDemo built: units by name ("Tân Thới", "Tân Thới/Ấp Tân Hòa") and users by
@@ -84,49 +76,45 @@ func LoadDemo(ctx context.Context, s *models.Store) (*Demo, error) {
 	return d, nil
 }
 
-// loadUnits finds or creates the demo's province, district, communes and hamlets.
+// loadUnits builds the demo's map as it was before 1 July 2025, with its history, and applies
+// the reorganization of that day, unless that is done already; then it names today's units:
+// "Đồng Tháp", "Tân Thới", "Tân Phú Đông" and their hamlets ("Tân Thới/Ấp Tân Hòa").
 func (d *Demo) loadUnits(ctx context.Context, s *models.Store) error {
-	existing, err := s.Units(ctx, models.SystemActor(), false)
+	done, err := storyApplied(ctx, s)
 	if err != nil {
 		return err
 	}
-	find := func(parent *models.Unit, level models.Level, name string, code *string) (*models.Unit, error) {
-		for i := range existing {
-			u := &existing[i]
-			if u.Level == level && u.Name == name && ((parent == nil && u.ParentID == nil) ||
-				(parent != nil && u.ParentID != nil && *u.ParentID == parent.ID)) {
-				return u, nil
-			}
-		}
-		in := models.UnitInput{Level: level, Name: name, Code: code}
-		if parent != nil {
-			in.ParentID = &parent.ID
-		}
-		return s.CreateUnit(ctx, models.SystemActor(), in)
-	}
-	code := func(c string) *string { return &c }
-	province, err := find(nil, models.LevelProvince, "Tiền Giang", code("82"))
-	if err != nil {
-		return err
-	}
-	district, err := find(province, models.LevelDistrict, "Tân Phú Đông", code("861"))
-	if err != nil {
-		return err
-	}
-	d.Units[province.Name], d.Units[district.Name] = province, district
-	for _, c := range demoCommunes {
-		commune, err := find(district, models.LevelCommune, c.Name, nil)
-		if err != nil {
+	if !done {
+		if err := d.loadHistory(ctx, s); err != nil {
 			return err
 		}
-		d.Units[c.Name] = commune
-		for _, h := range c.Hamlets {
-			hamlet, err := find(commune, models.LevelHamlet, h, nil)
-			if err != nil {
-				return err
-			}
-			d.Units[c.Name+"/"+h] = hamlet
+	}
+	live, err := s.Units(ctx, models.SystemActor(), false)
+	if err != nil {
+		return err
+	}
+	byID := map[int64]*models.Unit{}
+	for i := range live {
+		byID[live[i].ID] = &live[i]
+	}
+	for i := range live {
+		u := &live[i]
+		switch {
+		case u.Level == models.LevelProvince && u.Code != nil && *u.Code == demoProvinceCode:
+			d.Units[u.Name] = u
+		case u.Level == models.LevelCommune && u.ParentID != nil && byID[*u.ParentID] != nil && byID[*u.ParentID].Code != nil &&
+			*byID[*u.ParentID].Code == demoProvinceCode:
+			d.Units[u.Name] = u
 		}
+	}
+	for i := range live {
+		u := &live[i]
+		if u.Level == models.LevelHamlet && u.ParentID != nil && byID[*u.ParentID] != nil {
+			d.Units[byID[*u.ParentID].Name+"/"+u.Name] = u
+		}
+	}
+	if d.Units["Đồng Tháp"] == nil || d.Units["Tân Thới"] == nil || d.Units["Tân Phú Đông"] == nil {
+		return errors.New("demo: the database holds another province with code 82")
 	}
 	return nil
 }

@@ -15,7 +15,8 @@ type demoDialogue struct {
 	Commune  string
 	Hamlets  []string
 	Title    string
-	Day      int // days from the seeding day; negative is past
+	Day      int    // days from the seeding day; negative is past
+	Date     string // or a fixed day, "2024-05-16", for the demo's history
 	Hour     int
 	Hours    int
 	Venue    string
@@ -38,7 +39,7 @@ type demoPetition struct {
 	Anonymous                                  bool
 }
 
-// demoDialogues are a few dialogues in each state for Tân Thới and Tân Phú.
+// demoDialogues are a few dialogues in each state for the new xã Tân Thới and xã Tân Phú Đông.
 var demoDialogues = []demoDialogue{
 	{Commune: "Tân Thới", Hamlets: []string{"Ấp Tân Hòa"}, Title: "Đối thoại với nhân dân ấp Tân Hòa về giao thông nông thôn",
 		Day: -62, Hour: 8, Hours: 3, Venue: "Nhà văn hóa ấp Tân Hòa", Expected: 60,
@@ -101,14 +102,14 @@ var demoDialogues = []demoDialogue{
 		Agenda: []string{"Cấp giấy chứng nhận quyền sử dụng đất"},
 		Status: models.DialogueCancelled, CancelReason: "Ấp đã tổ chức họp dân cùng nội dung; gộp vào buổi đối thoại quý sau."},
 
-	{Commune: "Tân Phú", Hamlets: []string{"Ấp Tân Quý"}, Title: "Đối thoại về điện chiếu sáng và môi trường ấp Tân Quý",
-		Day: -50, Hour: 8, Hours: 2, Venue: "Nhà văn hóa ấp Tân Quý", Expected: 40,
+	{Commune: "Tân Phú Đông", Hamlets: []string{"Ấp Phú Hòa"}, Title: "Đối thoại về điện chiếu sáng và môi trường ấp Phú Hòa",
+		Day: -50, Hour: 8, Hours: 2, Venue: "Nhà văn hóa ấp Phú Hòa", Expected: 40,
 		Agenda: []string{"Lắp đèn chiếu sáng đường liên ấp", "Thu gom rác dọc kênh"},
 		Status: models.DialogueClosed, Counts: [4]int{33, 3, 5, 17},
 		Minutes: "Người dân kiến nghị lắp thêm đèn chiếu sáng đoạn đê bao; Chủ tịch UBND xã trả lời: sẽ lắp 12 bóng đèn bằng nguồn xã hội hóa.\n" +
 			"Kết luận: giao ban nhân dân ấp vận động người dân không xả rác xuống kênh."},
-	{Commune: "Tân Phú", Hamlets: []string{"Ấp Tân Ninh"}, Title: "Đối thoại về chính sách xã hội ấp Tân Ninh",
-		Day: -2, Hour: 8, Hours: 2, Venue: "Nhà văn hóa ấp Tân Ninh", Expected: 35,
+	{Commune: "Tân Phú Đông", Hamlets: []string{"Ấp Phú Xuân"}, Title: "Đối thoại về chính sách xã hội ấp Phú Xuân",
+		Day: -2, Hour: 8, Hours: 2, Venue: "Nhà văn hóa ấp Phú Xuân", Expected: 35,
 		Agenda: []string{"Rà soát hộ nghèo, cận nghèo", "Chế độ cho người có công"},
 		Status: models.DialogueHeld,
 		Register: []models.AttendeeInput{
@@ -117,26 +118,32 @@ var demoDialogues = []demoDialogue{
 			{Name: "Ngô Thị Bích", Group: "resident", Gender: "female"},
 			{Name: "Đỗ Văn Lực", Group: "official", Gender: "male"},
 		}},
-	{Commune: "Tân Phú", Hamlets: []string{"Ấp Tân Xuân", "Ấp Tân Thành"}, Title: "Đối thoại về thủ tục hành chính ấp Tân Xuân, ấp Tân Thành",
-		Day: 7, Hour: 14, Hours: 2, Venue: "Hội trường UBND xã Tân Phú", Expected: 60,
+	{Commune: "Tân Phú Đông", Hamlets: []string{"Ấp Phú Quý", "Ấp Phú Lợi"}, Title: "Đối thoại về thủ tục hành chính ấp Phú Quý, ấp Phú Lợi",
+		Day: 7, Hour: 14, Hours: 2, Venue: "Hội trường UBND xã Tân Phú Đông", Expected: 60,
 		Agenda: []string{"Hướng dẫn dịch vụ công trực tuyến", "Giải đáp vướng mắc về chứng thực"},
 		Status: models.DialoguePlanned},
-	{Commune: "Tân Phú", Hamlets: []string{"Ấp Tân Thành"}, Title: "Đối thoại ấp Tân Thành quý III",
-		Day: -30, Hour: 8, Hours: 2, Venue: "Nhà văn hóa ấp Tân Thành",
+	{Commune: "Tân Phú Đông", Hamlets: []string{"Ấp Phú Lợi"}, Title: "Đối thoại ấp Phú Lợi quý III",
+		Day: -30, Hour: 8, Hours: 2, Venue: "Nhà văn hóa ấp Phú Lợi",
 		Status: models.DialogueCancelled, CancelReason: "Mưa bão, đường vào ấp bị ngập."},
 }
 
 // demoCommuneStaff names the demo's chair and secretary of each commune.
 var demoCommuneStaff = map[string][2]string{
-	"Tân Thới": {"chair.tanthoi", "secretary.tanthoi"},
-	"Tân Phú":  {"chair.tanphu", "secretary.tanphu"},
+	"Tân Thới":     {"chair.tanthoi", "secretary.tanthoi"},
+	"Tân Phú Đông": {"chair.tanphudong", "secretary.tanphudong"},
+	"cũ/Tân Thới":  {"chair.tanthoi", "secretary.tanthoi"},
 }
 
 // loadDialogues adds the demo dialogues that are not there yet, moving each through the
 // lifecycle as a commune would, each step on its day.
 func (d *Demo) loadDialogues(ctx context.Context, s *models.Store) error {
+	return d.loadDialogueList(ctx, s, demoDialogues)
+}
+
+// loadDialogueList adds the dialogues of a list that are not there yet.
+func (d *Demo) loadDialogueList(ctx context.Context, s *models.Store, list []demoDialogue) error {
 	today := s.Now().In(calendar.Zone)
-	for _, dd := range demoDialogues {
+	for _, dd := range list {
 		commune := d.Units[dd.Commune]
 		existing, _, err := s.Dialogues(ctx, models.SystemActor(), models.DialogueFilter{CommuneID: strconv.FormatInt(commune.ID, 10), Page: models.Page{Limit: 200}})
 		if err != nil {
@@ -159,6 +166,9 @@ func (d *Demo) loadDialogues(ctx context.Context, s *models.Store) error {
 			hamlets[i] = d.Units[dd.Commune+"/"+h].ID
 		}
 		day := today.AddDate(0, 0, dd.Day)
+		if dd.Date != "" {
+			day, _ = time.ParseInLocation(time.DateOnly, dd.Date, calendar.Zone)
+		}
 		start := time.Date(day.Year(), day.Month(), day.Day(), dd.Hour, 0, 0, 0, calendar.Zone)
 		end := start.Add(time.Duration(dd.Hours) * time.Hour).Format(time.RFC3339)
 		in := models.DialogueInput{CommuneID: commune.ID, HamletIDs: hamlets, Title: dd.Title, StartsAt: start.Format(time.RFC3339),

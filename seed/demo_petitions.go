@@ -47,7 +47,7 @@ func answerIt(days int, answer string) demoStep {
 	return demoStep{DaysAgo: days, By: "chair.tanthoi", In: models.TransitionInput{To: string(models.StateAnswered), Answer: answer}}
 }
 
-// demoPetitions cover every state in Tân Thới and Tân Phú, some of them overdue.
+// demoPetitions cover every state in the new xã Tân Thới and xã Tân Phú Đông, some of them overdue.
 var demoPetitions = []demoPetitionCase{
 	{Commune: "Tân Thới", Hamlet: "Ấp Tân Hòa", Dialogue: "Đối thoại với nhân dân ấp Tân Hòa về giao thông nông thôn", Kind: models.KindReport, Topic: "GT",
 		Content: "Đoạn đường từ cầu Tân Hòa đến trường tiểu học xuống cấp, mùa mưa ngập sâu, học sinh đi lại khó khăn.",
@@ -97,19 +97,19 @@ var demoPetitions = []demoPetitionCase{
 		Content: "Rác thải tồn đọng dọc kênh ấp Tân Phong gây ô nhiễm, đề nghị bố trí điểm thu gom.", Name: "Trương Văn Hải", DaysAgo: 35,
 		Steps: []demoStep{assign(33, "secretary.tanthoi", "Trưởng ấp Tân Phong"), to(25, "secretary.tanthoi", models.StateInProgress, "Đang liên hệ hợp tác xã vệ sinh môi trường.")}}, // overdue
 
-	{Commune: "Tân Phú", Hamlet: "Ấp Tân Quý", Dialogue: "Đối thoại về điện chiếu sáng và môi trường ấp Tân Quý", Kind: models.KindRecommendation, Topic: "DIEN",
-		Content: "Đề nghị lắp đèn chiếu sáng tuyến đường liên ấp Tân Quý.", Name: "Bùi Văn Sáu", DaysAgo: 50,
+	{Commune: "Tân Phú Đông", Hamlet: "Ấp Phú Hòa", Dialogue: "Đối thoại về điện chiếu sáng và môi trường ấp Phú Hòa", Kind: models.KindRecommendation, Topic: "DIEN",
+		Content: "Đề nghị lắp đèn chiếu sáng tuyến đường liên ấp Phú Hòa.", Name: "Bùi Văn Sáu", DaysAgo: 50,
 		Onsite: "Xã đã đưa vào danh mục công trình thắp sáng đường quê.",
-		Steps: []demoStep{{DaysAgo: 48, By: "secretary.tanphu", In: models.TransitionInput{To: string(models.StateAssigned), ResponsibleName: "Điện lực huyện Tân Phú Đông"}},
-			{DaysAgo: 15, By: "chair.tanphu", In: models.TransitionInput{To: string(models.StateAnswered), Answer: "Điện lực đã lắp 24 bóng đèn trên tuyến đường."}}}},
-	{Commune: "Tân Phú", Hamlet: "Ấp Tân Ninh", Dialogue: "Đối thoại về chính sách xã hội ấp Tân Ninh", Kind: models.KindRecommendation, Topic: "CSXH",
-		Content: "Đề nghị xem xét lại danh sách hộ cận nghèo năm nay của ấp Tân Ninh.", Name: "Ngô Thị Hạnh", DaysAgo: 2},
-	{Commune: "Tân Phú", Hamlet: "Ấp Tân Xuân", Channel: "reception", Kind: models.KindComplaint, Topic: "TTHC",
+		Steps: []demoStep{{DaysAgo: 48, By: "secretary.tanphudong", In: models.TransitionInput{To: string(models.StateAssigned), ResponsibleName: "Điện lực khu vực Tân Phú Đông"}},
+			{DaysAgo: 15, By: "chair.tanphudong", In: models.TransitionInput{To: string(models.StateAnswered), Answer: "Điện lực đã lắp 24 bóng đèn trên tuyến đường."}}}},
+	{Commune: "Tân Phú Đông", Hamlet: "Ấp Phú Xuân", Dialogue: "Đối thoại về chính sách xã hội ấp Phú Xuân", Kind: models.KindRecommendation, Topic: "CSXH",
+		Content: "Đề nghị xem xét lại danh sách hộ cận nghèo năm nay của ấp Phú Xuân.", Name: "Ngô Thị Hạnh", DaysAgo: 2},
+	{Commune: "Tân Phú Đông", Hamlet: "Ấp Phú Quý", Channel: "reception", Kind: models.KindComplaint, Topic: "TTHC",
 		Content: "Hồ sơ chuyển mục đích sử dụng đất nộp từ ba tháng trước vẫn chưa có kết quả.", Name: "Dương Văn Lộc", DaysAgo: 80,
-		Steps: []demoStep{{DaysAgo: 78, By: "secretary.tanphu", In: models.TransitionInput{To: string(models.StateReferred), ResponsibleName: "Phòng Tài nguyên và Môi trường huyện"}}}}, // overdue
-	{Commune: "Tân Phú", Hamlet: "Ấp Tân Thành", Channel: "phone", Kind: models.KindReport, Topic: "ANTT",
-		Content: "Tiếng loa karaoke của quán ở ấp Tân Thành gây ồn ào đến khuya.", Anonymous: true, DaysAgo: 20,
-		Steps: []demoStep{{DaysAgo: 19, By: "chair.tanphu", In: models.TransitionInput{To: string(models.StateClosed), Reason: string(models.ReasonWithdrawn), Note: "Người phản ánh cho biết quán đã chấm dứt."}}}},
+		Steps: []demoStep{{DaysAgo: 78, By: "secretary.tanphudong", In: models.TransitionInput{To: string(models.StateReferred), ResponsibleName: "Sở Nông nghiệp và Môi trường tỉnh"}}}}, // overdue
+	{Commune: "Tân Phú Đông", Hamlet: "Ấp Phú Lợi", Channel: "phone", Kind: models.KindReport, Topic: "ANTT",
+		Content: "Tiếng loa karaoke của quán ở ấp Phú Lợi gây ồn ào đến khuya.", Anonymous: true, DaysAgo: 20,
+		Steps: []demoStep{{DaysAgo: 19, By: "chair.tanphudong", In: models.TransitionInput{To: string(models.StateClosed), Reason: string(models.ReasonWithdrawn), Note: "Người phản ánh cho biết quán đã chấm dứt."}}}},
 }
 
 // petitionInput is what the secretary logs for a demo petition, its dialogue aside.
@@ -133,7 +133,7 @@ func (d *Demo) loadPetitions(ctx context.Context, s *models.Store) error {
 	now := s.Now()
 	daysAgo := func(n int) *models.Store { return at(s, now.Add(-time.Duration(n)*24*time.Hour)) }
 	byContent := map[string]*models.Petition{}
-	for _, c := range []string{"Tân Thới", "Tân Phú"} {
+	for _, c := range []string{"Tân Thới", "Tân Phú Đông"} {
 		items, _, err := s.Petitions(ctx, models.SystemActor(), communeFilter(d.Units[c].ID))
 		if err != nil {
 			return err

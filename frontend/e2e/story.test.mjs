@@ -96,8 +96,8 @@ for (const vp of viewports) {
       await tree.getByText('Ấp Tân Hòa').waitFor()
       await shot(page, vp.name, '02-units')
 
-      // Add a hamlet under Phú Thạnh.
-      const row = tree.locator('li', { hasText: 'Phú Thạnh' }).filter({ has: page.getByText('Xã', { exact: true }) })
+      // Add a hamlet under Tân Phú Đông, a commune formed on 1 July 2025.
+      const row = tree.locator('li', { hasText: 'Tân Phú Đông' }).filter({ has: page.getByText('Xã', { exact: true }) })
       await row.getByRole('button', { name: /Thêm đơn vị trực thuộc/ }).click()
       await page.getByLabel('Tên', { exact: true }).fill('Ấp Phú Mới')
       await page.getByRole('dialog').getByRole('button', { name: 'Lưu' }).click()
@@ -123,7 +123,7 @@ for (const vp of viewports) {
       await dialog.getByLabel('Tên đăng nhập').fill('secretary.phuthanh')
       await dialog.getByLabel('Họ và tên').fill('Đặng Thị Thu')
       await dialog.getByLabel('Vai trò').selectOption({ label: 'Văn phòng xã' })
-      await dialog.getByLabel('Đơn vị').selectOption({ label: '— — Phú Thạnh' })
+      await dialog.getByLabel('Đơn vị').selectOption({ label: '— Tân Phú Đông' })
       await dialog.getByLabel('Mật khẩu').fill('short')
       const watch = consoles[consoles.length - 1]
       await watch.allow(/status of 422/, async () => {
@@ -403,7 +403,7 @@ for (const vp of viewports) {
       await figures.locator('[data-figure="petitions"]', { hasText: String(api.petitions) }).waitFor()
       await figures.locator('[data-figure="attendance"]', { hasText: String(api.attendance) }).waitFor()
       await page.locator('[data-league]').getByText('Tân Thới').waitFor()
-      await page.locator('[data-league]').getByText('Phú Thạnh').waitFor()
+      await page.locator('[data-league]').getByText('Tân Phú Đông').waitFor()
       await page.locator('canvas').first().waitFor()
       await shot(page, vp.name, '14-dashboard-year')
 
