@@ -24,10 +24,11 @@ export const chromiumArgs = [
 ]
 
 /** viewports are the window sizes every story runs in: a tablet in portrait and an office PC. */
-export const viewports = [
+const allViewports = [
   { name: 'tablet', width: 820, height: 1180, hasTouch: true },
   { name: 'desktop', width: 1440, height: 900, hasTouch: false },
 ]
+export const viewports = process.env.PAPI_E2E_VIEWPORTS ? allViewports.filter((v) => process.env.PAPI_E2E_VIEWPORTS.split(',').includes(v.name)) : allViewports
 
 /** chromiumMissing explains why the browser tests cannot run here, or returns ''. In CI a missing
  * browser is a failure, not a skip. */
@@ -77,40 +78,53 @@ export async function startServer() {
   delete env.PAPI_DATABASE_URL
   const seed = spawnSync(binary, ['seed', '--demo'], { env, encoding: 'utf8' })
   if (seed.status !== 0) throw new Error(`papi seed --demo failed: ${seed.stderr || seed.stdout}`)
-  const proc = spawn(binary, ['serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
-  running.add(proc)
-  let log = ''
-  proc.stdout.on('data', (d) => (log += d))
-  proc.stderr.on('data', (d) => (log += d))
-  proc.on('exit', () => running.delete(proc))
   const url = `http://127.0.0.1:${port}`
-  const deadline = Date.now() + 20000
-  for (;;) {
-    if (proc.exitCode !== null) throw new Error(`papi serve exited (${proc.exitCode}):\n${log}`)
-    try {
-      const r = await fetch(`${url}/readyz`)
-      if (r.ok) break
-    } catch {
-      // not listening yet
+  let log = ''
+  let proc
+  async function serve() {
+    proc = spawn(binary, ['serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    const p = proc
+    running.add(p)
+    p.stdout.on('data', (d) => (log += d))
+    p.stderr.on('data', (d) => (log += d))
+    p.on('exit', () => running.delete(p))
+    const deadline = Date.now() + 20000
+    for (;;) {
+      if (p.exitCode !== null) throw new Error(`papi serve exited (${p.exitCode}):\n${log}`)
+      try {
+        const r = await fetch(`${url}/readyz`)
+        if (r.ok) break
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline) {
+        p.kill('SIGKILL')
+        throw new Error(`papi serve did not become ready:\n${log}`)
+      }
+      await new Promise((r) => setTimeout(r, 100))
     }
-    if (Date.now() > deadline) {
-      proc.kill('SIGKILL')
-      throw new Error(`papi serve did not become ready:\n${log}`)
-    }
-    await new Promise((r) => setTimeout(r, 100))
   }
+  async function halt() {
+    const p = proc
+    if (p.exitCode === null) {
+      const gone = new Promise((r) => p.once('exit', r))
+      p.kill('SIGTERM')
+      const timer = setTimeout(() => p.kill('SIGKILL'), 5000)
+      await gone
+      clearTimeout(timer)
+    }
+    running.delete(p)
+  }
+  await serve()
   return {
     url,
     log: () => log,
+    /** halt stops the server and keeps its database, as a crash or a restart would. */
+    halt,
+    /** resume serves the same database on the same address again. */
+    resume: serve,
     async stop() {
-      if (proc.exitCode === null) {
-        const gone = new Promise((r) => proc.once('exit', r))
-        proc.kill('SIGTERM')
-        const timer = setTimeout(() => proc.kill('SIGKILL'), 5000)
-        await gone
-        clearTimeout(timer)
-      }
-      running.delete(proc)
+      await halt()
       rmSync(dataDir, { recursive: true, force: true })
     },
   }

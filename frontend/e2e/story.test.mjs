@@ -112,6 +112,24 @@ for (const vp of viewports) {
       await page.getByLabel('Tên tiếng Anh').fill('Digital transformation')
       await page.getByRole('dialog').getByRole('button', { name: 'Lưu' }).click()
       await page.locator('[data-topics]').getByText('Chuyển đổi số').waitFor()
+      // Someone else renames the topic while this dialog is open: the save is refused with a 409,
+      // the current record is taken, what was typed stays, and the second save goes through.
+      await page.locator('[data-topics] tr', { hasText: 'Chuyển đổi số' }).getByRole('button', { name: 'Sửa' }).click()
+      await page.getByLabel('Tên tiếng Anh').fill('Digital government')
+      await page.evaluate(async () => {
+        const me = await (await fetch('/api/v1/auth/me')).json()
+        const list = await (await fetch('/api/v1/topics?all=true')).json()
+        const tp = list.items.find((x) => x.code === 'CNTT')
+        await fetch(`/api/v1/topics/${tp.id}`, { method: 'PATCH', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token }, body: JSON.stringify({ response_days: 20, version: tp.version }) })
+      })
+      const adminWatch = consoles[consoles.length - 1]
+      await adminWatch.allow(/status of 409/, async () => {
+        await page.getByRole('dialog').getByRole('button', { name: 'Lưu' }).click()
+        await page.locator('[data-reload-record]').click()
+      })
+      assert.equal(await page.getByLabel('Tên tiếng Anh').inputValue(), 'Digital government')
+      await page.getByRole('dialog').getByRole('button', { name: 'Lưu' }).click()
+      await page.locator('[data-topics]').getByText('Digital government').waitFor()
       await shot(page, vp.name, '03-topics')
 
       await openMenu(page)
@@ -278,7 +296,7 @@ for (const vp of viewports) {
       await pf.locator('[data-record-petition]').click()
       await page.locator('[data-waiting]', { hasText: '1 mục chờ gửi' }).waitFor()
       await raised.locator('[data-waiting-petition]').waitFor()
-      await page.locator('[data-net]', { hasText: 'Mất kết nối' }).waitFor()
+      await page.locator('[data-unreachable]', { hasText: 'Không kết nối được máy chủ' }).waitFor()
       await page.reload()
       await page.locator('[data-petition-form]').waitFor()
       await page.locator('[data-waiting]', { hasText: '1 mục chờ gửi' }).waitFor()
@@ -328,6 +346,39 @@ for (const vp of viewports) {
       for (const c of contents) assert.ok(text.includes(c), `minutes lack: ${c}`)
       await shot(minutes, vp.name, '10-minutes')
       await minutes.close()
+    })
+
+    it('the server stops and comes back: one banner, a few probes rather than a storm, the list recovers', async () => {
+      const { page, watch } = story.sec
+      await page.goto(server.url + '/petitions')
+      const table = page.locator('[data-petitions]')
+      await table.waitFor()
+      const sent = []
+      const count = (req) => {
+        if (req.url().startsWith(server.url)) sent.push(new URL(req.url()).pathname)
+      }
+      await watch.allow(/Failed to load resource|ERR_CONNECTION_REFUSED/, async () => {
+        await server.halt()
+        page.on('request', count)
+        // The next list load fails: it says so instead of "no petitions", and one banner appears.
+        await page.locator('[data-filter-state]').selectOption('received')
+        await page.locator('[data-load-failed]').waitFor()
+        await page.locator('[data-unreachable]', { hasText: 'Không kết nối được máy chủ' }).waitFor()
+        assert.equal(await page.locator('[data-unreachable]').count(), 1)
+        assert.equal(await table.count(), 0, 'no old rows shown as if they were the answer')
+        // More filter changes while the server is down do not each hit the network.
+        await page.locator('[data-filter-state]').selectOption('answered')
+        await page.locator('[data-filter-state]').selectOption('')
+        await page.waitForTimeout(6000)
+        page.off('request', count)
+        // One list request, then probes after 1, 2 and 4 seconds at most.
+        assert.ok(sent.length <= 6, `requests while the server was down: ${sent.length} (${sent.join(', ')})`)
+        await shot(page, vp.name, '11a-server-unreachable')
+        await server.resume()
+        await page.locator('[data-retry]').click()
+        await page.locator('[data-unreachable]').waitFor({ state: 'detached' })
+      })
+      await table.getByText(contents[1]).waitFor()
     })
 
     it('the petition tracker finds a petition without diacritics and shows its timeline', async () => {

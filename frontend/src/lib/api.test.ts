@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { ApiError, request, setCsrfToken, whenUnauthenticated, withQuery } from './api'
 import { setLang } from './i18n'
 import { useForm } from './form'
+import { online, stopProbing } from './connection'
 
 function reply(status: number, body?: unknown) {
   return new Response(body === undefined ? null : JSON.stringify(body), {
@@ -11,6 +12,8 @@ function reply(status: number, body?: unknown) {
 }
 
 afterEach(() => {
+  stopProbing()
+  online.value = true
   vi.unstubAllGlobals()
   setLang('vi')
   setCsrfToken('')

@@ -2,6 +2,7 @@
 // unsafe request, the chosen language, and every error turned into an ApiError with the
 // message and per-field messages the server wrote.
 import { lang, t } from './i18n'
+import { markDown, markUp, online } from './connection'
 
 /** base is where the API lives. */
 export const base = '/api/v1'
@@ -108,8 +109,10 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
     body = JSON.stringify(opts.body)
   }
   const url = withQuery(path.startsWith('/') && !path.startsWith(base) ? base + path : path, opts.query)
-  if (typeof navigator !== 'undefined' && navigator.onLine === false) {
-    // Known to be offline: answer from the device's copy, or fail at once without a doomed request.
+  if (!online.value || (typeof navigator !== 'undefined' && navigator.onLine === false)) {
+    // Known to be unreachable: answer from the device's copy, or fail at once without a doomed
+    // request; the connection's probe finds out when the server is back.
+    markDown()
     const kept = method === 'GET' ? readKept<T>(url) : undefined
     if (kept !== undefined) return kept
     throw new ApiError(0, 'network', t('error.network'))
@@ -125,10 +128,12 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
     })
   } catch (err) {
     if ((err as Error)?.name === 'AbortError') throw err
+    markDown()
     const kept = method === 'GET' ? readKept<T>(url) : undefined
     if (kept !== undefined) return kept
     throw new ApiError(0, 'network', t('error.network'))
   }
+  markUp()
   if (!res.ok) {
     const e = await toApiError(res)
     if (res.status === 401 && !path.includes('/auth/login') && onUnauthenticated) onUnauthenticated()

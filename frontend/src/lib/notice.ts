@@ -22,6 +22,8 @@ export function notify(text: string, kind: Notice['kind'] = 'ok'): void {
 
 /** notifyError shows what went wrong with a request that no form owns. */
 export function notifyError(err: unknown): void {
+  // An unreachable server has its one banner (App.vue); a notice per failed request would bury it.
+  if (err instanceof ApiError && err.isNetwork) return
   const text = err instanceof ApiError ? err.message : (err as Error)?.message || String(err)
   notify(text, 'error')
 }

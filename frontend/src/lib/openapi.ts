@@ -1173,7 +1173,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description A retry with the same key answers 200 with the dialogue the first call created. */
+                    /** @description A retry with the same key and the same request answers 200 with the dialogue the first call created; the key sent with another request answers 422 naming Idempotency-Key. */
                     "Idempotency-Key"?: string;
                 };
                 path?: never;
@@ -1468,7 +1468,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description A retry with the same key answers with the attendance without writing again (header Idempotent-Replayed true). */
+                    /** @description A retry with the same key and the same request answers with the attendance without writing again (header Idempotent-Replayed true); the key sent with another request answers 422 naming Idempotency-Key. */
                     "Idempotency-Key"?: string;
                 };
                 path: {
@@ -1565,7 +1565,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Log a petition (secretary or chair of the commune). A retry with the same Idempotency-Key answers 200 with the first record. */
+        /** Log a petition (secretary or chair of the commune). A retry with the same Idempotency-Key and the same request answers 200 with the first record; the key sent with another request answers 422. */
         post: {
             parameters: {
                 query?: never;

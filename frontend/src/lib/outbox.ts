@@ -6,6 +6,7 @@ import { loadSession, me, stale } from './session'
 import { Outbox, newKey, type NewRequest, type QueuedRequest } from './queue'
 import { notify } from './notice'
 import { t } from './i18n'
+import { markDown, onReconnect, online, retryNow } from './connection'
 
 /** outbox is the app's one queue. */
 export const outbox = new Outbox()
@@ -13,8 +14,7 @@ export const outbox = new Outbox()
 /** queued lists the signed-in user's items, oldest first, for the screens. */
 export const queued = ref<QueuedRequest[]>([])
 
-/** online follows the browser's view of the connection. */
-export const online = ref(typeof navigator === 'undefined' ? true : navigator.onLine)
+export { online }
 
 /** refreshQueued reloads the list of waiting items. */
 export async function refreshQueued(): Promise<void> {
@@ -36,7 +36,6 @@ export async function sendOrQueue<T>(req: Omit<NewRequest, 'userId' | 'key'>): P
       return { queued: false, data }
     } catch (err) {
       if (!(err instanceof ApiError) || !err.isNetwork) throw err
-      online.value = false
     }
   }
   const item = await outbox.add({ ...req, key, userId })
@@ -71,7 +70,6 @@ export function flushQueue(): Promise<void> {
         throw err
       }
     })
-    if (res.stopped === 'network') online.value = false
     if (res.sent > 0) {
       notify(t('offline.synced', { n: res.sent }))
       listeners.forEach((fn) => fn())
@@ -92,17 +90,12 @@ export async function discard(key: string): Promise<void> {
 
 /** startOutbox follows the connection and sends waiting items when it returns. */
 export function startOutbox(): void {
-  window.addEventListener('online', () => {
-    online.value = true
-    void flushQueue()
-  })
-  window.addEventListener('offline', () => {
-    online.value = false
-  })
-  // The browser's online flag can lie (captive portals, dropped Wi-Fi); try again now and then.
+  window.addEventListener('online', () => void retryNow())
+  window.addEventListener('offline', () => markDown())
+  onReconnect(() => void flushQueue())
+  // Items the server could not take for a moment (busy, 5xx) are tried again now and then.
   setInterval(() => {
-    if (navigator.onLine) online.value = true
-    if (queued.value.some((i) => !i.rejected)) void flushQueue()
+    if (online.value && queued.value.some((i) => !i.rejected)) void flushQueue()
   }, 15000)
   void refreshQueued().then(() => flushQueue())
 }
