@@ -35,6 +35,9 @@ type Config struct {
 	MetricsToken string
 	// SPA is the built single-page app to serve at /; nil serves nothing there.
 	SPA fs.FS
+	// UploadMaxRequest caps the body of one attachment upload (0: 20 MB); the per-file cap is
+	// the store's.
+	UploadMaxRequest int64
 }
 
 // Server answers the HTTP requests of PAPI Dialogue.
@@ -74,7 +77,7 @@ func (s *Server) router() *gin.Engine {
 		s.log.Error("trusted proxies refused", "error", err) // unreachable: config parsed them
 		_ = r.SetTrustedProxies(nil)
 	}
-	r.Use(s.requestID, s.observe, s.recover, limitBody(1<<20), s.refuseBadText)
+	r.Use(s.requestID, s.observe, s.recover, s.limitBody(1<<20), s.refuseBadText)
 
 	r.GET("/healthz", s.healthz)
 	r.GET("/readyz", s.readyz)
@@ -142,6 +145,7 @@ func (s *Server) router() *gin.Engine {
 	authed.GET("/reports/summary.xlsx", s.summaryWorkbook)
 	authed.GET("/reports/overdue", s.overdueReport)
 	authed.GET("/reports/exports", s.exportLog)
+	s.attachmentRoutes(authed, public)
 
 	r.NoRoute(s.noRoute)
 	r.NoMethod(func(c *gin.Context) {
@@ -210,11 +214,16 @@ func (s *Server) recover(c *gin.Context) {
 	c.Next()
 }
 
-// limitBody caps request bodies so a huge upload cannot exhaust memory.
-func limitBody(n int64) gin.HandlerFunc {
+// limitBody caps request bodies so a huge upload cannot exhaust memory. File uploads, which
+// stream to disk, have the upload limit instead.
+func (s *Server) limitBody(n int64) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if c.Request.Body != nil {
-			c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, n)
+			limit := n
+			if isUpload(c) {
+				limit = s.uploadLimit()
+			}
+			c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
 		}
 		c.Next()
 	}

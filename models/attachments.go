@@ -224,9 +224,15 @@ var (
 		"Only photos of a public petition that is not a denunciation can be made public.")
 )
 
+// AttachmentRemoval says why an attachment is removed.
+type AttachmentRemoval struct {
+	Note string `json:"note"`
+}
+
 // RemoveAttachment marks an attachment as removed, recording who and when on the record's
 // history; its file is kept for the audit until an admin purges it.
-func (s *Store) RemoveAttachment(ctx context.Context, actor Actor, id int64, note string) (*Attachment, error) {
+func (s *Store) RemoveAttachment(ctx context.Context, actor Actor, id int64, in AttachmentRemoval) (*Attachment, error) {
+	note := strings.TrimSpace(in.Note)
 	if runeLen(note) > 2000 {
 		return nil, FieldError("note", msgNoteLength)
 	}
@@ -250,14 +256,23 @@ func (s *Store) RemoveAttachment(ctx context.Context, actor Actor, id int64, not
 		a.RemovedAt, a.RemovedBy, a.Public = &now, &actor.UserID, false
 		a.finish(actor, h)
 		out = a
-		return s.attachmentEvent(ctx, actor, h, "attachment_removed", strings.TrimSpace(note), a)
+		return s.attachmentEvent(ctx, actor, h, "attachment_removed", note, a)
 	})
 	return out, err
 }
 
-// SetAttachmentPublic shows a photo on the public board, or hides it again. Only the chair (or an
+// AttachmentPatch is what may change of an attachment: whether the public board shows it.
+type AttachmentPatch struct {
+	Public *bool `json:"public"`
+}
+
+// UpdateAttachment shows a photo on the public board, or hides it again. Only the chair (or an
 // admin) decides it, and only for photos of public petitions that are not denunciations.
-func (s *Store) SetAttachmentPublic(ctx context.Context, actor Actor, id int64, public bool) (*Attachment, error) {
+func (s *Store) UpdateAttachment(ctx context.Context, actor Actor, id int64, in AttachmentPatch) (*Attachment, error) {
+	if in.Public == nil {
+		return nil, FieldError("public", msgRequired)
+	}
+	public := *in.Public
 	var out *Attachment
 	err := s.WithTx(ctx, func(ctx context.Context) error {
 		a, h, err := s.attachmentInScope(ctx, actor, id)
@@ -422,7 +437,7 @@ func cleanFileName(name string) string {
 			return -1
 		}
 		return r
-	}, name)
+	}, strings.ToValidUTF8(name, ""))
 	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
 		name = name[i+1:]
 	}

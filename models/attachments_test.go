@@ -273,11 +273,11 @@ func TestAttachmentPermissions(t *testing.T) {
 			{"secretary removes their own", aw.secretary, bySecretary.ID, nil},
 			{"chair removes anyone's", aw.chair, byChair.ID, nil},
 		} {
-			if _, err := aw.s.RemoveAttachment(ctx, c.actor, c.id, ""); !errors.Is(err, c.want) {
+			if _, err := aw.s.RemoveAttachment(ctx, c.actor, c.id, models.AttachmentRemoval{}); !errors.Is(err, c.want) {
 				t.Errorf("%s: %v, want %v", c.name, err, c.want)
 			}
 		}
-		if _, err := aw.s.RemoveAttachment(ctx, aw.chair, byChair.ID, ""); !errors.Is(err, models.ErrConflict) {
+		if _, err := aw.s.RemoveAttachment(ctx, aw.chair, byChair.ID, models.AttachmentRemoval{}); !errors.Is(err, models.ErrConflict) {
 			t.Errorf("removing twice: %v", err)
 		}
 		if _, err := aw.s.PurgeAttachment(ctx, aw.chair, byChair.ID); !errors.Is(err, models.ErrForbidden) {
@@ -302,7 +302,7 @@ func TestRemovingKeepsTheFileUntilPurged(t *testing.T) {
 		if _, err := aw.s.PurgeAttachment(ctx, aw.admin, a.ID); !errors.Is(err, models.ErrConflict) {
 			t.Fatalf("purging a live attachment: %v", err)
 		}
-		if _, err := aw.s.RemoveAttachment(ctx, aw.secretary, a.ID, "Ảnh chụp nhầm giấy tờ tùy thân"); err != nil {
+		if _, err := aw.s.RemoveAttachment(ctx, aw.secretary, a.ID, models.AttachmentRemoval{Note: "Ảnh chụp nhầm giấy tờ tùy thân"}); err != nil {
 			t.Fatal(err)
 		}
 		if list, _ := aw.s.Attachments(ctx, aw.chair, models.AttachmentTarget{PetitionID: p.ID}, false); len(list) != 0 {
@@ -342,6 +342,7 @@ func TestRemovingKeepsTheFileUntilPurged(t *testing.T) {
 }
 
 func TestOnlyMarkedPhotosOfPublicPetitionsArePublic(t *testing.T) {
+	yes := true
 	eachStore(t, func(t *testing.T, aw *attachWorld) {
 		ctx := context.Background()
 		open := aw.log(t, nil)
@@ -362,15 +363,15 @@ func TestOnlyMarkedPhotosOfPublicPetitionsArePublic(t *testing.T) {
 		if shown.CanPublish || !aw.mustGet(t, aw.chair, shown.ID).CanPublish {
 			t.Fatal("can_publish should hold for the chair only")
 		}
-		if _, err := aw.s.SetAttachmentPublic(ctx, aw.secretary, shown.ID, true); !errors.Is(err, models.ErrForbidden) {
+		if _, err := aw.s.UpdateAttachment(ctx, aw.secretary, shown.ID, models.AttachmentPatch{Public: &yes}); !errors.Is(err, models.ErrForbidden) {
 			t.Fatalf("secretary publishing: %v", err)
 		}
-		if _, err := aw.s.SetAttachmentPublic(ctx, aw.chair, shown.ID, true); err != nil {
+		if _, err := aw.s.UpdateAttachment(ctx, aw.chair, shown.ID, models.AttachmentPatch{Public: &yes}); err != nil {
 			t.Fatal(err)
 		}
 		for name, id := range map[string]int64{"private petition": photo(private, 12).ID,
 			"denunciation": photo(denunciation, 13).ID, "document": doc.ID} {
-			if _, err := aw.s.SetAttachmentPublic(ctx, aw.chair, id, true); !errors.Is(err, models.ErrConflict) {
+			if _, err := aw.s.UpdateAttachment(ctx, aw.chair, id, models.AttachmentPatch{Public: &yes}); !errors.Is(err, models.ErrConflict) {
 				t.Errorf("publishing a photo of a %s: %v", name, err)
 			}
 		}
@@ -391,7 +392,7 @@ func TestOnlyMarkedPhotosOfPublicPetitionsArePublic(t *testing.T) {
 			t.Fatal(err)
 		}
 		rc.Close()
-		if _, err := aw.s.RemoveAttachment(ctx, aw.chair, shown.ID, ""); err != nil {
+		if _, err := aw.s.RemoveAttachment(ctx, aw.chair, shown.ID, models.AttachmentRemoval{}); err != nil {
 			t.Fatal(err)
 		}
 		if list, _ := aw.s.PublicPhotos(ctx, open.Reference); len(list) != 0 {
@@ -410,6 +411,7 @@ func (aw *attachWorld) mustGet(t *testing.T, a models.Actor, id int64) *models.A
 }
 
 func TestDialogueAttachments(t *testing.T) {
+	yes := true
 	eachStore(t, func(t *testing.T, aw *attachWorld) {
 		ctx := context.Background()
 		d, err := aw.s.CreateDialogue(ctx, aw.secretary, models.DialogueInput{CommuneID: aw.w.CommuneA.ID,
@@ -426,10 +428,10 @@ func TestDialogueAttachments(t *testing.T) {
 		if err := aw.s.CanAttach(ctx, aw.chairB, target); !errors.Is(err, models.ErrNotFound) {
 			t.Fatalf("foreign chair: %v", err)
 		}
-		if _, err := aw.s.SetAttachmentPublic(ctx, aw.chair, out[0].ID, true); !errors.Is(err, models.ErrConflict) {
+		if _, err := aw.s.UpdateAttachment(ctx, aw.chair, out[0].ID, models.AttachmentPatch{Public: &yes}); !errors.Is(err, models.ErrConflict) {
 			t.Fatalf("a dialogue's file made public: %v", err)
 		}
-		if _, err := aw.s.RemoveAttachment(ctx, aw.chair, out[0].ID, ""); err != nil {
+		if _, err := aw.s.RemoveAttachment(ctx, aw.chair, out[0].ID, models.AttachmentRemoval{}); err != nil {
 			t.Fatal(err)
 		}
 		events, _, err := aw.s.DialogueEvents(ctx, aw.chair, d.ID, models.Page{})

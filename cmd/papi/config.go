@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -10,7 +11,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dustin/go-humanize"
+
 	"github.com/papi-dialogue/papi/models"
+	"github.com/papi-dialogue/papi/models/blobs"
 )
 
 // config is the process configuration, read from PAPI_* environment variables.
@@ -27,6 +31,11 @@ type config struct {
 	DatabaseWait time.Duration
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For and X-Forwarded-Proto count.
 	TrustedProxies []netip.Prefix
+	// AttachmentsURL is an s3:// URL of the bucket for attachments; empty keeps them in
+	// DataDir/attachments.
+	AttachmentsURL string
+	// UploadMaxFile and UploadMaxRequest cap one attached file and one upload request, in bytes.
+	UploadMaxFile, UploadMaxRequest int64
 }
 
 // loadConfig reads and validates the configuration; an error names the variable at fault.
@@ -99,7 +108,36 @@ func loadConfig(getenv func(string) string) (config, error) {
 		}
 		c.TrustedProxies = proxies
 	}
-	return c, nil
+	return c, loadAttachmentConfig(&c, getenv)
+}
+
+// loadAttachmentConfig reads where attachments are kept and how large an upload may be.
+func loadAttachmentConfig(c *config, getenv func(string) string) error {
+	c.UploadMaxFile, c.UploadMaxRequest = 20<<20, 20<<20
+	if c.AttachmentsURL = getenv("PAPI_ATTACHMENTS_URL"); c.AttachmentsURL != "" {
+		if _, err := blobs.ParseS3URL(c.AttachmentsURL); err != nil {
+			return fmt.Errorf("PAPI_ATTACHMENTS_URL: %w", err)
+		}
+	}
+	for _, v := range []struct {
+		name string
+		dst  *int64
+	}{{"PAPI_UPLOAD_MAX_FILE", &c.UploadMaxFile}, {"PAPI_UPLOAD_MAX_REQUEST", &c.UploadMaxRequest}} {
+		if s := getenv(v.name); s != "" {
+			n, err := humanize.ParseBytes(s)
+			if err != nil || n < 1<<10 || n > 1<<32 {
+				return fmt.Errorf("%s=%q: want a size from 1KB to 4GB, such as 20MB", v.name, s)
+			}
+			*v.dst = int64(n)
+		}
+	}
+	if c.UploadMaxRequest < c.UploadMaxFile {
+		if getenv("PAPI_UPLOAD_MAX_REQUEST") != "" {
+			return errors.New("PAPI_UPLOAD_MAX_REQUEST: must be at least PAPI_UPLOAD_MAX_FILE")
+		}
+		c.UploadMaxRequest = c.UploadMaxFile // one file of the largest size still fits a request
+	}
+	return nil
 }
 
 // parseProxies reads a list of addresses and CIDRs; an address is a prefix of its full length.

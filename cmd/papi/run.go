@@ -59,6 +59,10 @@ configuration (environment):
   PAPI_SESSION_TTL     session lifetime (default 12h)
   PAPI_TRUSTED_PROXIES addresses or CIDRs of reverse proxies whose X-Forwarded-* headers count
   PAPI_METRICS_TOKEN   bearer token that opens /metrics beyond loopback
+  PAPI_ATTACHMENTS_URL s3://KEY:SECRET@host:port/bucket[/prefix][?region=R&tls=false] keeps photos
+                       and documents in S3-compatible storage; unset: PAPI_DATA_DIR/attachments
+  PAPI_UPLOAD_MAX_FILE, PAPI_UPLOAD_MAX_REQUEST
+                       size caps of one attached file and of one upload request (default 20MB)
 `
 
 // run is the whole program: it reads the configuration, opens the database and runs one command.
@@ -237,10 +241,13 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, args []string, e e
 	}
 	log.Info("database ready", "dialect", store.Dialect(), "database", redactURL(cfg.DatabaseURL))
 	defer store.Close()
+	if err := wireAttachments(ctx, cfg, store); err != nil {
+		return err
+	}
 
 	srv := api.New(store, api.Config{
 		CookieSecure: cfg.CookieSecure, SessionTTL: cfg.SessionTTL, MetricsToken: cfg.MetricsToken, SPA: frontend.Dist(),
-		TrustedProxies: cfg.TrustedProxies,
+		TrustedProxies: cfg.TrustedProxies, UploadMaxRequest: cfg.UploadMaxRequest,
 	}, log)
 	httpServer := &http.Server{
 		Addr:              cfg.Addr,
