@@ -9,6 +9,7 @@ import (
 
 	"github.com/papi-dialogue/papi/models"
 	"github.com/papi-dialogue/papi/models/dbtest"
+	"golang.org/x/text/unicode/norm"
 )
 
 // secretsIn returns the texts of the data set the public must never see that a reply contains.
@@ -154,6 +155,44 @@ func TestPublicMasksPetitionerInText(t *testing.T) {
 		}
 		if !strings.Contains(body, "đề nghị sửa cầu") {
 			t.Fatalf("content lost: %s", body)
+		}
+	})
+}
+
+// TestPublicMasksEverySpelling types the petitioner into a petition's content and answer in
+// the spellings that used to leak (no diacritics, decomposed Unicode, extra spaces; the stored
+// +84 phone in local form, with spaces or dots) with a neighbour's phone and an identity-card
+// number: the board and Open311 show none of them.
+func TestPublicMasksEverySpelling(t *testing.T) {
+	each(t, func(t *testing.T, e *testEnv) {
+		s := e.store
+		sec := e.world.Actor(t, s, e.world.SecretaryA)
+		chair := e.world.Actor(t, s, e.world.ChairA)
+		content := "Ông Le Van Tam, " + norm.NFD.String("ông Lê Văn Tám") + ", ông LÊ  VĂN   TÁM (ĐT 0903 111 222, 0903.111.222, 0903111222)" +
+			" cùng hàng xóm (0987 654 321, CCCD 079123456789) đề nghị sửa cầu."
+		p, err := s.CreatePetition(t.Context(), sec, models.PetitionInput{CommuneID: e.world.CommuneA.ID, HamletID: e.world.HamletA1.ID,
+			Channel: "reception", Kind: "kien_nghi", TopicCode: "GT", Content: content,
+			PetitionerName: "Lê Văn Tám", PetitionerPhone: "+84 903 111 222"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.TransitionPetition(t.Context(), chair, p.ID, models.TransitionInput{To: "answered", Version: &p.Version,
+			Answer: "Đã gọi ông le van tam qua số +84 903-111-222 và hẹn khảo sát cầu."}); err != nil {
+			t.Fatal(err)
+		}
+		for _, path := range []string{"/api/v1/public/petitions/" + p.Reference, "/open311/v2/requests/" + p.Reference + ".json",
+			"/open311/v2/requests/" + p.Reference + ".xml"} {
+			r := e.anon().do("GET", path, nil)
+			expect(t, r, 200)
+			body := norm.NFC.String(r.Body.String())
+			for _, leak := range []string{"Tam", "Tám", "TÁM", "tam", "0903", "111 222", "111.222", "111222", "111-222", "0987", "654 321", "079123456789"} {
+				if strings.Contains(body, leak) {
+					t.Errorf("%s shows %q: %s", path, leak, body)
+				}
+			}
+			if !strings.Contains(body, "đề nghị sửa cầu") || !strings.Contains(body, "hẹn khảo sát cầu") {
+				t.Errorf("%s lost the text: %s", path, body)
+			}
 		}
 	})
 }

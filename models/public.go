@@ -3,7 +3,6 @@ package models
 import (
 	"context"
 	"io"
-	"regexp"
 	"strings"
 	"time"
 
@@ -17,7 +16,8 @@ import (
 //   - only petitions not marked private, and never a denunciation (tố cáo), whose petitioner the
 //     law protects (denunciations are private from the start anyway);
 //   - never the petitioner's name, phone or address: PublicPetition has no field for them, and
-//     should a secretary have typed them into the content or an answer, they are masked there;
+//     should a secretary have typed them into the content or an answer, they are masked there
+//     however they were spelled, as is every phone or identity-card number (public_mask.go);
 //   - never the content of a complaint (khiếu nại);
 //   - never a draft answer: only the published answer and the answer given on the spot.
 
@@ -86,7 +86,7 @@ func (s *Store) publicQuery(ctx context.Context) *gorm.DB {
 
 // public turns a row into what the board shows.
 func (r *publicRow) public(today Date) PublicPetition {
-	mask := petitionerMask(r)
+	mask := newPetitionerMasker(r.PetitionerName, r.PetitionerPhone, r.PetitionerAddr, r.HamletName, r.CommuneName).mask
 	p := PublicPetition{Reference: r.Reference,
 		Commune: UnitRef{ID: r.CommuneID, Name: r.CommuneName}, Hamlet: UnitRef{ID: r.HamletID, Name: r.HamletName},
 		Topic: TopicRef{ID: r.TopicID, Code: r.TopicCode, Name: r.TopicName, NameEN: r.TopicNameEN},
@@ -120,39 +120,6 @@ func utcPtr(t *time.Time) *time.Time {
 	}
 	u := t.UTC()
 	return &u
-}
-
-// petitionerMask returns a function that hides the petitioner's name, phone and address
-// wherever they appear in a text. The address is left alone when it is just the hamlet's or
-// commune's name, which the board shows anyway.
-func petitionerMask(r *publicRow) func(string) string {
-	var pats []*regexp.Regexp
-	add := func(s string) {
-		if s = strings.TrimSpace(s); len([]rune(s)) >= 3 {
-			pats = append(pats, regexp.MustCompile(`(?i)`+regexp.QuoteMeta(s)))
-		}
-	}
-	add(r.PetitionerName)
-	if digits := strings.Map(keepDigit, r.PetitionerPhone); len(digits) >= 6 {
-		// The phone however it was spaced: 0912 345 678, 0912.345.678, 0912345678.
-		var b strings.Builder
-		for i, d := range digits {
-			if i > 0 {
-				b.WriteString(`[\s.()-]*`)
-			}
-			b.WriteRune(d)
-		}
-		pats = append(pats, regexp.MustCompile(b.String()))
-	}
-	if a := Fold(r.PetitionerAddr); a != "" && a != Fold(r.HamletName) && a != Fold(r.CommuneName) {
-		add(r.PetitionerAddr)
-	}
-	return func(s string) string {
-		for _, p := range pats {
-			s = p.ReplaceAllString(s, "***")
-		}
-		return s
-	}
 }
 
 func keepDigit(r rune) rune {

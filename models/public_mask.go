@@ -1,0 +1,206 @@
+package models
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// What the public board masks in a petition's text (content, answers, the body responsible):
+// every Vietnamese phone number and identity-card number, whoever's they are, and the
+// petitioner's own name, phone and address however they were typed: without diacritics, in
+// decomposed Unicode, in another case, with extra spaces, a phone in +84 or local form. The
+// patterns are compiled once; per row only the petitioner's details are folded.
+
+const masked = "***"
+
+// sep is what people put between the digit groups of a number: spaces, dots, dashes.
+const sep = `[\s.\-]{0,2}`
+
+var (
+	// phoneShapes are Vietnamese numbers: international (+84, (+84), 0084, with an optional
+	// (0)), local (0 then 9 or 10 digits: mobiles and landlines), and a bare 84 before a mobile.
+	phoneShapes = []*regexp.Regexp{
+		regexp.MustCompile(`(?:\(\+84\)|\+\s?84|\b0084)` + sep + `(?:\(0\)` + sep + `)?[1-9](?:` + sep + `\d){8,9}\b`),
+		regexp.MustCompile(`\b0[1-9](?:` + sep + `\d){8,9}\b`),
+		regexp.MustCompile(`\b84[35789]\d{8}\b`),
+	}
+	// idShapes are identity-card numbers: the old 9-digit CMND and the 12-digit CCCD, written
+	// whole or in groups separated by spaces.
+	idShapes = []*regexp.Regexp{
+		regexp.MustCompile(`\b\d{12}\b|\b\d{9}\b`),
+		regexp.MustCompile(`\b\d{3}(?: \d{3}){3}\b|\b\d{4}(?: \d{4}){2}\b|\b\d{3}(?: \d{3}){2}\b`),
+	}
+	// digitRuns are any numbers long enough to be a phone, to compare with the petitioner's.
+	digitRuns = regexp.MustCompile(`\+?\d(?:[\s.()\-]{0,2}\d){5,14}`)
+	// moneyAfter is what follows an amount of money, which an identity-card shape must not hide.
+	moneyAfter = regexp.MustCompile(`^\s?(?i:đồng|đ\b|vnd|vnđ)`)
+)
+
+// petitionerMasker hides personal details in public text.
+type petitionerMasker struct {
+	words [][]rune // the petitioner's name and address, folded
+	phone string   // the petitioner's phone, its national digits
+}
+
+// newPetitionerMasker prepares the masking of one petitioner. The address is left alone when it
+// is just the hamlet's or commune's name, which the board shows anyway.
+func newPetitionerMasker(name, phone, address string, shown ...string) *petitionerMasker {
+	m := &petitionerMasker{phone: nationalDigits(phone)}
+	add := func(s string) {
+		if f := []rune(Fold(s)); len(f) >= 3 {
+			m.words = append(m.words, f)
+		}
+	}
+	add(name)
+	a := Fold(address)
+	for _, s := range shown {
+		if a == Fold(s) {
+			a = ""
+		}
+	}
+	if a != "" {
+		add(address)
+	}
+	return m
+}
+
+// nationalDigits returns a phone number's digits without its country code or leading zero, so
+// 0912 345 678, +84 912.345.678 and 0084912345678 compare equal.
+func nationalDigits(s string) string {
+	d := strings.Map(keepDigit, s)
+	switch {
+	case strings.HasPrefix(d, "0084"):
+		d = d[4:]
+	case strings.HasPrefix(strings.TrimSpace(s), "+84") || strings.HasPrefix(strings.TrimSpace(s), "(+84)"):
+		d = d[2:]
+	case strings.HasPrefix(d, "84") && len(d) == 11:
+		d = d[2:]
+	}
+	d = strings.TrimPrefix(d, "0")
+	if len(d) < 6 {
+		return ""
+	}
+	return d
+}
+
+// mask returns s with the petitioner's details and every phone and identity number hidden.
+func (m *petitionerMasker) mask(s string) string {
+	if s == "" {
+		return s
+	}
+	for _, w := range m.words {
+		s = maskFolded(s, w)
+	}
+	digits := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			digits++
+		}
+	}
+	if digits < 7 {
+		return s // too few digits for any number masked below: most texts skip the patterns
+	}
+	for _, re := range phoneShapes {
+		s = re.ReplaceAllString(s, masked)
+	}
+	if m.phone != "" {
+		// The petitioner's phone in a shape the Vietnamese ones above do not cover.
+		s = digitRuns.ReplaceAllStringFunc(s, func(run string) string {
+			if nationalDigits(run) == m.phone {
+				return masked
+			}
+			return run
+		})
+	}
+	for _, re := range idShapes {
+		s = replaceUnlessMoney(re, s)
+	}
+	return s
+}
+
+// replaceUnlessMoney masks the matches of re except those followed by a currency.
+func replaceUnlessMoney(re *regexp.Regexp, s string) string {
+	locs := re.FindAllStringIndex(s, -1)
+	for i := len(locs) - 1; i >= 0; i-- {
+		start, end := locs[i][0], locs[i][1]
+		if moneyAfter.MatchString(s[end:]) {
+			continue
+		}
+		s = s[:start] + masked + s[end:]
+	}
+	return s
+}
+
+// maskFolded hides every whole-word occurrence of the folded word in s, comparing s folded as
+// Fold does (case, diacritics, composed or decomposed, runs of spaces) while keeping the rest
+// of s exactly as written.
+func maskFolded(s string, word []rune) string {
+	folded := make([]rune, 0, len(s))
+	start, end := make([]int, 0, len(s)), make([]int, 0, len(s))
+	for i, r := range s {
+		size := len(string(r))
+		switch {
+		case unicode.Is(unicode.Mn, r) && len(folded) > 0:
+			end[len(end)-1] = i + size
+			continue
+		case unicode.IsSpace(r):
+			if len(folded) > 0 && folded[len(folded)-1] == ' ' {
+				end[len(end)-1] = i + size
+				continue
+			}
+			r = ' '
+		default:
+			r = foldRune(r)
+		}
+		folded = append(folded, r)
+		start, end = append(start, i), append(end, i+size)
+	}
+	var out strings.Builder
+	last := 0
+	for i := 0; i+len(word) <= len(folded); i++ {
+		j := i + len(word)
+		if !runesEqual(folded[i:j], word) || (i > 0 && isWordRune(folded[i-1])) || (j < len(folded) && isWordRune(folded[j])) {
+			continue
+		}
+		out.WriteString(s[last:start[i]])
+		out.WriteString(masked)
+		last = end[j-1]
+		i = j - 1
+	}
+	if last == 0 {
+		return s
+	}
+	out.WriteString(s[last:])
+	return out.String()
+}
+
+// foldRune is Fold for one character: its base letter, lower case, đ as d.
+func foldRune(r rune) rune {
+	if r == 'đ' || r == 'Đ' {
+		return 'd'
+	}
+	if r < utf8.RuneSelf {
+		return unicode.ToLower(r)
+	}
+	var buf [utf8.UTFMax]byte
+	n := utf8.EncodeRune(buf[:], r)
+	if d := norm.NFD.Properties(buf[:n]).Decomposition(); len(d) > 0 {
+		r, _ = utf8.DecodeRune(d)
+	}
+	return unicode.ToLower(r)
+}
+
+func runesEqual(a, b []rune) bool {
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return len(a) == len(b)
+}
+
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
