@@ -33,6 +33,9 @@ type SyntheticOptions struct {
 type SyntheticResult struct {
 	Provinces, Districts, Communes, Hamlets, Users int
 	Dialogues, Petitions, Events                   int64
+	// Merged counts the communes a reorganization ended part-way; Successors the communes
+	// those merged into.
+	Merged, Successors int
 }
 
 // syntheticProvinceCode marks the synthetic provinces (SYN01, SYN02...), so a second run notices.
@@ -161,6 +164,10 @@ func Synthetic(ctx context.Context, s *models.Store, opts SyntheticOptions) (*Sy
 	if err := s.FinishBulkInsert(ctx, syntheticTables...); err != nil {
 		return nil, err
 	}
+	fmt.Fprintln(progress, "synthetic: merging communes part-way through")
+	if err := mergeSome(ctx, s, opts, res); err != nil {
+		return nil, err
+	}
 	return res, nil
 }
 
@@ -259,7 +266,8 @@ func (g *synGen) unit(parent *models.Unit, level models.Level, name, code string
 		u.Slug = &slug
 		slugV = slug
 	}
-	g.units = append(g.units, []any{u.ID, parentID, string(level), name, codeV, slugV, u.Path, 1, g.now, g.now})
+	u.Kind = models.UnitKinds(level)[0]
+	g.units = append(g.units, []any{u.ID, parentID, string(level), name, codeV, slugV, u.Path, string(u.Kind), 1, g.now, g.now})
 	return u
 }
 
@@ -291,7 +299,7 @@ func (g *synGen) commune(dist *models.Unit) {
 }
 
 func (g *synGen) flushUnits(ctx context.Context) error {
-	if err := g.s.BulkInsert(ctx, "units", []string{"id", "parent_id", "level", "name", "code", "slug", "path", "version", "created_at", "updated_at"}, g.units); err != nil {
+	if err := g.s.BulkInsert(ctx, "units", []string{"id", "parent_id", "level", "name", "code", "slug", "path", "kind", "version", "created_at", "updated_at"}, g.units); err != nil {
 		return err
 	}
 	if err := g.s.BulkInsert(ctx, "users", []string{"id", "username", "password_hash", "full_name", "role", "unit_id", "active", "version", "created_at", "updated_at"}, g.users); err != nil {

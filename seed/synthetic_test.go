@@ -3,10 +3,13 @@ package seed_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/papi-dialogue/papi/models"
+	"github.com/papi-dialogue/papi/models/calendar"
 	"github.com/papi-dialogue/papi/models/dbtest"
 	"github.com/papi-dialogue/papi/seed"
 )
@@ -101,6 +104,57 @@ func TestSeedSynthetic(t *testing.T) {
 		}
 		if _, err := seed.Synthetic(ctx, s, seed.SyntheticOptions{Communes: 1, Years: 1}); err == nil {
 			t.Fatal("second synthetic load accepted")
+		}
+	})
+}
+
+// The synthetic data set has history: communes merged half-way, their later work in the
+// successor, and reports that add up either way.
+func TestSyntheticHasMergedCommunes(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, s *models.Store) {
+		ctx := context.Background()
+		res, err := seed.Synthetic(ctx, s, seed.SyntheticOptions{Communes: 25, Years: 2, PetitionsPerCommuneYear: 20, Seed: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Districts 2 and 3: six communes in twos threes, then five as three and two.
+		if res.Merged != 11 || res.Successors != 4 {
+			t.Fatalf("merged %d into %d", res.Merged, res.Successors)
+		}
+		var ended, lineage, waiting int64
+		db := s.Gorm()
+		db.Raw("SELECT COUNT(*) FROM units WHERE level = 'commune' AND valid_to IS NOT NULL").Scan(&ended)
+		db.Raw("SELECT COUNT(*) FROM unit_lineage").Scan(&lineage)
+		db.Raw("SELECT COUNT(*) FROM users JOIN units ON units.id = users.unit_id WHERE units.valid_to IS NOT NULL").Scan(&waiting)
+		if ended != 11 || lineage != 11 || waiting != 0 {
+			t.Fatalf("ended %d, lineage %d, users waiting %d", ended, lineage, waiting)
+		}
+		sys := models.SystemActor()
+		today := time.Now().In(calendar.Zone)
+		period := models.PeriodInput{From: today.AddDate(-3, 0, 0).Format(time.DateOnly), To: today.Format(time.DateOnly)}
+		report := func(unit int64, as string) models.Figures {
+			t.Helper()
+			sum, err := s.SummaryReport(ctx, sys, models.SummaryInput{UnitID: fmt.Sprint(unit), Period: period, As: as})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return sum.Figures
+		}
+		var successors []int64
+		db.Raw("SELECT DISTINCT successor_id FROM unit_lineage ORDER BY successor_id").Scan(&successors)
+		for _, succ := range successors {
+			now, own := report(succ, "now"), report(succ, "then")
+			var preds []int64
+			db.Raw("SELECT predecessor_id FROM unit_lineage WHERE successor_id = ?", succ).Scan(&preds)
+			petitions, dialogues, attendance := own.Petitions.Total, own.Dialogues.Total, own.Attendance.Total
+			for _, p := range preds {
+				f := report(p, "then")
+				petitions, dialogues, attendance = petitions+f.Petitions.Total, dialogues+f.Dialogues.Total, attendance+f.Attendance.Total
+			}
+			if now.Petitions.Total != petitions || now.Dialogues.Total != dialogues || now.Attendance.Total != attendance || own.Petitions.Total == 0 {
+				t.Fatalf("successor %d: now %d/%d/%d, then summed %d/%d/%d (own %d)", succ, now.Petitions.Total, now.Dialogues.Total,
+					now.Attendance.Total, petitions, dialogues, attendance, own.Petitions.Total)
+			}
 		}
 	})
 }
