@@ -45,7 +45,7 @@ func openBench(b *testing.B) *benchWorld {
 	// A commune in the middle of the data set, so nothing is at an edge of an index.
 	var communeID int64
 	if err := db.Raw(`SELECT c.id FROM units c JOIN units d ON d.id = c.parent_id JOIN units p ON p.id = d.parent_id
-		WHERE c.level = 'commune' AND p.code LIKE 'SYN%' ORDER BY c.id LIMIT 1 OFFSET
+		WHERE c.level = 'commune' AND c.valid_to IS NULL AND p.code LIKE 'SYN%' ORDER BY c.id LIMIT 1 OFFSET
 		(SELECT COUNT(*) / 2 FROM units WHERE level = 'commune')`).Scan(&communeID).Error; err != nil || communeID == 0 {
 		b.Fatalf("no synthetic commune (run papi seed --synthetic): %v", err)
 	}

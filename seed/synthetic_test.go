@@ -43,7 +43,7 @@ func TestSeedSynthetic(t *testing.T) {
 		}{
 			{"SELECT COUNT(*) FROM units WHERE level = 'province'", int64(res.Provinces)},
 			{"SELECT COUNT(*) FROM units WHERE level = 'district'", int64(res.Districts)},
-			{"SELECT COUNT(*) FROM units WHERE level = 'commune'", int64(res.Communes)},
+			{"SELECT COUNT(*) FROM units WHERE level = 'commune'", int64(res.Communes + res.Successors)},
 			{"SELECT COUNT(*) FROM units WHERE level = 'hamlet'", int64(res.Hamlets)},
 			{"SELECT COUNT(*) FROM users", int64(res.Users)},
 			{"SELECT COUNT(*) FROM dialogues", res.Dialogues},
