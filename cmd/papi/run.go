@@ -47,6 +47,7 @@ commands:
                             generate a large synthetic data set (defaults: 100 communes, 5 years;
                             --communes 3300 gives about 1M petitions)
   healthcheck               ask the running server's /readyz (for container health checks)
+  backup --to DIR           copy the embedded database and its attachment files into DIR
 
 configuration (environment):
   PAPI_ADDR            listen address (default :8080)
@@ -103,6 +104,8 @@ func command(ctx context.Context, cfg config, log *slog.Logger, args []string, e
 		return userCommand(ctx, cfg, log, args[1:], e)
 	case "healthcheck":
 		return healthcheck(ctx, cfg, args[1:], e)
+	case "backup":
+		return backupCommand(ctx, cfg, log, args[1:], e)
 	}
 	return fmt.Errorf("unknown command %q\n\n%s", args[0], usage)
 }
