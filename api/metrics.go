@@ -2,7 +2,6 @@ package api
 
 import (
 	"crypto/subtle"
-	"net"
 	"net/http"
 	"strings"
 
@@ -39,30 +38,39 @@ func newMetrics(s *Server) *metrics {
 	return m
 }
 
-// serveMetrics answers GET /metrics to a scraper on this machine, or to one that presents the
-// configured bearer token. A request relayed by a proxy on this machine is not local.
+// serveMetrics answers GET /metrics on the API's own address only to a scraper presenting the
+// configured bearer token. Loopback is no credential here: a reverse proxy on the same machine
+// that adds no headers would make every visitor look local. Without a token the metrics live on
+// their own address (PAPI_METRICS_ADDR, see MetricsHandler), and here they do not exist.
 func (s *Server) serveMetrics(c *gin.Context) {
-	if !s.metricsAllowed(c.Request) {
+	if s.cfg.MetricsToken == "" {
+		abort(c, http.StatusNotFound, "not_found", msgNotFound)
+		return
+	}
+	if !s.hasMetricsToken(c.Request) {
 		abort(c, http.StatusForbidden, "forbidden", msgForbidden)
 		return
 	}
 	s.metrics.handler.ServeHTTP(c.Writer, c.Request)
 }
 
-func (s *Server) metricsAllowed(r *http.Request) bool {
-	if tok := s.cfg.MetricsToken; tok != "" {
-		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if ok && subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), []byte(tok)) == 1 {
-			return true
+// hasMetricsToken tells whether the request carries the configured bearer token.
+func (s *Server) hasMetricsToken(r *http.Request) bool {
+	tok := s.cfg.MetricsToken
+	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	return tok != "" && ok && subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), []byte(tok)) == 1
+}
+
+// MetricsHandler serves GET /metrics for the metrics listener (PAPI_METRICS_ADDR), which only
+// scrapers reach: loopback by default. When a token is configured it is required there too.
+func (s *Server) MetricsHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
+		if s.cfg.MetricsToken != "" && !s.hasMetricsToken(r) {
+			http.Error(w, "forbidden: Authorization: Bearer <PAPI_METRICS_TOKEN> required", http.StatusForbidden)
+			return
 		}
-	}
-	if r.Header.Get("X-Forwarded-For") != "" || r.Header.Get("Forwarded") != "" || r.Header.Get("X-Real-IP") != "" {
-		return false
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+		s.metrics.handler.ServeHTTP(w, r)
+	})
+	return mux
 }

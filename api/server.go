@@ -31,7 +31,8 @@ type Config struct {
 	// X-Forwarded-Proto (whether the client used HTTPS) are believed; from anyone else they are
 	// ignored, since any client can send them.
 	TrustedProxies []netip.Prefix
-	// MetricsToken, when set, lets a scraper read /metrics from beyond loopback with a bearer token.
+	// MetricsToken, when set, lets a scraper read /metrics on the API's address with a bearer
+	// token, and is required on the metrics address too.
 	MetricsToken string
 	// SPA is the built single-page app to serve at /; nil serves nothing there.
 	SPA fs.FS

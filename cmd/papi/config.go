@@ -27,6 +27,10 @@ type config struct {
 	CookieSecure bool
 	SessionTTL   time.Duration
 	MetricsToken string
+	// MetricsAddr is where scrapers read /metrics; empty means nowhere but the API's address
+	// (with the token). MetricsAddrSet tells whether it was configured rather than defaulted.
+	MetricsAddr    string
+	MetricsAddrSet bool
 	// DatabaseWait bounds how long serve waits for an unreachable database at start.
 	DatabaseWait time.Duration
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For and X-Forwarded-Proto count.
@@ -47,6 +51,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		LogFormat:    "text",
 		SessionTTL:   12 * time.Hour,
 		DatabaseWait: time.Minute,
+		MetricsAddr:  "127.0.0.1:9464",
 		MetricsToken: getenv("PAPI_METRICS_TOKEN"),
 	}
 	if v := getenv("PAPI_ADDR"); v != "" {
@@ -94,6 +99,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 		}
 		c.SessionTTL = d
 	}
+	if err := c.readMetricsAddr(getenv("PAPI_METRICS_ADDR")); err != nil {
+		return c, err
+	}
 	if v := getenv("PAPI_DATABASE_WAIT"); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil || d < 0 || d > time.Hour {
@@ -137,6 +145,28 @@ func loadAttachmentConfig(c *config, getenv func(string) string) error {
 		}
 		c.UploadMaxRequest = c.UploadMaxFile // one file of the largest size still fits a request
 	}
+	return nil
+}
+
+// readMetricsAddr reads PAPI_METRICS_ADDR: a host:port, or "off". Metrics on an address beyond
+// loopback need the token, or anyone who reaches that address would read them.
+func (c *config) readMetricsAddr(v string) error {
+	if v == "" {
+		return nil
+	}
+	c.MetricsAddrSet = true
+	if v == "off" {
+		c.MetricsAddr = ""
+		return nil
+	}
+	host, port, err := net.SplitHostPort(v)
+	if p, perr := strconv.Atoi(port); err != nil || perr != nil || p < 0 || p > 65535 {
+		return fmt.Errorf("PAPI_METRICS_ADDR=%q: want host:port, such as 127.0.0.1:9464, or off", v)
+	}
+	if !isLoopbackHost(host) && c.MetricsToken == "" {
+		return fmt.Errorf("PAPI_METRICS_ADDR=%q is reachable beyond this machine: set PAPI_METRICS_TOKEN too, or listen on 127.0.0.1", v)
+	}
+	c.MetricsAddr = v
 	return nil
 }
 

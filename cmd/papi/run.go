@@ -59,7 +59,9 @@ configuration (environment):
   PAPI_COOKIE_SECURE   true or false (default true unless PAPI_ADDR is loopback)
   PAPI_SESSION_TTL     session lifetime (default 12h)
   PAPI_TRUSTED_PROXIES addresses or CIDRs of reverse proxies whose X-Forwarded-* headers count
-  PAPI_METRICS_TOKEN   bearer token that opens /metrics beyond loopback
+  PAPI_METRICS_ADDR    where scrapers read /metrics (default 127.0.0.1:9464; off: none)
+  PAPI_METRICS_TOKEN   bearer token for /metrics: required on the API address, and on
+                       PAPI_METRICS_ADDR when set
   PAPI_ATTACHMENTS_URL s3://KEY:SECRET@host:port/bucket[/prefix][?region=R&tls=false] keeps photos
                        and documents in S3-compatible storage; unset: PAPI_DATA_DIR/attachments
   PAPI_UPLOAD_MAX_FILE, PAPI_UPLOAD_MAX_REQUEST
@@ -252,35 +254,68 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, args []string, e e
 		CookieSecure: cfg.CookieSecure, SessionTTL: cfg.SessionTTL, MetricsToken: cfg.MetricsToken, SPA: frontend.Dist(),
 		TrustedProxies: cfg.TrustedProxies, UploadMaxRequest: cfg.UploadMaxRequest,
 	}, log)
-	httpServer := &http.Server{
+	base := func(net.Listener) context.Context { return context.WithoutCancel(ctx) }
+	servers := []*http.Server{{
 		Addr:              cfg.Addr,
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      5 * time.Minute, // exports stream for a while
 		IdleTimeout:       2 * time.Minute,
-		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+		BaseContext:       base,
+	}}
+	if cfg.MetricsAddr != "" {
+		servers = append(servers, &http.Server{Addr: cfg.MetricsAddr, Handler: srv.MetricsHandler(),
+			ReadHeaderTimeout: 10 * time.Second, WriteTimeout: time.Minute, BaseContext: base})
 	}
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return err
+	return runServers(ctx, log, cfg, servers)
+}
+
+// runServers listens on every server's address (the API's first; the metrics one after it), serves
+// until ctx ends or one fails, then shuts them all down gracefully. A metrics address left at its
+// default that is taken (another papi on this machine) costs the metrics, not the service.
+func runServers(ctx context.Context, log *slog.Logger, cfg config, servers []*http.Server) error {
+	var listeners []net.Listener
+	defer func() {
+		for _, ln := range listeners {
+			ln.Close()
+		}
+	}()
+	for i, hs := range servers {
+		ln, err := net.Listen("tcp", hs.Addr)
+		if err != nil && i > 0 && !cfg.MetricsAddrSet {
+			log.Warn("metrics address taken; metrics only on the API address with PAPI_METRICS_TOKEN", "addr", hs.Addr, "error", err)
+			servers = servers[:i]
+			break
+		}
+		if err != nil {
+			return err
+		}
+		listeners = append(listeners, ln)
 	}
-	log.Info("listening", "addr", ln.Addr().String(), "url", "http://"+loopbackAddr(ln.Addr().String()))
-	errc := make(chan error, 1)
-	go func() { errc <- httpServer.Serve(ln) }()
+	log.Info("listening", "addr", listeners[0].Addr().String(), "url", "http://"+loopbackAddr(listeners[0].Addr().String()))
+	if len(listeners) > 1 {
+		log.Info("metrics listening", "addr", listeners[1].Addr().String(), "path", "/metrics")
+	}
+	errc := make(chan error, len(servers))
+	for i, hs := range servers {
+		go func() { errc <- hs.Serve(listeners[i]) }()
+	}
+	var failed error
 	select {
-	case err := <-errc:
-		return err
+	case failed = <-errc:
 	case <-ctx.Done():
+		log.Info("shutting down")
 	}
-	log.Info("shutting down")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	if err := httpServer.Shutdown(shutdownCtx); err != nil {
-		return err
+	for _, hs := range servers {
+		if err := hs.Shutdown(shutdownCtx); err != nil && failed == nil {
+			failed = err
+		}
 	}
-	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
+	if failed != nil && !errors.Is(failed, http.ErrServerClosed) {
+		return failed
 	}
 	return nil
 }

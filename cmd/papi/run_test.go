@@ -87,7 +87,7 @@ func startServe(t *testing.T, vars map[string]string) string {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	all := map[string]string{"PAPI_ADDR": addr}
+	all := map[string]string{"PAPI_ADDR": addr, "PAPI_METRICS_ADDR": "off"}
 	for k, v := range vars {
 		all[k] = v
 	}
@@ -210,4 +210,49 @@ func TestServeWaitsForADatabaseThatComesUpLater(t *testing.T) {
 		}
 	}()
 	startServe(t, map[string]string{"PAPI_DATABASE_URL": target.String(), "PAPI_DATABASE_WAIT": "30s"})
+}
+
+func TestMetricsAddrConfig(t *testing.T) {
+	cases := []struct {
+		vars map[string]string
+		want string
+		err  string
+	}{
+		{map[string]string{}, "127.0.0.1:9464", ""},
+		{map[string]string{"PAPI_METRICS_ADDR": "off"}, "", ""},
+		{map[string]string{"PAPI_METRICS_ADDR": "[::1]:9100"}, "[::1]:9100", ""},
+		{map[string]string{"PAPI_METRICS_ADDR": ":9464"}, "", "PAPI_METRICS_TOKEN"},
+		{map[string]string{"PAPI_METRICS_ADDR": ":9464", "PAPI_METRICS_TOKEN": "t"}, ":9464", ""},
+		{map[string]string{"PAPI_METRICS_ADDR": "metrics"}, "", "host:port"},
+	}
+	for _, c := range cases {
+		cfg, err := loadConfig(func(k string) string { return c.vars[k] })
+		if c.err != "" {
+			if err == nil || !strings.HasPrefix(err.Error(), "PAPI_METRICS_ADDR") || !strings.Contains(err.Error(), c.err) {
+				t.Errorf("%v: err %v, want one naming %s", c.vars, err, c.err)
+			}
+			continue
+		}
+		if err != nil || cfg.MetricsAddr != c.want {
+			t.Errorf("%v: %q, %v; want %q", c.vars, cfg.MetricsAddr, err, c.want)
+		}
+	}
+}
+
+// Metrics are served on their own address; the API's address, where a local reverse proxy may
+// relay the public, has none without the token.
+func TestServeMetricsOnTheirOwnAddress(t *testing.T) {
+	metrics := freePort(t)
+	addr := startServe(t, map[string]string{"PAPI_DATA_DIR": t.TempDir(), "PAPI_METRICS_ADDR": metrics})
+	for url, want := range map[string]int{"http://" + metrics + "/metrics": 200, "http://" + addr + "/metrics": 404} {
+		resp, err := http.Get(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != want || (want == 200 && !strings.Contains(string(body), "papi_http_request_duration_seconds")) {
+			t.Errorf("%s: %d, want %d", url, resp.StatusCode, want)
+		}
+	}
 }
