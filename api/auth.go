@@ -113,6 +113,11 @@ func (s *Server) login(c *gin.Context) {
 	}
 	in.Address = c.ClientIP()
 	sess, user, token, err := s.store.Login(c.Request.Context(), in, s.cfg.SessionTTL)
+	if errors.Is(err, models.ErrUnauthenticated) || errors.Is(err, models.ErrRateLimited) {
+		// For the auditor: who was tried, from where (the real client behind a trusted proxy).
+		s.log.WarnContext(c.Request.Context(), "sign-in failed", "request_id", c.GetString(ctxRequestID),
+			"username", in.Username, "client", c.ClientIP(), "rate_limited", errors.Is(err, models.ErrRateLimited))
+	}
 	switch {
 	case errors.Is(err, models.ErrUnauthenticated):
 		abort(c, http.StatusUnauthorized, "bad_credentials", msgBadLogin)
@@ -126,7 +131,7 @@ func (s *Server) login(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	s.log.InfoContext(c.Request.Context(), "login", "request_id", c.GetString(ctxRequestID), "user_id", user.ID)
+	s.log.InfoContext(c.Request.Context(), "login", "request_id", c.GetString(ctxRequestID), "user_id", user.ID, "client", c.ClientIP())
 	http.SetCookie(c.Writer, &http.Cookie{
 		Name: SessionCookie, Value: token, Path: "/", HttpOnly: true, Secure: s.cfg.CookieSecure,
 		SameSite: http.SameSiteLaxMode, MaxAge: int(s.cfg.SessionTTL.Seconds()),

@@ -97,6 +97,8 @@ func (s *Server) fail(c *gin.Context, err error) {
 		abort(c, http.StatusTooManyRequests, "rate_limited", msgRateLimited)
 	case errors.Is(err, models.ErrConflict):
 		abort(c, http.StatusConflict, "conflict", msgConflictBase)
+	case clientGone(c):
+		c.AbortWithStatus(statusClientGone) // the client hung up: no one to answer, nothing failed here
 	default:
 		s.log.ErrorContext(c.Request.Context(), "request failed", "request_id", c.GetString(ctxRequestID),
 			"method", c.Request.Method, "path", c.FullPath(), "error", err)

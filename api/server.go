@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"io/fs"
 	"log/slog"
 	"net"
@@ -190,13 +191,30 @@ func (s *Server) observe(c *gin.Context) {
 		route = "unmatched"
 	}
 	status := c.Writer.Status()
-	s.log.LogAttrs(c.Request.Context(), slog.LevelInfo, "http",
+	attrs := []slog.Attr{
 		slog.String("request_id", c.GetString(ctxRequestID)),
 		slog.String("method", c.Request.Method),
 		slog.String("route", route),
 		slog.Int("status", status),
-		slog.Duration("duration", elapsed))
+		slog.Duration("duration", elapsed),
+		slog.String("client", c.ClientIP()), // the real client behind a trusted proxy
+	}
+	if u, ok := c.Get(ctxUser); ok {
+		if user, ok := u.(*models.User); ok {
+			attrs = append(attrs, slog.Int64("user_id", user.ID))
+		}
+	}
+	s.log.LogAttrs(c.Request.Context(), slog.LevelInfo, "http", attrs...)
 	s.metrics.latency.WithLabelValues(c.Request.Method, route, strconv.Itoa(status)).Observe(elapsed.Seconds())
+}
+
+// statusClientGone is what a request whose client disconnected is logged and counted as (nginx's
+// "client closed request"); nobody receives it, and it is not a server error.
+const statusClientGone = 499
+
+// clientGone tells whether the client hung up before its answer was ready.
+func clientGone(c *gin.Context) bool {
+	return errors.Is(c.Request.Context().Err(), context.Canceled)
 }
 
 // recover turns a panic into a logged 500 that shows nothing internal.
