@@ -113,6 +113,7 @@ func (s *Server) router() *gin.Engine {
 	authed.GET("/units/:id", s.getUnit)
 	authed.PATCH("/units/:id", s.updateUnit)
 	s.reorganizationRoutes(authed)
+	s.calendarRoutes(authed)
 
 	authed.GET("/topics", s.listTopics)
 	authed.POST("/topics", s.createTopic)

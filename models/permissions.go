@@ -97,6 +97,9 @@ const (
 	PermAttachmentsPublish Permission = "attachments.publish"
 	// PermAttachmentsPurge allows deleting the file of a removed attachment for good.
 	PermAttachmentsPurge Permission = "attachments.purge"
+	// PermCalendarManage allows recording the Government's decisions about days off and
+	// swapped working days, which every commune's working-day deadlines follow.
+	PermCalendarManage Permission = "calendar.manage"
 )
 
 // Has tells whether the role carries the permission. This switch is the only place where
@@ -134,7 +137,7 @@ func (r Role) Has(p Permission) bool {
 	case PermAttachmentsRemoveAny, PermAttachmentsPublish:
 		// What residents may see of a photo is the chair's call, like publishing an answer.
 		return r == RoleAdmin || r == RoleCommuneChair
-	case PermAttachmentsPurge:
+	case PermAttachmentsPurge, PermCalendarManage:
 		return r == RoleAdmin
 	}
 	return false
@@ -221,7 +224,8 @@ func AllPermissions() []Permission {
 		PermPetitionsLog, PermPetitionsProcess, PermPetitionsDecide, PermPetitionsFollowReferred,
 		PermPetitionsNote, PermPetitionsSeeDenouncer,
 		PermReportsView, PermPetitionsExportPersonal, PermExportLogRead,
-		PermAttachmentsAdd, PermAttachmentsRemoveAny, PermAttachmentsPublish, PermAttachmentsPurge}
+		PermAttachmentsAdd, PermAttachmentsRemoveAny, PermAttachmentsPublish, PermAttachmentsPurge,
+		PermCalendarManage}
 }
 
 // Permissions lists the permissions the actor's role carries.

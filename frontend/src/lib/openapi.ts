@@ -964,6 +964,124 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The days of a year that differ from an ordinary week (holidays, days made up, recorded decisions). */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Default the current year in Vietnam. */
+                    year?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["CalendarDay"][];
+                            next_cursor: string;
+                        };
+                    };
+                };
+                422: components["responses"]["Invalid"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendar/days/{date}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                date: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /** Record the Government's decision about a day, replacing any earlier one (admins). */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    date: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description false: a day off; true: a working day (a weekend day worked in place of another). */
+                        working: boolean;
+                        note?: string;
+                        /** @description The decision that sets the day. */
+                        legal_basis: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CalendarDay"];
+                    };
+                };
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        post?: never;
+        /** Remove the decision about a day; the day is as the law sets it again (admins). */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    date: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users": {
         parameters: {
             query?: never;
@@ -2010,6 +2128,629 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/petitions/{id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        /** The petition's attachments, oldest first. */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description `true` lists removed attachments too (for the audit). */
+                    removed?: "true" | "false";
+                };
+                header?: never;
+                path: {
+                    id: components["parameters"]["id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AttachmentList"];
+                    };
+                };
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        /**
+         * Attach photos or PDF documents (chairs, secretaries and admins of the petition's commune).
+         * @description `multipart/form-data` with one or more parts named `file` (at most 20). Each file is at most
+         *     PAPI_UPLOAD_MAX_FILE (default 20 MB) and the request at most PAPI_UPLOAD_MAX_REQUEST
+         *     (default 20 MB). Files are streamed to disk, never held whole in memory. Every file is
+         *     checked (type by its bytes, the image decodes) before any is stored: one bad file rejects
+         *     the request and nothing is kept. The same bytes sent again to the same record give back the
+         *     attachment already there, so a retried upload never doubles.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: components["parameters"]["id"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "multipart/form-data": {
+                        file: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Attached */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AttachmentList"];
+                    };
+                };
+                /** @description Malformed multipart body (`malformed_multipart`). */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                /** @description The request is over the upload limit (`too_large`). */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not a multipart/form-data body (`unsupported_media_type`). */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description A file is empty, too large, of a type not accepted, or a damaged image; the field is `file[i]`, the i-th file. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dialogues/{id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        /** The dialogue's attachments (scanned signed minutes, attendance sheets, photos), oldest first. */
+        get: {
+            parameters: {
+                query?: {
+                    removed?: "true" | "false";
+                };
+                header?: never;
+                path: {
+                    id: components["parameters"]["id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AttachmentList"];
+                    };
+                };
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        /** Attach files to a dialogue, closed ones included (the signed minutes come after); as for petitions. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: components["parameters"]["id"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "multipart/form-data": {
+                        file: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Attached */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AttachmentList"];
+                    };
+                };
+                /** @description Malformed multipart body. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                /** @description Over the upload limit. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not multipart/form-data. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                422: components["responses"]["Invalid"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/attachments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        /** One attachment of a record the caller sees. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: components["parameters"]["id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Attachment"];
+                    };
+                };
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Remove an attachment added by mistake (who added it, or the chair or an admin).
+         * @description An `attachment_removed` event records who and when on the record's history; the file is kept until an admin purges it.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: components["parameters"]["id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        note: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Removed */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Attachment"];
+                    };
+                };
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                /** @description Already removed (`attachment_removed`). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                422: components["responses"]["Invalid"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Show a photo on the public board, or hide it (chairs and admins).
+         * @description Only photos of petitions that are neither private nor denunciations can be public (`not_publishable`).
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: components["parameters"]["id"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        public: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Attachment"];
+                    };
+                };
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                /** @description `not_publishable` or `attachment_removed`. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                422: components["responses"]["Invalid"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/attachments/{id}/purge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Delete the file of a removed attachment for good (admins); the record and its history stay. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: components["parameters"]["id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Purged */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Attachment"];
+                    };
+                };
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                /** @description Not removed */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/attachments/{id}/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        /** The file, with its sniffed type, `X-Content-Type-Options nosniff`, a sandboxing CSP and a Content-Disposition naming the original file (photos inline, documents as downloads). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: components["parameters"]["id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The file */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "image/jpeg": unknown;
+                        "image/png": unknown;
+                        "image/webp": unknown;
+                        "application/pdf": unknown;
+                    };
+                };
+                /** @description Unknown */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/attachments/{id}/thumbnail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        /** A photo's thumbnail, a JPEG at most 320×320, upright, made once at upload. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: components["parameters"]["id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The thumbnail */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "image/jpeg": unknown;
+                    };
+                };
+                /** @description Unknown */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/petitions/{reference}/photos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                reference: string;
+            };
+            cookie?: never;
+        };
+        /** The photos staff marked public of a public petition. No login. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    reference: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PublicPhotoList"];
+                    };
+                };
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/photos/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        /** A public photo. Any other attachment is not found. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: components["parameters"]["id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The photo */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "image/jpeg": unknown;
+                        "image/png": unknown;
+                        "image/webp": unknown;
+                    };
+                };
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/photos/{id}/thumbnail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        /** The thumbnail of a public photo. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: components["parameters"]["id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The thumbnail */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "image/jpeg": unknown;
+                    };
+                };
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/metrics": {
         parameters: {
             query?: never;
@@ -2019,8 +2760,9 @@ export interface paths {
         };
         /**
          * Prometheus metrics (HTTP latency by route and status, database pool, Go runtime).
-         * @description Answered to requests from loopback that were not relayed by a proxy (no `X-Forwarded-For`,
-         *     `Forwarded` or `X-Real-IP`), or to any request carrying `Authorization: Bearer <PAPI_METRICS_TOKEN>`.
+         * @description On the API's address, answered only to a request carrying `Authorization: Bearer <PAPI_METRICS_TOKEN>`
+         *     (403 without it; 404 when no token is configured). Scrapers normally read the metrics on their own
+         *     listen address, `PAPI_METRICS_ADDR` (loopback by default), which is not described here.
          */
         get: {
             parameters: {
@@ -2041,6 +2783,7 @@ export interface paths {
                     };
                 };
                 403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
             };
         };
         put?: never;
@@ -3197,6 +3940,82 @@ export interface components {
             items: components["schemas"]["PetitionEvent"][];
             next_cursor: string;
         };
+        /**
+         * @description A photo (JPEG, PNG, WebP) or a scanned document (PDF) attached to a petition or a dialogue.
+         *     The type is told by the file's bytes; photos are stored without their EXIF, GPS, XMP and
+         *     text metadata (a JPEG keeps only its orientation) and get a thumbnail. A removed
+         *     attachment keeps its file for the audit until an admin purges it.
+         */
+        Attachment: {
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            petition_id: number | null;
+            /** Format: int64 */
+            dialogue_id: number | null;
+            /** @enum {string} */
+            kind: "photo" | "document";
+            /** @description SHA-256 of the stored bytes (after metadata stripping). */
+            sha256: string;
+            /** Format: int64 */
+            size: number;
+            /** @enum {string} */
+            content_type: "image/jpeg" | "image/png" | "image/webp" | "application/pdf";
+            original_name: string;
+            /** @description Upright width of a photo. */
+            width: number | null;
+            height: number | null;
+            /** @description Shown on the public board (photos of public petitions only). */
+            public: boolean;
+            /** Format: int64 */
+            added_by: number;
+            /** Format: date-time */
+            added_at: string;
+            /** Format: date-time */
+            removed_at: string | null;
+            /** Format: int64 */
+            removed_by: number | null;
+            /** Format: date-time */
+            purged_at: string | null;
+            has_thumbnail: boolean;
+            /** @description The caller may remove it. */
+            can_remove: boolean;
+            /** @description The caller may show it on the public board. */
+            can_publish: boolean;
+        };
+        AttachmentList: {
+            items: components["schemas"]["Attachment"][];
+            /** @description Always empty; a record's attachments come in one page. */
+            next_cursor: string;
+        };
+        /** @description A photo staff marked public, of a public petition; never its file name. */
+        PublicPhoto: {
+            /** Format: int64 */
+            id: number;
+            content_type: string;
+            width: number | null;
+            height: number | null;
+        };
+        PublicPhotoList: {
+            items: components["schemas"]["PublicPhoto"][];
+            next_cursor: string;
+        };
+        CalendarDay: {
+            /** Format: date */
+            date: string;
+            /** @description Whether offices work that day. */
+            working: boolean;
+            /**
+             * @description law: a holiday of the Labor Code or the day made up for one; decision: recorded by an admin.
+             * @enum {string}
+             */
+            source: "law" | "decision";
+            /** @description The holiday's Vietnamese name (law). */
+            name: string;
+            name_en: string;
+            note: string;
+            legal_basis: string;
+        };
         /** @description A topic as an Open311 GeoReport v2 service; in XML each is a `<service>` under `<services>`. */
         Open311Service: {
             /** @example GT */
@@ -3564,6 +4383,8 @@ export const pathsApiV1PetitionsPostRequestBodyContentApplicationJsonChannelValu
 export const pathsApiV1PetitionsPostRequestBodyContentApplicationJsonKindValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/petitions"]["post"]["requestBody"]["content"]["application/json"]["kind"]> = ["phan_anh", "kien_nghi", "khieu_nai", "to_cao"];
 export const pathsApiV1PetitionsIdTransitionsPostRequestBodyContentApplicationJsonReasonValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/petitions/{id}/transitions"]["post"]["requestBody"]["content"]["application/json"]["reason"]> = ["explained", "duplicate", "not_competent", "withdrawn"];
 export const pathsApiV1PetitionsIdTransitionsPostRequestBodyContentApplicationJsonSatisfactionValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/petitions/{id}/transitions"]["post"]["requestBody"]["content"]["application/json"]["satisfaction"]> = ["very_satisfied", "satisfied", "not_satisfied", "unknown"];
+export const pathsApiV1PetitionsIdAttachmentsGetParametersQueryRemovedValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/petitions/{id}/attachments"]["get"]["parameters"]["query"]["removed"]> = ["true", "false"];
+export const pathsApiV1DialoguesIdAttachmentsGetParametersQueryRemovedValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/dialogues/{id}/attachments"]["get"]["parameters"]["query"]["removed"]> = ["true", "false"];
 export const pathsApiV1ReportsSummaryGetParametersQueryPeriodValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/reports/summary"]["get"]["parameters"]["query"]["period"]> = ["month", "q1", "6m", "9m", "year", "custom"];
 export const pathsApiV1ReportsSummaryGetParametersQueryAsValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/reports/summary"]["get"]["parameters"]["query"]["as"]> = ["now", "then"];
 export const pathsApiV1ReportsSummaryXlsxGetParametersQueryAsValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/reports/summary.xlsx"]["get"]["parameters"]["query"]["as"]> = ["now", "then"];
@@ -3593,6 +4414,9 @@ export const petitionState_typeValues: ReadonlyArray<FlattenedDeepRequired<compo
 export const petitionClose_reasonValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Petition"]["close_reason"]> = ["explained", "duplicate", "not_competent", "withdrawn"];
 export const petitionSatisfactionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Petition"]["satisfaction"]> = ["very_satisfied", "satisfied", "not_satisfied", "unknown"];
 export const petitionEventKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PetitionEvent"]["kind"]> = ["created", "transition", "answer_drafted", "due_changed", "note"];
+export const attachmentKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Attachment"]["kind"]> = ["photo", "document"];
+export const attachmentContent_typeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Attachment"]["content_type"]> = ["image/jpeg", "image/png", "image/webp", "application/pdf"];
+export const calendarDaySourceValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CalendarDay"]["source"]> = ["law", "decision"];
 export const open311ServiceTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Open311Service"]["type"]> = ["realtime"];
 export const reportUnitLevelValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReportUnit"]["level"]> = ["province", "district", "commune"];
 export const periodKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Period"]["kind"]> = ["month", "q1", "6m", "9m", "year", "custom"];
