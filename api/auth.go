@@ -119,6 +119,8 @@ func (s *Server) login(c *gin.Context) {
 			"username", in.Username, "client", c.ClientIP(), "rate_limited", errors.Is(err, models.ErrRateLimited))
 	}
 	switch {
+	case err != nil && s.outage(c, err): // a failed lookup is no wrong password
+		return
 	case errors.Is(err, models.ErrUnauthenticated):
 		abort(c, http.StatusUnauthorized, "bad_credentials", msgBadLogin)
 		return

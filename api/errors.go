@@ -60,11 +60,45 @@ var (
 	msgTooLarge     = models.Msg("Dữ liệu gửi lên quá lớn.", "The request body is too large.")
 	msgUnsupported  = models.Msg("Chỉ nhận dữ liệu JSON.", "Only JSON is accepted.")
 	msgConflictBase = models.Msg("Xung đột dữ liệu.", "Conflict.")
+	msgUnavailable  = models.Msg("Cơ sở dữ liệu tạm thời không truy cập được; vui lòng thử lại sau ít giây.",
+		"The database is out of reach for the moment; please try again in a few seconds.")
 )
 
-// fail maps a domain error to its status and writes it. Unknown errors are logged with the
-// request id and answered with a plain 500 that shows nothing internal.
+// retryAfterOutage is how many seconds a client waits before retrying a request the database
+// could not serve: about what a restart of PostgreSQL takes.
+const retryAfterOutage = "5"
+
+// outage answers 503 with Retry-After when err, or any failure of the database during this
+// request, says the database is out of reach: whatever the code made of a failed lookup (an
+// unknown commune, a wrong password), the truth is an outage. It reports whether it answered.
+func (s *Server) outage(c *gin.Context, err error) bool {
+	cause := models.DatabaseFailure(c.Request.Context())
+	if cause == nil && models.IsUnavailable(err) {
+		cause = err
+	}
+	if cause == nil {
+		return false
+	}
+	s.log.WarnContext(c.Request.Context(), "database unavailable", "request_id", c.GetString(ctxRequestID),
+		"method", c.Request.Method, "path", c.FullPath(), "error", err, "cause", cause)
+	c.Header("Retry-After", retryAfterOutage)
+	abort(c, http.StatusServiceUnavailable, "unavailable", msgUnavailable)
+	return true
+}
+
+// watchDatabase lets the store tell the request whether the database failed (see outage).
+func watchDatabase(c *gin.Context) {
+	c.Request = c.Request.WithContext(models.WatchDatabase(c.Request.Context()))
+	c.Next()
+}
+
+// fail maps a domain error to its status and writes it. An outage of the database is a 503;
+// unknown errors are logged with the request id and answered with a plain 500 that shows
+// nothing internal.
 func (s *Server) fail(c *gin.Context, err error) {
+	if s.outage(c, err) {
+		return
+	}
 	var (
 		verr *models.ValidationError
 		cerr *models.ConflictError

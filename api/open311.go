@@ -123,6 +123,11 @@ func (s *Server) open311Fail(c *gin.Context, err error) {
 	status, m := http.StatusInternalServerError, msgInternal
 	var verr *models.ValidationError
 	switch {
+	case models.DatabaseFailure(c.Request.Context()) != nil || models.IsUnavailable(err):
+		status, m = http.StatusServiceUnavailable, msgUnavailable
+		c.Header("Retry-After", retryAfterOutage)
+		s.log.WarnContext(c.Request.Context(), "database unavailable", "request_id", c.GetString(ctxRequestID),
+			"path", c.FullPath(), "error", err)
 	case errors.Is(err, models.ErrNotFound):
 		status, m = http.StatusNotFound, msgNotFound
 	case errors.As(err, &verr):

@@ -79,7 +79,7 @@ func (s *Server) router() *gin.Engine {
 		s.log.Error("trusted proxies refused", "error", err) // unreachable: config parsed them
 		_ = r.SetTrustedProxies(nil)
 	}
-	r.Use(s.requestID, s.observe, s.recover, s.limitBody(1<<20), s.refuseBadText)
+	r.Use(s.requestID, s.observe, s.recover, watchDatabase, s.limitBody(1<<20), s.refuseBadText)
 
 	r.GET("/healthz", s.healthz)
 	r.GET("/readyz", s.readyz)

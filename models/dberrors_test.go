@@ -2,8 +2,10 @@ package models_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -61,4 +63,43 @@ func TestStoreErrorsSayWhatWasBeingDone(t *testing.T) {
 			t.Fatalf("got %v, want an error starting %q", err, want)
 		}
 	})
+}
+
+// TestBusySQLiteIsAnOutage checks that SQLite refusing a writer because another holds the lock
+// (SQLITE_BUSY, once the busy timeout is spent) counts as the database being out of reach for
+// now, as PostgreSQL's connection failures do, while a constraint violation does not.
+func TestBusySQLiteIsAnOutage(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "busy.db")
+	open := func(timeout string) *sql.DB {
+		db, err := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(WAL)&_pragma=busy_timeout("+timeout+")")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return db
+	}
+	holder, waiter := open("5000"), open("0")
+	ctx := context.Background()
+	if _, err := holder.ExecContext(ctx, "CREATE TABLE t (k TEXT PRIMARY KEY)"); err != nil {
+		t.Fatal(err)
+	}
+	tx, err := holder.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, "INSERT INTO t VALUES ('a')"); err != nil {
+		t.Fatal(err)
+	}
+	_, busy := waiter.ExecContext(ctx, "INSERT INTO t VALUES ('b')")
+	if busy == nil || !models.IsUnavailable(fmt.Errorf("record: %w", busy)) {
+		t.Fatalf("a busy database is not taken for an outage: %v", busy)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	_, dup := holder.ExecContext(ctx, "INSERT INTO t VALUES ('a')")
+	if dup == nil || models.IsUnavailable(dup) || !models.IsUniqueViolation(dup) {
+		t.Fatalf("a duplicate is taken for an outage: %v", dup)
+	}
 }
