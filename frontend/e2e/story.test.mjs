@@ -44,7 +44,8 @@ for (const vp of viewports) {
       await page.getByLabel('Tên đăng nhập').fill(username)
       await page.getByLabel('Mật khẩu').fill(password)
       await page.getByRole('button', { name: 'Đăng nhập' }).click()
-      await page.getByRole('heading', { name: /Xin chào/ }).waitFor()
+      // Commune staff land on their home page, a monitoring official on the dashboard.
+      await page.getByRole('heading', { name: /Xin chào|Tổng hợp theo dõi/ }).waitFor()
       return { context, page, watch }
     }
 
@@ -130,6 +131,16 @@ for (const vp of viewports) {
       assert.equal(await page.getByLabel('Tên tiếng Anh').inputValue(), 'Digital government')
       await page.getByRole('dialog').getByRole('button', { name: 'Lưu' }).click()
       await page.locator('[data-topics]').getByText('Digital government').waitFor()
+      // Deleting asks in the app (never the browser's confirm()); going back keeps the topic.
+      page.on('dialog', () => assert.fail('a native dialog was opened'))
+      const topicRow = () => page.locator('[data-topics] tr', { hasText: 'Chuyển đổi số' })
+      await topicRow().getByRole('button', { name: 'Xóa' }).click()
+      await page.locator('[data-confirm-back]').click()
+      await topicRow().waitFor()
+      await topicRow().getByRole('button', { name: 'Xóa' }).click()
+      await page.getByRole('dialog').locator('[data-consequence]', { hasText: 'Chuyển đổi số' }).waitFor()
+      await page.locator('[data-confirm]').click()
+      await topicRow().waitFor({ state: 'detached' })
       await shot(page, vp.name, '03-topics')
 
       await openMenu(page)
@@ -326,11 +337,17 @@ for (const vp of viewports) {
       await first.locator('[data-answer-onsite]').click()
       await first.getByLabel('Trả lời tại chỗ').fill('UBND xã sẽ gia cố đoạn sạt lở trong tháng này bằng ngân sách sự nghiệp giao thông.')
       await first.getByRole('button', { name: 'Công bố câu trả lời' }).click()
+      // Publishing is confirmed in the app, saying the answer goes on the public board.
+      await page.getByRole('dialog').locator('[data-consequence]', { hasText: 'bảng công khai' }).waitFor()
+      await page.locator('[data-confirm]').click()
       await page.getByText('Đã trả lời tại chỗ.').waitFor()
       await first.getByText('Đã trả lời', { exact: true }).waitFor()
 
       await page.locator('[data-close]').getByLabel(/Biên bản/).fill('Buổi đối thoại diễn ra dân chủ, bà con nêu 3 ý kiến về giao thông, nước sạch và chiếu sáng.')
       await page.locator('[data-close-dialogue]').click()
+      await page.getByRole('dialog').locator('[data-consequence]', { hasText: 'bị khóa' }).waitFor()
+      await shot(page, vp.name, '09a-confirm-close')
+      await page.locator('[data-confirm]').click()
       await page.getByText('Đã kết thúc và lập biên bản.').waitFor()
       await page.getByText('Buổi đối thoại đã kết thúc; hồ sơ đã khóa.').waitFor()
     })
@@ -548,6 +565,33 @@ for (const vp of viewports) {
       await shot(page, vp.name, '17-form-errors-en')
       await page.locator('[data-lang]').click()
       await page.getByRole('button', { name: 'Lưu' }).waitFor()
+    })
+
+    it('each role starts from a home page whose counts open the lists they count', async () => {
+      for (const [username, tile] of [
+        ['chair.tanthoi', 'to-answer'],
+        ['secretary.tanthoi', 'to-assign'],
+        ['inspector.tanthoi', 'to-close'],
+      ]) {
+        const { context, page } = await session(username)
+        const counts = page.locator('[data-home-counts]')
+        await counts.waitFor()
+        await shot(page, vp.name, `home-${username.split('.')[0]}`)
+        const n = Number((await counts.locator(`[data-count="${tile}"] .tile__count`).innerText()).replace(/\./g, ''))
+        await counts.locator(`[data-count="${tile}"]`).click()
+        await page.waitForURL(/\/petitions\?/)
+        if (n === 0) await page.locator('[data-empty]').waitFor()
+        else await page.locator('[data-petitions] tbody tr').nth(n - 1).waitFor()
+        assert.equal(await page.locator('[data-petitions] tbody tr').count(), n, `${username}: the ${tile} count and its list agree`)
+        if (username.startsWith('inspector')) assert.equal(await page.locator('[data-new-dialogue]').count(), 0)
+        await context.close()
+      }
+      // The monitoring official's home is the dashboard; most late communes first.
+      const { context, page } = await session('district')
+      await page.locator('[data-league]').waitFor()
+      assert.match(page.url(), /\/dashboard$/)
+      await shot(page, vp.name, 'home-district')
+      await context.close()
     })
 
     it('no page logged a console error', () => {

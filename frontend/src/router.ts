@@ -55,6 +55,8 @@ export const router = createRouter({ history: createWebHistory(), routes })
 router.beforeEach((to) => {
   if (to.meta.public) return true
   if (!me.value) return { name: 'login', query: to.fullPath === '/' ? {} : { next: to.fullPath } }
+  // A monitoring official starts from the figures: the dashboard is their home.
+  if (to.name === 'home' && me.value.role === 'district_official') return { name: 'dashboard' }
   if (to.meta.roles && !to.meta.roles.includes(me.value.role)) return { name: 'home' }
   if (to.meta.permission && !me.value.permissions.includes(to.meta.permission)) return { name: 'home' }
   return true

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { addDays, dayKey, formatDate, formatDateTime, fromLocalInput, monthGrid, monthRange, toLocalInput, today } from './format'
+import { addDays, dayKey, formatNumber, formatDate, formatDateTime, fromLocalInput, monthGrid, monthRange, toLocalInput, today } from './format'
 
 describe('dates in Asia/Ho_Chi_Minh', () => {
   it('shows dd/mm/yyyy in Vietnam whatever the instant’s offset', () => {
@@ -60,5 +60,14 @@ describe('typed dates and times', () => {
     expect(parseTime('19h30')).toBe('19:30')
     expect(parseTime('24:00')).toBeNull()
     expect(parseTime('ab')).toBeNull()
+  })
+})
+
+describe('formatNumber', () => {
+  it('separates thousands with dots, as Vietnamese offices write them', () => {
+    expect(formatNumber(1409)).toBe('1.409')
+    expect(formatNumber(1234567)).toBe('1.234.567')
+    expect(formatNumber(12)).toBe('12')
+    expect(formatNumber(null)).toBe('—')
   })
 })

@@ -148,3 +148,9 @@ export function parseTime(s: string): string | null {
   if (h > 23 || min > 59) return null
   return `${String(h).padStart(2, '0')}:${String(min).padStart(2, '0')}`
 }
+
+/** formatNumber writes a count the Vietnamese way, thousands separated by dots: 1.409. */
+export function formatNumber(n: number | null | undefined): string {
+  if (n == null || Number.isNaN(n)) return '—'
+  return n.toLocaleString('vi-VN', { maximumFractionDigits: 1 })
+}

@@ -14,8 +14,9 @@ describe('reports helpers', () => {
   })
 
   it('shows rates as percentages, with a dash when nothing was counted', () => {
-    expect(percent(0.875)).toBe('87,5 %')
-    expect(percent(1, 'en')).toBe('100 %')
+    expect(percent(0.875)).toBe('87,5%')
+    expect(percent(0.75)).toBe('75%')
+    expect(percent(1, 'en')).toBe('100%')
     expect(percent(null)).toBe('—')
   })
 

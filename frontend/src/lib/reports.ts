@@ -24,11 +24,11 @@ export function periodMonths(p: PeriodChoice, now: { year: number; month: number
   return Array.from({ length: last }, (_, i) => i + 1)
 }
 
-/** percent shows a rate (0–1) as "87,5 %" the Vietnamese way, or "—" without a denominator. */
+/** percent shows a rate (0–1) as "87,5%" the way Vietnamese offices write it, or "—" without a denominator. */
 export function percent(rate: number | null | undefined, lang: 'vi' | 'en' = 'vi'): string {
   if (rate == null || Number.isNaN(rate)) return '—'
   const n = Math.round(rate * 1000) / 10
-  return `${n.toLocaleString(lang === 'en' ? 'en-GB' : 'vi-VN', { maximumFractionDigits: 1 })} %`
+  return `${n.toLocaleString(lang === 'en' ? 'en-GB' : 'vi-VN', { maximumFractionDigits: 1 })}%`
 }
 
 /** LeagueRow is one commune's line in the league table. */
