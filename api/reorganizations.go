@@ -14,6 +14,8 @@ func (s *Server) reorganizationRoutes(authed *gin.RouterGroup) {
 	authed.GET("/reorganizations", s.listReorganizations)
 	authed.POST("/reorganizations", s.applyReorganization)
 	authed.POST("/reorganizations/preview", s.previewReorganization)
+	authed.POST("/reorganizations/import", s.importReorganizations)
+	authed.POST("/units/import", s.importUnits)
 	authed.GET("/reorganizations/:id", s.getReorganization)
 	authed.GET("/units/:id/lineage", s.unitLineage)
 	authed.GET("/users/rebind", s.usersToRebind)

@@ -583,6 +583,118 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/units/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Load a province's official unit list (admins) from CSV (UTF-8, commas or semicolons) or XLSX (first sheet), as the body or the multipart field `file`. Columns: code, name, kind (see UnitKind; it gives the level), parent_code; a hamlet without a code is known by its commune and name. Known codes are left alone or have name and kind corrected; new units are created. With dry_run=true nothing is kept and the reply says what would change; without it, any bad row answers 422 naming each by line ("line 7") and nothing changes. The same file twice changes nothing the second time. */
+        post: {
+            parameters: {
+                query?: {
+                    dry_run?: boolean;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "multipart/form-data": {
+                        /** Format: binary */
+                        file: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description What was done */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ImportResult"];
+                    };
+                };
+                403: components["responses"]["Forbidden"];
+                /** @description The file is over 1 MB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                422: components["responses"]["Invalid"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reorganizations/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Load a reorganization table (admins), CSV or XLSX as for /units/import, one line per unit an act concerns. Columns: legal_number, legal_date, effective_on, kind (merge, rename, move, dissolve_district), unit_code; for a merge to_code, to_name, to_kind, parent_code (lines of one merger share legal_number and to_code; an existing to_code merges into that unit); for a rename to_name, to_kind; for a move parent_code. Acts apply in file order with the checks of POST /reorganizations; an act already in force counts as unchanged, so the same file twice changes nothing the second time. Splits are recorded through POST /reorganizations. */
+        post: {
+            parameters: {
+                query?: {
+                    dry_run?: boolean;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "multipart/form-data": {
+                        /** Format: binary */
+                        file: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description What was done */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ImportResult"];
+                    };
+                };
+                403: components["responses"]["Forbidden"];
+                /** @description The file is over 1 MB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                422: components["responses"]["Invalid"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reorganizations/preview": {
         parameters: {
             query?: never;
@@ -3644,6 +3756,21 @@ export interface components {
             created_by: number;
             /** Format: date-time */
             created_at: string;
+        };
+        ImportResult: {
+            dry_run: boolean;
+            created: components["schemas"]["UnitSummary"][];
+            updated: components["schemas"]["UnitSummary"][];
+            unchanged: number;
+            acts: components["schemas"]["ReorganizationPreview"][];
+            /** @description Every bad row, by line number (the header is line 1), with the reason in Vietnamese and English. */
+            problems: {
+                line: number;
+                reason: {
+                    vi: string;
+                    en: string;
+                };
+            }[];
         };
         LineageLink: {
             unit: components["schemas"]["UnitSummary"];
