@@ -20,7 +20,7 @@ func (s *Server) session(c *gin.Context) {
 		c.Next()
 		return
 	}
-	actor, sess, user, err := s.store.Authenticate(c.Request.Context(), token)
+	actor, sess, user, err := s.store.Authenticate(c.Request.Context(), token, s.cfg.SessionIdle)
 	if errors.Is(err, models.ErrUnauthenticated) {
 		c.Next() // a stale cookie is no session: public routes still answer
 		return

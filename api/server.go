@@ -28,6 +28,8 @@ type Config struct {
 	CookieSecure bool
 	// SessionTTL is how long a session lasts after sign-in.
 	SessionTTL time.Duration
+	// SessionIdle ends a session unused for that long, before its TTL (0: one hour).
+	SessionIdle time.Duration
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For (the client address) and
 	// X-Forwarded-Proto (whether the client used HTTPS) are believed; from anyone else they are
 	// ignored, since any client can send them.
@@ -55,6 +57,9 @@ func New(store *models.Store, cfg Config, log *slog.Logger) *Server {
 	if cfg.SessionTTL <= 0 {
 		cfg.SessionTTL = 12 * time.Hour
 	}
+	if cfg.SessionIdle <= 0 {
+		cfg.SessionIdle = time.Hour
+	}
 	s := &Server{store: store, cfg: cfg, log: log}
 	s.metrics = newMetrics(s)
 	return s
@@ -79,7 +84,7 @@ func (s *Server) router() *gin.Engine {
 		s.log.Error("trusted proxies refused", "error", err) // unreachable: config parsed them
 		_ = r.SetTrustedProxies(nil)
 	}
-	r.Use(s.requestID, s.observe, s.recover, watchDatabase, s.limitBody(1<<20), s.refuseBadText)
+	r.Use(s.requestID, s.securityHeaders, s.observe, s.recover, watchDatabase, s.limitBody(1<<20), s.refuseBadText)
 
 	r.GET("/healthz", s.healthz)
 	r.GET("/readyz", s.readyz)
@@ -100,7 +105,7 @@ func (s *Server) router() *gin.Engine {
 	public.GET("/communes/:id/summary", s.publicSummary)
 	public.GET("/petitions/:reference", s.publicPetition)
 
-	v1 := r.Group("/api/v1", s.session)
+	v1 := r.Group("/api/v1", noStore, s.session)
 	v1.POST("/auth/login", s.login)
 	v1.POST("/auth/logout", s.logout)
 

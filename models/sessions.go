@@ -20,7 +20,13 @@ type Session struct {
 	CSRFToken string `gorm:"column:csrf_token"`
 	CreatedAt time.Time
 	ExpiresAt time.Time
+	// LastSeenAt is when the session was last used, to the minute (see Authenticate).
+	LastSeenAt time.Time
 }
+
+// sessionTouchEvery is how stale LastSeenAt may grow before a request writes it again: one
+// write a minute per session, not one per request, for an idle limit counted in minutes.
+const sessionTouchEvery = time.Minute
 
 // dummyHash keeps the time of a login for an unknown username equal to a wrong password.
 const dummyHash = "$2a$11$OtavQL9WnO1ZRbYCO/kcQe3qQ8aclK3zAOVW/xr9tRl5jMJLMVWGK"
@@ -79,7 +85,7 @@ func (s *Store) Login(ctx context.Context, in Credentials, ttl time.Duration) (*
 		return nil, nil, "", ErrUnitEnded
 	}
 	token := randomToken()
-	sess := &Session{ID: hashToken(token), UserID: u.ID, CSRFToken: randomToken(), CreatedAt: now, ExpiresAt: now.Add(ttl)}
+	sess := &Session{ID: hashToken(token), UserID: u.ID, CSRFToken: randomToken(), CreatedAt: now, ExpiresAt: now.Add(ttl), LastSeenAt: now}
 	err = s.WithTx(ctx, func(ctx context.Context) error {
 		// Housekeeping rides on logins: expired sessions and stale counters go.
 		if err := s.conn(ctx).Where("expires_at < ?", now).Delete(&Session{}).Error; err != nil {
@@ -96,8 +102,9 @@ func (s *Store) Login(ctx context.Context, in Credentials, ttl time.Duration) (*
 	return sess, u, token, nil
 }
 
-// Authenticate returns the actor, session and user behind a cookie token, or ErrUnauthenticated.
-func (s *Store) Authenticate(ctx context.Context, token string) (Actor, *Session, *User, error) {
+// Authenticate returns the actor, session and user behind a cookie token, or ErrUnauthenticated
+// when there is none, it expired, or it went unused for longer than idle (0: no idle limit).
+func (s *Store) Authenticate(ctx context.Context, token string, idle time.Duration) (Actor, *Session, *User, error) {
 	if token == "" {
 		return Actor{}, nil, nil, ErrUnauthenticated
 	}
@@ -107,17 +114,21 @@ func (s *Store) Authenticate(ctx context.Context, token string) (Actor, *Session
 		CSRFToken        string
 		SessionCreatedAt time.Time
 		ExpiresAt        time.Time
+		LastSeenAt       time.Time
 		UnitPath         string
 		UnitValidTo      *Date
 	}
-	id := hashToken(token)
+	id, now := hashToken(token), s.now()
 	var err error
-	res := s.conn(ctx).Table("sessions").
-		Select("users.*, sessions.csrf_token, sessions.created_at AS session_created_at, sessions.expires_at, units.path AS unit_path, units.valid_to AS unit_valid_to").
+	q := s.conn(ctx).Table("sessions").
+		Select("users.*, sessions.csrf_token, sessions.created_at AS session_created_at, sessions.expires_at, sessions.last_seen_at, units.path AS unit_path, units.valid_to AS unit_valid_to").
 		Joins("JOIN users ON users.id = sessions.user_id").
 		Joins("JOIN units ON units.id = users.unit_id").
-		Where("sessions.id = ? AND sessions.expires_at > ? AND users.active = ?", id, s.now(), true).
-		Limit(1).Scan(&row)
+		Where("sessions.id = ? AND sessions.expires_at > ? AND users.active = ?", id, now, true)
+	if idle > 0 {
+		q = q.Where("sessions.last_seen_at > ?", now.Add(-idle))
+	}
+	res := q.Limit(1).Scan(&row)
 	if res.Error != nil {
 		return Actor{}, nil, nil, res.Error
 	}
@@ -125,9 +136,16 @@ func (s *Store) Authenticate(ctx context.Context, token string) (Actor, *Session
 		return Actor{}, nil, nil, ErrUnauthenticated
 	}
 	u := row.User
-	sess := &Session{ID: id, UserID: u.ID, CSRFToken: row.CSRFToken, CreatedAt: row.SessionCreatedAt, ExpiresAt: row.ExpiresAt}
+	sess := &Session{ID: id, UserID: u.ID, CSRFToken: row.CSRFToken, CreatedAt: row.SessionCreatedAt, ExpiresAt: row.ExpiresAt,
+		LastSeenAt: row.LastSeenAt}
 	if row.UnitValidTo != nil {
 		return Actor{}, nil, nil, ErrUnitEnded
+	}
+	if now.Sub(row.LastSeenAt) >= sessionTouchEvery {
+		if err := s.conn(ctx).Model(&Session{}).Where("id = ?", id).Update("last_seen_at", now).Error; err != nil {
+			return Actor{}, nil, nil, failed(err, "note the use of session of user %d", u.ID)
+		}
+		sess.LastSeenAt = now
 	}
 	actor := Actor{UserID: u.ID, Username: u.Username, Role: u.Role, UnitID: u.UnitID, UnitPath: row.UnitPath}
 	if u.Role == RoleDistrictOfficial {

@@ -26,6 +26,8 @@ type config struct {
 	LogFormat    string
 	CookieSecure bool
 	SessionTTL   time.Duration
+	// SessionIdle ends a session unused for that long.
+	SessionIdle  time.Duration
 	MetricsToken string
 	// MetricsAddr is where scrapers read /metrics; empty means nowhere but the API's address
 	// (with the token). MetricsAddrSet tells whether it was configured rather than defaulted.
@@ -50,6 +52,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		LogLevel:     slog.LevelInfo,
 		LogFormat:    "text",
 		SessionTTL:   12 * time.Hour,
+		SessionIdle:  time.Hour,
 		DatabaseWait: time.Minute,
 		MetricsAddr:  "127.0.0.1:9464",
 		MetricsToken: getenv("PAPI_METRICS_TOKEN"),
@@ -92,12 +95,11 @@ func loadConfig(getenv func(string) string) (config, error) {
 		}
 		c.CookieSecure = b
 	}
-	if v := getenv("PAPI_SESSION_TTL"); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil || d < time.Minute || d > 30*24*time.Hour {
-			return c, fmt.Errorf("PAPI_SESSION_TTL=%q: want a duration from 1m to 720h, such as 12h", v)
-		}
-		c.SessionTTL = d
+	if err := readDuration(getenv, "PAPI_SESSION_TTL", time.Minute, 30*24*time.Hour, "12h", &c.SessionTTL); err != nil {
+		return c, err
+	}
+	if err := readDuration(getenv, "PAPI_SESSION_IDLE", time.Minute, 30*24*time.Hour, "1h", &c.SessionIdle); err != nil {
+		return c, err
 	}
 	if err := c.readMetricsAddr(getenv("PAPI_METRICS_ADDR")); err != nil {
 		return c, err
@@ -193,4 +195,31 @@ func isLoopbackHost(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// readDuration reads the duration variable name into into, when it is set, and refuses one
+// outside [min, max] with a message naming the variable and an example.
+func readDuration(getenv func(string) string, name string, min, max time.Duration, example string, into *time.Duration) error {
+	v := getenv(name)
+	if v == "" {
+		return nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < min || d > max {
+		return fmt.Errorf("%s=%q: want a duration from %s to %s, such as %s", name, v, shortDuration(min), shortDuration(max), example)
+	}
+	*into = d
+	return nil
+}
+
+// shortDuration writes 1m and 720h rather than 1m0s and 720h0m0s.
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }

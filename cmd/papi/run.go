@@ -58,6 +58,7 @@ configuration (environment):
   PAPI_LOG_FORMAT      text or json (default text)
   PAPI_COOKIE_SECURE   true or false (default true unless PAPI_ADDR is loopback)
   PAPI_SESSION_TTL     session lifetime (default 12h)
+  PAPI_SESSION_IDLE    a session unused this long ends before its lifetime (default 1h)
   PAPI_TRUSTED_PROXIES addresses or CIDRs of reverse proxies whose X-Forwarded-* headers count
   PAPI_METRICS_ADDR    where scrapers read /metrics (default 127.0.0.1:9464; off: none)
   PAPI_METRICS_TOKEN   bearer token for /metrics: required on the API address, and on
@@ -251,7 +252,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, args []string, e e
 	}
 
 	srv := api.New(store, api.Config{
-		CookieSecure: cfg.CookieSecure, SessionTTL: cfg.SessionTTL, MetricsToken: cfg.MetricsToken, SPA: frontend.Dist(),
+		CookieSecure: cfg.CookieSecure, SessionTTL: cfg.SessionTTL, SessionIdle: cfg.SessionIdle, MetricsToken: cfg.MetricsToken, SPA: frontend.Dist(),
 		TrustedProxies: cfg.TrustedProxies, UploadMaxRequest: cfg.UploadMaxRequest,
 	}, log)
 	base := func(net.Listener) context.Context { return context.WithoutCancel(ctx) }
