@@ -5,6 +5,10 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { chromiumMissing, launchBrowser, outDir, shot, startServer, viewports, watchConsole } from './harness.mjs'
 
+// PHOTO is a small JPEG, as a tablet's camera would send (smaller).
+const PHOTO =
+  '/9j/2wCEAAoHBwgHBgoICAgLCgoLDhgQDg0NDh0VFhEYIx8lJCIfIiEmKzcvJik0KSEiMEExNDk7Pj4+JS5ESUM8SDc9PjsBCgsLDg0OHBAQHDsoIig7Ozs7Ozs7Ozs7Ozs7Ozs7Ozs7Ozs7Ozs7Ozs7Ozs7Ozs7Ozs7Ozs7Ozs7Ozs7Ozs7O//AABEIABAAGAMBIgACEQEDEQH/xAGiAAABBQEBAQEBAQAAAAAAAAAAAQIDBAUGBwgJCgsQAAIBAwMCBAMFBQQEAAABfQECAwAEEQUSITFBBhNRYQcicRQygZGhCCNCscEVUtHwJDNicoIJChYXGBkaJSYnKCkqNDU2Nzg5OkNERUZHSElKU1RVVldYWVpjZGVmZ2hpanN0dXZ3eHl6g4SFhoeIiYqSk5SVlpeYmZqio6Slpqeoqaqys7S1tre4ubrCw8TFxsfIycrS09TV1tfY2drh4uPk5ebn6Onq8fLz9PX29/j5+gEAAwEBAQEBAQEBAQAAAAAAAAECAwQFBgcICQoLEQACAQIEBAMEBwUEBAABAncAAQIDEQQFITEGEkFRB2FxEyIygQgUQpGhscEJIzNS8BVictEKFiQ04SXxFxgZGiYnKCkqNTY3ODk6Q0RFRkdISUpTVFVWV1hZWmNkZWZnaGlqc3R1dnd4eXqCg4SFhoeIiYqSk5SVlpeYmZqio6Slpqeoqaqys7S1tre4ubrCw8TFxsfIycrS09TV1tfY2dri4+Tl5ufo6ery8/T19vf4+fr/2gAMAwEAAhEDEQA/AOCt9I6fLWnb6R0+Wult9I6fLWnb6R0+Ws62YeZxZdmu2pzVvpHT5asf2R/s12FvpHT5as/2R/s15ssw13Pt6Ga+5uf/2Q=='
+
 const skip = chromiumMissing()
 if (skip) console.log(`# SKIP browser tests: ${skip}`)
 
@@ -410,6 +414,10 @@ for (const vp of viewports) {
       await page.locator('[data-timeline]').getByText('Tiếp nhận').waitFor()
       await page.locator('[data-content]', { hasText: contents[1] }).waitFor()
       await shot(page, vp.name, '12-petition-detail')
+      // A photo of the matter, attached from the detail screen: a thumbnail and a timeline entry.
+      await page.locator('#attach-files').setInputFiles({ name: 'o-ga.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(PHOTO, 'base64') })
+      await page.locator('[data-attachments] img').waitFor()
+      await page.locator('[data-timeline]').getByText('Đính kèm tệp').first().waitFor()
     })
 
     it('petitions move on: assigned with a due date, a draft published by the chair, one closed with satisfaction', async () => {

@@ -206,6 +206,29 @@ export function del<T>(path: string, opts: RequestOptions = {}): Promise<T> {
   return request<T>(path, { ...opts, method: 'DELETE' })
 }
 
+/** upload sends files as multipart/form-data (field "file"), with the session's CSRF token;
+ * the server streams them to disk and answers with what it attached. */
+export async function upload<T>(path: string, files: File[]): Promise<T> {
+  const form = new FormData()
+  for (const f of files) form.append('file', f, f.name)
+  if (!online.value) throw new ApiError(0, 'network', t('error.network'))
+  let res: Response
+  try {
+    res = await fetch(base + path, {
+      method: 'POST',
+      headers: { Accept: 'application/json', 'Accept-Language': lang.value === 'en' ? 'en' : 'vi', 'X-CSRF-Token': csrfToken },
+      body: form,
+      credentials: 'same-origin',
+    })
+  } catch {
+    markDown()
+    throw new ApiError(0, 'network', t('error.network'))
+  }
+  markUp()
+  if (!res.ok) throw await toApiError(res)
+  return (await res.json()) as T
+}
+
 /** ListPage is the list shape of every collection. */
 export interface ListPage<T> {
   items: T[]

@@ -33,6 +33,7 @@ export type Dialogue = Schemas['Dialogue']
 export type DialogueEvent = Schemas['DialogueEvent']
 /** Petition is an opinion or petition raised by a resident (ý kiến, kiến nghị). */
 export type Petition = Schemas['Petition']
+export type Attachment = Schemas['Attachment']
 /** PetitionEvent is one line of a petition's audit trail. */
 export type PetitionEvent = Schemas['PetitionEvent']
 /** Summary is the period report of a unit, with its communes for a league table. */
