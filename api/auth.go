@@ -81,6 +81,9 @@ type meResponse struct {
 	// RoleLabel names the role as the user's place calls it ("Cán bộ theo dõi" where there is no district).
 	RoleLabel models.Message `json:"role_label"`
 	CSRFToken string         `json:"csrf_token"`
+	// PasswordChangeRequired asks the web app to have the user choose a new password: theirs
+	// falls short of the password rules.
+	PasswordChangeRequired bool `json:"password_change_required"`
 }
 
 func (s *Server) meFor(c *gin.Context, u *models.User, sess *models.Session) (*meResponse, error) {
@@ -89,7 +92,7 @@ func (s *Server) meFor(c *gin.Context, u *models.User, sess *models.Session) (*m
 		return nil, err
 	}
 	return &meResponse{User: u, Unit: unit, Permissions: models.ActorOf(u, unit).Permissions(),
-		RoleLabel: models.RoleLabel(u.Role, unit), CSRFToken: sess.CSRFToken}, nil
+		RoleLabel: models.RoleLabel(u.Role, unit), CSRFToken: sess.CSRFToken, PasswordChangeRequired: u.PasswordChangeRequired}, nil
 }
 
 // msgHTTPSRequired explains a sign-in refused because its cookie could never come back.

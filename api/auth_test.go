@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strconv"
 	"sync"
@@ -135,6 +136,71 @@ func TestOneAddressCannotSprayAccounts(t *testing.T) {
 			t.Fatal("429 without Retry-After")
 		}
 		expect(t, office.do("POST", "/api/v1/auth/login", right), http.StatusOK)
+	})
+}
+
+// TestPasswordRules refuses new passwords that are short, the username, or common, however
+// they arrive (a new user, an admin's reset, one's own change), and names the field.
+func TestPasswordRules(t *testing.T) {
+	each(t, func(t *testing.T, e *testEnv) {
+		admin := e.as(e.world.Admin)
+		chair := e.as(e.world.ChairA)
+		for _, pw := range []string{"short-pw1", "nguyen.van.a", "NGUYEN.VAN.A", "1234567890", "Password123", "MATKHAU123"} {
+			r := admin.do("POST", "/api/v1/users", map[string]any{"username": "nguyen.van.a", "password": pw, "role": "secretary", "unit_id": e.world.CommuneA.ID})
+			expect(t, r, http.StatusUnprocessableEntity)
+			if f := fieldErrors(t, r); f["password"] == "" {
+				t.Errorf("%q: fields %v", pw, f)
+			}
+			own := strings.ReplaceAll(strings.ReplaceAll(pw, "nguyen.van.a", "chair.a"), "NGUYEN.VAN.A", "CHAIR.A")
+			r = chair.do("POST", "/api/v1/auth/password", map[string]any{"current_password": dbtest.Password, "new_password": own})
+			expect(t, r, http.StatusUnprocessableEntity)
+			if f := fieldErrors(t, r); f["new_password"] == "" {
+				t.Errorf("change to %q: fields %v", own, f)
+			}
+		}
+		r := admin.do("POST", "/api/v1/users", map[string]any{"username": "nguyen.van.a", "password": "Cau-Tan-Hoa-2026", "role": "secretary", "unit_id": e.world.CommuneA.ID})
+		expect(t, r, http.StatusCreated)
+		id := int64(r.m(t)["id"].(float64))
+		r = admin.do("PATCH", fmt.Sprintf("/api/v1/users/%d", id), map[string]any{"password": "qwertyuiop", "version": 1})
+		expect(t, r, http.StatusUnprocessableEntity)
+	})
+}
+
+// TestWeakPasswordMustBeChanged signs in a user whose password predates the rules: they get
+// in, /auth/me asks for a new password until they choose a good one.
+func TestWeakPasswordMustBeChanged(t *testing.T) {
+	each(t, func(t *testing.T, e *testEnv) {
+		const old = "12345678"
+		hash, err := e.store.HashPassword(old)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.store.Gorm().Exec("UPDATE users SET password_hash = ? WHERE id = ?", hash, e.world.ChairA.ID).Error; err != nil {
+			t.Fatal(err)
+		}
+		c := e.anon()
+		r := c.do("POST", "/api/v1/auth/login", map[string]string{"username": "chair.a", "password": old})
+		expect(t, r, http.StatusOK)
+		if r.m(t)["password_change_required"] != true {
+			t.Fatalf("weak password not flagged: %s", r.Body)
+		}
+		signed := e.as(e.world.SecretaryA)
+		if me := signed.do("GET", "/api/v1/auth/me", nil).m(t); me["password_change_required"] != false {
+			t.Fatalf("good password flagged: %v", me)
+		}
+		for _, ck := range r.Result().Cookies() {
+			if ck.Name == SessionCookie {
+				c.cookie = ck
+			}
+		}
+		c.csrf = r.m(t)["csrf_token"].(string)
+		if me := c.do("GET", "/api/v1/auth/me", nil).m(t); me["password_change_required"] != true {
+			t.Fatalf("me forgets the weak password: %v", me)
+		}
+		expect(t, c.do("POST", "/api/v1/auth/password", map[string]any{"current_password": old, "new_password": dbtest.Password}), http.StatusNoContent)
+		if me := c.do("GET", "/api/v1/auth/me", nil).m(t); me["password_change_required"] != false {
+			t.Fatalf("still asked after the change: %v", me)
+		}
 	})
 }
 

@@ -94,6 +94,13 @@ func (s *Store) Login(ctx context.Context, in Credentials, ttl time.Duration) (*
 		if err := s.forgiveLoginAttempts(ctx, name, in.Address, now); err != nil {
 			return err
 		}
+		// Only now is the password in hand: one chosen before today's rules must be changed.
+		if weak := passwordProblem(u.Username, password) != nil; weak != u.PasswordChangeRequired {
+			u.PasswordChangeRequired = weak
+			if err := s.conn(ctx).Model(&User{}).Where("id = ?", u.ID).Update("password_change_required", weak).Error; err != nil {
+				return err
+			}
+		}
 		return s.conn(ctx).Create(sess).Error
 	})
 	if err != nil {

@@ -54,7 +54,7 @@ func (s *Store) InitProvince(ctx context.Context, in InitInput) (*Unit, *User, e
 	}
 	// The administrator's fields are checked up front too, so one answer names every bad field.
 	validateUsername(v, strings.ToLower(strings.TrimSpace(in.Username)))
-	validatePassword(v, "password", in.Password)
+	validatePassword(v, "password", in.Username, in.Password)
 	validateFullName(v, in.FullName)
 	if err := v.Err(); err != nil {
 		return nil, nil, err

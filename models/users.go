@@ -22,6 +22,9 @@ type User struct {
 	Version      int       `json:"version"`
 	CreatedAt    time.Time `json:"created_at"`
 	UpdatedAt    time.Time `json:"updated_at"`
+	// PasswordChangeRequired is set at sign-in when the password falls short of today's rules
+	// (it was chosen before them); choosing a new one clears it. /auth/me tells the web app.
+	PasswordChangeRequired bool `json:"-"`
 }
 
 var usernamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{2,63}$`)
@@ -44,15 +47,6 @@ func validateUsername(v *ValidationError, username string) {
 // HashPassword returns the bcrypt hash of a password at the store's cost, for loaders that write
 // users in bulk.
 func (s *Store) HashPassword(password string) (string, error) { return s.hashPassword(password) }
-
-func validatePassword(v *ValidationError, field, password string) {
-	switch {
-	case utf8.RuneCountInString(password) < 8:
-		v.Add(field, Msg("Mật khẩu phải có ít nhất 8 ký tự.", "The password needs at least 8 characters."))
-	case len(password) > 72:
-		v.Add(field, Msg("Mật khẩu dài tối đa 72 byte.", "The password is at most 72 bytes."))
-	}
-}
 
 func validateFullName(v *ValidationError, name string) {
 	if utf8.RuneCountInString(name) > 120 {
@@ -148,7 +142,7 @@ func (s *Store) CreateUser(ctx context.Context, actor Actor, in UserInput) (*Use
 	username := strings.ToLower(strings.TrimSpace(in.Username))
 	v := &ValidationError{}
 	validateUsername(v, username)
-	validatePassword(v, "password", in.Password)
+	validatePassword(v, "password", username, in.Password)
 	validateFullName(v, in.FullName)
 	validateRole(v, actor, in.Role)
 	if _, err := s.Unit(ctx, actor, in.UnitID); err != nil {
@@ -214,7 +208,7 @@ func (s *Store) UpdateUser(ctx context.Context, actor Actor, id int64, p UserPat
 		}
 		endSessions := false
 		if p.Password != nil {
-			validatePassword(v, "password", *p.Password)
+			validatePassword(v, "password", u.Username, *p.Password)
 			endSessions = true
 		}
 		if p.Active != nil {
@@ -233,6 +227,7 @@ func (s *Store) UpdateUser(ctx context.Context, actor Actor, id int64, p UserPat
 				return err
 			}
 			updates["password_hash"] = hash
+			updates["password_change_required"] = false
 		}
 		res := s.conn(ctx).Model(&User{}).Where("id = ? AND version = ?", u.ID, u.Version).Updates(updates)
 		if res.Error != nil {
@@ -273,7 +268,7 @@ func (s *Store) ChangePassword(ctx context.Context, actor Actor, keepSessionID s
 			bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(in.CurrentPassword)) != nil {
 			v.Add("current_password", Msg("Mật khẩu hiện tại không đúng.", "The current password is wrong."))
 		}
-		validatePassword(v, "new_password", next)
+		validatePassword(v, "new_password", u.Username, next)
 		if err := v.Err(); err != nil {
 			return err
 		}
@@ -282,7 +277,7 @@ func (s *Store) ChangePassword(ctx context.Context, actor Actor, keepSessionID s
 			return err
 		}
 		err = s.conn(ctx).Model(&User{}).Where("id = ?", u.ID).
-			Updates(map[string]any{"password_hash": hash, "version": u.Version + 1, "updated_at": s.now()}).Error
+			Updates(map[string]any{"password_hash": hash, "password_change_required": false, "version": u.Version + 1, "updated_at": s.now()}).Error
 		if err != nil {
 			return err
 		}
@@ -303,8 +298,12 @@ func (s *Store) UserByUsername(ctx context.Context, username string) (*User, err
 
 // SetPassword replaces a user's password without the old one; only command-line tasks use it.
 func (s *Store) SetPassword(ctx context.Context, userID int64, password string) error {
+	var u User
+	if err := s.conn(ctx).Select("id, username").First(&u, userID).Error; err != nil {
+		return notFound(err)
+	}
 	v := &ValidationError{}
-	validatePassword(v, "password", password)
+	validatePassword(v, "password", u.Username, password)
 	if err := v.Err(); err != nil {
 		return err
 	}
@@ -312,7 +311,8 @@ func (s *Store) SetPassword(ctx context.Context, userID int64, password string) 
 	if err != nil {
 		return err
 	}
-	res := s.conn(ctx).Model(&User{}).Where("id = ?", userID).Updates(map[string]any{"password_hash": hash, "updated_at": s.now()})
+	res := s.conn(ctx).Model(&User{}).Where("id = ?", userID).
+		Updates(map[string]any{"password_hash": hash, "password_change_required": false, "updated_at": s.now()})
 	if res.Error != nil {
 		return res.Error
 	}

@@ -3831,6 +3831,8 @@ export interface components {
                 en: string;
             };
             csrf_token: string;
+            /** @description The user's password falls short of the password rules (at least 10 characters, not the username, not a common one); the web app asks for a new one (POST /auth/password). */
+            password_change_required?: boolean;
         };
         UnitRef: {
             /** Format: int64 */
