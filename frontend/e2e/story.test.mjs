@@ -161,7 +161,7 @@ for (const vp of viewports) {
       const watch = consoles[consoles.length - 1]
       await watch.allow(/status of 422/, async () => {
         await dialog.getByRole('button', { name: 'Lưu' }).click()
-        await dialog.locator('#user-password-error').getByText('Mật khẩu phải có ít nhất 8 ký tự.').waitFor()
+        await dialog.locator('#user-password-error').getByText('Mật khẩu phải có ít nhất 10 ký tự.').waitFor()
       })
       await shot(page, vp.name, '04-user-field-error')
       await dialog.getByLabel('Mật khẩu').fill('a-good-password')

@@ -44,7 +44,7 @@ const vi = {
   'password.new': 'Mật khẩu mới',
   'password.confirm': 'Nhập lại mật khẩu mới',
   'password.mismatch': 'Hai lần nhập mật khẩu mới không khớp.',
-  'password.hint': 'Ít nhất 8 ký tự.',
+  'password.hint': 'Ít nhất 10 ký tự, khác tên đăng nhập, không phải mật khẩu phổ biến.',
   'password.done': 'Đã đổi mật khẩu.',
 
   'home.welcome': 'Xin chào, {name}',
@@ -450,7 +450,7 @@ const en: Record<MessageKey, string> = {
   'password.new': 'New password',
   'password.confirm': 'New password again',
   'password.mismatch': 'The two new passwords differ.',
-  'password.hint': 'At least 8 characters.',
+  'password.hint': 'At least 10 characters, not the username, not a common password.',
   'password.done': 'Password changed.',
 
   'home.welcome': 'Hello, {name}',
