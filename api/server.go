@@ -119,6 +119,7 @@ func (s *Server) router() *gin.Engine {
 	authed.PATCH("/units/:id", s.updateUnit)
 	s.reorganizationRoutes(authed)
 	s.calendarRoutes(authed)
+	s.deadlineRoutes(authed)
 
 	authed.GET("/topics", s.listTopics)
 	authed.POST("/topics", s.createTopic)

@@ -60,37 +60,12 @@ func TestEventColumnsMigrationKeepsTheHistory(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		db, err := s.SQL()
-		if err != nil {
-			t.Fatal(err)
-		}
-		dialect, sub := goose.DialectSQLite3, string(models.SQLite)
-		if s.Dialect() == models.Postgres {
-			dialect, sub = goose.DialectPostgres, string(models.Postgres)
-		}
-		files, err := fs.Sub(migrations.FS, sub)
-		if err != nil {
-			t.Fatal(err)
-		}
-		names, _ := fs.Glob(files, "*_event_columns.sql")
-		if len(names) != 1 {
-			t.Fatalf("migration files %v", names)
-		}
-		version, _ := strconv.ParseInt(strings.SplitN(names[0], "_", 2)[0], 10, 64)
-		provider, err := goose.NewProvider(dialect, db, files)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := provider.DownTo(ctx, version-1); err != nil {
-			t.Fatal(err)
-		}
-		if err := s.Gorm().Exec(`INSERT INTO dialogue_events (dialogue_id, kind, from_status, to_status, note, data, created_at)
+		migrateOver(t, s, "_event_columns.sql", func() {
+			if err := s.Gorm().Exec(`INSERT INTO dialogue_events (dialogue_id, kind, from_status, to_status, note, data, created_at)
 			VALUES (?, 'transition', 'planned', 'postponed', 'mưa bão', '{}', ?)`, d.ID, time.Now().UTC()).Error; err != nil {
-			t.Fatal(err)
-		}
-		if _, err := s.Migrate(ctx); err != nil {
-			t.Fatal(err)
-		}
+				t.Fatal(err)
+			}
+		})
 		events, _, err := s.DialogueEvents(ctx, models.SystemActor(), d.ID, models.Page{})
 		if err != nil || len(events) != 2 {
 			t.Fatalf("events %v %v", events, err)
@@ -99,4 +74,39 @@ func TestEventColumnsMigrationKeepsTheHistory(t *testing.T) {
 			t.Fatalf("the old event after the migration: %+v", e)
 		}
 	})
+}
+
+// migrateOver rolls the store's database back to just before the migration whose file name
+// ends with suffix, lets seed write rows as they were then, and migrates forward again.
+func migrateOver(t *testing.T, s *models.Store, suffix string, seed func()) {
+	t.Helper()
+	ctx := context.Background()
+	db, err := s.SQL()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dialect, sub := goose.DialectSQLite3, string(models.SQLite)
+	if s.Dialect() == models.Postgres {
+		dialect, sub = goose.DialectPostgres, string(models.Postgres)
+	}
+	files, err := fs.Sub(migrations.FS, sub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names, _ := fs.Glob(files, "*"+suffix)
+	if len(names) != 1 {
+		t.Fatalf("migration files %v", names)
+	}
+	version, _ := strconv.ParseInt(strings.SplitN(names[0], "_", 2)[0], 10, 64)
+	provider, err := goose.NewProvider(dialect, db, files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := provider.DownTo(ctx, version-1); err != nil {
+		t.Fatal(err)
+	}
+	seed()
+	if _, err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -29,6 +29,10 @@ const (
 	EventAnswerDrafted = "answer_drafted"
 	EventDueChanged    = "due_changed"
 	EventNote          = "note"
+	// EventAccepted records the acceptance (thụ lý) of a complaint or a denunciation.
+	EventAccepted = "accepted"
+	// EventDeadlineExtended records an extension of the time to resolve, as the law allows.
+	EventDeadlineExtended = "deadline_extended"
 )
 
 // petitionEvents returns a petition's history, oldest first, whoever asks.

@@ -135,24 +135,33 @@ type Petition struct {
 	State        PetitionState `json:"state"`
 	StateType    StateType     `json:"state_type"`
 	// Overdue is computed on every read: open and past its due date, in Vietnam's calendar.
-	Overdue           bool          `json:"overdue" gorm:"-"`
-	ResponsibleUnitID *int64        `json:"responsible_unit_id"`
-	ResponsibleName   string        `json:"responsible_name"`
-	DueOn             *Date         `json:"due_on"`
-	AnswerDraft       string        `json:"answer_draft"`
-	Answer            string        `json:"answer"`
-	AnsweredAt        *time.Time    `json:"answered_at"`
-	AnsweredBy        *int64        `json:"answered_by"`
-	ResolvedAt        *time.Time    `json:"resolved_at"`
-	ClosedAt          *time.Time    `json:"closed_at"`
-	CloseReason       *CloseReason  `json:"close_reason"`
-	DuplicateOf       *int64        `json:"duplicate_of"`
-	Satisfaction      *Satisfaction `json:"satisfaction"`
-	Private           bool          `json:"private"`
-	Version           int           `json:"version"`
-	CreatedBy         int64         `json:"created_by"`
-	CreatedAt         time.Time     `json:"created_at"`
-	UpdatedAt         time.Time     `json:"updated_at"`
+	Overdue           bool   `json:"overdue" gorm:"-"`
+	ResponsibleUnitID *int64 `json:"responsible_unit_id"`
+	ResponsibleName   string `json:"responsible_name"`
+	DueOn             *Date  `json:"due_on"`
+	// DueRule is the code of the deadline rule that set DueOn, and DueRuleText its words and
+	// legal basis as they were then ("30 ngày kể từ ngày thụ lý — Luật Khiếu nại 2011, Điều 28").
+	DueRule     *string `json:"due_rule"`
+	DueRuleText string  `json:"due_rule_text"`
+	// AcceptedAt is when a complaint or denunciation was accepted (thụ lý); Complexity is how it
+	// was judged then, and Extensions how many times its deadline was extended.
+	AcceptedAt   *time.Time    `json:"accepted_at"`
+	Complexity   Complexity    `json:"complexity"`
+	Extensions   int           `json:"extensions"`
+	AnswerDraft  string        `json:"answer_draft"`
+	Answer       string        `json:"answer"`
+	AnsweredAt   *time.Time    `json:"answered_at"`
+	AnsweredBy   *int64        `json:"answered_by"`
+	ResolvedAt   *time.Time    `json:"resolved_at"`
+	ClosedAt     *time.Time    `json:"closed_at"`
+	CloseReason  *CloseReason  `json:"close_reason"`
+	DuplicateOf  *int64        `json:"duplicate_of"`
+	Satisfaction *Satisfaction `json:"satisfaction"`
+	Private      bool          `json:"private"`
+	Version      int           `json:"version"`
+	CreatedBy    int64         `json:"created_by"`
+	CreatedAt    time.Time     `json:"created_at"`
+	UpdatedAt    time.Time     `json:"updated_at"`
 
 	PetitionerName    string `json:"-"`
 	PetitionerPhone   string `json:"-"`
@@ -309,14 +318,17 @@ func (s *Store) CreatePetition(ctx context.Context, actor Actor, in PetitionInpu
 			PetitionerName: name, PetitionerPhone: phone, PetitionerAddress: address, Anonymous: in.Anonymous,
 			OnsiteAnswer: onsite, ReceivedAt: receivedAt, State: StateReceived, StateType: TypeOpen,
 			Private: in.Private || kind == KindDenunciation, Version: 1, CreatedBy: actor.UserID,
-			CreatedAt: now, UpdatedAt: now,
+			CreatedAt: now, UpdatedAt: now, Complexity: ComplexityNormal,
 		}
 		p.SearchText = petitionSearchText(p)
+		if err := s.setFirstDeadline(ctx, p, commune.Remote); err != nil {
+			return err
+		}
 		if err := s.conn(ctx).Create(p).Error; err != nil {
 			return err
 		}
 		if err := s.appendEvent(ctx, petitionLog, actor, p.ID, EventCreated, "", string(StateReceived), "", map[string]any{
-			"channel": p.Channel, "kind": p.Kind, "topic_id": p.TopicID, "dialogue_id": p.DialogueID}); err != nil {
+			"channel": p.Channel, "kind": p.Kind, "topic_id": p.TopicID, "dialogue_id": p.DialogueID, "due_on": p.DueOn, "due_rule": p.DueRule}); err != nil {
 			return err
 		}
 		created = p
@@ -391,6 +403,8 @@ type petitionRecord struct {
 	CommunePath       string
 	HamletPath        string
 	TopicResponseDays int
+	// CommuneRemote tells whether the commune is in a remote and difficult area.
+	CommuneRemote bool
 }
 
 // petitionRecord loads a petition with what its rules need, in one statement, and checks that
@@ -399,7 +413,7 @@ type petitionRecord struct {
 func (s *Store) petitionRecord(ctx context.Context, actor Actor, id int64) (*petitionRecord, bool, error) {
 	var rows []petitionRecord
 	err := s.conn(ctx).Table("petitions").
-		Select("petitions.*, c.path AS commune_path, h.path AS hamlet_path, t.response_days AS topic_response_days").
+		Select("petitions.*, c.path AS commune_path, c.remote AS commune_remote, h.path AS hamlet_path, t.response_days AS topic_response_days").
 		Joins("JOIN units c ON c.id = petitions.commune_id").
 		Joins("JOIN units h ON h.id = petitions.hamlet_id").
 		Joins("JOIN topics t ON t.id = petitions.topic_id").
@@ -522,7 +536,7 @@ func (s *Store) TransitionPetition(ctx context.Context, actor Actor, id int64, i
 		data := map[string]any{}
 		switch to {
 		case StateAssigned, StateReferred:
-			s.responsibleUpdates(ctx, v, r, in, today, updates, data)
+			err = s.responsibleUpdates(ctx, v, r, in, today, updates, data)
 		case StateAnswered:
 			err = s.answerUpdates(ctx, v, actor, p, in, now, updates, data)
 		case StateResolved, StateClosed:
@@ -540,6 +554,7 @@ func (s *Store) TransitionPetition(ctx context.Context, actor Actor, id int64, i
 		if err := v.Err(); err != nil {
 			return err
 		}
+		receptionMet(p, updates)
 		stored, err := s.writePetition(ctx, actor, p, seesCommune, today, updates)
 		if err != nil {
 			return err
@@ -666,7 +681,7 @@ func (s *Store) answeredAtTheDialogue(ctx context.Context, p *Petition) (bool, e
 
 // responsibleUpdates validates who handles the petition and its due date (assigned, referred).
 // Assigning needs a due date: the one given, else today plus the topic's response days.
-func (s *Store) responsibleUpdates(ctx context.Context, v *ValidationError, r *petitionRecord, in TransitionInput, today Date, updates, data map[string]any) {
+func (s *Store) responsibleUpdates(ctx context.Context, v *ValidationError, r *petitionRecord, in TransitionInput, today Date, updates, data map[string]any) error {
 	p := &r.Petition
 	unitID, name := in.responsible()
 	name = strings.TrimSpace(name)
@@ -676,7 +691,7 @@ func (s *Store) responsibleUpdates(ctx context.Context, v *ValidationError, r *p
 		// The commune itself, one of its hamlets, or a unit above it (referral to the district).
 		if err != nil || !(strings.HasPrefix(u.Path, r.CommunePath) || strings.HasPrefix(r.CommunePath, u.Path)) {
 			v.Add("responsible", Msg("Đơn vị xử lý không hợp lệ.", "The responsible unit is not valid."))
-			return
+			return nil
 		}
 		if name == "" {
 			name = u.Name
@@ -686,30 +701,37 @@ func (s *Store) responsibleUpdates(ctx context.Context, v *ValidationError, r *p
 		updates["responsible_unit_id"] = nil
 	default:
 		v.Add("responsible", Msg("Hãy chọn đơn vị hoặc ghi tên cơ quan xử lý.", "Name the responsible unit or agency."))
-		return
+		return nil
 	}
 	if runeLen(name) > 200 {
 		v.Add("responsible", Msg("Tên cơ quan xử lý dài tối đa 200 ký tự.", "The agency name is at most 200 characters."))
 	}
 	updates["responsible_name"], data["responsible_name"] = name, name
-	var due Date
 	switch {
 	case in.DueOn != "":
 		d, ok := dateField(v, "due_on", in.DueOn)
 		if !ok {
-			return
+			return nil
 		}
 		if d < today {
 			v.Add("due_on", msgPastDue)
-			return
+			return nil
 		}
-		due = d
-	case p.DueOn != nil && p.State != StateReceived && p.State != StateReopened:
-		due = *p.DueOn
+		rule, err := s.deadlineRule(ctx, RuleManual)
+		if err != nil {
+			return err
+		}
+		deadline{due: d, rule: rule}.set(updates, data)
+	case lawClock(p), p.DueOn != nil && p.State != StateReceived && p.State != StateReopened:
+		updates["due_on"], data["due_on"] = *p.DueOn, *p.DueOn
 	default:
-		due = today.AddDays(r.TopicResponseDays)
+		d, err := s.deadlineFor(ctx, RuleTopic, today, ComplexityNormal, false, r.TopicResponseDays)
+		if err != nil {
+			return err
+		}
+		d.set(updates, data)
 	}
-	updates["due_on"], data["due_on"] = due, due
+	return nil
 }
 
 // duplicateUpdates checks the original a duplicate points to: another petition of the same commune.
@@ -815,7 +837,13 @@ func (s *Store) ChangeDueDate(ctx context.Context, actor Actor, id int64, in Due
 		if p.DueOn != nil {
 			from = string(*p.DueOn)
 		}
-		out, err = s.writePetition(ctx, actor, p, seesCommune, today, map[string]any{"due_on": d, "updated_at": s.now()})
+		rule, err := s.deadlineRule(ctx, RuleManual)
+		if err != nil {
+			return err
+		}
+		updates := map[string]any{"updated_at": s.now()}
+		deadline{due: d, rule: rule}.set(updates, map[string]any{})
+		out, err = s.writePetition(ctx, actor, p, seesCommune, today, updates)
 		if err != nil {
 			return err
 		}

@@ -55,8 +55,8 @@ func TestPetitionTransitionStatements(t *testing.T) {
 			in   models.TransitionInput
 			want int
 		}{
-			// read, responsible unit, update, event
-			{models.TransitionInput{To: "assigned", ResponsibleUnitID: &pw.w.CommuneA.ID}, 4},
+			// read, responsible unit, the deadline rule, the calendar's decisions, update, event
+			{models.TransitionInput{To: "assigned", ResponsibleUnitID: &pw.w.CommuneA.ID}, 6},
 			// read, update, event
 			{models.TransitionInput{To: "in_progress"}, 3},
 			{models.TransitionInput{To: "answered", Answer: "Đã lắp đặt đường ống."}, 3},

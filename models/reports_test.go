@@ -298,7 +298,9 @@ var wantDistrict = expected(nil, `
 `)
 
 // The province adds the other district's commune: one planned dialogue and petition O1
-// (received, KHAC). The other province's F1 never counts.
+// (received at the desk on 2 February, KHAC, never acknowledged: its reception deadline, ten
+// working days across Tết, ended on 23 February, so it is overdue). The other province's F1
+// never counts.
 var wantProvince = expected(wantDistrict, `
 	dialogues.total 7
 	dialogues.planned 2
@@ -309,6 +311,7 @@ var wantProvince = expected(wantDistrict, `
 	petitions.by_state.received 2
 	petitions.by_state_type.open 9
 	petitions.open 9
+	petitions.overdue_open 4
 `)
 
 // wantOther is the other district's commune alone.
@@ -350,7 +353,7 @@ var wantOther = expected(nil, `
 	petitions.by_state_type.fixed 0
 	petitions.by_state_type.closed 0
 	petitions.open 1
-	petitions.overdue_open 0
+	petitions.overdue_open 1
 	petitions.answered_on_the_spot 0
 	petitions.answered_in_writing 0
 	petitions.resolved 0

@@ -66,6 +66,9 @@ type Unit struct {
 	// act that ended it (nil while it lives). An ended unit keeps its name, code and parent.
 	ValidFrom *Date `json:"valid_from"`
 	ValidTo   *Date `json:"valid_to"`
+	// Remote marks a unit in a remote and difficult area (vùng sâu, vùng xa), whose complaints
+	// get the law's longer limits.
+	Remote bool `json:"remote"`
 	// Slug names a commune in petition references, e.g. TANTHOI; it never changes once set.
 	Slug      *string   `json:"slug,omitempty"`
 	Path      string    `json:"-"`
@@ -324,7 +327,9 @@ type UnitPatch struct {
 	Name     *string `json:"name"`
 	Code     *string `json:"code"`
 	ParentID *int64  `json:"parent_id"`
-	Version  *int    `json:"version"`
+	// Remote flags the unit as in a remote and difficult area (vùng sâu, vùng xa).
+	Remote  *bool `json:"remote"`
+	Version *int  `json:"version"`
 }
 
 // UpdateUnit renames, recodes or moves a unit; moving it carries its whole subtree along.
@@ -382,6 +387,9 @@ func (s *Store) UpdateUnit(ctx context.Context, actor Actor, id int64, p UnitPat
 		}
 		if newParent != nil {
 			updates["parent_id"] = newParent.ID
+		}
+		if p.Remote != nil {
+			updates["remote"] = *p.Remote
 		}
 		res := s.conn(ctx).Model(&Unit{}).Where("id = ? AND version = ?", u.ID, u.Version).Updates(updates)
 		if res.Error != nil {

@@ -441,6 +441,8 @@ export interface paths {
                         code: string;
                         /** Format: int64 */
                         parent_id: number;
+                        /** @description Flag the unit as in a remote and difficult area. */
+                        remote: boolean;
                         version: number;
                     };
                 };
@@ -2098,6 +2100,161 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/petitions/{id}/acceptance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept (thụ lý) an open complaint or denunciation (the chair or an admin); its time to resolve runs from today, by the law's rule. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The version the client last saw; an alternative to `version` in the body. */
+                    "If-Match"?: components["parameters"]["ifMatch"];
+                };
+                path: {
+                    id: components["parameters"]["id"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @default normal
+                         * @enum {string}
+                         */
+                        complexity: "normal" | "complex" | "particularly_complex";
+                        note: string;
+                        version: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Petition"];
+                    };
+                };
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/petitions/{id}/extensions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Extend the time to resolve as the due date's rule allows (a complex denunciation once, a particularly complex one twice, at most 30 days each); the chair or an admin. 409 extension_not_allowed otherwise. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The version the client last saw; an alternative to `version` in the body. */
+                    "If-Match"?: components["parameters"]["ifMatch"];
+                };
+                path: {
+                    id: components["parameters"]["id"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        days: number;
+                        reason: string;
+                        /** @description Default the rule's. */
+                        legal_basis?: string;
+                        version?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Petition"];
+                    };
+                };
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deadline-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The deadline rules, with their legal basis. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["DeadlineRule"][];
+                            next_cursor: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/petitions/{id}/notes": {
         parameters: {
             query?: never;
@@ -3646,6 +3803,8 @@ export interface components {
              * @description Effective date of the act that ended the unit; null while it lives. An ended unit keeps its name
              */
             valid_to?: string | null;
+            /** @description In a remote and difficult area (vùng sâu, vùng xa): complaints get the longer limits. */
+            remote?: boolean;
             /** @description Commune slug used in petition references. */
             slug?: string;
             version: number;
@@ -4012,6 +4171,22 @@ export interface components {
             responsible_name: string;
             /** Format: date */
             due_on: string | null;
+            /** @description The deadline rule that set due_on (see /deadline-rules): reception, complaint_accept, complaint_resolve, denunciation_accept, denunciation_resolve, topic, manual, or legacy for due dates set before the rules. */
+            due_rule: string | null;
+            /** @description The rule as it read when it set the due date, with its legal basis, e.g. "30 ngày kể từ ngày thụ lý … — Luật Khiếu nại 2011, Điều 28". */
+            due_rule_text: string;
+            /**
+             * Format: date-time
+             * @description When a complaint or denunciation was accepted (thụ lý).
+             */
+            accepted_at: string | null;
+            /**
+             * @description How the case was judged when accepted.
+             * @enum {string}
+             */
+            complexity: "normal" | "complex" | "particularly_complex";
+            /** @description How many times the time to resolve was extended. */
+            extensions: number;
             answer_draft: string;
             /** @description The published answer. */
             answer: string;
@@ -4128,6 +4303,31 @@ export interface components {
         PublicPhotoList: {
             items: components["schemas"]["PublicPhoto"][];
             next_cursor: string;
+        };
+        /** @description A deadline the law sets for one step of a petition, counted from the day received, accepted or assigned. */
+        DeadlineRule: {
+            code: string;
+            /** @description The petition kind it applies to; empty for any. */
+            kind: string;
+            /** @description The channel it applies to; empty for any. */
+            channel: string;
+            /** @enum {string} */
+            step: "accept" | "resolve" | "other";
+            /** @enum {string} */
+            counts_from: "received" | "accepted" | "assigned" | "set";
+            days: number;
+            /** @description Counted in working days; otherwise calendar days ending on the next working day (Civil Code 2015, art. 148). */
+            working: boolean;
+            complex_days: number;
+            remote_days: number;
+            remote_complex_days: number;
+            max_extensions: number;
+            extension_days: number;
+            name_vi: string;
+            name_en: string;
+            legal_basis: string;
+            /** Format: date-time */
+            updated_at: string;
         };
         CalendarDay: {
             /** Format: date */
@@ -4512,6 +4712,7 @@ export const pathsApiV1PetitionsPostRequestBodyContentApplicationJsonChannelValu
 export const pathsApiV1PetitionsPostRequestBodyContentApplicationJsonKindValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/petitions"]["post"]["requestBody"]["content"]["application/json"]["kind"]> = ["phan_anh", "kien_nghi", "khieu_nai", "to_cao"];
 export const pathsApiV1PetitionsIdTransitionsPostRequestBodyContentApplicationJsonReasonValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/petitions/{id}/transitions"]["post"]["requestBody"]["content"]["application/json"]["reason"]> = ["explained", "duplicate", "not_competent", "withdrawn"];
 export const pathsApiV1PetitionsIdTransitionsPostRequestBodyContentApplicationJsonSatisfactionValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/petitions/{id}/transitions"]["post"]["requestBody"]["content"]["application/json"]["satisfaction"]> = ["very_satisfied", "satisfied", "not_satisfied", "unknown"];
+export const pathsApiV1PetitionsIdAcceptancePostRequestBodyContentApplicationJsonComplexityValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/petitions/{id}/acceptance"]["post"]["requestBody"]["content"]["application/json"]["complexity"]> = ["normal", "complex", "particularly_complex"];
 export const pathsApiV1PetitionsIdAttachmentsGetParametersQueryRemovedValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/petitions/{id}/attachments"]["get"]["parameters"]["query"]["removed"]> = ["true", "false"];
 export const pathsApiV1DialoguesIdAttachmentsGetParametersQueryRemovedValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/dialogues/{id}/attachments"]["get"]["parameters"]["query"]["removed"]> = ["true", "false"];
 export const pathsApiV1ReportsSummaryGetParametersQueryPeriodValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/reports/summary"]["get"]["parameters"]["query"]["period"]> = ["month", "q1", "6m", "9m", "year", "custom"];
@@ -4540,11 +4741,14 @@ export const petitionStateValues: ReadonlyArray<FlattenedDeepRequired<components
 export const petitionChannelValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Petition"]["channel"]> = ["dialogue", "reception", "letter", "phone", "online"];
 export const petitionKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Petition"]["kind"]> = ["phan_anh", "kien_nghi", "khieu_nai", "to_cao"];
 export const petitionState_typeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Petition"]["state_type"]> = ["open", "fixed", "closed"];
+export const petitionComplexityValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Petition"]["complexity"]> = ["normal", "complex", "particularly_complex"];
 export const petitionClose_reasonValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Petition"]["close_reason"]> = ["explained", "duplicate", "not_competent", "withdrawn"];
 export const petitionSatisfactionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Petition"]["satisfaction"]> = ["very_satisfied", "satisfied", "not_satisfied", "unknown"];
 export const petitionEventKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PetitionEvent"]["kind"]> = ["created", "transition", "answer_drafted", "due_changed", "note"];
 export const attachmentKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Attachment"]["kind"]> = ["photo", "document"];
 export const attachmentContent_typeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Attachment"]["content_type"]> = ["image/jpeg", "image/png", "image/webp", "application/pdf"];
+export const deadlineRuleStepValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DeadlineRule"]["step"]> = ["accept", "resolve", "other"];
+export const deadlineRuleCounts_fromValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DeadlineRule"]["counts_from"]> = ["received", "accepted", "assigned", "set"];
 export const calendarDaySourceValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CalendarDay"]["source"]> = ["law", "decision"];
 export const open311ServiceTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Open311Service"]["type"]> = ["realtime"];
 export const reportUnitLevelValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReportUnit"]["level"]> = ["province", "district", "commune"];
