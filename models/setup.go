@@ -35,8 +35,10 @@ func OfficialCodeProblem(l Level, code string) Message {
 // InitInput is what a new installation starts from: its province and its first administrator.
 type InitInput struct {
 	ProvinceCode, ProvinceName string
-	Username, FullName         string
-	Password                   string
+	// ProvinceKind is tinh (the default) or thanh_pho for a centrally-run city.
+	ProvinceKind       UnitKind
+	Username, FullName string
+	Password           string
 }
 
 // InitProvince sets up an empty database: the province with its official code and name, and the
@@ -53,6 +55,10 @@ func (s *Store) InitProvince(ctx context.Context, in InitInput) (*Unit, *User, e
 		v.Add("province_name", name.Fields["name"])
 	}
 	// The administrator's fields are checked up front too, so one answer names every bad field.
+	kind := kindFor(name, "province_kind", LevelProvince, in.ProvinceKind)
+	if m, bad := name.Fields["province_kind"]; bad {
+		v.Add("province_kind", m)
+	}
 	validateUsername(v, strings.ToLower(strings.TrimSpace(in.Username)))
 	validatePassword(v, "password", in.Username, in.Password)
 	validateFullName(v, in.FullName)
@@ -75,7 +81,7 @@ func (s *Store) InitProvince(ctx context.Context, in InitInput) (*Unit, *User, e
 			return ErrAlreadyInitialized
 		}
 		var err error
-		province, err = s.CreateUnit(ctx, SystemActor(), UnitInput{Level: LevelProvince, Name: in.ProvinceName, Code: &code})
+		province, err = s.CreateUnit(ctx, SystemActor(), UnitInput{Level: LevelProvince, Name: in.ProvinceName, Code: &code, Kind: kind})
 		if err != nil {
 			return err
 		}

@@ -23,6 +23,7 @@ func TestInitProvinceOnceOnAnEmptyDatabase(t *testing.T) {
 		}{
 			{"code of three digits", func(in *models.InitInput) { in.ProvinceCode = "870" }, []string{"province_code"}},
 			{"code with a letter", func(in *models.InitInput) { in.ProvinceCode = "8A" }, []string{"province_code"}},
+			{"a commune's kind", func(in *models.InitInput) { in.ProvinceKind = "xa" }, []string{"province_kind"}},
 			{"no name, no password", func(in *models.InitInput) { in.ProvinceName, in.Password = " ", "" }, []string{"password", "province_name"}},
 			{"short password, bad username", func(in *models.InitInput) { in.Password, in.Username = "short", "A dmin" }, []string{"password", "username"}},
 		}
@@ -51,7 +52,7 @@ func TestInitProvinceOnceOnAnEmptyDatabase(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if *province.Code != "87" || province.Level != models.LevelProvince || admin.Role != models.RoleAdmin || admin.UnitID != province.ID {
+		if *province.Code != "87" || province.Kind != "tinh" || province.Level != models.LevelProvince || admin.Role != models.RoleAdmin || admin.UnitID != province.ID {
 			t.Fatalf("province %+v, admin %+v", province, admin)
 		}
 		if _, _, _, err := s.Login(ctx, models.Credentials{Username: "admin", Password: good.Password}, time.Hour); err != nil {

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/papi-dialogue/papi/models"
 )
 
 func TestEveryCommandHasHelp(t *testing.T) {
@@ -85,7 +87,7 @@ func TestUnitsImportListsEveryBadRowAndLoadsNothing(t *testing.T) {
 	}
 	file := filepath.Join(dir, "units.csv")
 	// A spreadsheet export: byte-order mark, semicolons, columns in another order.
-	csv := "\ufeffname;level;parent_code;code\n" +
+	csv := "\ufeffname;level;parent_code;code;kind\n" +
 		"Tân Thới;commune;82;28570\n" + // line 2: good
 		"Tân Phú;commune;82;2857\n" + // 3: code too short
 		"Ấp Một;hamlet;99999;\n" + // 4: unknown parent
@@ -95,7 +97,9 @@ func TestUnitsImportListsEveryBadRowAndLoadsNothing(t *testing.T) {
 		"Đồng Tháp;province;;83\n" + // 8: provinces come from init; no parent
 		"Ấp Ba;thôn;28570;\n" + // 9: unknown level
 		"\n" +
-		"Ấp Tân Hòa;hamlet;28570;\n" // 11: good
+		"Phú Mỹ;commune;82;28571;ấp\n" + // 11: a hamlet's kind for a commune
+		"\n" +
+		"Ấp Tân Hòa;hamlet;28570;;thôn\n" // 13: good
 	if err := os.WriteFile(file, []byte(csv), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -107,17 +111,17 @@ func TestUnitsImportListsEveryBadRowAndLoadsNothing(t *testing.T) {
 	report := e.stderr.(*bytes.Buffer).String()
 	for _, want := range []string{"line 3: code \"2857\"", "line 4: parent_code 99999", "line 5: name: empty",
 		"line 6: code 28570 is already used on line 2", "line 7: parent_code 82: a hamlet cannot sit under a province",
-		"line 8: level: provinces", "line 8: parent_code: empty", "line 9: level"} {
+		"line 8: level: provinces", "line 8: parent_code: empty", "line 9: level", "line 11: kind: a commune is one of xa (xã), phuong (phường)"} {
 		if !strings.Contains(report, want) {
 			t.Errorf("report lacks %q:\n%s", want, report)
 		}
 	}
-	for _, good := range []string{"line 2:", "line 11:"} {
+	for _, good := range []string{"line 2:", "line 13:"} {
 		if strings.Contains(report, good) {
 			t.Errorf("report blames a good row (%s):\n%s", good, report)
 		}
 	}
-	fixed := "\ufeffname;level;parent_code;code\nTân Thới;commune;82;28570\nẤp Tân Hòa;hamlet;28570;\n"
+	fixed := "\ufeffname;level;parent_code;code;kind\nTân Thới;commune;82;28570;phường\nẤp Tân Hòa;hamlet;28570;;\n"
 	if err := os.WriteFile(file, []byte(fixed), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -127,6 +131,14 @@ func TestUnitsImportListsEveryBadRowAndLoadsNothing(t *testing.T) {
 			t.Fatalf("import %d: %v %q", i+1, err, out)
 		}
 	}
+	store, err := models.Open(ctx, filepath.Join(dir, "papi.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u, err := store.UnitByCodeOrID(ctx, "28570"); err != nil || u.Kind != "phuong" {
+		t.Errorf("the commune loaded as %+v, %v; want a phường", u, err)
+	}
+	store.Close()
 	// Only the bad file's rows were refused: the fixed file's were the first to load.
 	renamed := "name,level,parent_code,code\nTân Thới Mới,commune,82,28570\n"
 	os.WriteFile(file, []byte(renamed), 0o600)

@@ -15,10 +15,11 @@ func initCommand(ctx context.Context, cfg config, log *slog.Logger, args []strin
 	fs := flag.NewFlagSet("init", flag.ContinueOnError)
 	code := fs.String("province-code", "", "the province's official code, 2 digits (Decision 19/2025/QĐ-TTg), such as 87")
 	name := fs.String("province-name", "", "the province's name, such as \"Đồng Tháp\"")
+	kind := fs.String("province-kind", "tinh", "tinh, or thanh_pho for a centrally-run city")
 	username := fs.String("username", "", "login name of the first administrator")
 	fullName := fs.String("full-name", "", "the administrator's full name")
 	fromStdin := fs.Bool("password-stdin", false, "read the administrator's password from standard input instead of prompting")
-	synopsis := "init --province-code NN --province-name NAME --username U [--full-name N] [--password-stdin]\n\n" +
+	synopsis := "init --province-code NN --province-name NAME [--province-kind thanh_pho] --username U [--full-name N] [--password-stdin]\n\n" +
 		"Sets up an empty database: the province and its first administrator. It refuses a database\n" +
 		"that already holds units or users, so it runs once."
 	if err := parseFlags(fs, synopsis, args, e); err != nil {
@@ -32,7 +33,7 @@ func initCommand(ctx context.Context, cfg config, log *slog.Logger, args []strin
 		return err
 	}
 	defer store.Close()
-	province, admin, err := store.InitProvince(ctx, models.InitInput{ProvinceCode: *code, ProvinceName: *name,
+	province, admin, err := store.InitProvince(ctx, models.InitInput{ProvinceCode: *code, ProvinceName: *name, ProvinceKind: models.UnitKind(*kind),
 		Username: *username, FullName: *fullName, Password: password})
 	if err != nil {
 		return commandError("init", err)

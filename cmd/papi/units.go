@@ -27,9 +27,10 @@ func unitsCommand(ctx context.Context, cfg config, log *slog.Logger, args []stri
 	dryRun := fs.Bool("dry-run", false, "check the file and say what would be created, changing nothing")
 	synopsis := "units import [--dry-run] FILE.csv\n\n" +
 		"Loads districts, communes and hamlets under units already in the database (the province made by\n" +
-		"papi init). The first line names the columns: level,code,name,parent_code. level is district,\n" +
-		"commune or hamlet; a commune's code is its official 5-digit code; parent_code is the code of the\n" +
-		"unit above it (a hamlet's commune). Commas or semicolons separate the columns; UTF-8, with or\n" +
+		"papi init). The first line names the columns: level,code,name,parent_code and, optionally, kind.\n" +
+		"level is district, commune or hamlet; a commune's code is its official 5-digit code; parent_code\n" +
+		"is the code of the unit above it (a hamlet's commune); kind is xa, phuong or dac_khu for a commune,\n" +
+		"ap, thon, ban, to_dan_pho or khu_pho for a hamlet (or the Vietnamese word), xa and ap when empty. Commas or semicolons separate the columns; UTF-8, with or\n" +
 		"without a byte-order mark. Rows already loaded are skipped, so a file can be loaded again after\n" +
 		"it grows. A file with any bad row loads nothing; every bad row is listed by line number."
 	if err := parseFlags(fs, synopsis, args[1:], e); err != nil {
@@ -74,16 +75,31 @@ func unitsCommand(ctx context.Context, cfg config, log *slog.Logger, args []stri
 
 // unitRow is one line of a unit file.
 type unitRow struct {
-	line                          int
-	level                         models.Level
-	code, name, parentCode        string
-	parentID                      int64 // set when the parent is already in the database
-	parentRow                     *unitRow
-	created                       *models.Unit
-	alreadyPresent, skipAsPresent bool
+	line                   int
+	level                  models.Level
+	code, name, parentCode string
+	kind                   models.UnitKind
+	parentID               int64 // set when the parent is already in the database
+	parentRow              *unitRow
+	created                *models.Unit
+	present                bool // already in the database: skipped
 }
 
 var unitColumns = []string{"level", "code", "name", "parent_code"}
+
+// unitKind reads the optional kind column: the kind's code (phuong) or its Vietnamese word
+// (phường); empty is the level's default (xã, ấp).
+func unitKind(l models.Level, v string) (models.UnitKind, bool) {
+	if v == "" {
+		return "", true
+	}
+	for _, k := range models.UnitKinds(l) {
+		if strings.EqualFold(v, string(k)) || strings.EqualFold(norm.NFC.String(v), k.Word()) {
+			return k, true
+		}
+	}
+	return models.UnitKind(v), false
+}
 
 // readUnitRows reads a unit file: a header naming the columns, then one unit a line.
 func readUnitRows(r io.Reader) ([]*unitRow, error) {
@@ -119,7 +135,7 @@ func readUnitRows(r io.Reader) ([]*unitRow, error) {
 		}
 		line, _ := cr.FieldPos(0)
 		cell := func(name string) string {
-			if i := col[name]; i < len(rec) {
+			if i, ok := col[name]; ok && i < len(rec) {
 				return strings.TrimSpace(rec[i])
 			}
 			return ""
@@ -128,7 +144,7 @@ func readUnitRows(r io.Reader) ([]*unitRow, error) {
 			continue // a blank line
 		}
 		rows = append(rows, &unitRow{line: line, level: models.Level(strings.ToLower(cell("level"))),
-			code: cell("code"), name: norm.NFC.String(cell("name")), parentCode: cell("parent_code")})
+			code: cell("code"), name: norm.NFC.String(cell("name")), parentCode: cell("parent_code"), kind: models.UnitKind(cell("kind"))})
 	}
 }
 
@@ -176,7 +192,7 @@ func planUnitImport(ctx context.Context, store *models.Store, rows []*unitRow) (
 			if u.Level != r.level || !sameName(u.Name, r.name) {
 				bad(r, "code %s already belongs to the %s %q", r.code, u.Level, u.Name)
 			} else {
-				r.alreadyPresent = true
+				r.present = true
 			}
 		}
 	}
@@ -184,7 +200,7 @@ func planUnitImport(ctx context.Context, store *models.Store, rows []*unitRow) (
 		plan.resolveParent(r, byCode, fileCodes, existing, bad)
 	}
 	for _, r := range rows {
-		if r.skipAsPresent || r.alreadyPresent {
+		if r.present {
 			plan.present++
 		} else {
 			plan.rows = append(plan.rows, r)
@@ -201,6 +217,15 @@ func checkUnitRow(r *unitRow, bad func(*unitRow, string, ...any)) {
 		bad(r, "level: provinces are created by papi init, not imported")
 	default:
 		bad(r, "level: want district, commune or hamlet, not %q", r.level)
+	}
+	if k, ok := unitKind(r.level, string(r.kind)); ok {
+		r.kind = k
+	} else if r.level.Valid() {
+		words := []string{}
+		for _, k := range models.UnitKinds(r.level) {
+			words = append(words, string(k)+" ("+k.Word()+")")
+		}
+		bad(r, "kind: a %s is one of %s, not %q", r.level, strings.Join(words, ", "), r.kind)
 	}
 	if r.name == "" {
 		bad(r, "name: empty")
@@ -241,7 +266,7 @@ func (p *unitPlan) resolveParent(r *unitRow, byCode map[string]*models.Unit, fil
 		for i := range existing {
 			u := &existing[i]
 			if u.ParentID != nil && *u.ParentID == r.parentID && u.Level == r.level && sameName(u.Name, r.name) {
-				r.skipAsPresent = true
+				r.present = true
 				return
 			}
 		}
@@ -261,7 +286,7 @@ func (p *unitPlan) apply(ctx context.Context, store *models.Store) error {
 				}
 				parentID = r.parentRow.created.ID
 			}
-			in := models.UnitInput{ParentID: &parentID, Level: r.level, Name: r.name}
+			in := models.UnitInput{ParentID: &parentID, Level: r.level, Name: r.name, Kind: r.kind}
 			if r.code != "" {
 				in.Code = &r.code
 			}
