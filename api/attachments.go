@@ -122,7 +122,7 @@ func (s *Server) uploadAttachments(c *gin.Context) {
 			break
 		}
 		if err != nil {
-			s.failUpload(c, err)
+			s.failUpload(c, &bodyError{err})
 			return
 		}
 		if part.FormName() != "file" {
@@ -133,7 +133,11 @@ func (s *Server) uploadAttachments(c *gin.Context) {
 			abortFields(c, "file", msgTooManyFiles)
 			return
 		}
-		u, err := s.store.ReceiveUpload(part, part.FileName(), fmt.Sprintf("file[%d]", len(uploads)))
+		body := &bodyReader{r: part}
+		u, err := s.store.ReceiveUpload(body, part.FileName(), fmt.Sprintf("file[%d]", len(uploads)))
+		if err != nil && body.err != nil {
+			err = &bodyError{body.err}
+		}
 		if err != nil {
 			s.failUpload(c, err)
 			return
@@ -148,19 +152,37 @@ func (s *Server) uploadAttachments(c *gin.Context) {
 	c.JSON(http.StatusCreated, gin.H{"items": items})
 }
 
+// bodyError is a failure to read the request body: the client's doing, never a 500.
+type bodyError struct{ err error }
+
+func (e *bodyError) Error() string { return "reading the upload: " + e.err.Error() }
+func (e *bodyError) Unwrap() error { return e.err }
+
+// bodyReader remembers the error its reader gave, to tell a bad body from a failing disk.
+type bodyReader struct {
+	r   io.Reader
+	err error
+}
+
+func (b *bodyReader) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	if err != nil && !errors.Is(err, io.EOF) {
+		b.err = err
+	}
+	return n, err
+}
+
 // failUpload answers a broken or oversized multipart body with a 4xx, anything else as usual.
 func (s *Server) failUpload(c *gin.Context, err error) {
 	var tooLarge *http.MaxBytesError
-	var verr *models.ValidationError
+	var bad *bodyError
 	switch {
 	case errors.As(err, &tooLarge):
 		mb := (tooLarge.Limit - multipartSlack) >> 20
 		abort(c, http.StatusRequestEntityTooLarge, "too_large", models.Msg(
 			fmt.Sprintf("Tổng dung lượng các tệp gửi một lần tối đa %d MB.", mb),
 			fmt.Sprintf("The files sent at once may total at most %d MB.", mb)))
-	case errors.As(err, &verr), errors.Is(err, models.ErrNotFound), errors.Is(err, models.ErrForbidden):
-		s.fail(c, err)
-	case strings.Contains(err.Error(), "multipart") || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
+	case errors.As(err, &bad):
 		abort(c, http.StatusBadRequest, "malformed_multipart", models.Msg("Dữ liệu multipart không hợp lệ.", "The multipart body is malformed."))
 	default:
 		s.fail(c, err)
