@@ -267,7 +267,7 @@ func (s *Server) sendAttachment(c *gin.Context, thumb bool) {
 	if thumb {
 		f = file{ContentType: "image/jpeg", Size: -1}
 	}
-	s.sendFile(c, f, "private, max-age=300", rc)
+	s.sendFile(c, f, "no-store", rc) // photos may show faces and ID cards, like the rest of the signed-in API
 }
 
 // file is what a download reply says about the bytes it sends.
