@@ -12,7 +12,7 @@ import (
 )
 
 func TestEveryCommandHasHelp(t *testing.T) {
-	for _, cmd := range [][]string{{"serve"}, {"migrate"}, {"init"}, {"units", "import"}, {"user", "add"}, {"seed"}, {"healthcheck"}} {
+	for _, cmd := range [][]string{{"serve"}, {"migrate"}, {"init"}, {"units", "import"}, {"user", "add"}, {"seed"}, {"healthcheck"}, {"backup"}} {
 		for _, flag := range []string{"--help", "-h"} {
 			dir := t.TempDir()
 			e, out := testEnv(dir, "", nil)
