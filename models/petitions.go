@@ -235,52 +235,7 @@ func (s *Store) CreatePetition(ctx context.Context, actor Actor, in PetitionInpu
 		return nil, ErrForbidden
 	}
 	v := &ValidationError{}
-	kind := PetitionKind(in.Kind)
-	if !kind.Valid() {
-		v.Add("kind", Msg("Loại ý kiến phải là phan_anh, kien_nghi, khieu_nai hoặc to_cao.", "The kind must be phan_anh, kien_nghi, khieu_nai or to_cao."))
-	}
-	channel := Channel(in.Channel)
-	if in.Channel == "" && in.DialogueID != nil {
-		channel = ChannelDialogue
-	}
-	switch {
-	case !channel.Valid():
-		v.Add("channel", Msg("Kênh tiếp nhận phải là dialogue, reception, letter, phone hoặc online.", "The channel must be dialogue, reception, letter, phone or online."))
-	case in.DialogueID != nil && channel != ChannelDialogue:
-		v.Add("channel", Msg("Ý kiến nêu tại buổi đối thoại có kênh là dialogue.", "A petition raised at a dialogue has the channel dialogue."))
-	}
-	content := strings.TrimSpace(in.Content)
-	if n := runeLen(content); n < 10 || n > 4000 {
-		v.Add("content", msgContentLength)
-	}
-	name, phone, address := strings.TrimSpace(in.PetitionerName), strings.TrimSpace(in.PetitionerPhone), strings.TrimSpace(in.PetitionerAddress)
-	if in.Anonymous && (name != "" || phone != "" || address != "") {
-		v.Add("anonymous", Msg("Ý kiến ẩn danh không ghi họ tên, điện thoại hay địa chỉ người nêu.", "An anonymous petition carries no name, phone or address."))
-	}
-	if runeLen(name) > 120 {
-		v.Add("name", Msg("Họ tên dài tối đa 120 ký tự.", "The name is at most 120 characters."))
-	}
-	if phone != "" && !phonePattern.MatchString(phone) {
-		v.Add("phone", Msg("Số điện thoại không hợp lệ.", "The phone number is not valid."))
-	}
-	if runeLen(address) > 300 {
-		v.Add("address", Msg("Địa chỉ dài tối đa 300 ký tự.", "The address is at most 300 characters."))
-	}
-	onsite := strings.TrimSpace(in.OnsiteAnswer)
-	if runeLen(onsite) > 4000 {
-		v.Add("onsite_answer", Msg("Câu trả lời tại chỗ dài tối đa 4000 ký tự.", "The on-site answer is at most 4000 characters."))
-	}
-	now := s.now()
-	if in.ReceivedAt != nil {
-		switch {
-		case in.ReceivedAt.After(now.Add(5 * time.Minute)):
-			v.Add("received_at", Msg("Thời điểm tiếp nhận không được ở tương lai.", "The time received cannot be in the future."))
-		case in.ReceivedAt.Year() < 2000:
-			v.Add("received_at", Msg("Thời điểm tiếp nhận không hợp lệ.", "The time received is not valid."))
-		}
-	}
-
-	var created *Petition
+	p := petitionDraft(in, v, s.now())
 	err := s.WithTx(ctx, func(ctx context.Context) error {
 		commune, err := s.Unit(ctx, actor, in.CommuneID)
 		if err != nil || commune.Level != LevelCommune || !commune.Live() {
@@ -292,34 +247,22 @@ func (s *Store) CreatePetition(ctx context.Context, actor Actor, in PetitionInpu
 			v.Add("hamlet_id", Msg("Ấp không thuộc xã đã chọn.", "The hamlet is not in the chosen commune."))
 		}
 		topic, ok := s.petitionTopic(ctx, v, in.TopicID, in.TopicCode)
-		receivedAt := now
-		if in.ReceivedAt != nil {
-			receivedAt = *in.ReceivedAt
-		}
 		if in.DialogueID != nil && commune != nil {
 			startsAt, err := s.heldDialogueStart(ctx, *in.DialogueID, commune.ID)
 			if err != nil {
 				v.Add("dialogue_id", Msg("Buổi đối thoại không tồn tại, không thuộc xã này hoặc chưa diễn ra.", "No held dialogue of this commune has this id."))
 			} else if in.ReceivedAt == nil {
-				receivedAt = startsAt
+				p.ReceivedAt = startsAt
 			}
 		}
 		if err := v.Err(); err != nil || !ok {
 			return err
 		}
-		receivedAt = receivedAt.UTC().Truncate(time.Second)
-		ref, err := s.nextReference(ctx, commune, receivedAt)
-		if err != nil {
+		p.ReceivedAt = p.ReceivedAt.UTC().Truncate(time.Second)
+		if p.Reference, err = s.nextReference(ctx, commune, p.ReceivedAt); err != nil {
 			return err
 		}
-		p := &Petition{
-			Reference: ref, CommuneID: commune.ID, HamletID: hamlet.ID, DialogueID: in.DialogueID,
-			Channel: channel, Kind: kind, TopicID: topic.ID, Content: content,
-			PetitionerName: name, PetitionerPhone: phone, PetitionerAddress: address, Anonymous: in.Anonymous,
-			OnsiteAnswer: onsite, ReceivedAt: receivedAt, State: StateReceived, StateType: TypeOpen,
-			Private: in.Private || kind == KindDenunciation, Version: 1, CreatedBy: actor.UserID,
-			CreatedAt: now, UpdatedAt: now, Complexity: ComplexityNormal,
-		}
+		p.CommuneID, p.HamletID, p.TopicID, p.CreatedBy = commune.ID, hamlet.ID, topic.ID, actor.UserID
 		p.SearchText = petitionSearchText(p)
 		if err := s.setFirstDeadline(ctx, p, commune.Remote); err != nil {
 			return err
@@ -327,18 +270,65 @@ func (s *Store) CreatePetition(ctx context.Context, actor Actor, in PetitionInpu
 		if err := s.conn(ctx).Create(p).Error; err != nil {
 			return err
 		}
-		if err := s.appendEvent(ctx, petitionLog, actor, p.ID, EventCreated, "", string(StateReceived), "", map[string]any{
-			"channel": p.Channel, "kind": p.Kind, "topic_id": p.TopicID, "dialogue_id": p.DialogueID, "due_on": p.DueOn, "due_rule": p.DueRule}); err != nil {
-			return err
-		}
-		created = p
-		return nil
+		return s.appendEvent(ctx, petitionLog, actor, p.ID, EventCreated, "", string(StateReceived), "", map[string]any{
+			"channel": p.Channel, "kind": p.Kind, "topic_id": p.TopicID, "dialogue_id": p.DialogueID, "due_on": p.DueOn, "due_rule": p.DueRule})
 	})
 	if err != nil {
 		return nil, failed(err, "create petition in commune %d", in.CommuneID)
 	}
-	created.finish(actor, true, s.today())
-	return created, nil
+	p.finish(actor, true, s.today())
+	return p, nil
+}
+
+// petitionDraft checks what of a new petition needs no lookup, naming every bad field in v, and
+// returns the petition it makes, trimmed, received now unless the input says when.
+func petitionDraft(in PetitionInput, v *ValidationError, now time.Time) *Petition {
+	kind := PetitionKind(in.Kind)
+	p := &Petition{DialogueID: in.DialogueID, Channel: Channel(in.Channel), Kind: kind, Content: strings.TrimSpace(in.Content),
+		PetitionerName: strings.TrimSpace(in.PetitionerName), PetitionerPhone: strings.TrimSpace(in.PetitionerPhone),
+		PetitionerAddress: strings.TrimSpace(in.PetitionerAddress), Anonymous: in.Anonymous,
+		OnsiteAnswer: strings.TrimSpace(in.OnsiteAnswer), ReceivedAt: now, State: StateReceived, StateType: TypeOpen,
+		Private: in.Private || kind == KindDenunciation, Version: 1, CreatedAt: now, UpdatedAt: now, Complexity: ComplexityNormal}
+	if !kind.Valid() {
+		v.Add("kind", Msg("Loại ý kiến phải là phan_anh, kien_nghi, khieu_nai hoặc to_cao.", "The kind must be phan_anh, kien_nghi, khieu_nai or to_cao."))
+	}
+	if in.Channel == "" && in.DialogueID != nil {
+		p.Channel = ChannelDialogue
+	}
+	switch {
+	case !p.Channel.Valid():
+		v.Add("channel", Msg("Kênh tiếp nhận phải là dialogue, reception, letter, phone hoặc online.", "The channel must be dialogue, reception, letter, phone or online."))
+	case in.DialogueID != nil && p.Channel != ChannelDialogue:
+		v.Add("channel", Msg("Ý kiến nêu tại buổi đối thoại có kênh là dialogue.", "A petition raised at a dialogue has the channel dialogue."))
+	}
+	if n := runeLen(p.Content); n < 10 || n > 4000 {
+		v.Add("content", msgContentLength)
+	}
+	if in.Anonymous && (p.PetitionerName != "" || p.PetitionerPhone != "" || p.PetitionerAddress != "") {
+		v.Add("anonymous", Msg("Ý kiến ẩn danh không ghi họ tên, điện thoại hay địa chỉ người nêu.", "An anonymous petition carries no name, phone or address."))
+	}
+	if runeLen(p.PetitionerName) > 120 {
+		v.Add("name", Msg("Họ tên dài tối đa 120 ký tự.", "The name is at most 120 characters."))
+	}
+	if p.PetitionerPhone != "" && !phonePattern.MatchString(p.PetitionerPhone) {
+		v.Add("phone", Msg("Số điện thoại không hợp lệ.", "The phone number is not valid."))
+	}
+	if runeLen(p.PetitionerAddress) > 300 {
+		v.Add("address", Msg("Địa chỉ dài tối đa 300 ký tự.", "The address is at most 300 characters."))
+	}
+	if runeLen(p.OnsiteAnswer) > 4000 {
+		v.Add("onsite_answer", Msg("Câu trả lời tại chỗ dài tối đa 4000 ký tự.", "The on-site answer is at most 4000 characters."))
+	}
+	if in.ReceivedAt != nil {
+		switch {
+		case in.ReceivedAt.After(now.Add(5 * time.Minute)):
+			v.Add("received_at", Msg("Thời điểm tiếp nhận không được ở tương lai.", "The time received cannot be in the future."))
+		case in.ReceivedAt.Year() < 2000:
+			v.Add("received_at", Msg("Thời điểm tiếp nhận không hợp lệ.", "The time received is not valid."))
+		}
+		p.ReceivedAt = *in.ReceivedAt
+	}
+	return p
 }
 
 // petitionTopic resolves the topic by id or code; it must be active.
