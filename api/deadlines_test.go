@@ -48,8 +48,21 @@ func TestDeadlinesThroughTheAPI(t *testing.T) {
 		expect(t, r, http.StatusConflict)
 		r = chair.do("GET", "/api/v1/deadline-rules", nil)
 		expect(t, r, http.StatusOK)
-		if n := len(r.m(t)["items"].([]any)); n != 8 {
+		if n := len(r.m(t)["items"].([]any)); n != 9 {
 			t.Fatalf("%d rules", n)
 		}
+		// Due on 23 March, the complaint is due soon from 18 March (three working days before).
+		now = dbtest.VN(t, "2026-03-18 08:00")
+		chair = e.as(e.world.ChairA) // a new session on the new day
+		r = chair.do("GET", "/api/v1/petitions?due_soon=true", nil)
+		expect(t, r, http.StatusOK)
+		if items := r.m(t)["items"].([]any); len(items) != 1 {
+			t.Fatalf("due soon: %d", len(items))
+		}
+		now = dbtest.VN(t, "2026-03-17 08:00")
+		if items := chair.do("GET", "/api/v1/petitions?due_soon=true", nil).m(t)["items"].([]any); len(items) != 0 {
+			t.Fatalf("not yet due soon: %d", len(items))
+		}
+		expect(t, chair.do("GET", "/api/v1/petitions?due_soon=maybe", nil), http.StatusUnprocessableEntity)
 	})
 }

@@ -50,6 +50,9 @@ const (
 	RuleTopic               = "topic"
 	RuleManual              = "manual"
 	RuleLegacy              = "legacy"
+	// RuleDueSoon is not a deadline but the warning window before one: its days (working days
+	// when it says so) before a due date, a petition is due soon.
+	RuleDueSoon = "due_soon"
 )
 
 // Text is the rule as a due date shows it: its words and its legal basis.
@@ -375,4 +378,18 @@ func receptionMet(p *Petition, updates map[string]any) {
 	if _, set := updates["due_rule"]; !set {
 		updates["due_on"], updates["due_rule"], updates["due_rule_text"] = nil, nil, ""
 	}
+}
+
+// dueSoonUntil is the last due date that is "due soon" today: the warning window of the
+// due_soon rule, counted on the working-day calendar.
+func (s *Store) dueSoonUntil(ctx context.Context, today Date) (Date, error) {
+	rule, err := s.deadlineRule(ctx, RuleDueSoon)
+	if err != nil {
+		return "", err
+	}
+	w, err := s.Workdays(ctx)
+	if err != nil {
+		return "", err
+	}
+	return rule.Due(w, today, rule.Days), nil
 }

@@ -34,6 +34,9 @@ type PetitionFilter struct {
 	StateType string
 	// Overdue is "true" or "false".
 	Overdue string
+	// DueSoon is "true" for open petitions not yet late whose due date falls within the warning
+	// window (the due_soon rule: 3 working days by default, admins adjust it).
+	DueSoon string
 	// From and To bound the day received (Asia/Ho_Chi_Minh), both inclusive: YYYY-MM-DD.
 	From string
 	To   string
@@ -230,6 +233,13 @@ func (s *Store) filterPetitions(ctx context.Context, actor Actor, f PetitionFilt
 		q = q.Where("petitions.state_type = 'open' AND petitions.due_on < ?", today)
 	case set:
 		q = q.Where("(petitions.state_type <> 'open' OR petitions.due_on IS NULL OR petitions.due_on >= ?)", today)
+	}
+	if soon, set := parseFlag(v, "due_soon", f.DueSoon); set && soon {
+		until, err := s.dueSoonUntil(ctx, today)
+		if err != nil {
+			return nil, err
+		}
+		q = q.Where("petitions.state_type = 'open' AND petitions.due_on >= ? AND petitions.due_on <= ?", today, until)
 	}
 	if f.From != "" {
 		if d, ok := dateField(v, "from", f.From); ok {

@@ -1770,6 +1770,8 @@ export interface paths {
                     status?: string;
                     state_type?: "open" | "fixed" | "closed";
                     overdue?: boolean;
+                    /** @description Open petitions not yet late whose due date is within the warning window (the due_soon rule: 3 working days by default). */
+                    due_soon?: boolean;
                     /** @description First day received (Asia/Ho_Chi_Minh). */
                     from?: string;
                     /** @description Last day received, inclusive. */
@@ -3365,6 +3367,8 @@ export interface paths {
                     status?: string;
                     state_type?: "open" | "fixed" | "closed";
                     overdue?: boolean;
+                    /** @description Open petitions not yet late whose due date is within the warning window (the due_soon rule: 3 working days by default). */
+                    due_soon?: boolean;
                     from?: string;
                     to?: string;
                     q?: string;
