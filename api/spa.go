@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
+	"github.com/klauspost/compress/gzhttp"
 )
 
 // contentSecurityPolicy allows the SPA its own scripts, styles and API, and nothing else.
@@ -35,7 +36,9 @@ func (s *Server) noRoute(c *gin.Context) {
 			} else {
 				h.Set("Cache-Control", "public, max-age=3600")
 			}
-			c.FileFromFS(name, http.FS(s.cfg.SPA))
+			// Compressed when the browser accepts it: the app's script is a third of its size
+			// gzipped, which is what a phone on a slow link waits for.
+			gzhttp.GzipHandler(http.FileServer(http.FS(s.cfg.SPA))).ServeHTTP(c.Writer, c.Request)
 			return
 		}
 	}

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"compress/gzip"
 	"io"
 	"log/slog"
 	"net/http/httptest"
@@ -15,7 +16,7 @@ import (
 func TestSPAFallbackCacheAndCSP(t *testing.T) {
 	spa := fstest.MapFS{
 		"index.html":           {Data: []byte("<!doctype html><title>PAPI</title>")},
-		"assets/app-1a2b3c.js": {Data: []byte("console.log(1)")},
+		"assets/app-1a2b3c.js": {Data: []byte(strings.Repeat("console.log(1);\n", 400))},
 		"favicon.svg":          {Data: []byte("<svg/>")},
 	}
 	srv := New(dbtest.Open(t, models.SQLite), Config{SPA: spa}, slog.New(slog.NewTextHandler(io.Discard, nil)))
@@ -33,8 +34,24 @@ func TestSPAFallbackCacheAndCSP(t *testing.T) {
 		t.Fatalf("CSP %q", csp)
 	}
 	r = get("/assets/app-1a2b3c.js")
-	if r.Code != 200 || !strings.Contains(r.Header().Get("Cache-Control"), "immutable") {
+	if r.Code != 200 || !strings.Contains(r.Header().Get("Cache-Control"), "immutable") || r.Body.Len() != 6400 {
 		t.Fatalf("asset: %d %v", r.Code, r.Header())
+	}
+	// Browsers that accept gzip get the asset compressed, still cached for a year.
+	req := httptest.NewRequest("GET", "/assets/app-1a2b3c.js", nil)
+	req.Header.Set("Accept-Encoding", "gzip, deflate, br")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != 200 || rec.Header().Get("Content-Encoding") != "gzip" || rec.Body.Len() >= 6400 ||
+		!strings.Contains(rec.Header().Get("Cache-Control"), "immutable") {
+		t.Fatalf("gzipped asset: %d %d bytes %v", rec.Code, rec.Body.Len(), rec.Header())
+	}
+	zr, err := gzip.NewReader(rec.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plain, _ := io.ReadAll(zr); string(plain) != strings.Repeat("console.log(1);\n", 400) {
+		t.Fatalf("gunzipped asset differs: %d bytes", len(plain))
 	}
 	// Unknown API paths stay JSON 404s.
 	r = get("/api/v1/nothing")

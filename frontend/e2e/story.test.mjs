@@ -608,3 +608,65 @@ for (const vp of viewports) {
     })
   })
 }
+
+// A resident on a phone, on a slow mobile link, finds the public board without signing in.
+describe('the public board on a phone (390×844) over slow 3G', { skip: skip || false }, () => {
+  let server
+  let browser
+  before(async () => {
+    server = await startServer()
+    browser = await launchBrowser()
+  })
+  after(async () => {
+    await browser?.close()
+    await server?.stop()
+  })
+
+  it('is reachable from the front page, its first load over 400 kbps / 300 ms is measured, it filters and links each petition', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, locale: 'vi-VN', serviceWorkers: 'block' })
+    const page = await context.newPage()
+    page.setDefaultTimeout(15000)
+    const watch = watchConsole(page, 'phone/public')
+    await page.goto(server.url + '/')
+    await page.locator('[data-public-link]').click()
+    await page.locator('[data-commune-search]').fill('tan thoi')
+    await page.locator('[data-communes] a', { hasText: 'Tân Thới' }).click()
+    await page.locator('[data-board] article').first().waitFor()
+    const board = page.url()
+
+    // A first visit (nothing cached) over slow 3G, as Chrome's DevTools define it.
+    const fresh = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, locale: 'vi-VN', serviceWorkers: 'block' })
+    const slow = await fresh.newPage()
+    const slowWatch = watchConsole(slow, 'phone/slow-3g')
+    const cdp = await fresh.newCDPSession(slow)
+    await cdp.send('Network.enable')
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 300, downloadThroughput: (400 * 1024) / 8, uploadThroughput: (400 * 1024) / 8 })
+    const started = Date.now()
+    await slow.goto(board)
+    await slow.locator('[data-board] article').first().waitFor({ timeout: 30000 })
+    const took = Date.now() - started
+    console.log(`# public board first load over slow 3G: ${took} ms`)
+    await shot(slow, 'phone', '20-public-board-slow-3g')
+    // The goal is 3 s; today the app's one script bundle keeps it near 4.5 s. This bound catches
+    // a regression while the bundle is split further.
+    assert.ok(took < 6000, `first load over slow 3G took ${took} ms`)
+    await fresh.close()
+
+    // Answered only; each answer under a "Trả lời" heading; the permalink shows it alone.
+    await page.getByRole('combobox', { name: /^Trả lời/ }).selectOption('yes')
+    const articles = page.locator('[data-board] article')
+    const n = await articles.count()
+    assert.ok(n > 0, 'the demo has answered petitions')
+    for (let i = 0; i < n; i++) {
+      const a = articles.nth(i)
+      assert.ok((await a.locator('.answer').count()) + (await a.getByText('↳').count()) > 0, 'only answered petitions')
+    }
+    await shot(page, 'phone', '21-public-board-answered')
+    await articles.first().locator('[data-permalink]').click()
+    await page.locator('[data-public-petition]').getByRole('heading', { name: 'Trả lời', exact: true }).waitFor()
+    assert.match(page.url(), /\/public\/p\/[A-Z]+-\d{4}-\d+$/)
+    await shot(page, 'phone', '22-public-petition')
+    assert.deepEqual([...watch.errors, ...slowWatch.errors], [])
+    await context.close()
+  })
+})

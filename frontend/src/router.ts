@@ -18,6 +18,7 @@ import PetitionsView from './views/PetitionsView.vue'
 import PetitionDetailView from './views/PetitionDetailView.vue'
 import DashboardView from './views/DashboardView.vue'
 import PublicBoardView from './views/PublicBoardView.vue'
+import PublicPetitionView from './views/PublicPetitionView.vue'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -43,6 +44,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/petitions/:id(\\d+)', name: 'petition', component: PetitionDetailView },
   { path: '/dashboard', name: 'dashboard', component: DashboardView, meta: { permission: 'reports.view' } },
   { path: '/public/:communeId(\\d+)?', name: 'public', component: PublicBoardView, meta: { public: true } },
+  { path: '/public/p/:reference', name: 'public-petition', component: PublicPetitionView, meta: { public: true } },
   { path: '/admin/units', name: 'units', component: UnitsView, meta: { roles: ['admin', 'district_official'] } },
   { path: '/admin/topics', name: 'topics', component: TopicsView, meta: { permission: 'topics.manage' } },
   { path: '/admin/users', name: 'users', component: UsersView, meta: { permission: 'users.manage' } },
