@@ -170,6 +170,36 @@ for (const vp of viewports) {
       await context.close()
     })
 
+    it('a user of a merged commune is told why at sign-in; an admin sees the act and rebinds them in one step', async () => {
+      const context = await browser.newContext({ viewport: { width: vp.width, height: vp.height } })
+      const page = await context.newPage()
+      page.setDefaultTimeout(10000)
+      const watch = watchConsole(page, `${vp.name}/merged`)
+      consoles.push(watch)
+      await page.goto(server.url + '/')
+      await page.getByLabel('Tên đăng nhập').fill('secretary.tanphu')
+      await page.getByLabel('Mật khẩu').fill(password)
+      await watch.allow(/status of 403/, async () => {
+        await page.getByRole('button', { name: 'Đăng nhập' }).click()
+        await page.locator('[data-form-error]').getByText(/đã được sắp xếp lại/).waitFor()
+      })
+      await context.close()
+
+      const admin = await session('admin')
+      await openMenu(admin.page)
+      await menuLink(admin.page, 'Sắp xếp đơn vị').click()
+      await admin.page.locator('[data-acts]').getByText('1663/NQ-UBTVQH15').first().waitFor()
+      const rebind = admin.page.locator('[data-rebind]')
+      await rebind.getByLabel(/secretary\.tanphu/).check()
+      await rebind.getByLabel('Đơn vị mới').selectOption({ label: 'Xã Tân Thới (28600)' })
+      await rebind.getByRole('button', { name: 'Gán lại' }).click()
+      await admin.page.getByText('Không có ai chờ gán lại.').waitFor()
+      await shot(admin.page, vp.name, '04b-rebound')
+      await admin.context.close()
+      const sec = await session('secretary.tanphu')
+      await sec.context.close()
+    })
+
     it('a secretary sees a menu without administration, switches language, changes password', async () => {
       const { context, page } = await session('secretary.tanthoi')
       await openMenu(page)

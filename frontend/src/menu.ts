@@ -22,6 +22,7 @@ export const menu = computed<MenuItem[]>(() => {
   items.push({ to: '/petitions', label: 'nav.petitions' })
   if (has('reports.view') && m.role !== 'district_official' && m.role !== 'admin') items.push({ to: '/dashboard', label: 'nav.dashboard' })
   if (has('units.manage') || m.role === 'district_official') items.push({ to: '/admin/units', label: 'nav.units' })
+  if (has('units.manage')) items.push({ to: '/admin/reorganizations', label: 'nav.reorganizations' })
   if (has('topics.manage')) items.push({ to: '/admin/topics', label: 'nav.topics' })
   if (has('users.manage')) items.push({ to: '/admin/users', label: 'nav.users' })
   return items

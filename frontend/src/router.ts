@@ -9,6 +9,7 @@ import PasswordView from './views/PasswordView.vue'
 import UnitsView from './views/UnitsView.vue'
 import TopicsView from './views/TopicsView.vue'
 import UsersView from './views/UsersView.vue'
+import ReorganizationsView from './views/ReorganizationsView.vue'
 import NotFoundView from './views/NotFoundView.vue'
 import DialoguesView from './views/DialoguesView.vue'
 import DialogueFormView from './views/DialogueFormView.vue'
@@ -48,6 +49,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/admin/units', name: 'units', component: UnitsView, meta: { roles: ['admin', 'district_official'] } },
   { path: '/admin/topics', name: 'topics', component: TopicsView, meta: { permission: 'topics.manage' } },
   { path: '/admin/users', name: 'users', component: UsersView, meta: { permission: 'users.manage' } },
+  { path: '/admin/reorganizations', name: 'reorganizations', component: ReorganizationsView, meta: { permission: 'units.manage' } },
   { path: '/:rest(.*)*', name: 'notfound', component: NotFoundView, meta: { public: true } },
 ]
 
