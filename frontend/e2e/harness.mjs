@@ -166,3 +166,16 @@ export async function shot(page, viewport, name) {
   mkdirSync(outDir, { recursive: true })
   await page.screenshot({ path: join(outDir, `${viewport}-${name}.png`), fullPage: true })
 }
+
+/** axeViolations runs axe-core on the page and lists its serious and critical violations. The
+ * page's context needs bypassCSP, since the script is injected. */
+export async function axeViolations(page) {
+  const { createRequire } = await import('node:module')
+  const axePath = createRequire(import.meta.url).resolve('axe-core')
+  await page.addScriptTag({ path: axePath })
+  return page.evaluate(async () =>
+    (await window.axe.run()).violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+  )
+}

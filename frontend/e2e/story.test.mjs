@@ -3,7 +3,7 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
-import { chromiumMissing, launchBrowser, outDir, shot, startServer, viewports, watchConsole } from './harness.mjs'
+import { axeViolations, chromiumMissing, launchBrowser, outDir, shot, startServer, viewports, watchConsole } from './harness.mjs'
 
 // PHOTO is a small JPEG, as a tablet's camera would send (smaller).
 const PHOTO =
@@ -653,15 +653,18 @@ describe('the public board on a phone (390×844) over slow 3G', { skip: skip || 
   })
 
   it('is reachable from the front page, its first load over 400 kbps / 300 ms is measured, it filters and links each petition', async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, locale: 'vi-VN', serviceWorkers: 'block' })
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, locale: 'vi-VN', serviceWorkers: 'block', bypassCSP: true })
     const page = await context.newPage()
     page.setDefaultTimeout(15000)
     const watch = watchConsole(page, 'phone/public')
     await page.goto(server.url + '/')
+    await page.locator('[data-public-link]').waitFor()
+    assert.deepEqual(await axeViolations(page), [], 'axe on the sign-in page')
     await page.locator('[data-public-link]').click()
     await page.locator('[data-commune-search]').fill('tan thoi')
     await page.locator('[data-communes] a', { hasText: 'Tân Thới' }).click()
     await page.locator('[data-board] article').first().waitFor()
+    assert.deepEqual(await axeViolations(page), [], 'axe on the public board')
     const board = page.url()
 
     // A first visit (nothing cached) over slow 3G, as Chrome's DevTools define it.
@@ -696,6 +699,7 @@ describe('the public board on a phone (390×844) over slow 3G', { skip: skip || 
     await page.locator('[data-public-petition]').getByRole('heading', { name: 'Trả lời', exact: true }).waitFor()
     assert.match(page.url(), /\/public\/p\/[A-Z]+-\d{4}-\d+$/)
     await shot(page, 'phone', '22-public-petition')
+    assert.deepEqual(await axeViolations(page), [], 'axe on a petition\'s public page')
     assert.deepEqual([...watch.errors, ...slowWatch.errors], [])
     await context.close()
   })
