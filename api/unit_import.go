@@ -49,10 +49,24 @@ func (s *Server) importRows(c *gin.Context) ([]models.ImportRow, bool) {
 		s.fail(c, err)
 		return nil, false
 	}
-	table, err := readTable(data)
-	if err != nil || len(table) < 1 {
+	rows, err := ImportTable(data)
+	if err != nil {
 		s.fail(c, models.FieldError("file", msgImportFile))
 		return nil, false
+	}
+	return rows, true
+}
+
+// ImportTable reads an imported table, CSV or XLSX, into rows by column name (lower-cased),
+// numbered by their line in the file and without the blank ones; papi units import reads its
+// file with it too.
+func ImportTable(data []byte) ([]models.ImportRow, error) {
+	table, err := readTable(data)
+	if err != nil {
+		return nil, err
+	}
+	if len(table) < 1 {
+		return nil, errors.New("no header line")
 	}
 	header := make([]string, len(table[0]))
 	for i, h := range table[0] {
@@ -72,7 +86,7 @@ func (s *Server) importRows(c *gin.Context) ([]models.ImportRow, bool) {
 			rows = append(rows, models.ImportRow{Line: i + 2, Cells: cells})
 		}
 	}
-	return rows, true
+	return rows, nil
 }
 
 // readTable reads the rows of an XLSX workbook's first sheet, or of a CSV text.

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // ImportRow is one line of an imported table: its line number in the file (the header is line
@@ -15,7 +17,13 @@ type ImportRow struct {
 	Cells map[string]string
 }
 
-func (r ImportRow) cell(name string) string { return strings.TrimSpace(r.Cells[name]) }
+// cell reads a cell trimmed and in NFC, so a name typed on any system matches the one stored.
+func (r ImportRow) cell(name string) string { return norm.NFC.String(strings.TrimSpace(r.Cells[name])) }
+
+// kindCell reads a unit kind by its code (phuong) or as Vietnamese writes it (phường, Phường).
+func (r ImportRow) kindCell(name string) UnitKind {
+	return UnitKind(strings.ReplaceAll(Fold(r.cell(name)), " ", "_"))
+}
 
 // ImportProblem is a bad row: its line and why.
 type ImportProblem struct {
@@ -83,8 +91,8 @@ func kindLevel(kind UnitKind, code string) (Level, bool) {
 	return "", false
 }
 
-// ImportUnits loads a province's official unit list: columns code, name, kind and parent_code
-// (a hamlet without a code is known by its commune and name). A unit already there with the
+// ImportUnits loads a province's official unit list: columns code, name, kind (its code or
+// Vietnamese word) and parent_code (a hamlet without a code is known by its commune and name). A unit already there with the
 // same code is left alone, or has its name and kind corrected; a new one is created under its
 // parent, from the file or the database. Every bad row is reported by line; with any, nothing
 // changes. Loading the same file twice changes nothing the second time.
@@ -118,14 +126,21 @@ func (s *Store) importUnit(ctx context.Context, actor Actor, r ImportRow, byCode
 	bad := func(vi, en string) {
 		res.Problems = append(res.Problems, ImportProblem{Line: r.Line, Reason: Msg(vi, en)})
 	}
-	code, name, kind, parentCode := r.cell("code"), r.cell("name"), UnitKind(r.cell("kind")), r.cell("parent_code")
+	code, name, kind, parentCode := r.cell("code"), r.cell("name"), r.kindCell("kind"), r.cell("parent_code")
 	level, ok := kindLevel(kind, code)
 	switch {
 	case name == "":
 		bad("Thiếu tên.", "The name is missing.")
 		return nil
 	case !ok:
-		bad("Loại đơn vị không hợp lệ: "+string(kind)+".", "Unknown unit kind: "+string(kind)+".")
+		bad("Loại đơn vị không hợp lệ: "+r.cell("kind")+".", "Unknown unit kind: "+r.cell("kind")+".")
+		return nil
+	case code == "" && level == LevelCommune:
+		bad("Xã thiếu mã chính thức (5 chữ số).", "A commune needs its official 5-digit code.")
+		return nil
+	case code != "" && OfficialCodeProblem(level, code).EN != "":
+		m := OfficialCodeProblem(level, code)
+		bad("Mã "+code+": "+m.VI, "Code "+code+": "+m.EN)
 		return nil
 	case code != "" && seen[code] > 0:
 		bad(fmt.Sprintf("Mã %s đã có ở dòng %d.", code, seen[code]), fmt.Sprintf("Code %s is already on line %d.", code, seen[code]))
@@ -311,7 +326,7 @@ func (s *Store) importAct(ctx context.Context, actor Actor, g []ImportRow, res *
 	switch in.Kind {
 	case ReorgMerge:
 		code := first.cell("to_code")
-		in.Into = &UnitTarget{Name: first.cell("to_name"), Kind: UnitKind(first.cell("to_kind")), ParentID: pid}
+		in.Into = &UnitTarget{Name: first.cell("to_name"), Kind: first.kindCell("to_kind"), ParentID: pid}
 		if code != "" {
 			in.Into.Code = &code
 		}
@@ -319,7 +334,7 @@ func (s *Store) importAct(ctx context.Context, actor Actor, g []ImportRow, res *
 			in.Into = &UnitTarget{ID: &existing.ID}
 		}
 	case ReorgRename:
-		in.Name, in.UnitKind = first.cell("to_name"), UnitKind(first.cell("to_kind"))
+		in.Name, in.UnitKind = first.cell("to_name"), first.kindCell("to_kind")
 	case ReorgMove:
 		in.ParentID = pid
 	}

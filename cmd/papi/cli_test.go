@@ -3,10 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/papi-dialogue/papi/models"
 )
@@ -87,47 +90,56 @@ func TestUnitsImportListsEveryBadRowAndLoadsNothing(t *testing.T) {
 	}
 	file := filepath.Join(dir, "units.csv")
 	// A spreadsheet export: byte-order mark, semicolons, columns in another order.
-	csv := "\ufeffname;level;parent_code;code;kind\n" +
-		"Tân Thới;commune;82;28570\n" + // line 2: good
-		"Tân Phú;commune;82;2857\n" + // 3: code too short
-		"Ấp Một;hamlet;99999;\n" + // 4: unknown parent
-		";hamlet;28570;\n" + // 5: no name
-		"Phú Đông;commune;82;28570\n" + // 6: code used on line 2
-		"Ấp Hai;hamlet;82;\n" + // 7: a hamlet under a province
-		"Đồng Tháp;province;;83\n" + // 8: provinces come from init; no parent
-		"Ấp Ba;thôn;28570;\n" + // 9: unknown level
+	csv := "\ufeffname;parent_code;code;kind\n" +
+		"Tân Thới;82;28570;xã\n" + // line 2: good
+		"Tân Phú;82;2857;xã\n" + // 3: code too short
+		"Ấp Một;99999;;ấp\n" + // 4: unknown parent
+		";28570;;ấp\n" + // 5: no name
+		"Phú Đông;82;28570;xã\n" + // 6: code used on line 2
+		"Ấp Ba;28570;;làng\n" + // 7: unknown kind
+		"Không Mã;82;;xã\n" + // 8: a commune without its code
 		"\n" +
-		"Phú Mỹ;commune;82;28571;ấp\n" + // 11: a hamlet's kind for a commune
-		"\n" +
-		"Ấp Tân Hòa;hamlet;28570;;thôn\n" // 13: good
+		"Ấp Tân Hòa;28570;;Thôn\n" // 10: good
 	if err := os.WriteFile(file, []byte(csv), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	e, out := testEnv(dir, "", nil)
-	err := run(ctx, []string{"units", "import", file}, e)
-	if err == nil || !strings.Contains(err.Error(), "nothing was loaded") {
-		t.Fatalf("err %v, out %q", err, out)
-	}
-	report := e.stderr.(*bytes.Buffer).String()
-	for _, want := range []string{"line 3: code \"2857\"", "line 4: parent_code 99999", "line 5: name: empty",
-		"line 6: code 28570 is already used on line 2", "line 7: parent_code 82: a hamlet cannot sit under a province",
-		"line 8: level: provinces", "line 8: parent_code: empty", "line 9: level", "line 11: kind: a commune is one of xa (xã), phuong (phường)"} {
-		if !strings.Contains(report, want) {
-			t.Errorf("report lacks %q:\n%s", want, report)
-		}
-	}
-	for _, good := range []string{"line 2:", "line 13:"} {
-		if strings.Contains(report, good) {
-			t.Errorf("report blames a good row (%s):\n%s", good, report)
-		}
-	}
-	fixed := "\ufeffname;level;parent_code;code;kind\nTân Thới;commune;82;28570;phường\nẤp Tân Hòa;hamlet;28570;;\n"
-	if err := os.WriteFile(file, []byte(fixed), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	for i, want := range []string{"created 0 districts, 1 communes, 1 hamlets; 0 rows", "created 0 districts, 0 communes, 0 hamlets; 2 rows"} {
+	for _, args := range [][]string{{"units", "import", "--dry-run", file}, {"units", "import", file}} {
 		e, out := testEnv(dir, "", nil)
-		if err := run(ctx, []string{"units", "import", file}, e); err != nil || !strings.Contains(out.String(), want) {
+		err := run(ctx, args, e)
+		if err == nil || !strings.Contains(err.Error(), "nothing was loaded") {
+			t.Fatalf("%v: err %v, out %q", args, err, out)
+		}
+		report := e.stderr.(*bytes.Buffer).String()
+		for _, want := range []string{"line 3: Code 2857: A commune code has exactly 5 digits", "line 4: No parent unit with code 99999", "line 5: The name is missing",
+			"line 6: Code 28570 is already on line 2", "line 7: Unknown unit kind: làng",
+			"line 8: A commune needs its official 5-digit code"} {
+			if !strings.Contains(report, want) {
+				t.Errorf("%v: report lacks %q:\n%s", args, want, report)
+			}
+		}
+		for _, good := range []string{"line 2:", "line 10:"} {
+			if strings.Contains(report, good) {
+				t.Errorf("%v: report blames a good row (%s):\n%s", args, good, report)
+			}
+		}
+	}
+	fixed := "\ufeffname;parent_code;code;kind\nTân Thới;82;28570;phường\nẤp Tân Hòa;28570;;\n"
+	if err := os.WriteFile(file, []byte(fixed), 0o600); err == nil {
+		e, _ := testEnv(dir, "", nil)
+		if err := run(ctx, []string{"units", "import", file}, e); err == nil || !strings.Contains(e.stderr.(*bytes.Buffer).String(), "line 3: Unknown unit kind") {
+			t.Fatalf("a row without a kind: %v %s", err, e.stderr)
+		}
+	}
+	fixed = strings.Replace(fixed, ";;\n", ";;thôn\n", 1)
+	os.WriteFile(file, []byte(fixed), 0o600)
+	for i, want := range []string{"would create commune 28570 phường Tân Thới\nwould create hamlet thôn Ấp Tân Hòa\nwould create 2 units",
+		"created 2 units, corrected 0; 0 already", "created 0 units, corrected 0; 2 already"} {
+		args := []string{"units", "import", file}
+		if i == 0 {
+			args = []string{"units", "import", "--dry-run", file}
+		}
+		e, out := testEnv(dir, "", nil)
+		if err := run(ctx, args, e); err != nil || !strings.Contains(out.String(), want) {
 			t.Fatalf("import %d: %v %q", i+1, err, out)
 		}
 	}
@@ -139,13 +151,27 @@ func TestUnitsImportListsEveryBadRowAndLoadsNothing(t *testing.T) {
 		t.Errorf("the commune loaded as %+v, %v; want a phường", u, err)
 	}
 	store.Close()
-	// Only the bad file's rows were refused: the fixed file's were the first to load.
-	renamed := "name,level,parent_code,code\nTân Thới Mới,commune,82,28570\n"
+	// A known code with another name is the official list correcting the name.
+	renamed := "name,parent_code,code,kind\nTân Thới Mới,82,28570,phuong\n"
 	os.WriteFile(file, []byte(renamed), 0o600)
-	e, _ = testEnv(dir, "", nil)
-	if err := run(ctx, []string{"units", "import", file}, e); err == nil ||
-		!strings.Contains(e.stderr.(*bytes.Buffer).String(), "line 2: code 28570 already belongs to the commune \"Tân Thới\"") {
-		t.Fatalf("a code taken by another commune: %v %s", err, e.stderr)
+	e, out := testEnv(dir, "", nil)
+	if err := run(ctx, []string{"units", "import", file}, e); err != nil || !strings.Contains(out.String(), "corrected commune 28570 phường Tân Thới Mới") {
+		t.Fatalf("a corrected name: %v %q", err, out)
+	}
+	// The workbook itself loads as its CSV export does.
+	book := excelize.NewFile()
+	for i, row := range [][]any{{"code", "name", "kind", "parent_code"}, {"28573", "Tân Phú Đông", "xã", "82"}, {nil, "Ấp Phú Thạnh", "ấp", "28573"}} {
+		if err := book.SetSheetRow("Sheet1", fmt.Sprintf("A%d", i+1), &row); err != nil {
+			t.Fatal(err)
+		}
+	}
+	xlsx := filepath.Join(dir, "units.xlsx")
+	if err := book.SaveAs(xlsx); err != nil {
+		t.Fatal(err)
+	}
+	e, out = testEnv(dir, "", nil)
+	if err := run(ctx, []string{"units", "import", xlsx}, e); err != nil || !strings.Contains(out.String(), "created hamlet ấp Ấp Phú Thạnh") {
+		t.Fatalf("a workbook: %v %q", err, out)
 	}
 }
 

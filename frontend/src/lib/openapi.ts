@@ -594,7 +594,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Load a province's official unit list (admins) from CSV (UTF-8, commas or semicolons) or XLSX (first sheet), as the body or the multipart field `file`. Columns: code, name, kind (see UnitKind; it gives the level), parent_code; a hamlet without a code is known by its commune and name. Known codes are left alone or have name and kind corrected; new units are created. With dry_run=true nothing is kept and the reply says what would change; without it, any bad row answers 422 naming each by line ("line 7") and nothing changes. The same file twice changes nothing the second time. */
+        /** Load a province's official unit list (admins) from CSV (UTF-8, commas or semicolons) or XLSX (first sheet), as the body or the multipart field `file`. Columns: code, name, kind (see UnitKind, or its Vietnamese word: xã, phường, ấp; it gives the level), parent_code; a hamlet without a code is known by its commune and name. Known codes are left alone or have name and kind corrected; new units are created. With dry_run=true nothing is kept and the reply says what would change; without it, any bad row answers 422 naming each by line ("line 7") and nothing changes. The same file twice changes nothing the second time. */
         post: {
             parameters: {
                 query?: {
