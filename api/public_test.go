@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -132,6 +133,12 @@ func TestPublicBoard(t *testing.T) {
 	})
 }
 
+// timestampPattern matches the RFC 3339 times of a reply, whose digits may contain a phone's.
+var timestampPattern = regexp.MustCompile(`\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})`)
+
+// withoutTimestamps drops the times of a reply, so a leak check on digits looks at text only.
+func withoutTimestamps(body string) string { return timestampPattern.ReplaceAllString(body, "") }
+
 // TestPublicMasksPetitionerInText checks that a petitioner typed into the content or an answer
 // is masked on the board.
 func TestPublicMasksPetitionerInText(t *testing.T) {
@@ -147,7 +154,7 @@ func TestPublicMasksPetitionerInText(t *testing.T) {
 		}
 		r := e.anon().do("GET", "/api/v1/public/petitions/"+p.Reference, nil)
 		expect(t, r, 200)
-		body := r.Body.String()
+		body := withoutTimestamps(r.Body.String())
 		for _, leak := range []string{"Tám", "0903", "111.222", "Cây Me"} {
 			if strings.Contains(body, leak) {
 				t.Errorf("board shows %q: %s", leak, body)
@@ -184,7 +191,7 @@ func TestPublicMasksEverySpelling(t *testing.T) {
 			"/open311/v2/requests/" + p.Reference + ".xml"} {
 			r := e.anon().do("GET", path, nil)
 			expect(t, r, 200)
-			body := norm.NFC.String(r.Body.String())
+			body := withoutTimestamps(norm.NFC.String(r.Body.String()))
 			for _, leak := range []string{"Tam", "Tám", "TÁM", "tam", "0903", "111 222", "111.222", "111222", "111-222", "0987", "654 321", "079123456789"} {
 				if strings.Contains(body, leak) {
 					t.Errorf("%s shows %q: %s", path, leak, body)
