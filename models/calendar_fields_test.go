@@ -3,6 +3,7 @@ package models_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -80,6 +81,40 @@ func TestDialogueTimesFollowTheStoresClock(t *testing.T) {
 		var v *models.ValidationError
 		if _, err := s.CreateDialogue(ctx, sec, in); !errors.As(err, &v) || v.Fields["starts_at"].In("en") != "The time is out of range." {
 			t.Fatalf("seventeen years ahead: %v", err)
+		}
+	})
+}
+
+// TestShortNoticeIsFlaggedAndExplained flags a dialogue planned less than seven days before its
+// day, keeps why in its history, and leaves alone one planned in time or entered from paper.
+func TestShortNoticeIsFlaggedAndExplained(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, s *models.Store) {
+		ctx := context.Background()
+		w := dbtest.NewWorld(t, s)
+		sec := w.Actor(t, s, w.SecretaryA)
+		s.Now = func() time.Time { return dbtest.VN(t, "2026-03-10 08:00") }
+		plan := func(starts, reason string, hamlet int64) *models.Dialogue {
+			t.Helper()
+			d, err := s.CreateDialogue(ctx, sec, models.DialogueInput{CommuneID: w.CommuneA.ID, HamletIDs: []int64{hamlet},
+				Title: "Đối thoại", StartsAt: starts, NoticeReason: reason})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return d
+		}
+		short := plan("2026-03-16T08:00", "Mưa lũ, cần bàn gấp", w.HamletA1.ID)
+		if !short.ShortNotice {
+			t.Fatal("six days' notice is short")
+		}
+		events, _, err := s.DialogueEvents(ctx, sec, short.ID, models.Page{})
+		if err != nil || !strings.Contains(string(events[0].Data), "Mưa lũ, cần bàn gấp") {
+			t.Fatalf("the reason is kept: %v %v", events, err)
+		}
+		if d := plan("2026-03-17T08:00", "", w.HamletA2.ID); d.ShortNotice {
+			t.Fatal("seven days' notice is enough")
+		}
+		if d := plan("2026-03-01T08:00", "", w.HamletA1.ID); d.ShortNotice {
+			t.Fatal("a dialogue entered from paper")
 		}
 	})
 }

@@ -102,15 +102,17 @@ type Dialogue struct {
 	UpdatedAt          time.Time      `json:"updated_at"`
 
 	// What a reader needs alongside the record, filled by decorate.
-	Commune             *UnitRef    `json:"commune" gorm:"-"`
-	Hamlets             []UnitRef   `json:"hamlets" gorm:"-"`
-	Chair               *UserRef    `json:"chair" gorm:"-"`
-	Attendance          *Attendance `json:"attendance" gorm:"-"`
-	PetitionsCount      int         `json:"petitions_count" gorm:"-"`
-	MinutesOverdue      bool        `json:"minutes_overdue" gorm:"-"`
-	AllowedTransitions  []string    `json:"allowed_transitions" gorm:"-"`
-	CanEdit             bool        `json:"can_edit" gorm:"-"`
-	CanRecordAttendance bool        `json:"can_record_attendance" gorm:"-"`
+	Commune        *UnitRef    `json:"commune" gorm:"-"`
+	Hamlets        []UnitRef   `json:"hamlets" gorm:"-"`
+	Chair          *UserRef    `json:"chair" gorm:"-"`
+	Attendance     *Attendance `json:"attendance" gorm:"-"`
+	PetitionsCount int         `json:"petitions_count" gorm:"-"`
+	MinutesOverdue bool        `json:"minutes_overdue" gorm:"-"`
+	// ShortNotice warns that the dialogue was planned less than NoticeDays before its day.
+	ShortNotice         bool     `json:"short_notice" gorm:"-"`
+	AllowedTransitions  []string `json:"allowed_transitions" gorm:"-"`
+	CanEdit             bool     `json:"can_edit" gorm:"-"`
+	CanRecordAttendance bool     `json:"can_record_attendance" gorm:"-"`
 }
 
 // TableName names the dialogues table.
@@ -349,6 +351,20 @@ type DialogueInput struct {
 	ExpectedAttendance *int     `json:"expected_attendance"`
 	// AllowOverlap schedules the dialogue even when it double-books a hamlet or the chair.
 	AllowOverlap bool `json:"allow_overlap"`
+	// NoticeReason says why a dialogue is planned with less than NoticeDays' notice; it is kept
+	// in the dialogue's history.
+	NoticeReason string `json:"notice_reason"`
+}
+
+// NoticeDays is how many days before a dialogue its notice (time, place, hamlets, agenda) must
+// be published (Law on Organization of Local Government 2025, art. 43).
+const NoticeDays = 7
+
+// shortNotice tells whether a dialogue was planned less than NoticeDays before its day; one
+// entered after it took place (from paper) is not.
+func (d *Dialogue) shortNotice() bool {
+	planned, day := calendar.DateOf(d.CreatedAt), calendar.DateOf(d.StartsAt)
+	return planned <= day && calendar.DaysBetween(planned, day) < NoticeDays
 }
 
 // CreateDialogue plans a dialogue in a commune the actor sees. A past date is allowed, so that
@@ -388,6 +404,9 @@ func (s *Store) CreateDialogue(ctx context.Context, actor Actor, in DialogueInpu
 			validateSpan(v, "ends_at", start, end)
 		}
 		validateVenue(v, in.Venue)
+		if runeLen(in.NoticeReason) > maxReasonChars {
+			v.Add("notice_reason", Msg("Lý do dài tối đa 1000 ký tự.", "The reason is at most 1000 characters."))
+		}
 		agenda := cleanAgenda(v, in.Agenda)
 		validateExpected(v, in.ExpectedAttendance)
 		var chair *int64
@@ -415,7 +434,7 @@ func (s *Store) CreateDialogue(ctx context.Context, actor Actor, in DialogueInpu
 			return err
 		}
 		if err := s.appendEvent(ctx, dialogueLog, actor, d.ID, EventDialogueCreated, "", string(DialoguePlanned), "",
-			map[string]any{"starts_at": d.StartsAt, "hamlet_ids": hamlets}); err != nil {
+			map[string]any{"starts_at": d.StartsAt, "hamlet_ids": hamlets, "short_notice": d.shortNotice(), "notice_reason": strings.TrimSpace(in.NoticeReason)}); err != nil {
 			return err
 		}
 		out, err = s.Dialogue(ctx, actor, d.ID)
@@ -535,6 +554,7 @@ func (s *Store) decorate(ctx context.Context, actor Actor, ds []*Dialogue, regis
 		}
 		d.PetitionsCount = petitions[d.ID]
 		d.MinutesOverdue = d.minutesOverdue(now)
+		d.ShortNotice = d.shortNotice()
 		d.AllowedTransitions = actor.AllowedTransitions(d.Status)
 		d.CanEdit = actor.CanEditDialogue(d.Status)
 		d.CanRecordAttendance = actor.CanRecordAttendance(d.Status)

@@ -1432,6 +1432,8 @@ export interface paths {
                         agenda?: string[];
                         expected_attendance?: number;
                         allow_overlap?: boolean;
+                        /** @description Why the dialogue is planned with less than 7 days' notice; kept in its history. */
+                        notice_reason?: string;
                     };
                 };
             };
@@ -4089,6 +4091,8 @@ export interface components {
             petitions_count: number;
             /** @description Held and not closed within 3 days. */
             minutes_overdue: boolean;
+            /** @description Planned less than 7 days before its day: the law asks for the notice 7 days ahead (Law on Organization of Local Government 2025, art. 43); why is in the created event (notice_reason). */
+            short_notice: boolean;
             /** @description What the caller may do next. */
             allowed_transitions: ("held" | "postponed" | "cancelled" | "closed")[];
             can_edit: boolean;
