@@ -149,6 +149,7 @@ func (s *Server) router() *gin.Engine {
 	authed.POST("/petitions/:id/notes", s.addPetitionNote)
 	authed.GET("/petitions/:id/events", s.petitionEvents)
 	authed.GET("/petitions/export", s.exportPetitions)
+	s.notificationRoutes(public, authed)
 
 	authed.GET("/reports/summary", s.summaryReport)
 	authed.GET("/reports/summary.xlsx", s.summaryWorkbook)

@@ -45,6 +45,8 @@ type Store struct {
 	AttachmentMaxSize int64
 	// SpoolDir holds uploads while they are checked ("" is the system's temporary directory).
 	SpoolDir string
+	// PublicURL is where residents reach the app, for the links messages carry.
+	PublicURL string
 }
 
 // DialectOf tells which dialect a database URL selects: a postgres:// URL selects PostgreSQL,
@@ -112,7 +114,8 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	if err := sqlDB.PingContext(ctx); err != nil {
 		return nil, fmt.Errorf("connect to %s database: %w", dialect, err)
 	}
-	return &Store{db: db, dialect: dialect, Now: func() time.Time { return time.Now().UTC() }, BcryptCost: DefaultBcryptCost}, nil
+	return &Store{db: db, dialect: dialect, Now: func() time.Time { return time.Now().UTC() }, BcryptCost: DefaultBcryptCost,
+		PublicURL: "http://localhost:8080"}, nil
 }
 
 // Close releases the database connections.

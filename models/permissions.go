@@ -100,6 +100,9 @@ const (
 	// PermCalendarManage allows recording the Government's decisions about days off and
 	// swapped working days, which every commune's working-day deadlines follow.
 	PermCalendarManage Permission = "calendar.manage"
+	// PermNotificationsManage allows editing message templates, reading the outbox and sending
+	// failed messages again.
+	PermNotificationsManage Permission = "notifications.manage"
 )
 
 // Has tells whether the role carries the permission. This switch is the only place where
@@ -137,7 +140,7 @@ func (r Role) Has(p Permission) bool {
 	case PermAttachmentsRemoveAny, PermAttachmentsPublish:
 		// What residents may see of a photo is the chair's call, like publishing an answer.
 		return r == RoleAdmin || r == RoleCommuneChair
-	case PermAttachmentsPurge, PermCalendarManage:
+	case PermAttachmentsPurge, PermCalendarManage, PermNotificationsManage:
 		return r == RoleAdmin
 	}
 	return false
@@ -225,7 +228,7 @@ func AllPermissions() []Permission {
 		PermPetitionsNote, PermPetitionsSeeDenouncer,
 		PermReportsView, PermPetitionsExportPersonal, PermExportLogRead,
 		PermAttachmentsAdd, PermAttachmentsRemoveAny, PermAttachmentsPublish, PermAttachmentsPurge,
-		PermCalendarManage}
+		PermCalendarManage, PermNotificationsManage}
 }
 
 // Permissions lists the permissions the actor's role carries.

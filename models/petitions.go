@@ -167,6 +167,14 @@ type Petition struct {
 	PetitionerPhone   string `json:"-"`
 	PetitionerAddress string `json:"-"`
 	SearchText        string `json:"-"`
+	// The resident's consent to messages (notifications.go); personal data, shown as Consent.
+	ContactConsent bool       `json:"-"`
+	ContactChannel string     `json:"-"`
+	ContactAddress string     `json:"-"`
+	OptOutToken    *string    `json:"-"`
+	OptedOutAt     *time.Time `json:"-"`
+	// Consent is what the resident agreed to, or null when there is none or the reader may not know.
+	Consent *Consent `json:"consent" gorm:"-"`
 	// Petitioner is who raised it, or null when the reader may not know (see redactFor).
 	Petitioner *Petitioner `json:"petitioner" gorm:"-"`
 	// PetitionerHidden tells the reader that a petitioner exists but is withheld from them.
@@ -187,6 +195,7 @@ func (p *Petition) finish(a Actor, seesCommune bool, today Date) {
 	switch {
 	case has && visible:
 		p.Petitioner = &Petitioner{Name: p.PetitionerName, Phone: p.PetitionerPhone, Address: p.PetitionerAddress}
+		p.Consent = consentOf(p)
 	case has:
 		p.PetitionerHidden = true
 	}
@@ -215,6 +224,8 @@ type PetitionInput struct {
 	OnsiteAnswer      string     `json:"onsite_answer"`
 	ReceivedAt        *time.Time `json:"received_at"`
 	Private           bool       `json:"private"`
+	// Consent is whether and how the resident agreed to hear about the petition.
+	Consent ConsentInput `json:"consent"`
 }
 
 var phonePattern = regexp.MustCompile(`^\+?[0-9 .()-]{6,20}$`)
@@ -270,8 +281,11 @@ func (s *Store) CreatePetition(ctx context.Context, actor Actor, in PetitionInpu
 		if err := s.conn(ctx).Create(p).Error; err != nil {
 			return err
 		}
-		return s.appendEvent(ctx, petitionLog, actor, p.ID, EventCreated, "", string(StateReceived), "", map[string]any{
-			"channel": p.Channel, "kind": p.Kind, "topic_id": p.TopicID, "dialogue_id": p.DialogueID, "due_on": p.DueOn, "due_rule": p.DueRule})
+		if err := s.appendEvent(ctx, petitionLog, actor, p.ID, EventCreated, "", string(StateReceived), "", map[string]any{
+			"channel": p.Channel, "kind": p.Kind, "topic_id": p.TopicID, "dialogue_id": p.DialogueID, "due_on": p.DueOn, "due_rule": p.DueRule}); err != nil {
+			return err
+		}
+		return s.noticeResident(ctx, p, NoticeReceived, false)
 	})
 	if err != nil {
 		return nil, failed(err, "create petition in commune %d", in.CommuneID)
@@ -328,6 +342,7 @@ func petitionDraft(in PetitionInput, v *ValidationError, now time.Time) *Petitio
 		}
 		p.ReceivedAt = *in.ReceivedAt
 	}
+	applyConsent(p, checkConsent(v, in.Consent, in.Anonymous, p.PetitionerPhone))
 	return p
 }
 
@@ -553,7 +568,7 @@ func (s *Store) TransitionPetition(ctx context.Context, actor Actor, id int64, i
 			return err
 		}
 		out = stored
-		return nil
+		return s.noticeTransition(ctx, actor, stored)
 	})
 	return out, failed(err, "transition petition %d to %s", id, in.To)
 }
