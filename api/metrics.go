@@ -1,9 +1,11 @@
 package api
 
 import (
+	"context"
 	"crypto/subtle"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
@@ -34,6 +36,11 @@ func newMetrics(s *Server) *metrics {
 		// go_sql_* gauges and counters from sql.DB.Stats: open, in use, idle, waits.
 		m.registry.MustRegister(collectors.NewDBStatsCollector(db, string(s.store.Dialect())))
 	}
+	m.registry.MustRegister(s.cfg.Collectors...)
+	m.registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Namespace: "papi", Subsystem: "notifications", Name: "oldest_waiting_seconds",
+		Help: "Age of the oldest message of the outbox still to deliver; 0 when none waits.",
+	}, func() float64 { return s.oldestWaiting() }))
 	m.handler = promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{Registry: m.registry})
 	return m
 }
@@ -73,4 +80,15 @@ func (s *Server) MetricsHandler() http.Handler {
 		s.metrics.handler.ServeHTTP(w, r)
 	})
 	return mux
+}
+
+// oldestWaiting is the age in seconds of the oldest message still to deliver, read at scrape time.
+func (s *Server) oldestWaiting() float64 {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	t, err := s.store.OldestWaiting(ctx)
+	if err != nil || t.IsZero() {
+		return 0
+	}
+	return time.Since(t).Seconds()
 }

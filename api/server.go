@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/papi-dialogue/papi/models"
 )
@@ -42,6 +43,8 @@ type Config struct {
 	// UploadMaxRequest caps the body of one attachment upload (0: 20 MB); the per-file cap is
 	// the store's.
 	UploadMaxRequest int64
+	// Collectors are more metrics for /metrics, such as the notification sender's.
+	Collectors []prometheus.Collector
 }
 
 // Server answers the HTTP requests of PAPI Dialogue.

@@ -140,3 +140,31 @@ func (s *Store) ResendNotification(ctx context.Context, actor Actor, id int64) (
 	out.MaskedRecipient = MaskContact(out.Recipient)
 	return &out, nil
 }
+
+// ChannelToken is the current token pair of a channel that renews its own (Zalo).
+type ChannelToken struct {
+	Channel      string `gorm:"primaryKey"`
+	AccessToken  string
+	RefreshToken string
+	ExpiresAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// LoadChannelToken returns the stored tokens of a channel, or ErrNotFound.
+func (s *Store) LoadChannelToken(ctx context.Context, channel string) (*ChannelToken, error) {
+	var t ChannelToken
+	if err := s.conn(ctx).Where("channel = ?", channel).First(&t).Error; err != nil {
+		return nil, notFound(err)
+	}
+	return &t, nil
+}
+
+// SaveChannelToken stores a channel's renewed tokens; a refresh token is good once, so every
+// process must use the latest.
+func (s *Store) SaveChannelToken(ctx context.Context, t *ChannelToken) error {
+	t.UpdatedAt = s.now()
+	return s.conn(ctx).Exec(`INSERT INTO channel_tokens (channel, access_token, refresh_token, expires_at, updated_at)
+		VALUES (?, ?, ?, ?, ?) ON CONFLICT (channel) DO UPDATE SET access_token = excluded.access_token,
+		refresh_token = excluded.refresh_token, expires_at = excluded.expires_at, updated_at = excluded.updated_at`,
+		t.Channel, t.AccessToken, t.RefreshToken, t.ExpiresAt, t.UpdatedAt).Error
+}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/papi-dialogue/papi/models"
 	"github.com/papi-dialogue/papi/models/blobs"
+	"github.com/papi-dialogue/papi/notify"
 )
 
 // config is the process configuration, read from PAPI_* environment variables.
@@ -42,6 +43,8 @@ type config struct {
 	AttachmentsURL string
 	// UploadMaxFile and UploadMaxRequest cap one attached file and one upload request, in bytes.
 	UploadMaxFile, UploadMaxRequest int64
+	// Notify configures the message channels (see notify.Usage).
+	Notify notify.Config
 }
 
 // loadConfig reads and validates the configuration; an error names the variable at fault.
@@ -118,7 +121,11 @@ func loadConfig(getenv func(string) string) (config, error) {
 		}
 		c.TrustedProxies = proxies
 	}
-	return c, loadAttachmentConfig(&c, getenv)
+	if err := loadAttachmentConfig(&c, getenv); err != nil {
+		return c, err
+	}
+	c.Notify, err = notify.ConfigFromEnv(getenv)
+	return c, err
 }
 
 // loadAttachmentConfig reads where attachments are kept and how large an upload may be.

@@ -22,6 +22,7 @@ import (
 	"github.com/papi-dialogue/papi/api"
 	"github.com/papi-dialogue/papi/frontend"
 	"github.com/papi-dialogue/papi/models"
+	"github.com/papi-dialogue/papi/notify"
 	"github.com/papi-dialogue/papi/seed"
 )
 
@@ -67,7 +68,7 @@ configuration (environment):
                        and documents in S3-compatible storage; unset: PAPI_DATA_DIR/attachments
   PAPI_UPLOAD_MAX_FILE, PAPI_UPLOAD_MAX_REQUEST
                        size caps of one attached file and of one upload request (default 20MB)
-`
+` + notify.Usage
 
 // run is the whole program: it reads the configuration, opens the database and runs one command.
 func run(ctx context.Context, args []string, e env) error {
@@ -251,9 +252,14 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, args []string, e e
 		return err
 	}
 
+	sender, err := startSender(ctx, cfg, store, log)
+	if err != nil {
+		return err
+	}
 	srv := api.New(store, api.Config{
 		CookieSecure: cfg.CookieSecure, SessionTTL: cfg.SessionTTL, SessionIdle: cfg.SessionIdle, MetricsToken: cfg.MetricsToken, SPA: frontend.Dist(),
 		TrustedProxies: cfg.TrustedProxies, UploadMaxRequest: cfg.UploadMaxRequest,
+		Collectors: sender.Collectors(),
 	}, log)
 	base := func(net.Listener) context.Context { return context.WithoutCancel(ctx) }
 	servers := []*http.Server{{
@@ -319,6 +325,19 @@ func runServers(ctx context.Context, log *slog.Logger, cfg config, servers []*ht
 		return failed
 	}
 	return nil
+}
+
+// startSender starts the loop that delivers the outbox over the configured channels; it stops
+// with ctx. Several processes may run one each on PostgreSQL; on SQLite there is one process.
+func startSender(ctx context.Context, cfg config, store *models.Store, log *slog.Logger) (*notify.Sender, error) {
+	store.PublicURL = cfg.Notify.PublicURL
+	channels, err := cfg.Notify.Build(ctx, store, log)
+	if err != nil {
+		return nil, err
+	}
+	sender := notify.NewSender(store, channels, log)
+	go sender.Run(ctx)
+	return sender, nil
 }
 
 func seedCommand(ctx context.Context, cfg config, log *slog.Logger, args []string, e env) error {

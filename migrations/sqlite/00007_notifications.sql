@@ -70,7 +70,17 @@ CREATE INDEX user_notifications_user_idx ON user_notifications (user_id, id DESC
 CREATE INDEX user_notifications_unread_idx ON user_notifications (user_id) WHERE read_at IS NULL;
 
 
+-- Tokens a channel renews by itself (Zalo's access and refresh tokens), shared by every process.
+CREATE TABLE channel_tokens (
+    channel       TEXT PRIMARY KEY,
+    access_token  TEXT NOT NULL,
+    refresh_token TEXT NOT NULL,
+    expires_at    DATETIME NOT NULL,
+    updated_at    DATETIME NOT NULL
+);
+
 -- +goose Down
+DROP TABLE channel_tokens;
 DROP TABLE user_notifications;
 DROP TABLE notifications;
 DROP TABLE notification_templates;
