@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/papi-dialogue/papi/models"
+	"github.com/papi-dialogue/papi/models/calendar"
 	"github.com/papi-dialogue/papi/models/dbtest"
 )
 
@@ -433,6 +434,51 @@ func TestTemplates(t *testing.T) {
 		params := m.TemplateParams()
 		if params["reference"] != p.Reference || params["answer"] == "" || len(params) != 2 {
 			t.Fatalf("zalo params: %v", params)
+		}
+	})
+}
+
+func TestDailyDigest(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, s *models.Store) {
+		pw := newPetitionWorld(t, s)
+		ctx := context.Background()
+		if err := s.Gorm().Exec("UPDATE users SET email = ? WHERE id = ?", "chair.a@example.vn", pw.w.ChairA.ID).Error; err != nil {
+			t.Fatal(err)
+		}
+		today := calendar.DateOf(time.Now())
+		soon := pw.log(t, nil)
+		pw.mustMove(t, pw.chair, soon, models.TransitionInput{To: "assigned", ResponsibleName: "Ban địa chính", DueOn: string(today.AddDays(2))})
+		late := pw.log(t, nil)
+		pw.mustMove(t, pw.chair, late, models.TransitionInput{To: "assigned", ResponsibleName: "Ban địa chính"})
+		if err := s.Gorm().Exec("UPDATE petitions SET due_on = ? WHERE id = ?", today.AddDays(-4), late.ID).Error; err != nil {
+			t.Fatal(err)
+		}
+		far := pw.log(t, nil)
+		pw.mustMove(t, pw.chair, far, models.TransitionInput{To: "assigned", ResponsibleName: "Ban địa chính", DueOn: string(today.AddDays(20))})
+		n, err := s.QueueDailyDigest(ctx, today)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Chair A and the district official follow commune A; chair B and the other chair have nothing due.
+		if n != 2 {
+			t.Fatalf("digests written: %d", n)
+		}
+		if again, err := s.QueueDailyDigest(ctx, today); err != nil || again != 0 {
+			t.Fatalf("second run of the day: %d %v", again, err)
+		}
+		items, _, _, _ := s.MyNotifications(ctx, pw.chair, models.Page{})
+		if len(items) != 1 || !strings.Contains(items[0].Title, "1 ý kiến sắp đến hạn, 1 ý kiến quá hạn") ||
+			!strings.Contains(items[0].Body, soon.Reference) || !strings.Contains(items[0].Body, late.Reference) ||
+			strings.Contains(items[0].Body, far.Reference) {
+			t.Fatalf("chair's digest: %+v", items)
+		}
+		if items, _, _, _ := s.MyNotifications(ctx, pw.chairB, models.Page{}); len(items) != 0 {
+			t.Fatalf("chair B got a digest: %+v", items)
+		}
+		var mails []models.Notification
+		s.Gorm().Where("event = ?", "digest").Find(&mails)
+		if len(mails) != 1 || mails[0].Recipient != "chair.a@example.vn" || !strings.Contains(mails[0].Body, late.Reference) {
+			t.Fatalf("digest e-mails: %+v", mails)
 		}
 	})
 }

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -165,4 +166,89 @@ func (s *Store) MarkNotificationsRead(ctx context.Context, actor Actor, id int64
 		q = q.Where("id = ?", id)
 	}
 	return q.Update("read_at", s.now()).Error
+}
+
+// digestLookahead is how many days ahead a due date counts as "due soon" in the digest.
+const digestLookahead = 3
+
+// digestLine is one petition of a digest.
+type digestLine struct {
+	Reference string
+	DueOn     Date
+}
+
+// QueueDailyDigest writes the digest of day for every active chair and monitoring official
+// whose units have petitions due soon or late: one entry in their notification list and one
+// e-mail (to those who gave an address), never one per petition. A day is written once, however
+// many processes try.
+func (s *Store) QueueDailyDigest(ctx context.Context, day Date) (int, error) {
+	sent := 0
+	err := s.WithTx(ctx, func(ctx context.Context) error {
+		res := s.conn(ctx).Exec(`INSERT INTO notification_digests (day, created_at) VALUES (?, ?) ON CONFLICT (day) DO NOTHING`, day, s.now())
+		if res.Error != nil || res.RowsAffected == 0 {
+			return res.Error
+		}
+		var users []User
+		if err := s.conn(ctx).Where("active = ? AND role IN ?", true, []Role{RoleCommuneChair, RoleDistrictOfficial}).
+			Order("id").Find(&users).Error; err != nil {
+			return err
+		}
+		for i := range users {
+			ok, err := s.digestFor(ctx, &users[i], day)
+			if err != nil {
+				return err
+			}
+			if ok {
+				sent++
+			}
+		}
+		return nil
+	})
+	return sent, err
+}
+
+// digestFor writes one user's digest of day; it reports false when nothing is due.
+func (s *Store) digestFor(ctx context.Context, u *User, day Date) (bool, error) {
+	a, err := s.LoadActor(ctx, u)
+	if errors.Is(err, ErrUnitEnded) {
+		return false, nil
+	} else if err != nil {
+		return false, err
+	}
+	cond, args := a.scopeSQL("c.path")
+	var lines []digestLine
+	if err := s.conn(ctx).Table("petitions p").Select("p.reference, p.due_on").Joins("JOIN units c ON c.id = p.commune_id").
+		Where("p.state_type = ? AND p.due_on IS NOT NULL AND p.due_on <= ?", TypeOpen, day.AddDays(digestLookahead)).
+		Where(cond, args...).Order("p.due_on, p.id").Scan(&lines).Error; err != nil {
+		return false, err
+	}
+	if len(lines) == 0 {
+		return false, nil
+	}
+	late := 0
+	var list strings.Builder
+	for i, l := range lines {
+		status := "sắp đến hạn"
+		if l.DueOn < day {
+			late++
+			status = "quá hạn"
+		}
+		if i < 30 {
+			fmt.Fprintf(&list, "- %s: hạn %s, %s\n", l.Reference, l.DueOn, status)
+		}
+	}
+	if len(lines) > 30 {
+		fmt.Fprintf(&list, "… và %d ý kiến khác\n", len(lines)-30)
+	}
+	vars := noticeVars{"day": string(day), "due_soon": strconv.Itoa(len(lines) - late), "late": strconv.Itoa(late), "list": list.String()}
+	title := fmt.Sprintf("Ngày %s: %d ý kiến sắp đến hạn, %d ý kiến quá hạn", day, len(lines)-late, late)
+	if err := s.addUserNotification(ctx, u.ID, NoticeDigest, nil, title, fitRunes(list.String(), 2000)); err != nil {
+		return false, err
+	}
+	var email string
+	if err := s.conn(ctx).Table("users").Where("id = ?", u.ID).Pluck("email", &email).Error; err != nil || email == "" {
+		return true, err
+	}
+	uid := u.ID
+	return true, s.enqueue(ctx, NoticeDigest, NotifyEmail, email, fmt.Sprintf("digest-%s-user-%d", day, u.ID), nil, &uid, vars)
 }

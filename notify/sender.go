@@ -9,6 +9,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/papi-dialogue/papi/models"
+	"github.com/papi-dialogue/papi/models/calendar"
 )
 
 // Sender is the loop of `papi serve` that delivers the outbox: it claims due messages, sends
@@ -30,6 +31,11 @@ type Sender struct {
 	MaxAttempts int
 	// Timeout bounds one delivery.
 	Timeout time.Duration
+	// DigestHour is the hour (Asia/Ho_Chi_Minh) from which the day's digest for chairs and
+	// monitoring officials is written.
+	DigestHour int
+
+	lastDigest calendar.Date
 
 	sent, retried, failed *prometheus.CounterVec
 }
@@ -37,7 +43,8 @@ type Sender struct {
 // NewSender returns a sender with the production timings.
 func NewSender(store *models.Store, channels Channels, log *slog.Logger) *Sender {
 	s := &Sender{Store: store, Channels: channels, Log: log, Batch: 20, Lease: 2 * time.Minute, Idle: 2 * time.Second,
-		Backoff: 30 * time.Second, MaxBackoff: time.Hour, MaxAttempts: 8, Timeout: 30 * time.Second}
+		Backoff: 30 * time.Second, MaxBackoff: time.Hour, MaxAttempts: 8, Timeout: 30 * time.Second,
+		DigestHour: 7}
 	counter := func(name, help string) *prometheus.CounterVec {
 		return prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: "papi", Subsystem: "notifications", Name: name, Help: help},
 			[]string{"channel"})
@@ -63,6 +70,7 @@ func (s *Sender) Run(ctx context.Context) {
 		if n > 0 && err == nil {
 			continue
 		}
+		s.digest(ctx)
 		select {
 		case <-ctx.Done():
 			return
@@ -84,6 +92,26 @@ func (s *Sender) RunOnce(ctx context.Context) (int, error) {
 		s.deliver(ctx, &batch[i])
 	}
 	return len(batch), nil
+}
+
+// digest writes the day's digest once the digest hour has come; the outbox then delivers it.
+func (s *Sender) digest(ctx context.Context) {
+	now := s.Store.Now()
+	day := calendar.DateOf(now)
+	if day == s.lastDigest || now.In(calendar.Zone).Hour() < s.DigestHour {
+		return
+	}
+	n, err := s.Store.QueueDailyDigest(ctx, day)
+	if err != nil {
+		if ctx.Err() == nil {
+			s.Log.Warn("notifications: daily digest not written", "error", err)
+		}
+		return
+	}
+	s.lastDigest = day
+	if n > 0 {
+		s.Log.Info("notifications: daily digest written", "day", string(day), "officials", n)
+	}
 }
 
 // backoff is the wait after the nth failed attempt: Backoff, doubled each time, at most MaxBackoff.

@@ -79,7 +79,14 @@ CREATE TABLE channel_tokens (
     updated_at    DATETIME NOT NULL
 );
 
+-- The days whose digest was written, so several processes write it once.
+CREATE TABLE notification_digests (
+    day        TEXT PRIMARY KEY,
+    created_at DATETIME NOT NULL
+);
+
 -- +goose Down
+DROP TABLE notification_digests;
 DROP TABLE channel_tokens;
 DROP TABLE user_notifications;
 DROP TABLE notifications;
