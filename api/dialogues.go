@@ -169,6 +169,12 @@ var minutesTemplate = template.Must(template.New("minutes").Funcs(template.FuncM
 // no image, no request anywhere.
 const minutesPolicy = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
 
+// minutesPage is the minutes with the QR code of the commune's public board.
+type minutesPage struct {
+	*models.Minutes
+	QR template.HTML
+}
+
 func (s *Server) dialogueMinutes(c *gin.Context) {
 	id, ok := pathID(c, "id")
 	if !ok {
@@ -179,15 +185,15 @@ func (s *Server) dialogueMinutes(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	var page bytes.Buffer
-	if err := minutesTemplate.Execute(&page, m); err != nil {
+	qr, err := qrSVG(s.store.CommuneLink(m.Dialogue.CommuneID), 25)
+	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	h := c.Writer.Header()
-	h.Set("Content-Security-Policy", minutesPolicy)
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "no-referrer")
-	h.Set("Cache-Control", "no-store")
-	c.Data(http.StatusOK, "text/html; charset=utf-8", page.Bytes())
+	var page bytes.Buffer
+	if err := minutesTemplate.Execute(&page, minutesPage{Minutes: m, QR: qr}); err != nil {
+		s.fail(c, err)
+		return
+	}
+	printable(c, page.Bytes())
 }

@@ -16,6 +16,7 @@ func (s *Server) notificationRoutes(public, authed *gin.RouterGroup) {
 	public.POST("/opt-out/:token", s.optOut)
 	authed.PUT("/petitions/:id/consent", s.updateConsent)
 	authed.POST("/petitions/:id/notices", s.sendResidentNotice)
+	authed.GET("/petitions/:id/receipt", s.petitionReceipt)
 	authed.GET("/notifications", s.myNotifications)
 	authed.POST("/notifications/read", s.markNotificationsRead)
 	authed.GET("/outbox", s.outbox)

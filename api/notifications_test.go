@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/papi-dialogue/papi/models"
 )
@@ -155,6 +156,48 @@ func TestAssigneeNotificationList(t *testing.T) {
 		sec.do("GET", "/api/v1/notifications", nil).decode(t, &mine)
 		if mine.Unread != 0 {
 			t.Fatalf("unread after reading: %d", mine.Unread)
+		}
+	})
+}
+
+func TestReceiptAndMinutesCarryQRCodes(t *testing.T) {
+	each(t, func(t *testing.T, e *testEnv) {
+		e.store.PublicURL = "https://papi.example.gov.vn"
+		sec := e.as(e.world.SecretaryA)
+		p := logConsenting(t, sec, e, "kien_nghi")
+		r := sec.do("GET", fmt.Sprintf("/api/v1/petitions/%v/receipt", p["id"]), nil)
+		expect(t, r, 200)
+		page := r.Body.String()
+		link := fmt.Sprintf("https://papi.example.gov.vn/public/%d?ref=%s", e.world.CommuneA.ID, p["reference"])
+		for _, want := range []string{"PHIẾU TIẾP NHẬN Ý KIẾN, KIẾN NGHỊ", p["reference"].(string), "Nguyễn Văn Ba", "XÃ TÂN THỚI",
+			`<svg class="qr"`, `aria-label="` + link + `"`, "Quét mã hoặc truy cập " + link} {
+			if !strings.Contains(page, want) {
+				t.Errorf("receipt lacks %q", want)
+			}
+		}
+		if csp := r.Header().Get("Content-Security-Policy"); !strings.HasPrefix(csp, "default-src 'none'") || strings.Contains(page, "<script") {
+			t.Errorf("receipt policy %q", csp)
+		}
+		// A denunciation is never public: no QR code, and the secretary does not see who raised it.
+		d := logConsenting(t, e.as(e.world.ChairA), e, "to_cao")
+		page = sec.do("GET", fmt.Sprintf("/api/v1/petitions/%v/receipt", d["id"]), nil).Body.String()
+		if strings.Contains(page, "<svg") || strings.Contains(page, "Nguyễn Văn Ba") {
+			t.Errorf("denunciation receipt: %s", page)
+		}
+		expect(t, e.as(e.world.SecretaryB).do("GET", fmt.Sprintf("/api/v1/petitions/%v/receipt", p["id"]), nil), 404)
+
+		var id int64
+		now := time.Now().UTC()
+		if err := e.store.Gorm().Raw(`INSERT INTO dialogues (commune_id, title, starts_at, status, created_by, created_at, updated_at)
+			VALUES (?, 'Đối thoại ấp Tân Hòa', ?, 'held', ?, ?, ?) RETURNING id`, e.world.CommuneA.ID, now.Add(-time.Hour),
+			e.world.ChairA.ID, now, now).Scan(&id).Error; err != nil {
+			t.Fatal(err)
+		}
+		r = sec.do("GET", fmt.Sprintf("/api/v1/dialogues/%d/minutes", id), nil)
+		expect(t, r, 200)
+		board := fmt.Sprintf("https://papi.example.gov.vn/public/%d", e.world.CommuneA.ID)
+		if !strings.Contains(r.Body.String(), `<svg class="qr"`) || !strings.Contains(r.Body.String(), `aria-label="`+board+`"`) {
+			t.Errorf("minutes lack the QR code of %s", board)
 		}
 	})
 }

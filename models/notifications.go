@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/mail"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -388,9 +389,14 @@ const (
 // noticeVars are the values a template's placeholders take.
 type noticeVars map[string]string
 
-// petitionLink is the public page of a petition.
-func (s *Store) petitionLink(p *Petition) string {
-	return strings.TrimRight(s.PublicURL, "/") + "/public/" + strconv.FormatInt(p.CommuneID, 10) + "?ref=" + p.Reference
+// CommuneLink is the public board of a commune, as printed pages and messages point to it.
+func (s *Store) CommuneLink(communeID int64) string {
+	return strings.TrimRight(s.PublicURL, "/") + "/public/" + strconv.FormatInt(communeID, 10)
+}
+
+// PetitionLink is the public page of a petition: its commune's board, looking it up by reference.
+func (s *Store) PetitionLink(p *Petition) string {
+	return s.CommuneLink(p.CommuneID) + "?ref=" + url.QueryEscape(p.Reference)
 }
 
 // optOutLink is the link that stops a resident's messages.
@@ -412,7 +418,7 @@ func (s *Store) noticeResident(ctx context.Context, p *Petition, e NoticeEvent, 
 		return err
 	}
 	ch := NotifyChannel(p.ContactChannel)
-	vars := noticeVars{"reference": p.Reference, "commune": commune.Name, "link": s.petitionLink(p),
+	vars := noticeVars{"reference": p.Reference, "commune": commune.Name, "link": s.PetitionLink(p),
 		"answer": p.Answer, "optout": s.optOutLink(p)}
 	pid := p.ID
 	key := fmt.Sprintf("petition-%d-v%d-%s-%s", p.ID, p.Version, e, ch)
