@@ -309,7 +309,7 @@ func (s *Store) UpdateConsent(ctx context.Context, actor Actor, id int64, in Con
 				return err
 			}
 		}
-		if err := s.appendPetitionEvent(ctx, actor, p.ID, EventConsentChanged, "", "", "",
+		if err := s.appendEvent(ctx, petitionLog, actor, p.ID, EventConsentChanged, "", "", "",
 			map[string]any{"agrees": c.Agrees, "channel": c.Channel}); err != nil {
 			return err
 		}
@@ -343,7 +343,7 @@ func (s *Store) OptOut(ctx context.Context, token string) (string, error) {
 		if err := s.cancelPending(ctx, p.ID, "opted out"); err != nil {
 			return err
 		}
-		return s.appendPetitionEvent(ctx, Actor{}, p.ID, EventOptedOut, "", "", "", nil)
+		return s.appendEvent(ctx, petitionLog, Actor{}, p.ID, EventOptedOut, "", "", "", nil)
 	})
 	return ref, err
 }

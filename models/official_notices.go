@@ -99,7 +99,7 @@ func (s *Store) SendResidentNotice(ctx context.Context, actor Actor, id int64, e
 		if err := s.noticeResident(ctx, p, e, true); err != nil {
 			return err
 		}
-		return s.appendPetitionEvent(ctx, actor, p.ID, EventNoticeSent, "", string(e), "", map[string]any{"channel": p.ContactChannel})
+		return s.appendEvent(ctx, petitionLog, actor, p.ID, EventNoticeSent, "", string(e), "", map[string]any{"channel": p.ContactChannel})
 	})
 }
 
