@@ -1,8 +1,10 @@
 package api
 
 import (
+	"crypto/subtle"
 	"html/template"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -14,6 +16,7 @@ import (
 func (s *Server) notificationRoutes(public, authed *gin.RouterGroup) {
 	public.GET("/opt-out/:token", s.optOutForm)
 	public.POST("/opt-out/:token", s.optOut)
+	public.POST("/replies/:channel", s.inboundReply)
 	authed.PUT("/petitions/:id/consent", s.updateConsent)
 	authed.POST("/petitions/:id/notices", s.sendResidentNotice)
 	authed.GET("/petitions/:id/receipt", s.petitionReceipt)
@@ -189,4 +192,30 @@ func (s *Server) updateNotificationTemplate(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, t)
+}
+
+type replyRequest struct {
+	From string `json:"from" form:"from" binding:"required"`
+	Text string `json:"text" form:"text"`
+}
+
+// inboundReply takes the replies an SMS gateway or Zalo forwards (JSON or a form, with the
+// configured bearer token): a keyword such as "TỪ CHỐI" opts the sender out at once.
+func (s *Server) inboundReply(c *gin.Context) {
+	tok, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
+	if s.cfg.ReplyToken == "" || !ok || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(tok)), []byte(s.cfg.ReplyToken)) != 1 {
+		abort(c, http.StatusNotFound, "not_found", msgNotFound)
+		return
+	}
+	var req replyRequest
+	if err := c.ShouldBind(&req); err != nil || req.From == "" {
+		abortFields(c, "from", models.Msg("Thiếu số điện thoại người gửi.", "The sender's number is missing."))
+		return
+	}
+	n, err := s.store.OptOutByReply(c.Request.Context(), models.NotifyChannel(c.Param("channel")), req.From, req.Text)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"opted_out": n})
 }

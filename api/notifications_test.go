@@ -2,6 +2,8 @@ package api
 
 import (
 	"fmt"
+	"io"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -198,6 +200,33 @@ func TestReceiptAndMinutesCarryQRCodes(t *testing.T) {
 		board := fmt.Sprintf("https://papi.example.gov.vn/public/%d", e.world.CommuneA.ID)
 		if !strings.Contains(r.Body.String(), `<svg class="qr"`) || !strings.Contains(r.Body.String(), `aria-label="`+board+`"`) {
 			t.Errorf("minutes lack the QR code of %s", board)
+		}
+	})
+}
+
+func TestReplyKeywordOptsOut(t *testing.T) {
+	each(t, func(t *testing.T, e *testEnv) {
+		p := logConsenting(t, e.as(e.world.SecretaryA), e, "kien_nghi")
+		// Without a configured token the route does not exist.
+		expect(t, e.anon().do("POST", "/api/v1/public/replies/sms", map[string]any{"from": "84909123456", "text": "TU CHOI"}), 404)
+		e.h = New(e.store, Config{ReplyToken: "reply-secret"}, slog.New(slog.NewTextHandler(io.Discard, nil))).Handler()
+		anon := e.anon()
+		expect(t, anon.do("POST", "/api/v1/public/replies/sms", map[string]any{"from": "84909123456", "text": "TU CHOI"},
+			"Authorization", "Bearer wrong"), 404)
+		r := anon.do("POST", "/api/v1/public/replies/sms", map[string]any{"from": "0909 123 456", "text": "Cảm ơn"}, "Authorization", "Bearer reply-secret")
+		expect(t, r, 200)
+		if r.m(t)["opted_out"] != float64(0) {
+			t.Fatalf("a thank-you opted out: %s", r.Body)
+		}
+		expect(t, anon.do("POST", "/api/v1/public/replies/sms", map[string]any{"text": "TU CHOI"}, "Authorization", "Bearer reply-secret"), 422)
+		r = anon.do("POST", "/api/v1/public/replies/sms", map[string]any{"from": "0909 123 456", "text": "Từ chối"}, "Authorization", "Bearer reply-secret")
+		expect(t, r, 200)
+		if r.m(t)["opted_out"] != float64(1) {
+			t.Fatalf("keyword reply: %s", r.Body)
+		}
+		got := e.as(e.world.SecretaryA).do("GET", fmt.Sprintf("/api/v1/petitions/%v", p["id"]), nil).m(t)["consent"].(map[string]any)
+		if got["opted_out"] != true {
+			t.Fatalf("after the reply: %v", got)
 		}
 	})
 }

@@ -45,6 +45,8 @@ type Config struct {
 	UploadMaxRequest int64
 	// Collectors are more metrics for /metrics, such as the notification sender's.
 	Collectors []prometheus.Collector
+	// ReplyToken, when set, lets an SMS gateway or Zalo forward residents' replies (opt-out keywords).
+	ReplyToken string
 }
 
 // Server answers the HTTP requests of PAPI Dialogue.

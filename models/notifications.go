@@ -372,6 +372,28 @@ func (s *Store) OptOutByContact(ctx context.Context, channel NotifyChannel, cont
 	return len(tokens), nil
 }
 
+// optOutKeywords are the replies that stop messages, compared without diacritics or case.
+var optOutKeywords = map[string]bool{"tu choi": true, "tuchoi": true, "huy": true, "dung": true, "stop": true, "tc": true}
+
+// IsOptOutReply tells whether a resident's reply asks to stop messages: "TỪ CHỐI", "HUY",
+// "STOP" and the like, alone in the message.
+func IsOptOutReply(text string) bool {
+	return optOutKeywords[strings.Trim(Fold(text), " .!")]
+}
+
+// OptOutByReply honours a reply from a phone or Zalo user: a keyword opts the number out of
+// every petition's messages; anything else changes nothing. It returns how many petitions
+// stopped their messages.
+func (s *Store) OptOutByReply(ctx context.Context, channel NotifyChannel, from, text string) (int, error) {
+	if channel != NotifySMS && channel != NotifyZalo {
+		return 0, ErrNotFound
+	}
+	if !IsOptOutReply(text) {
+		return 0, nil
+	}
+	return s.OptOutByContact(ctx, channel, from)
+}
+
 // cancelPending stops the messages of a petition that have not gone yet.
 func (s *Store) cancelPending(ctx context.Context, petitionID int64, why string) error {
 	return s.conn(ctx).Model(&Notification{}).

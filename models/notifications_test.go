@@ -293,6 +293,14 @@ func TestConsentChangeAndOptOut(t *testing.T) {
 		if err != nil || n != 1 {
 			t.Fatalf("opt out by contact: %d %v", n, err)
 		}
+		if n, err := s.OptOutByReply(ctx, models.NotifySMS, "0912000111", "cảm ơn"); n != 0 || err != nil {
+			t.Fatalf("a reply that is no keyword: %d %v", n, err)
+		}
+		for _, kw := range []string{"TỪ CHỐI", "tu choi", "Hủy", "STOP."} {
+			if !models.IsOptOutReply(kw) {
+				t.Errorf("%q is an opt-out reply", kw)
+			}
+		}
 		q, _ = s.Petition(ctx, pw.secretary, q.ID)
 		if q.Consent == nil || !q.Consent.OptedOut || q.Consent.Agrees {
 			t.Fatalf("after keyword: %+v", q.Consent)

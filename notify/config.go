@@ -18,6 +18,8 @@ import (
 type Config struct {
 	// PublicURL is where residents open the links messages carry.
 	PublicURL string
+	// ReplyToken is the bearer token with which a gateway forwards residents' replies.
+	ReplyToken string
 	SMTP      *SMTPConfig
 	SMS       *SMSConfig
 	Zalo      *ZaloConfig
@@ -35,11 +37,12 @@ const Usage = `  PAPI_PUBLIC_URL      where residents open the app, for links in
   PAPI_SMS_BODY        request body template (Go text/template over .To .Text .Key .Brand .Username .Password)
   PAPI_ZALO_APP_ID, PAPI_ZALO_SECRET_KEY, PAPI_ZALO_REFRESH_TOKEN   Zalo OA template messages; unset: none sent
   PAPI_ZALO_API_URL, PAPI_ZALO_OAUTH_URL   Zalo endpoints (defaults: Zalo's own)
+  PAPI_REPLY_TOKEN     bearer token with which a gateway posts residents' replies to /api/v1/public/replies/{sms,zalo}
 `
 
 // ConfigFromEnv reads and checks the channels' variables; an error names the one at fault.
 func ConfigFromEnv(getenv func(string) string) (Config, error) {
-	c := Config{PublicURL: "http://localhost:8080"}
+	c := Config{PublicURL: "http://localhost:8080", ReplyToken: getenv("PAPI_REPLY_TOKEN")}
 	if v := getenv("PAPI_PUBLIC_URL"); v != "" {
 		if u, err := url.Parse(v); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return c, fmt.Errorf("PAPI_PUBLIC_URL=%q: want an http(s) URL such as https://papi.example.gov.vn", v)

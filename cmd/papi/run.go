@@ -259,7 +259,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, args []string, e e
 	srv := api.New(store, api.Config{
 		CookieSecure: cfg.CookieSecure, SessionTTL: cfg.SessionTTL, SessionIdle: cfg.SessionIdle, MetricsToken: cfg.MetricsToken, SPA: frontend.Dist(),
 		TrustedProxies: cfg.TrustedProxies, UploadMaxRequest: cfg.UploadMaxRequest,
-		Collectors: sender.Collectors(),
+		Collectors: sender.Collectors(), ReplyToken: cfg.Notify.ReplyToken,
 	}, log)
 	base := func(net.Listener) context.Context { return context.WithoutCancel(ctx) }
 	servers := []*http.Server{{
