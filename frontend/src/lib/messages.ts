@@ -10,6 +10,9 @@ const vi = {
   'lang.switchTitle': 'Switch to English',
 
   'nav.menu': 'Danh mục',
+  'notifications.title': 'Thông báo',
+  'notifications.none': 'Chưa có thông báo.',
+  'notifications.readAll': 'Đánh dấu đã đọc tất cả',
   'nav.home': 'Trang chủ',
   'nav.dialogues': 'Đối thoại',
   'nav.petitions': 'Kiến nghị',
@@ -458,6 +461,9 @@ const en: Record<MessageKey, string> = {
   'lang.switchTitle': 'Chuyển sang tiếng Việt',
 
   'nav.menu': 'Menu',
+  'notifications.title': 'Notifications',
+  'notifications.none': 'No notifications yet.',
+  'notifications.readAll': 'Mark all read',
   'nav.home': 'Home',
   'nav.dialogues': 'Dialogues',
   'nav.petitions': 'Petitions',
