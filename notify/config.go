@@ -20,9 +20,9 @@ type Config struct {
 	PublicURL string
 	// ReplyToken is the bearer token with which a gateway forwards residents' replies.
 	ReplyToken string
-	SMTP      *SMTPConfig
-	SMS       *SMSConfig
-	Zalo      *ZaloConfig
+	SMTP       *SMTPConfig
+	SMS        *SMSConfig
+	Zalo       *ZaloConfig
 }
 
 // Usage documents the variables, for `papi --help`.
