@@ -25,44 +25,41 @@ func (s *Store) noticeTransition(ctx context.Context, actor Actor, p *Petition) 
 }
 
 // noticeAssignees tells the active users of the responsible unit, but not the one assigning:
-// an entry in their notification list, and an e-mail to those who gave an address.
+// an entry in their notification list (one insert for all), and an e-mail to those who gave an
+// address (one read to learn whether any did; the e-mails only then).
 func (s *Store) noticeAssignees(ctx context.Context, actor Actor, p *Petition) error {
 	if p.ResponsibleUnitID == nil {
 		return nil
+	}
+	due := ""
+	if p.DueOn != nil {
+		due = string(*p.DueOn)
+	}
+	title := fitRunes(fmt.Sprintf("Ý kiến %s được giao cho %s, hạn %s", p.Reference, p.ResponsibleName, due), 300)
+	if err := s.conn(ctx).Exec(`INSERT INTO user_notifications (user_id, event, petition_id, title, body, created_at)
+		SELECT id, ?, ?, ?, ?, ? FROM users WHERE unit_id = ? AND active = ? AND id <> ?`,
+		string(NoticeAssigned), p.ID, title, fitRunes(p.Content, 300), s.now(), *p.ResponsibleUnitID, true, actor.UserID).Error; err != nil {
+		return err
 	}
 	var users []struct {
 		ID    int64
 		Email string
 	}
 	if err := s.conn(ctx).Table("users").Select("id, email").
-		Where("unit_id = ? AND active = ? AND id <> ?", *p.ResponsibleUnitID, true, actor.UserID).
-		Order("id").Scan(&users).Error; err != nil {
+		Where("unit_id = ? AND active = ? AND id <> ? AND email <> ''", *p.ResponsibleUnitID, true, actor.UserID).
+		Order("id").Scan(&users).Error; err != nil || len(users) == 0 {
 		return err
-	}
-	if len(users) == 0 {
-		return nil
 	}
 	var commune Unit
 	if err := s.conn(ctx).Select("id, name").First(&commune, p.CommuneID).Error; err != nil {
 		return err
 	}
-	due := ""
-	if p.DueOn != nil {
-		due = string(*p.DueOn)
-	}
 	vars := noticeVars{"reference": p.Reference, "commune": commune.Name, "responsible": p.ResponsibleName,
 		"due": due, "content": fitRunes(p.Content, 500),
 		"link": strings.TrimRight(s.PublicURL, "/") + "/petitions/" + strconv.FormatInt(p.ID, 10)}
-	title := fmt.Sprintf("Ý kiến %s được giao cho %s, hạn %s", p.Reference, p.ResponsibleName, due)
 	pid := p.ID
 	for _, u := range users {
 		uid := u.ID
-		if err := s.addUserNotification(ctx, uid, NoticeAssigned, &pid, title, fitRunes(p.Content, 300)); err != nil {
-			return err
-		}
-		if u.Email == "" {
-			continue
-		}
 		key := fmt.Sprintf("petition-%d-v%d-assigned-user-%d", p.ID, p.Version, uid)
 		if err := s.enqueue(ctx, NoticeAssigned, NotifyEmail, u.Email, key, &pid, &uid, vars); err != nil {
 			return err

@@ -55,8 +55,10 @@ func TestPetitionTransitionStatements(t *testing.T) {
 			in   models.TransitionInput
 			want int
 		}{
-			// read, responsible unit, the deadline rule, the calendar's decisions, update, event
-			{models.TransitionInput{To: "assigned", ResponsibleUnitID: &pw.w.CommuneA.ID}, 6},
+			// read, responsible unit, the deadline rule, the calendar's decisions, update, event; the
+			// assignees' notification list (one insert for all) and whether any of them takes e-mail
+			// (one read; none does here)
+			{models.TransitionInput{To: "assigned", ResponsibleUnitID: &pw.w.CommuneA.ID}, 8},
 			// read, update, event
 			{models.TransitionInput{To: "in_progress"}, 3},
 			{models.TransitionInput{To: "answered", Answer: "Đã lắp đặt đường ống."}, 3},
