@@ -1843,6 +1843,7 @@ export interface paths {
                          */
                         received_at?: string;
                         private?: boolean;
+                        consent?: components["schemas"]["ConsentInput"];
                     };
                 };
             };
@@ -2348,6 +2349,548 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/petitions/{id}/consent": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The version the client last saw; an alternative to `version` in the body. */
+                "If-Match"?: components["parameters"]["ifMatch"];
+            };
+            path: {
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /** Record a change of the resident's consent (commune staff; chair or admin for a denunciation). Recorded as a consent_changed event without the contact; withdrawing cancels waiting messages. */
+        put: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The version the client last saw; an alternative to `version` in the body. */
+                    "If-Match"?: components["parameters"]["ifMatch"];
+                };
+                path: {
+                    id: components["parameters"]["id"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ConsentInput"] & {
+                        version?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Petition"];
+                    };
+                };
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/petitions/{id}/notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The chair sends the resident the message of an event by hand; the only way a denunciation's petitioner is ever told. Consent and opt-out still hold. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: components["parameters"]["id"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        event: "received" | "answered" | "closed";
+                    };
+                };
+            };
+            responses: {
+                /** @description The message is in the outbox. */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                /** @description No consent, or opted out (`no_consent`). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                422: components["responses"]["Invalid"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/petitions/{id}/receipt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        /** The printable intake receipt (phiếu tiếp nhận, A5 HTML) with a QR code of the petition's public page; no QR for a petition never shown to the public. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: components["parameters"]["id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The receipt */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": unknown;
+                    };
+                };
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/opt-out/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        /** The page of a message's opt-out link; shows a button, changes nothing. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description An HTML page */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": unknown;
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Opt out at once; waiting messages of the petition are cancelled. HTML, or JSON with Accept application/json. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Opted out */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": unknown;
+                        "application/json": {
+                            reference: string;
+                            opted_out: boolean;
+                        };
+                    };
+                };
+                404: components["responses"]["NotFound"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/replies/{channel}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Residents' replies forwarded by the SMS gateway or Zalo, with `Authorization: Bearer <PAPI_REPLY_TOKEN>` (404 without it). A keyword alone (TỪ CHỐI, HỦY, STOP…) opts the number out of every petition's messages at once. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    channel: "sms" | "zalo";
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The sender's phone number. */
+                        from: string;
+                        text?: string;
+                    };
+                    "application/x-www-form-urlencoded": {
+                        from: string;
+                        text?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Done */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Petitions that stopped their messages. */
+                            opted_out: number;
+                        };
+                    };
+                };
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in user's notification list, newest first, with the count of unread ones. */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: components["parameters"]["limit"];
+                    cursor?: components["parameters"]["cursor"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["UserNotification"][];
+                            next_cursor: string;
+                            unread: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark one of the user's notifications read, or all of them when id is 0 or absent. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** Format: int64 */
+                        id: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Done */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                404: components["responses"]["NotFound"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/outbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Messages of the outbox in one status, newest first (admins). Failed ones by default. */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "pending" | "sending" | "sent" | "failed" | "unsent" | "cancelled";
+                    limit?: components["parameters"]["limit"];
+                    cursor?: components["parameters"]["cursor"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Notification"][];
+                            next_cursor: string;
+                        };
+                    };
+                };
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/outbox/{id}/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a failed or unsent message again (admins), with fresh attempts and the same idempotency key. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: components["parameters"]["id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Queued again */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Notification"];
+                    };
+                };
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notification-templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The wording of every message, per event and channel (admins). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["NotificationTemplate"][];
+                            next_cursor: string;
+                        };
+                    };
+                };
+                403: components["responses"]["Forbidden"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notification-templates/{event}/{channel}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Change the wording of a message (admins): known placeholders only, within the channel's limit; Zalo needs the approved template id. */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    event: "received" | "answered" | "closed" | "assigned" | "digest";
+                    channel: "email" | "sms" | "zalo";
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        subject?: string;
+                        body: string;
+                        zalo_template_id?: string;
+                        /** @description The version read; 0 for the built-in text. */
+                        version?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Saved */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NotificationTemplate"];
+                    };
+                };
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/dialogues/{id}/minutes": {
         parameters: {
             query?: never;
@@ -2359,7 +2902,7 @@ export interface paths {
         };
         /**
          * The printable minutes (biên bản) of a held or closed dialogue, as an A4 HTML page in the Vietnamese administrative format.
-         * @description A held dialogue prints as a draft. The page carries its own Content-Security-Policy (inline style only, no script). Anonymous petitioners are never named.
+         * @description A held dialogue prints as a draft. A QR code (inline SVG) leads to the commune's public board. The page carries its own Content-Security-Policy (inline style only, no script). Anonymous petitioners are never named.
          */
         get: {
             parameters: {
@@ -4223,6 +4766,95 @@ export interface components {
             updated_at: string;
             /** @description The targets the signed-in user may move it to now. */
             allowed_transitions: components["schemas"]["PetitionState"][];
+            /** @description The resident's consent to messages; null when none was given or the reader may not know the petitioner. */
+            consent: {
+                agrees: boolean;
+                /** @description sms, email or zalo. */
+                channel: string;
+                /** @description E-mail address, or a phone number as 84 and nine digits. */
+                contact: string;
+                opted_out: boolean;
+                /** Format: date-time */
+                opted_out_at: string | null;
+            } | null;
+        };
+        /**
+         * @description Whether the resident agrees to hear about the petition (received, answer published, closed), by which
+         *     channel and at which contact. Not for anonymous petitions. An SMS or Zalo contact defaults to the
+         *     petitioner's phone. A denunciation (to_cao) is never told unless the chair sends the message by hand.
+         */
+        ConsentInput: {
+            agrees: boolean;
+            /** @enum {string} */
+            channel: "sms" | "email" | "zalo";
+            contact: string;
+        };
+        /** @description A message of the outbox. The recipient is masked. */
+        Notification: {
+            /** Format: int64 */
+            id: number;
+            /** @description The same on every attempt; receivers drop copies by it. */
+            idempotency_key: string;
+            /** @enum {string} */
+            event: "received" | "answered" | "closed" | "assigned" | "digest";
+            /** @enum {string} */
+            channel: "email" | "sms" | "zalo";
+            /** @example 84*******56 */
+            recipient: string;
+            /** Format: int64 */
+            petition_id: number | null;
+            /** Format: int64 */
+            user_id: number | null;
+            subject: string;
+            body: string;
+            /** @description The approved Zalo template (zalo only). */
+            template_id: string;
+            /** @enum {string} */
+            status: "pending" | "sending" | "sent" | "failed" | "unsent" | "cancelled";
+            attempts: number;
+            /** Format: date-time */
+            next_attempt_at: string;
+            /** @description Why the last attempt failed */
+            last_error: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: date-time */
+            sent_at: string | null;
+        };
+        NotificationTemplate: {
+            /** @enum {string} */
+            event: "received" | "answered" | "closed" | "assigned" | "digest";
+            /** @enum {string} */
+            channel: "email" | "sms" | "zalo";
+            /** @description E-mail only. */
+            subject: string;
+            /** @description Vietnamese text with {placeholders}; for Zalo, the placeholders are the template parameters. */
+            body: string;
+            zalo_template_id: string;
+            /** @description 0 while the built-in text applies. */
+            version: number;
+            custom: boolean;
+            /** @description Most characters of the filled-in text: SMS 320, Zalo 400, e-mail 4000. */
+            limit: number;
+            placeholders: string[];
+            /** Format: date-time */
+            updated_at: string;
+        };
+        UserNotification: {
+            /** Format: int64 */
+            id: number;
+            /** @enum {string} */
+            event: "assigned" | "digest";
+            /** Format: int64 */
+            petition_id: number | null;
+            title: string;
+            body: string;
+            /** Format: date-time */
+            read_at: string | null;
+            /** Format: date-time */
+            created_at: string;
         };
         PetitionList: {
             items: components["schemas"]["Petition"][];
@@ -4237,7 +4869,7 @@ export interface components {
             actor_id: number | null;
             actor_name: string;
             /** @enum {string} */
-            kind: "created" | "transition" | "answer_drafted" | "due_changed" | "note";
+            kind: "created" | "transition" | "answer_drafted" | "due_changed" | "note" | "consent_changed" | "opted_out" | "notice_sent";
             /** @description Previous state (transition) or due date (due_changed). */
             from: string | null;
             to: string | null;
@@ -4721,6 +5353,11 @@ export const pathsApiV1PetitionsPostRequestBodyContentApplicationJsonKindValues:
 export const pathsApiV1PetitionsIdTransitionsPostRequestBodyContentApplicationJsonReasonValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/petitions/{id}/transitions"]["post"]["requestBody"]["content"]["application/json"]["reason"]> = ["explained", "duplicate", "not_competent", "withdrawn"];
 export const pathsApiV1PetitionsIdTransitionsPostRequestBodyContentApplicationJsonSatisfactionValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/petitions/{id}/transitions"]["post"]["requestBody"]["content"]["application/json"]["satisfaction"]> = ["very_satisfied", "satisfied", "not_satisfied", "unknown"];
 export const pathsApiV1PetitionsIdAcceptancePostRequestBodyContentApplicationJsonComplexityValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/petitions/{id}/acceptance"]["post"]["requestBody"]["content"]["application/json"]["complexity"]> = ["normal", "complex", "particularly_complex"];
+export const pathsApiV1PetitionsIdNoticesPostRequestBodyContentApplicationJsonEventValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/petitions/{id}/notices"]["post"]["requestBody"]["content"]["application/json"]["event"]> = ["received", "answered", "closed"];
+export const pathsApiV1PublicRepliesChannelPostParametersPathChannelValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/public/replies/{channel}"]["post"]["parameters"]["path"]["channel"]> = ["sms", "zalo"];
+export const pathsApiV1OutboxGetParametersQueryStatusValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/outbox"]["get"]["parameters"]["query"]["status"]> = ["pending", "sending", "sent", "failed", "unsent", "cancelled"];
+export const pathsApiV1NotificationTemplatesEventChannelPutParametersPathEventValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/notification-templates/{event}/{channel}"]["put"]["parameters"]["path"]["event"]> = ["received", "answered", "closed", "assigned", "digest"];
+export const pathsApiV1NotificationTemplatesEventChannelPutParametersPathChannelValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/notification-templates/{event}/{channel}"]["put"]["parameters"]["path"]["channel"]> = ["email", "sms", "zalo"];
 export const pathsApiV1PetitionsIdAttachmentsGetParametersQueryRemovedValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/petitions/{id}/attachments"]["get"]["parameters"]["query"]["removed"]> = ["true", "false"];
 export const pathsApiV1DialoguesIdAttachmentsGetParametersQueryRemovedValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/dialogues/{id}/attachments"]["get"]["parameters"]["query"]["removed"]> = ["true", "false"];
 export const pathsApiV1ReportsSummaryGetParametersQueryPeriodValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/reports/summary"]["get"]["parameters"]["query"]["period"]> = ["month", "q1", "6m", "9m", "year", "custom"];
@@ -4752,7 +5389,14 @@ export const petitionState_typeValues: ReadonlyArray<FlattenedDeepRequired<compo
 export const petitionComplexityValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Petition"]["complexity"]> = ["normal", "complex", "particularly_complex"];
 export const petitionClose_reasonValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Petition"]["close_reason"]> = ["explained", "duplicate", "not_competent", "withdrawn"];
 export const petitionSatisfactionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Petition"]["satisfaction"]> = ["very_satisfied", "satisfied", "not_satisfied", "unknown"];
-export const petitionEventKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PetitionEvent"]["kind"]> = ["created", "transition", "answer_drafted", "due_changed", "note"];
+export const consentInputChannelValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ConsentInput"]["channel"]> = ["sms", "email", "zalo"];
+export const notificationEventValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Notification"]["event"]> = ["received", "answered", "closed", "assigned", "digest"];
+export const notificationChannelValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Notification"]["channel"]> = ["email", "sms", "zalo"];
+export const notificationStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Notification"]["status"]> = ["pending", "sending", "sent", "failed", "unsent", "cancelled"];
+export const notificationTemplateEventValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["NotificationTemplate"]["event"]> = ["received", "answered", "closed", "assigned", "digest"];
+export const notificationTemplateChannelValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["NotificationTemplate"]["channel"]> = ["email", "sms", "zalo"];
+export const userNotificationEventValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["UserNotification"]["event"]> = ["assigned", "digest"];
+export const petitionEventKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PetitionEvent"]["kind"]> = ["created", "transition", "answer_drafted", "due_changed", "note", "consent_changed", "opted_out", "notice_sent"];
 export const attachmentKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Attachment"]["kind"]> = ["photo", "document"];
 export const attachmentContent_typeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Attachment"]["content_type"]> = ["image/jpeg", "image/png", "image/webp", "application/pdf"];
 export const deadlineRuleStepValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DeadlineRule"]["step"]> = ["accept", "resolve", "other"];
