@@ -12,6 +12,14 @@ import (
 	"github.com/papi-dialogue/papi/models/calendar"
 )
 
+// reportRoutes registers the reports and the log of exports.
+func (s *Server) reportRoutes(authed *gin.RouterGroup) {
+	authed.GET("/reports/summary", s.summaryReport)
+	authed.GET("/reports/summary.xlsx", s.summaryWorkbook)
+	authed.GET("/reports/overdue", s.overdueReport)
+	authed.GET("/reports/exports", s.exportLog)
+}
+
 // summaryInput reads the parameters of a summary: unit, period and league order.
 func summaryInput(c *gin.Context) models.SummaryInput {
 	return models.SummaryInput{UnitID: c.Query("unit_id"), Sort: c.Query("sort"), As: c.Query("as"), Period: models.PeriodInput{
@@ -159,6 +167,19 @@ func summaryXLSX(sum *models.Summary) (*excelize.File, error) {
 	subtitle := fmt.Sprintf("%s — %s (từ %s đến %s)", sum.Unit.Name, sum.Period.Label.VI,
 		vnDate(sum.Period.From), vnDate(sum.Period.To))
 	w := &sheetWriter{f: f, sheet: main, err: nil}
+	summarySheet(w, st, sum, title, subtitle)
+	w.sheet, w.row = league, 1
+	leagueSheet(w, st, sum, title, subtitle)
+	if w.err != nil {
+		return nil, w.err
+	}
+	f.SetActiveSheet(0)
+	return f, nil
+}
+
+// summarySheet writes the main sheet: the unit's figures, section by section, with the
+// Vietnamese headings of a typed report.
+func summarySheet(w *sheetWriter, st *sheetStyles, sum *models.Summary, title, subtitle string) {
 	w.set("A1", title, st.title)
 	w.merge("A1", "C1")
 	w.set("A2", subtitle, st.subtitle)
@@ -229,9 +250,10 @@ func summaryXLSX(sum *models.Summary) (*excelize.File, error) {
 	w.width("B", "B", 48)
 	w.width("C", "C", 14)
 	w.freeze(5)
+}
 
-	// The league: one row per commune, then the unit's totals.
-	w.sheet, w.row = league, 1
+// leagueSheet writes the league: one row per commune, then the unit's totals.
+func leagueSheet(w *sheetWriter, st *sheetStyles, sum *models.Summary, title, subtitle string) {
 	headers := []string{"STT", "Xã", "Mã", "Buổi đối thoại đã tổ chức", "Quá hạn biên bản", "Lượt người tham dự",
 		"Tổng số ý kiến", "Trả lời tại chỗ", "Trả lời bằng văn bản", "Đúng hạn", "Tỷ lệ đúng hạn",
 		"Đã giải quyết", "Đã đóng", "Đang mở", "Quá hạn", "Ngày trả lời (trung vị)", "Ngày hoàn thành (trung vị)", "Tỷ lệ hài lòng"}
@@ -266,11 +288,6 @@ func summaryXLSX(sum *models.Summary) (*excelize.File, error) {
 	w.width("C", "C", 9)
 	w.width("D", cellCol(len(headers)), 13)
 	w.freeze(4)
-	if w.err != nil {
-		return nil, w.err
-	}
-	f.SetActiveSheet(0)
-	return f, nil
 }
 
 // leagueCells is one line of the league sheet; n 0 leaves the number out (the totals line).
