@@ -12,6 +12,19 @@ import (
 	"github.com/papi-dialogue/papi/models"
 )
 
+// dialogueRoutes registers dialogues, their transitions, attendance and minutes.
+func (s *Server) dialogueRoutes(authed *gin.RouterGroup) {
+	authed.GET("/dialogues", s.listDialogues)
+	authed.POST("/dialogues", s.createDialogue)
+	authed.GET("/dialogues/:id", s.getDialogue)
+	authed.PATCH("/dialogues/:id", s.updateDialogue)
+	authed.POST("/dialogues/:id/transitions", s.transitionDialogue)
+	authed.GET("/dialogues/:id/events", s.dialogueEvents)
+	authed.GET("/dialogues/:id/attendance", s.getAttendance)
+	authed.PUT("/dialogues/:id/attendance", s.recordAttendance)
+	authed.GET("/dialogues/:id/minutes", s.dialogueMinutes)
+}
+
 func (s *Server) createDialogue(c *gin.Context) {
 	var in models.DialogueInput
 	if !s.bind(c, &in) {

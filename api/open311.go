@@ -14,6 +14,15 @@ import (
 	"github.com/papi-dialogue/papi/models/calendar"
 )
 
+// open311Routes registers Open311 GeoReport v2, read side: public, no session.
+func (s *Server) open311Routes(r *gin.Engine) {
+	r.GET("/open311/v2/services.json", s.open311Services)
+	r.GET("/open311/v2/services.xml", s.open311Services)
+	r.GET("/open311/v2/requests.json", s.open311Requests)
+	r.GET("/open311/v2/requests.xml", s.open311Requests)
+	r.GET("/open311/v2/requests/:request", s.open311Request)
+}
+
 // Open311 GeoReport v2 (read side). Every route has a .json and a .xml form; Gin cannot put a
 // parameter before the dot, so each form is its own route and the handler reads the suffix.
 

@@ -9,6 +9,19 @@ import (
 	"github.com/papi-dialogue/papi/models"
 )
 
+// petitionRoutes registers petitions, their transitions, answers, due dates, notes, events and export.
+func (s *Server) petitionRoutes(authed *gin.RouterGroup) {
+	authed.GET("/petitions", s.listPetitions)
+	authed.POST("/petitions", s.createPetition)
+	authed.GET("/petitions/:id", s.getPetition)
+	authed.POST("/petitions/:id/transitions", s.transitionPetition)
+	authed.POST("/petitions/:id/answers", s.draftAnswer)
+	authed.POST("/petitions/:id/due-date", s.changeDueDate)
+	authed.POST("/petitions/:id/notes", s.addPetitionNote)
+	authed.GET("/petitions/:id/events", s.petitionEvents)
+	authed.GET("/petitions/export", s.exportPetitions)
+}
+
 func (s *Server) createPetition(c *gin.Context) {
 	var in models.PetitionInput
 	if !s.bind(c, &in) {

@@ -8,6 +8,14 @@ import (
 	"github.com/papi-dialogue/papi/models"
 )
 
+// publicRoutes registers the public board: no session, so no CSRF either; only GETs.
+func (s *Server) publicRoutes(public *gin.RouterGroup) {
+	public.GET("/communes", s.publicCommunes)
+	public.GET("/communes/:id/petitions", s.publicPetitions)
+	public.GET("/communes/:id/summary", s.publicSummary)
+	public.GET("/petitions/:reference", s.publicPetition)
+}
+
 // The public board: no session, no personal data. What is public is decided in models/public.go.
 
 // publicCache lets browsers and proxies keep a public answer for a minute.

@@ -80,15 +80,7 @@ func (s *Server) router() *gin.Engine {
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
 	r.ContextWithFallback = true
-	// No proxy is trusted unless configured: ClientIP is then the connection's address.
-	proxies := make([]string, len(s.cfg.TrustedProxies))
-	for i, p := range s.cfg.TrustedProxies {
-		proxies[i] = p.String()
-	}
-	if err := r.SetTrustedProxies(proxies); err != nil {
-		s.log.Error("trusted proxies refused", "error", err) // unreachable: config parsed them
-		_ = r.SetTrustedProxies(nil)
-	}
+	s.trustProxies(r)
 	r.Use(s.requestID, s.securityHeaders, s.observe, s.recover, watchDatabase, s.limitBody(1<<20), s.refuseBadText)
 
 	r.GET("/healthz", s.healthz)
@@ -96,19 +88,9 @@ func (s *Server) router() *gin.Engine {
 	r.GET("/metrics", s.serveMetrics)
 	r.GET("/api/openapi.yaml", s.openAPI)
 
-	// Open311 GeoReport v2, read side: public, no session.
-	r.GET("/open311/v2/services.json", s.open311Services)
-	r.GET("/open311/v2/services.xml", s.open311Services)
-	r.GET("/open311/v2/requests.json", s.open311Requests)
-	r.GET("/open311/v2/requests.xml", s.open311Requests)
-	r.GET("/open311/v2/requests/:request", s.open311Request)
-
-	// The public board: no session, so no CSRF either; only GETs.
+	s.open311Routes(r)
 	public := r.Group("/api/v1/public")
-	public.GET("/communes", s.publicCommunes)
-	public.GET("/communes/:id/petitions", s.publicPetitions)
-	public.GET("/communes/:id/summary", s.publicSummary)
-	public.GET("/petitions/:reference", s.publicPetition)
+	s.publicRoutes(public)
 
 	v1 := r.Group("/api/v1", noStore, s.session)
 	v1.POST("/auth/login", s.login)
@@ -118,48 +100,16 @@ func (s *Server) router() *gin.Engine {
 	authed.GET("/auth/me", s.me)
 	authed.POST("/auth/password", s.changePassword)
 
-	authed.GET("/units", s.listUnits)
-	authed.POST("/units", s.createUnit)
-	authed.GET("/units/:id", s.getUnit)
-	authed.PATCH("/units/:id", s.updateUnit)
+	s.unitRoutes(authed)
 	s.reorganizationRoutes(authed)
 	s.calendarRoutes(authed)
 	s.deadlineRoutes(authed)
-
-	authed.GET("/topics", s.listTopics)
-	authed.POST("/topics", s.createTopic)
-	authed.PATCH("/topics/:id", s.updateTopic)
-	authed.DELETE("/topics/:id", s.deleteTopic)
-
-	authed.GET("/users", s.listUsers)
-	authed.POST("/users", s.createUser)
-	authed.GET("/users/:id", s.getUser)
-	authed.PATCH("/users/:id", s.updateUser)
-
-	authed.GET("/dialogues", s.listDialogues)
-	authed.POST("/dialogues", s.createDialogue)
-	authed.GET("/dialogues/:id", s.getDialogue)
-	authed.PATCH("/dialogues/:id", s.updateDialogue)
-	authed.POST("/dialogues/:id/transitions", s.transitionDialogue)
-	authed.GET("/dialogues/:id/events", s.dialogueEvents)
-	authed.GET("/dialogues/:id/attendance", s.getAttendance)
-	authed.PUT("/dialogues/:id/attendance", s.recordAttendance)
-	authed.GET("/dialogues/:id/minutes", s.dialogueMinutes)
-	authed.GET("/petitions", s.listPetitions)
-	authed.POST("/petitions", s.createPetition)
-	authed.GET("/petitions/:id", s.getPetition)
-	authed.POST("/petitions/:id/transitions", s.transitionPetition)
-	authed.POST("/petitions/:id/answers", s.draftAnswer)
-	authed.POST("/petitions/:id/due-date", s.changeDueDate)
-	authed.POST("/petitions/:id/notes", s.addPetitionNote)
-	authed.GET("/petitions/:id/events", s.petitionEvents)
-	authed.GET("/petitions/export", s.exportPetitions)
+	s.topicRoutes(authed)
+	s.userRoutes(authed)
+	s.dialogueRoutes(authed)
+	s.petitionRoutes(authed)
 	s.notificationRoutes(public, authed)
-
-	authed.GET("/reports/summary", s.summaryReport)
-	authed.GET("/reports/summary.xlsx", s.summaryWorkbook)
-	authed.GET("/reports/overdue", s.overdueReport)
-	authed.GET("/reports/exports", s.exportLog)
+	s.reportRoutes(authed)
 	s.attachmentRoutes(authed, public)
 
 	r.NoRoute(s.noRoute)
@@ -167,6 +117,19 @@ func (s *Server) router() *gin.Engine {
 		abort(c, http.StatusMethodNotAllowed, "method_not_allowed", models.Msg("Phương thức không được hỗ trợ.", "Method not allowed."))
 	})
 	return r
+}
+
+// trustProxies believes forwarded headers from the configured proxies alone; with none, ClientIP
+// is the connection's address.
+func (s *Server) trustProxies(r *gin.Engine) {
+	proxies := make([]string, len(s.cfg.TrustedProxies))
+	for i, p := range s.cfg.TrustedProxies {
+		proxies[i] = p.String()
+	}
+	if err := r.SetTrustedProxies(proxies); err != nil {
+		s.log.Error("trusted proxies refused", "error", err) // unreachable: config parsed them
+		_ = r.SetTrustedProxies(nil)
+	}
 }
 
 const (

@@ -8,6 +8,14 @@ import (
 	"github.com/papi-dialogue/papi/models"
 )
 
+// topicRoutes registers the topic list and its edits.
+func (s *Server) topicRoutes(authed *gin.RouterGroup) {
+	authed.GET("/topics", s.listTopics)
+	authed.POST("/topics", s.createTopic)
+	authed.PATCH("/topics/:id", s.updateTopic)
+	authed.DELETE("/topics/:id", s.deleteTopic)
+}
+
 func (s *Server) listTopics(c *gin.Context) {
 	topics, err := s.store.Topics(c.Request.Context(), c.Query("all") == "true")
 	if err != nil {

@@ -8,6 +8,14 @@ import (
 	"github.com/papi-dialogue/papi/models"
 )
 
+// unitRoutes registers the unit list and its edits; imports and lineage come with the reorganizations.
+func (s *Server) unitRoutes(authed *gin.RouterGroup) {
+	authed.GET("/units", s.listUnits)
+	authed.POST("/units", s.createUnit)
+	authed.GET("/units/:id", s.getUnit)
+	authed.PATCH("/units/:id", s.updateUnit)
+}
+
 func (s *Server) listUnits(c *gin.Context) {
 	units, err := s.store.Units(c.Request.Context(), actor(c), c.Query("history") == "true")
 	if err != nil {

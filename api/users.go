@@ -8,6 +8,14 @@ import (
 	"github.com/papi-dialogue/papi/models"
 )
 
+// userRoutes registers the user accounts.
+func (s *Server) userRoutes(authed *gin.RouterGroup) {
+	authed.GET("/users", s.listUsers)
+	authed.POST("/users", s.createUser)
+	authed.GET("/users/:id", s.getUser)
+	authed.PATCH("/users/:id", s.updateUser)
+}
+
 func (s *Server) listUsers(c *gin.Context) {
 	p, ok := page(c)
 	if !ok {
