@@ -739,8 +739,8 @@ func TestMinutesListPetitionsRaised(t *testing.T) {
 	})
 }
 
-// TestEventLogsAreAppendOnly asks the database itself to change the petition history and the
-// export audit log: the triggers refuse every UPDATE and DELETE, whatever code sends them, and
+// TestEventLogsAreAppendOnly asks the database itself to change the petition and dialogue
+// histories and the export audit log: the triggers refuse every UPDATE and DELETE, whatever code sends them, and
 // the rows stay as written.
 func TestEventLogsAreAppendOnly(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, s *models.Store) {
@@ -751,8 +751,14 @@ func TestEventLogsAreAppendOnly(t *testing.T) {
 			pw.w.ChairA.ID, pw.w.CommuneA.ID, true).Error; err != nil {
 			t.Fatal(err)
 		}
+		d, err := s.CreateDialogue(context.Background(), pw.secretary, models.DialogueInput{CommuneID: pw.w.CommuneA.ID,
+			HamletIDs: []int64{pw.w.HamletA1.ID}, Title: "Đối thoại", StartsAt: "2026-03-20T08:00"})
+		if err != nil {
+			t.Fatal(err)
+		}
 		for _, c := range []struct{ table, where string }{
 			{"petition_events", fmt.Sprintf("petition_id = %d", p.ID)},
+			{"dialogue_events", fmt.Sprintf("dialogue_id = %d", d.ID)},
 			{"export_audit", fmt.Sprintf("user_id = %d", pw.w.ChairA.ID)},
 		} {
 			count := func() (n int64, notes string) {
