@@ -426,8 +426,12 @@ for (const vp of viewports) {
         assert.ok(sent.length <= 6, `requests while the server was down: ${sent.length} (${sent.join(', ')})`)
         await shot(page, vp.name, '11a-server-unreachable')
         await server.resume()
-        await page.locator('[data-retry]').click()
-        await page.locator('[data-unreachable]').waitFor({ state: 'detached' })
+        // The retry button answers at once; the next probe may win the race and remove the banner first.
+        const banner = page.locator('[data-unreachable]')
+        await page.locator('[data-retry]').click({ timeout: 5000 }).catch(async (err) => {
+          if (await banner.count()) throw err
+        })
+        await banner.waitFor({ state: 'detached' })
       })
       await table.getByText(contents[1]).waitFor()
     })
