@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -81,8 +82,11 @@ type open311Request struct {
 	MediaURL  string `json:"media_url" xml:"media_url"`
 }
 
-// open311MaxRequests caps one answer, as the spec suggests.
+// open311MaxRequests caps the ids one request may name, as the spec suggests.
 const open311MaxRequests = 1000
+
+// open311PageSize is the page_size of a request that names none; models.MaxPageSize is the most.
+const open311PageSize = 50
 
 // open311Window is the span of requested_datetime searched when no start_date is given.
 const open311Window = 90 * 24 * time.Hour
@@ -206,7 +210,7 @@ func (s *Server) open311Services(c *gin.Context) {
 // open311Requests lists public petitions as service requests, newest first, with the spec's
 // filters: service_request_id (references, comma-separated; the other filters then do not
 // apply), service_code, status (open, closed), start_date and end_date (ISO 8601; by default the
-// last 90 days), and jurisdiction_id (a commune).
+// last 90 days), jurisdiction_id (a commune), and page with page_size (50 by default, 200 at most).
 func (s *Server) open311Requests(c *gin.Context) {
 	ctx := c.Request.Context()
 	q, err := s.open311Search(c)
@@ -229,7 +233,7 @@ func (s *Server) open311Requests(c *gin.Context) {
 // open311Search reads the spec's query parameters into a search, naming every bad one.
 func (s *Server) open311Search(c *gin.Context) (models.PublicSearch, error) {
 	ctx := c.Request.Context()
-	q := models.PublicSearch{Limit: open311MaxRequests}
+	q := models.PublicSearch{Limit: open311PageSize}
 	commune, err := s.store.CommuneByRef(ctx, c.Query("jurisdiction_id"))
 	if err != nil {
 		return q, err
@@ -238,6 +242,7 @@ func (s *Server) open311Search(c *gin.Context) (models.PublicSearch, error) {
 		q.CommuneID = &commune.ID
 	}
 	v := &models.ValidationError{}
+	open311Page(c, v, &q)
 	if q.References = models.SplitList(c.Query("service_request_id")); len(q.References) > 0 {
 		if len(q.References) > open311MaxRequests {
 			v.Add("service_request_id", models.Msg("Tối đa 1000 mã.", "At most 1000 ids."))
@@ -277,6 +282,29 @@ func (s *Server) open311Search(c *gin.Context) (models.PublicSearch, error) {
 	}
 	q.From = &start
 	return q, v.Err()
+}
+
+// open311Page reads the GeoReport page_size convention: page (from 1) and page_size (1 to
+// models.MaxPageSize, default 50), so no public answer is larger than a signed-in list page.
+func open311Page(c *gin.Context, v *models.ValidationError, q *models.PublicSearch) {
+	n := 1
+	if s := c.Query("page"); s != "" {
+		var err error
+		// A page far out only finds nothing, but its offset must not overflow.
+		if n, err = strconv.Atoi(s); err != nil || n < 1 || n > 1_000_000 {
+			v.Add("page", models.Msg("page phải là số nguyên từ 1 đến 1000000.", "page must be a whole number from 1 to 1000000."))
+			n = 1
+		}
+	}
+	if s := c.Query("page_size"); s != "" {
+		size, err := strconv.Atoi(s)
+		if err != nil || size < 1 || size > models.MaxPageSize {
+			v.Add("page_size", models.Msg("page_size phải từ 1 đến 200.", "page_size must be between 1 and 200."))
+		} else {
+			q.Limit = size
+		}
+	}
+	q.Offset = (n - 1) * q.Limit
 }
 
 // open311Request answers /requests/{id}.json or .xml: a list of one, as the spec has it; within

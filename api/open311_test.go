@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/xml"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -76,6 +77,69 @@ func TestOpen311Services(t *testing.T) {
 		r = anon.do("GET", "/open311/v2/services.xml?jurisdiction_id=82", nil)
 		expect(t, r, 404)
 		if !strings.Contains(r.Body.String(), "<errors>") || !strings.Contains(r.Body.String(), "<code>404</code>") {
+			t.Fatalf("xml error %s", r.Body)
+		}
+	})
+}
+
+// TestOpen311Pages checks the GeoReport page_size convention: 50 by default, 200 at most, pages
+// that follow one another without a gap or a repeat, and bad values refused in the spec's shape.
+func TestOpen311Pages(t *testing.T) {
+	each(t, func(t *testing.T, e *testEnv) {
+		rd := reportEnv(t, e)
+		anon := e.anon()
+		ids := func(path string) []string {
+			t.Helper()
+			r := anon.do("GET", path, nil)
+			expect(t, r, 200)
+			var out []open311Request
+			r.decode(t, &out)
+			var refs []string
+			for _, q := range out {
+				refs = append(refs, q.ServiceRequestID)
+			}
+			return refs
+		}
+		const since = "/open311/v2/requests.json?start_date=2025-01-01&"
+		all := ids(since + "page_size=200")
+		if len(all) < 7 || len(all) > 50 {
+			t.Fatalf("%d requests in the data set", len(all))
+		}
+		if got := ids(since); strings.Join(got, ",") != strings.Join(all, ",") {
+			t.Fatalf("default page %v, want all %v", got, all)
+		}
+		var paged []string
+		for n := 1; ; n++ {
+			got := ids(fmt.Sprintf("%spage_size=3&page=%d", since, n))
+			if len(got) > 3 {
+				t.Fatalf("page %d has %d", n, len(got))
+			}
+			if len(got) == 0 {
+				break
+			}
+			paged = append(paged, got...)
+		}
+		if strings.Join(paged, ",") != strings.Join(all, ",") {
+			t.Fatalf("pages %v, want %v", paged, all)
+		}
+		if got := ids("/open311/v2/requests.json?page_size=1&service_request_id=" + rd.Refs["B2"] + "," + rd.Refs["A1"]); len(got) != 1 || got[0] != rd.Refs["B2"] {
+			t.Fatalf("one of two ids %v", got)
+		}
+
+		anon.lang = "en"
+		for _, q := range []string{"page_size=0", "page_size=201", "page_size=ten", "page=0", "page=-1", "page=1.5", "page=99999999999999999999"} {
+			r := anon.do("GET", "/open311/v2/requests.json?"+q, nil)
+			expect(t, r, 400)
+			var errs []open311Error
+			r.decode(t, &errs)
+			field, _, _ := strings.Cut(q, "=")
+			if len(errs) != 1 || errs[0].Code != 400 || !strings.Contains(errs[0].Description, field+" must") {
+				t.Errorf("%s: %s", q, r.Body)
+			}
+		}
+		r := anon.do("GET", "/open311/v2/requests.xml?page_size=500", nil)
+		expect(t, r, 400)
+		if !strings.Contains(r.Body.String(), "<code>400</code>") || !strings.Contains(r.Body.String(), "page_size") {
 			t.Fatalf("xml error %s", r.Body)
 		}
 	})

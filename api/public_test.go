@@ -83,6 +83,14 @@ func TestPublicBoard(t *testing.T) {
 			t.Fatalf("GT closed: %+v", page.Items)
 		}
 		expect(t, anon.do("GET", fmt.Sprintf("/api/v1/public/communes/%d/petitions?state_type=lost", a), nil), 422)
+		// The board pages with the same bound as Open311 and the signed-in lists: 200 at most.
+		for _, l := range []string{"0", "201", "ten"} {
+			r := anon.do("GET", fmt.Sprintf("/api/v1/public/communes/%d/petitions?limit=%s", a, l), nil)
+			expect(t, r, 422)
+			if m := r.m(t); m["error"].(map[string]any)["fields"].(map[string]any)["limit"] == nil {
+				t.Errorf("limit=%s: %s", l, r.Body)
+			}
+		}
 		expect(t, anon.do("GET", fmt.Sprintf("/api/v1/public/communes/%d/petitions", e.world.District.ID), nil), 404)
 		expect(t, anon.do("GET", fmt.Sprintf("/api/v1/public/communes/%d/summary", e.world.HamletA1.ID), nil), 404)
 		expect(t, anon.do("GET", "/api/v1/public/communes/999999/petitions", nil), 404)

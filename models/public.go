@@ -289,6 +289,8 @@ type PublicSearch struct {
 	From, Before *time.Time
 	// Limit caps the answer; 0 means no cap.
 	Limit int
+	// Offset skips that many matches first, for numbered pages (Open311's page and page_size).
+	Offset int
 }
 
 // SearchPublicPetitions returns the public petitions that match q, newest first.
@@ -318,6 +320,9 @@ func (s *Store) SearchPublicPetitions(ctx context.Context, q PublicSearch) ([]Pu
 	}
 	if q.Limit > 0 {
 		db = db.Limit(q.Limit)
+	}
+	if q.Offset > 0 {
+		db = db.Offset(q.Offset)
 	}
 	var rows []publicRow
 	if err := db.Order("p.received_at DESC, p.id DESC").Scan(&rows).Error; err != nil {

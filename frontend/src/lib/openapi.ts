@@ -4141,7 +4141,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Open311 GeoReport v2 service requests (public petitions), newest first, at most 1000. Public. */
+        /** Open311 GeoReport v2 service requests (public petitions), newest first, a page at a time (page, page_size). Public. */
         get: {
             parameters: {
                 query?: {
@@ -4156,6 +4156,10 @@ export interface paths {
                     start_date?: string;
                     /** @description Received before: ISO 8601 date-time, or a date (that whole Vietnam day included). Default now. */
                     end_date?: string;
+                    /** @description Which page of page_size requests (GeoReport page_size convention). */
+                    page?: number;
+                    /** @description Requests per page. */
+                    page_size?: number;
                 };
                 header?: never;
                 path?: never;
@@ -4219,6 +4223,10 @@ export interface paths {
                     start_date?: string;
                     /** @description As in requests.json. */
                     end_date?: string;
+                    /** @description As in requests.json. */
+                    page?: number;
+                    /** @description As in requests.json. */
+                    page_size?: number;
                 };
                 header?: never;
                 path?: never;
