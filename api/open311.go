@@ -17,11 +17,12 @@ import (
 
 // open311Routes registers Open311 GeoReport v2, read side: public, no session.
 func (s *Server) open311Routes(r *gin.Engine) {
-	r.GET("/open311/v2/services.json", s.open311Services)
-	r.GET("/open311/v2/services.xml", s.open311Services)
-	r.GET("/open311/v2/requests.json", s.open311Requests)
-	r.GET("/open311/v2/requests.xml", s.open311Requests)
-	r.GET("/open311/v2/requests/:request", s.open311Request)
+	open311 := r.Group("/open311/v2", publicCache)
+	open311.GET("/services.json", s.open311Services)
+	open311.GET("/services.xml", s.open311Services)
+	open311.GET("/requests.json", s.open311Requests)
+	open311.GET("/requests.xml", s.open311Requests)
+	open311.GET("/requests/:request", s.open311Request)
 }
 
 // Open311 GeoReport v2 (read side). Every route has a .json and a .xml form; Gin cannot put a

@@ -1,7 +1,11 @@
 package api
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -10,17 +14,60 @@ import (
 
 // publicRoutes registers the public board: no session, so no CSRF either; only GETs.
 func (s *Server) publicRoutes(public *gin.RouterGroup) {
-	public.GET("/communes", s.publicCommunes)
-	public.GET("/communes/:id/petitions", s.publicPetitions)
-	public.GET("/communes/:id/summary", s.publicSummary)
-	public.GET("/petitions/:reference", s.publicPetition)
+	public.GET("/communes", publicCache, s.publicCommunes)
+	public.GET("/communes/:id/petitions", publicCache, s.publicPetitions)
+	public.GET("/communes/:id/summary", publicCache, s.publicSummary)
+	public.GET("/petitions/:reference", publicCache, s.publicPetition)
 }
 
 // The public board: no session, no personal data. What is public is decided in models/public.go.
 
-// publicCache lets browsers and proxies keep a public answer for a minute.
+// heldBody keeps a public answer back until it is complete, so its ETag can be taken from
+// its bytes.
+type heldBody struct {
+	gin.ResponseWriter
+	body bytes.Buffer
+}
+
+func (w *heldBody) Write(b []byte) (int, error)       { return w.body.Write(b) }
+func (w *heldBody) WriteString(s string) (int, error) { return w.body.WriteString(s) }
+
+// publicCache lets browsers and proxies keep a public answer for a minute (short: answers
+// change as petitions move) and revalidate it cheaply after: a successful answer carries a
+// strong ETag from a hash of its body, and a request whose If-None-Match names it gets 304 with
+// no body. Only the public board and Open311 use it; the signed-in API stays no-store.
 func publicCache(c *gin.Context) {
-	c.Header("Cache-Control", "public, max-age=60")
+	w := &heldBody{ResponseWriter: c.Writer}
+	c.Writer = w
+	c.Next()
+	c.Writer = w.ResponseWriter
+	if w.Status() == http.StatusOK {
+		sum := sha256.Sum256(w.body.Bytes())
+		etag := `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`
+		h := w.Header()
+		h.Set("ETag", etag)
+		h.Set("Cache-Control", "public, max-age=60")
+		h.Set("Vary", "Accept-Language") // Open311 names services in the asked language
+		if etagListed(c.GetHeader("If-None-Match"), etag) {
+			h.Del("Content-Length")
+			w.WriteHeader(http.StatusNotModified)
+			w.WriteHeaderNow()
+			return
+		}
+	}
+	_, _ = w.ResponseWriter.Write(w.body.Bytes())
+}
+
+// etagListed tells whether an If-None-Match header names etag or is "*"; If-None-Match
+// compares weakly (RFC 9110 §13.1.2), so a W/ prefix a proxy added still matches.
+func etagListed(header, etag string) bool {
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+		if t == "*" || t == etag {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Server) publicPetitions(c *gin.Context) {
@@ -38,7 +85,6 @@ func (s *Server) publicPetitions(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	publicCache(c)
 	list(c, items, next)
 }
 
@@ -48,7 +94,6 @@ func (s *Server) publicCommunes(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	publicCache(c)
 	list(c, communes, "")
 }
 
@@ -62,7 +107,6 @@ func (s *Server) publicSummary(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	publicCache(c)
 	c.JSON(http.StatusOK, sum)
 }
 
@@ -72,6 +116,5 @@ func (s *Server) publicPetition(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	publicCache(c)
 	c.JSON(http.StatusOK, p)
 }

@@ -309,3 +309,58 @@ func TestOpen311Requests(t *testing.T) {
 		}
 	})
 }
+
+// TestPublicAnswersRevalidate checks the cache headers of the public board and Open311: a strong
+// ETag, 304 with no body when If-None-Match names it, a new ETag once the data change, and
+// Cache-Control public there but no-store on the signed-in API.
+func TestPublicAnswersRevalidate(t *testing.T) {
+	each(t, func(t *testing.T, e *testEnv) {
+		anon, sec := e.anon(), e.as(e.world.SecretaryA)
+		board := fmt.Sprintf("/api/v1/public/communes/%d/petitions", e.world.CommuneA.ID)
+		paths := []string{board, "/api/v1/public/communes", fmt.Sprintf("/api/v1/public/communes/%d/summary", e.world.CommuneA.ID),
+			"/open311/v2/services.json", "/open311/v2/services.xml", "/open311/v2/requests.json", "/open311/v2/requests.xml"}
+		tags := map[string]string{}
+		for _, path := range paths {
+			r := anon.do("GET", path, nil)
+			expect(t, r, 200)
+			etag := r.Header().Get("ETag")
+			if !regexp.MustCompile(`^"[A-Za-z0-9_-]{16,}"$`).MatchString(etag) {
+				t.Fatalf("%s: ETag %q is not strong", path, etag)
+			}
+			if cc := r.Header().Get("Cache-Control"); cc != "public, max-age=60" {
+				t.Errorf("%s: Cache-Control %q", path, cc)
+			}
+			tags[path] = etag
+			r = anon.do("GET", path, nil, "If-None-Match", `"other", `+etag)
+			expect(t, r, 304)
+			if r.Body.Len() != 0 || r.Header().Get("ETag") != etag {
+				t.Errorf("%s: 304 with %d bytes, ETag %q", path, r.Body.Len(), r.Header().Get("ETag"))
+			}
+			expect(t, anon.do("GET", path, nil, "If-None-Match", `"other"`), 200)
+		}
+		// The same path in another language is another answer.
+		if r := anon.do("GET", "/open311/v2/services.json", nil, "Accept-Language", "en"); r.Header().Get("ETag") == tags["/open311/v2/services.json"] {
+			t.Error("English services share the Vietnamese ETag")
+		}
+		// Errors carry no ETag and are not cached.
+		if r := anon.do("GET", "/api/v1/public/petitions/NOPE-2026-0001", nil); r.Code != 404 || r.Header().Get("ETag") != "" || r.Header().Get("Cache-Control") != "" {
+			t.Errorf("404: %d, ETag %q, Cache-Control %q", r.Code, r.Header().Get("ETag"), r.Header().Get("Cache-Control"))
+		}
+
+		// A new public petition changes the board's answer and its ETag; the old one no longer matches.
+		expect(t, sec.do("POST", "/api/v1/petitions", map[string]any{"commune_id": e.world.CommuneA.ID, "hamlet_id": e.world.HamletA1.ID,
+			"kind": "kien_nghi", "channel": "dialogue", "topic_code": "GT", "content": "Đề nghị sửa đèn đường ấp."}), 201)
+		for _, path := range []string{board, "/open311/v2/requests.json"} {
+			r := anon.do("GET", path, nil, "If-None-Match", tags[path])
+			expect(t, r, 200)
+			if etag := r.Header().Get("ETag"); etag == "" || etag == tags[path] || !strings.Contains(r.Body.String(), "sửa đèn đường") {
+				t.Errorf("%s after a change: ETag %q (was %q)", path, etag, tags[path])
+			}
+		}
+
+		// The signed-in API keeps no-store and no ETag.
+		if r := sec.do("GET", "/api/v1/petitions", nil); r.Header().Get("Cache-Control") != "no-store" || r.Header().Get("ETag") != "" {
+			t.Errorf("signed-in list: Cache-Control %q, ETag %q", r.Header().Get("Cache-Control"), r.Header().Get("ETag"))
+		}
+	})
+}

@@ -3624,7 +3624,10 @@ export interface paths {
                     /** @description A commune: its official code, slug or id. Optional: topics are the same in every commune. */
                     jurisdiction_id?: string;
                 };
-                header?: never;
+                header?: {
+                    /** @description ETags of answers the client holds; when one is current the answer is 304 with no body. */
+                    "If-None-Match"?: components["parameters"]["ifNoneMatch"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -3639,6 +3642,7 @@ export interface paths {
                         "application/json": components["schemas"]["Open311Service"][];
                     };
                 };
+                304: components["responses"]["NotModified"];
                 /** @description Unknown jurisdiction_id */
                 404: {
                     headers: {
@@ -3671,7 +3675,10 @@ export interface paths {
                 query?: {
                     jurisdiction_id?: string;
                 };
-                header?: never;
+                header?: {
+                    /** @description ETags of answers the client holds; when one is current the answer is 304 with no body. */
+                    "If-None-Match"?: components["parameters"]["ifNoneMatch"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -3686,6 +3693,7 @@ export interface paths {
                         "text/xml": unknown;
                     };
                 };
+                304: components["responses"]["NotModified"];
                 /** @description Unknown jurisdiction_id */
                 404: {
                     headers: {
@@ -3962,7 +3970,10 @@ export interface paths {
                     /** @description Part of the commune's or its parent's name; diacritics and case are ignored. */
                     q?: string;
                 };
-                header?: never;
+                header?: {
+                    /** @description ETags of answers the client holds; when one is current the answer is 304 with no body. */
+                    "If-None-Match"?: components["parameters"]["ifNoneMatch"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -3990,6 +4001,7 @@ export interface paths {
                         };
                     };
                 };
+                304: components["responses"]["NotModified"];
             };
         };
         put?: never;
@@ -4020,7 +4032,10 @@ export interface paths {
                     limit?: components["parameters"]["limit"];
                     cursor?: components["parameters"]["cursor"];
                 };
-                header?: never;
+                header?: {
+                    /** @description ETags of answers the client holds; when one is current the answer is 304 with no body. */
+                    "If-None-Match"?: components["parameters"]["ifNoneMatch"];
+                };
                 path: {
                     id: components["parameters"]["id"];
                 };
@@ -4037,6 +4052,7 @@ export interface paths {
                         "application/json": components["schemas"]["PublicPetitionList"];
                     };
                 };
+                304: components["responses"]["NotModified"];
                 404: components["responses"]["NotFound"];
                 422: components["responses"]["Invalid"];
             };
@@ -4065,7 +4081,10 @@ export interface paths {
                     /** @description Count records under the units as they are now or as they were then. */
                     as?: "now" | "then";
                 };
-                header?: never;
+                header?: {
+                    /** @description ETags of answers the client holds; when one is current the answer is 304 with no body. */
+                    "If-None-Match"?: components["parameters"]["ifNoneMatch"];
+                };
                 path: {
                     id: components["parameters"]["id"];
                 };
@@ -4082,6 +4101,7 @@ export interface paths {
                         "application/json": components["schemas"]["PublicSummary"];
                     };
                 };
+                304: components["responses"]["NotModified"];
                 404: components["responses"]["NotFound"];
             };
         };
@@ -4106,7 +4126,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description ETags of answers the client holds; when one is current the answer is 304 with no body. */
+                    "If-None-Match"?: components["parameters"]["ifNoneMatch"];
+                };
                 path: {
                     reference: string;
                 };
@@ -4123,6 +4146,7 @@ export interface paths {
                         "application/json": components["schemas"]["PublicPetition"];
                     };
                 };
+                304: components["responses"]["NotModified"];
                 404: components["responses"]["NotFound"];
             };
         };
@@ -4161,7 +4185,10 @@ export interface paths {
                     /** @description Requests per page. */
                     page_size?: number;
                 };
-                header?: never;
+                header?: {
+                    /** @description ETags of answers the client holds; when one is current the answer is 304 with no body. */
+                    "If-None-Match"?: components["parameters"]["ifNoneMatch"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -4176,6 +4203,7 @@ export interface paths {
                         "application/json": components["schemas"]["Open311Request"][];
                     };
                 };
+                304: components["responses"]["NotModified"];
                 /** @description A bad parameter */
                 400: {
                     headers: {
@@ -4228,7 +4256,10 @@ export interface paths {
                     /** @description As in requests.json. */
                     page_size?: number;
                 };
-                header?: never;
+                header?: {
+                    /** @description ETags of answers the client holds; when one is current the answer is 304 with no body. */
+                    "If-None-Match"?: components["parameters"]["ifNoneMatch"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -4243,6 +4274,7 @@ export interface paths {
                         "text/xml": unknown;
                     };
                 };
+                304: components["responses"]["NotModified"];
                 /** @description A bad parameter */
                 400: {
                     headers: {
@@ -4287,7 +4319,10 @@ export interface paths {
                 query?: {
                     jurisdiction_id?: string;
                 };
-                header?: never;
+                header?: {
+                    /** @description ETags of answers the client holds; when one is current the answer is 304 with no body. */
+                    "If-None-Match"?: components["parameters"]["ifNoneMatch"];
+                };
                 path: {
                     /** @description The service_request_id (petition reference) followed by .json or .xml. */
                     request: string;
@@ -4306,6 +4341,7 @@ export interface paths {
                         "text/xml": unknown;
                     };
                 };
+                304: components["responses"]["NotModified"];
                 /** @description Unknown or private request */
                 404: {
                     headers: {
@@ -5276,6 +5312,14 @@ export interface components {
         };
     };
     responses: {
+        /** @description The answer named in If-None-Match is still current: no body. Public answers carry a strong `ETag` (a hash of the body) and `Cache-Control: public, max-age=60`. */
+        NotModified: {
+            headers: {
+                ETag?: string;
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
         /** @description Malformed JSON. */
         BadRequest: {
             headers: {
@@ -5337,6 +5381,8 @@ export interface components {
         cursor: string;
         /** @description The version the client last saw; an alternative to `version` in the body. */
         ifMatch: string;
+        /** @description ETags of answers the client holds; when one is current the answer is 304 with no body. */
+        ifNoneMatch: string;
     };
     requestBodies: never;
     headers: never;
