@@ -65,7 +65,7 @@ func selfSigned(t testing.TB) (*tls.Config, *tls.Config) {
 		&tls.Config{RootCAs: pool, ServerName: "127.0.0.1"}
 }
 
-// startMailbox listens on addr ("127.0.0.1:0" for any port) until the test ends or stop is called.
+// startMailbox listens on addr ("127.0.0.1:0" for any port) until the test ends.
 func startMailbox(t testing.TB, addr string, serverTLS, clientTLS *tls.Config) *mailbox {
 	t.Helper()
 	if serverTLS == nil {
@@ -85,8 +85,6 @@ func startMailbox(t testing.TB, addr string, serverTLS, clientTLS *tls.Config) *
 	t.Cleanup(func() { mb.server.Close() })
 	return mb
 }
-
-func (mb *mailbox) stop() { mb.server.Close() }
 
 func (mb *mailbox) all() []received {
 	mb.mu.Lock()
