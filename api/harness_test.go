@@ -37,7 +37,9 @@ func each(t *testing.T, fn func(t *testing.T, e *testEnv)) {
 func newTestEnv(t testing.TB, s *models.Store) *testEnv {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv := New(s, Config{SessionTTL: 0}, log)
+	// No public rate limit: tests read the board many times in a row from one address;
+	// TestPublicRateLimitPerClient sets its own.
+	srv := New(s, Config{SessionTTL: 0, PublicRate: -1}, log)
 	return &testEnv{t: t, store: s, world: dbtest.NewWorld(t, s), srv: srv, h: srv.Handler()}
 }
 

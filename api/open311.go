@@ -17,7 +17,7 @@ import (
 
 // open311Routes registers Open311 GeoReport v2, read side: public, no session.
 func (s *Server) open311Routes(r *gin.Engine) {
-	open311 := r.Group("/open311/v2", publicCache)
+	open311 := r.Group("/open311/v2", s.limitClients, publicCache)
 	open311.GET("/services.json", s.open311Services)
 	open311.GET("/services.xml", s.open311Services)
 	open311.GET("/requests.json", s.open311Requests)
@@ -155,6 +155,11 @@ func (s *Server) open311Fail(c *gin.Context, err error) {
 		s.log.ErrorContext(c.Request.Context(), "request failed", "request_id", c.GetString(ctxRequestID),
 			"path", c.FullPath(), "error", err)
 	}
+	s.open311Abort(c, status, m)
+}
+
+// open311Abort ends the request with an error in the spec's shape, in the asked format.
+func (s *Server) open311Abort(c *gin.Context, status int, m models.Message) {
 	e := open311Error{Code: status, Description: m.In(lang(c))}
 	if open311Format(c) == "xml" {
 		c.Abort()

@@ -47,6 +47,10 @@ type Config struct {
 	Collectors []prometheus.Collector
 	// ReplyToken, when set, lets an SMS gateway or Zalo forward residents' replies (opt-out keywords).
 	ReplyToken string
+	// PublicRate and PublicBurst limit each client address on the public board and Open311, in
+	// requests a second and at once (0: 20 and 40; a negative rate: no limit). Per process.
+	PublicRate  float64
+	PublicBurst int
 }
 
 // Server answers the HTTP requests of PAPI Dialogue.
@@ -55,6 +59,8 @@ type Server struct {
 	cfg     Config
 	log     *slog.Logger
 	metrics *metrics
+	// publicLimits holds the token bucket of each client address on the public endpoints.
+	publicLimits *clientLimits
 }
 
 // New returns a Server over store.
@@ -65,7 +71,7 @@ func New(store *models.Store, cfg Config, log *slog.Logger) *Server {
 	if cfg.SessionIdle <= 0 {
 		cfg.SessionIdle = time.Hour
 	}
-	s := &Server{store: store, cfg: cfg, log: log}
+	s := &Server{store: store, cfg: cfg, log: log, publicLimits: newClientLimits(cfg.PublicRate, cfg.PublicBurst)}
 	s.metrics = newMetrics(s)
 	return s
 }
@@ -89,8 +95,11 @@ func (s *Server) router() *gin.Engine {
 	r.GET("/api/openapi.yaml", s.openAPI)
 
 	s.open311Routes(r)
+	// The board and its photos are limited per client address; the notification links and
+	// provider callbacks under the same prefix are not (a provider calls from few addresses).
 	public := r.Group("/api/v1/public")
-	s.publicRoutes(public)
+	board := r.Group("/api/v1/public", s.limitClients)
+	s.publicRoutes(board)
 
 	v1 := r.Group("/api/v1", noStore, s.session)
 	v1.POST("/auth/login", s.login)
@@ -110,7 +119,7 @@ func (s *Server) router() *gin.Engine {
 	s.petitionRoutes(authed)
 	s.notificationRoutes(public, authed)
 	s.reportRoutes(authed)
-	s.attachmentRoutes(authed, public)
+	s.attachmentRoutes(authed, board)
 
 	r.NoRoute(s.noRoute)
 	r.NoMethod(func(c *gin.Context) {

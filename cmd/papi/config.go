@@ -45,6 +45,10 @@ type config struct {
 	UploadMaxFile, UploadMaxRequest int64
 	// Notify configures the message channels (see notify.Usage).
 	Notify notify.Config
+	// PublicRate and PublicBurst limit each client address on the public board and Open311
+	// (requests a second and at once, per process); a negative rate turns the limit off.
+	PublicRate  float64
+	PublicBurst int
 }
 
 // loadConfig reads and validates the configuration; an error names the variable at fault.
@@ -121,11 +125,36 @@ func loadConfig(getenv func(string) string) (config, error) {
 		}
 		c.TrustedProxies = proxies
 	}
+	if err := c.readPublicLimits(getenv); err != nil {
+		return c, err
+	}
 	if err := loadAttachmentConfig(&c, getenv); err != nil {
 		return c, err
 	}
 	c.Notify, err = notify.ConfigFromEnv(getenv)
 	return c, err
+}
+
+// readPublicLimits reads PAPI_PUBLIC_RATE (requests a second, or off) and PAPI_PUBLIC_BURST.
+func (c *config) readPublicLimits(getenv func(string) string) error {
+	c.PublicRate, c.PublicBurst = 20, 40
+	if v := getenv("PAPI_PUBLIC_RATE"); v == "off" {
+		c.PublicRate = -1
+	} else if v != "" {
+		r, err := strconv.ParseFloat(v, 64)
+		if err != nil || !(r >= 0.01 && r <= 100000) {
+			return fmt.Errorf("PAPI_PUBLIC_RATE=%q: want requests a second per client address from 0.01 to 100000, such as 20, or off", v)
+		}
+		c.PublicRate = r
+	}
+	if v := getenv("PAPI_PUBLIC_BURST"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 100000 {
+			return fmt.Errorf("PAPI_PUBLIC_BURST=%q: want a whole number of requests from 1 to 100000, such as 40", v)
+		}
+		c.PublicBurst = n
+	}
+	return nil
 }
 
 // loadAttachmentConfig reads where attachments are kept and how large an upload may be.

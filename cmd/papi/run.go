@@ -260,6 +260,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, args []string, e e
 		CookieSecure: cfg.CookieSecure, SessionTTL: cfg.SessionTTL, SessionIdle: cfg.SessionIdle, MetricsToken: cfg.MetricsToken, SPA: frontend.Dist(),
 		TrustedProxies: cfg.TrustedProxies, UploadMaxRequest: cfg.UploadMaxRequest,
 		Collectors: sender.Collectors(), ReplyToken: cfg.Notify.ReplyToken,
+		PublicRate: cfg.PublicRate, PublicBurst: cfg.PublicBurst,
 	}, log)
 	base := func(net.Listener) context.Context { return context.WithoutCancel(ctx) }
 	servers := []*http.Server{{

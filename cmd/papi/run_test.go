@@ -256,3 +256,21 @@ func TestServeMetricsOnTheirOwnAddress(t *testing.T) {
 		}
 	}
 }
+
+func TestPublicLimitsConfig(t *testing.T) {
+	for env, want := range map[string][2]float64{"": {20, 40}, "5/10": {5, 10}, "off/": {-1, 40}, "0.5/1": {0.5, 1}} {
+		r, b, _ := strings.Cut(env, "/")
+		c, err := loadConfig(func(k string) string {
+			return map[string]string{"PAPI_PUBLIC_RATE": r, "PAPI_PUBLIC_BURST": b}[k]
+		})
+		if err != nil || c.PublicRate != want[0] || float64(c.PublicBurst) != want[1] {
+			t.Errorf("%q: %v %d %v", env, c.PublicRate, c.PublicBurst, err)
+		}
+	}
+	for name, v := range map[string]string{"PAPI_PUBLIC_RATE": "0", "PAPI_PUBLIC_BURST": "many"} {
+		_, err := loadConfig(func(k string) string { return map[string]string{name: v}[k] })
+		if err == nil || !strings.HasPrefix(err.Error(), name) {
+			t.Errorf("%s=%s accepted: %v", name, v, err)
+		}
+	}
+}

@@ -3473,6 +3473,7 @@ export interface paths {
                     };
                 };
                 404: components["responses"]["NotFound"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -3516,6 +3517,7 @@ export interface paths {
                     };
                 };
                 404: components["responses"]["NotFound"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -3557,6 +3559,7 @@ export interface paths {
                     };
                 };
                 404: components["responses"]["NotFound"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -3652,6 +3655,7 @@ export interface paths {
                         "application/json": components["schemas"]["Open311Error"];
                     };
                 };
+                429: components["responses"]["Open311TooManyRequests"];
             };
         };
         put?: never;
@@ -3703,6 +3707,7 @@ export interface paths {
                         "text/xml": unknown;
                     };
                 };
+                429: components["responses"]["Open311TooManyRequests"];
             };
         };
         put?: never;
@@ -4002,6 +4007,7 @@ export interface paths {
                     };
                 };
                 304: components["responses"]["NotModified"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -4055,6 +4061,7 @@ export interface paths {
                 304: components["responses"]["NotModified"];
                 404: components["responses"]["NotFound"];
                 422: components["responses"]["Invalid"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -4103,6 +4110,7 @@ export interface paths {
                 };
                 304: components["responses"]["NotModified"];
                 404: components["responses"]["NotFound"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -4148,6 +4156,7 @@ export interface paths {
                 };
                 304: components["responses"]["NotModified"];
                 404: components["responses"]["NotFound"];
+                429: components["responses"]["TooManyRequests"];
             };
         };
         put?: never;
@@ -4222,6 +4231,7 @@ export interface paths {
                         "application/json": components["schemas"]["Open311Error"];
                     };
                 };
+                429: components["responses"]["Open311TooManyRequests"];
             };
         };
         put?: never;
@@ -4293,6 +4303,7 @@ export interface paths {
                         "text/xml": unknown;
                     };
                 };
+                429: components["responses"]["Open311TooManyRequests"];
             };
         };
         put?: never;
@@ -4351,6 +4362,7 @@ export interface paths {
                         "application/json": components["schemas"]["Open311Error"];
                     };
                 };
+                429: components["responses"]["Open311TooManyRequests"];
             };
         };
         put?: never;
@@ -5319,6 +5331,29 @@ export interface components {
                 [name: string]: unknown;
             };
             content?: never;
+        };
+        /** @description Too many public requests from this client address (a token bucket per address, per process); `Retry-After` says when to try again. */
+        TooManyRequests: {
+            headers: {
+                /** @description Seconds to wait. */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Too many public requests from this client address, in the Open311 error shape (JSON or XML by the suffix). */
+        Open311TooManyRequests: {
+            headers: {
+                /** @description Seconds to wait. */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Open311Error"];
+                "text/xml": unknown;
+            };
         };
         /** @description Malformed JSON. */
         BadRequest: {
