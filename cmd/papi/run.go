@@ -40,8 +40,8 @@ commands:
   migrate                   apply pending database migrations
   init --province-code NN --province-name NAME --username U [--full-name N] [--password-stdin]
                             set up an empty database: the province and its first administrator
-  units import [--dry-run] FILE.csv
-                            load communes and hamlets (columns level,code,name,parent_code)
+  units import [--dry-run] FILE.csv|FILE.xlsx
+                            load communes and hamlets (columns code,name,kind,parent_code)
   user add --username U --role R --unit CODE_OR_ID [--full-name N] [--password-stdin]
   seed --demo               load the demo district, its users and records
   seed --synthetic [--communes N] [--years Y]
