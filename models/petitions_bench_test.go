@@ -44,9 +44,9 @@ func openBench(b *testing.B) *benchWorld {
 	db := s.Gorm()
 	// A commune in the middle of the data set, so nothing is at an edge of an index.
 	var communeID int64
-	if err := db.Raw(`SELECT c.id FROM units c JOIN units d ON d.id = c.parent_id JOIN units p ON p.id = d.parent_id
-		WHERE c.level = 'commune' AND c.valid_to IS NULL AND p.code LIKE 'SYN%' ORDER BY c.id LIMIT 1 OFFSET
-		(SELECT COUNT(*) / 2 FROM units WHERE level = 'commune')`).Scan(&communeID).Error; err != nil || communeID == 0 {
+	if err := db.Raw(`WITH live AS (SELECT c.id FROM units c JOIN units d ON d.id = c.parent_id JOIN units p ON p.id = d.parent_id
+		WHERE c.level = 'commune' AND c.valid_to IS NULL AND p.code LIKE 'SYN%')
+		SELECT id FROM live ORDER BY id LIMIT 1 OFFSET (SELECT COUNT(*) / 2 FROM live)`).Scan(&communeID).Error; err != nil || communeID == 0 {
 		b.Fatalf("no synthetic commune (run papi seed --synthetic): %v", err)
 	}
 	sys := models.SystemActor()
