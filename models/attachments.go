@@ -232,9 +232,10 @@ type AttachmentRemoval struct {
 // RemoveAttachment marks an attachment as removed, recording who and when on the record's
 // history; its file is kept for the audit until an admin purges it.
 func (s *Store) RemoveAttachment(ctx context.Context, actor Actor, id int64, in AttachmentRemoval) (*Attachment, error) {
-	note := strings.TrimSpace(in.Note)
-	if runeLen(note) > 2000 {
-		return nil, FieldError("note", msgNoteLength)
+	v := &ValidationError{}
+	note := noteField(v, "note", in.Note)
+	if err := v.Err(); err != nil {
+		return nil, err
 	}
 	var out *Attachment
 	err := s.WithTx(ctx, func(ctx context.Context) error {

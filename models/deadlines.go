@@ -228,19 +228,15 @@ func (s *Store) AcceptPetition(ctx context.Context, actor Actor, id int64, in Ac
 		if !c.Valid() {
 			v.Add("complexity", Msg("Mức độ phải là normal, complex hoặc particularly_complex.", "The complexity must be normal, complex or particularly_complex."))
 		}
-		note := strings.TrimSpace(in.Note)
-		if runeLen(note) > 2000 {
-			v.Add("note", msgNoteLength)
-		}
+		note := noteField(v, "note", in.Note)
 		if in.Version == nil {
 			v.Add("version", msgRequired)
 		}
 		if err := v.Err(); err != nil {
 			return err
 		}
-		if *in.Version != p.Version {
-			p.finish(actor, seesCommune, today)
-			return StaleVersion(p)
+		if err := p.staleFor(*in.Version, actor, seesCommune, today); err != nil {
+			return err
 		}
 		d, err := s.deadlineFor(ctx, resolveRule(p.Kind), today, c, r.CommuneRemote, 0)
 		if err != nil {
@@ -310,9 +306,8 @@ func (s *Store) ExtendDeadline(ctx context.Context, actor Actor, id int64, in Ex
 			return err
 		}
 		today := s.today()
-		if *in.Version != p.Version {
-			p.finish(actor, seesCommune, today)
-			return StaleVersion(p)
+		if err := p.staleFor(*in.Version, actor, seesCommune, today); err != nil {
+			return err
 		}
 		w, err := s.Workdays(ctx)
 		if err != nil {

@@ -286,8 +286,8 @@ func (s *Store) UpdateConsent(ctx context.Context, actor Actor, id int64, in Con
 		if err := v.Err(); err != nil {
 			return err
 		}
-		if *version != p.Version {
-			return StaleVersion(p)
+		if err := p.staleFor(*version, actor, seesCommune, s.today()); err != nil {
+			return err
 		}
 		updates := map[string]any{"contact_consent": c.Agrees, "contact_channel": c.Channel, "contact_address": c.Contact,
 			"version": p.Version + 1, "updated_at": s.now()}

@@ -201,6 +201,25 @@ func (p *Petition) finish(a Actor, seesCommune bool, today Date) {
 	}
 }
 
+// staleFor is the conflict of a write that saw another version than the stored one: it carries
+// the petition as its reader would get it; nil when the versions agree.
+func (p *Petition) staleFor(version int, a Actor, seesCommune bool, today Date) error {
+	if version == p.Version {
+		return nil
+	}
+	p.finish(a, seesCommune, today)
+	return StaleVersion(p)
+}
+
+// noteField trims a history note and checks its length, the one rule for every note.
+func noteField(v *ValidationError, field, note string) string {
+	note = strings.TrimSpace(note)
+	if runeLen(note) > 2000 {
+		v.Add(field, msgNoteLength)
+	}
+	return note
+}
+
 // PetitionerVisible tells whether the actor may know who raised the petition: users of its
 // commune and above, and for a denunciation only the commune chair and admins.
 func PetitionerVisible(a Actor, p *Petition, communePath string) bool {
@@ -532,10 +551,7 @@ func (s *Store) TransitionPetition(ctx context.Context, actor Actor, id int64, i
 			return err
 		}
 		v := &ValidationError{}
-		note := strings.TrimSpace(in.Note)
-		if runeLen(note) > 2000 {
-			v.Add("note", msgNoteLength)
-		}
+		note := noteField(v, "note", in.Note)
 		now := s.now()
 		updates := map[string]any{"state": to, "state_type": to.Type(), "updated_at": now}
 		data := map[string]any{}
@@ -583,9 +599,8 @@ func checkPetitionMove(a Actor, p *Petition, in TransitionInput, seesCommune boo
 	if in.Version == nil {
 		return "", FieldError("version", msgRequired)
 	}
-	if *in.Version != p.Version {
-		p.finish(a, seesCommune, today)
-		return "", StaleVersion(p)
+	if err := p.staleFor(*in.Version, a, seesCommune, today); err != nil {
+		return "", err
 	}
 	if !slices.Contains(legalTargets(p), to) {
 		p.finish(a, seesCommune, today)
@@ -782,9 +797,8 @@ func (s *Store) DraftAnswer(ctx context.Context, actor Actor, id int64, in Answe
 			return FieldError("version", msgRequired)
 		}
 		today := s.today()
-		if *in.Version != p.Version {
-			p.finish(actor, seesCommune, today)
-			return StaleVersion(p)
+		if err := p.staleFor(*in.Version, actor, seesCommune, today); err != nil {
+			return err
 		}
 		out, err = s.writePetition(ctx, actor, p, seesCommune, today, map[string]any{"answer_draft": text, "updated_at": s.now()})
 		if err != nil {
@@ -824,24 +838,17 @@ func (s *Store) ChangeDueDate(ctx context.Context, actor Actor, id int64, in Due
 		if ok && d < today {
 			v.Add("due_on", msgPastDue)
 		}
-		note := strings.TrimSpace(in.Note)
-		if runeLen(note) > 2000 {
-			v.Add("note", msgNoteLength)
-		}
+		note := noteField(v, "note", in.Note)
 		if in.Version == nil {
 			v.Add("version", msgRequired)
 		}
 		if err := v.Err(); err != nil {
 			return err
 		}
-		if *in.Version != p.Version {
-			p.finish(actor, seesCommune, today)
-			return StaleVersion(p)
+		if err := p.staleFor(*in.Version, actor, seesCommune, today); err != nil {
+			return err
 		}
-		from := ""
-		if p.DueOn != nil {
-			from = string(*p.DueOn)
-		}
+		from := dueText(p.DueOn)
 		rule, err := s.deadlineRule(ctx, RuleManual)
 		if err != nil {
 			return err
