@@ -144,12 +144,16 @@ func (s *Server) uploadAttachments(c *gin.Context) {
 		}
 		uploads = append(uploads, u)
 	}
-	items, err := s.store.AttachFiles(ctx, a, t, uploads)
+	items, replayed, err := s.store.AttachFilesOnce(ctx, a, t, c.GetHeader("Idempotency-Key"), uploads)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusCreated, gin.H{"items": items})
+	status := http.StatusCreated
+	if replayed {
+		status = http.StatusOK
+	}
+	c.JSON(status, gin.H{"items": items})
 }
 
 // bodyError is a failure to read the request body: the client's doing, never a 500.

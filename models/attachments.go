@@ -3,6 +3,8 @@ package models
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -375,6 +377,7 @@ type Upload struct {
 	field       string
 	file        *os.File
 	size        int64
+	sum         string // SHA-256 of the bytes as received
 	contentType string
 }
 
@@ -402,7 +405,8 @@ func (s *Store) ReceiveUpload(r io.Reader, name, field string) (*Upload, error) 
 	}
 	u := &Upload{Name: cleanFileName(name), field: field, file: f}
 	max := s.maxUploadSize()
-	n, err := io.Copy(f, io.LimitReader(r, max+1))
+	h := sha256.New()
+	n, err := io.Copy(io.MultiWriter(f, h), io.LimitReader(r, max+1))
 	if err == nil && n > max {
 		err = FieldError(field, Msg(fmt.Sprintf("Tệp lớn hơn giới hạn %d MB.", max>>20),
 			fmt.Sprintf("The file is larger than the %d MB limit.", max>>20)))
@@ -426,7 +430,7 @@ func (s *Store) ReceiveUpload(r io.Reader, name, field string) (*Upload, error) 
 		u.Close()
 		return nil, err
 	}
-	u.size = n
+	u.size, u.sum = n, hex.EncodeToString(h.Sum(nil))
 	return u, nil
 }
 
@@ -522,15 +526,88 @@ func (s *Store) storeUpload(ctx context.Context, p *prepared) (*Attachment, erro
 // before any is stored, so a bad one rejects the request and leaves nothing behind. The same
 // bytes attached twice to one record (a retried upload) give back the attachment already there.
 func (s *Store) AttachFiles(ctx context.Context, actor Actor, t AttachmentTarget, uploads []*Upload) ([]*Attachment, error) {
+	out, _, err := s.AttachFilesOnce(ctx, actor, t, "", uploads)
+	return out, err
+}
+
+// attachScope is the idempotency scope of uploads.
+const attachScope = "attachments.create"
+
+// attachRequest is what a retried upload must repeat to be the same request: the record and
+// the bytes of its one file, as sent (before its metadata is stripped).
+type attachRequest struct {
+	Target AttachmentTarget
+	File   string
+}
+
+// AttachFilesOnce is AttachFiles with the client's Idempotency-Key: a retry with the same key
+// and the same file gives back the attachment the first attempt made (replayed), even when
+// that one was removed since, and never attaches the file twice. A keyed upload carries one
+// file, so that each photo waiting in a device's queue has a key of its own.
+func (s *Store) AttachFilesOnce(ctx context.Context, actor Actor, t AttachmentTarget, key string, uploads []*Upload) ([]*Attachment, bool, error) {
 	if err := s.CanAttach(ctx, actor, t); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if len(uploads) == 0 {
-		return nil, FieldError("file", Msg("Chưa chọn tệp nào.", "No file was sent."))
+		return nil, false, FieldError("file", Msg("Chưa chọn tệp nào.", "No file was sent."))
 	}
 	if s.Blobs == nil {
-		return nil, errNoBlobStore
+		return nil, false, errNoBlobStore
 	}
+	var req any
+	if strings.TrimSpace(key) != "" {
+		if len(uploads) != 1 {
+			return nil, false, FieldError("Idempotency-Key", Msg("Mỗi lần gửi có khóa chống trùng chỉ được một tệp.",
+				"An upload with an Idempotency-Key carries one file."))
+		}
+		req = attachRequest{Target: t, File: uploads[0].sum}
+		if id, ok, err := s.recallIdempotent(ctx, actor, key, attachScope, req); err != nil || ok {
+			return s.replayedAttachment(ctx, actor, id, err)
+		}
+	}
+	ready, err := prepareAll(uploads)
+	if err != nil {
+		return nil, false, err
+	}
+	var out []*Attachment
+	// A sweep of orphaned blobs may take a blob we share with an old, deleted upload just before
+	// we record it; then the files are stored once more.
+	for attempt := 0; ; attempt++ {
+		rows, err := s.storeAll(ctx, ready)
+		if err != nil {
+			return nil, false, err
+		}
+		id, replayed, err := s.Idempotent(ctx, actor, key, attachScope, req, func(ctx context.Context) (int64, error) {
+			out, err = s.insertAttachments(ctx, actor, t, rows)
+			if err != nil {
+				return 0, err
+			}
+			return out[0].ID, nil
+		})
+		switch {
+		case errors.Is(err, errBlobSwept) && attempt == 0:
+			continue
+		case replayed:
+			return s.replayedAttachment(ctx, actor, id, err)
+		}
+		return out, false, err
+	}
+}
+
+// replayedAttachment answers a retried upload with the attachment its key made.
+func (s *Store) replayedAttachment(ctx context.Context, actor Actor, id int64, err error) ([]*Attachment, bool, error) {
+	if err != nil {
+		return nil, false, err
+	}
+	a, err := s.Attachment(ctx, actor, id)
+	if err != nil {
+		return nil, false, err
+	}
+	return []*Attachment{a}, true, nil
+}
+
+// prepareAll checks every upload, reporting every bad file at once.
+func prepareAll(uploads []*Upload) ([]*prepared, error) {
 	ready := make([]*prepared, len(uploads))
 	v := &ValidationError{}
 	for i, u := range uploads {
@@ -546,9 +623,11 @@ func (s *Store) AttachFiles(ctx context.Context, actor Actor, t AttachmentTarget
 		}
 		ready[i] = p
 	}
-	if err := v.Err(); err != nil {
-		return nil, err
-	}
+	return ready, v.Err()
+}
+
+// storeAll writes every prepared upload to the blob store.
+func (s *Store) storeAll(ctx context.Context, ready []*prepared) ([]*Attachment, error) {
 	rows := make([]*Attachment, len(ready))
 	for i, p := range ready {
 		a, err := s.storeUpload(ctx, p)
@@ -557,7 +636,7 @@ func (s *Store) AttachFiles(ctx context.Context, actor Actor, t AttachmentTarget
 		}
 		rows[i] = a
 	}
-	return s.insertAttachments(ctx, actor, t, rows)
+	return rows, nil
 }
 
 // insertAttachments records stored files on their record, with an event each.
@@ -585,6 +664,9 @@ func (s *Store) insertAttachments(ctx context.Context, actor Actor, t Attachment
 				same[0].finish(actor, h)
 				out = append(out, same[0])
 				continue
+			}
+			if err := s.claimBlobs(ctx, a); err != nil {
+				return err
 			}
 			a.AddedBy, a.AddedAt = actor.UserID, s.now()
 			if err := s.conn(ctx).Create(a).Error; err != nil {

@@ -46,10 +46,7 @@ func (s *Store) Idempotent(ctx context.Context, actor Actor, key, scope string, 
 		})
 		return id, false, err
 	}
-	if len(key) > 200 {
-		return 0, false, FieldError("Idempotency-Key", Msg("Khóa chống trùng dài tối đa 200 ký tự.", "The Idempotency-Key is at most 200 characters."))
-	}
-	hash, err := requestHash(request)
+	hash, err := keyedRequestHash(key, request)
 	if err != nil {
 		return 0, false, err
 	}
@@ -72,6 +69,28 @@ func (s *Store) Idempotent(ctx context.Context, actor Actor, key, scope string, 
 		}
 	}
 	return id, false, err
+}
+
+// keyedRequestHash checks a client's key and fingerprints the request it came with.
+func keyedRequestHash(key string, request any) (string, error) {
+	if len(key) > 200 {
+		return "", FieldError("Idempotency-Key", Msg("Khóa chống trùng dài tối đa 200 ký tự.", "The Idempotency-Key is at most 200 characters."))
+	}
+	return requestHash(request)
+}
+
+// recallIdempotent returns the id a key created, when the same request came with it before;
+// a write that is costly to prepare asks before preparing, then goes through Idempotent.
+func (s *Store) recallIdempotent(ctx context.Context, actor Actor, key, scope string, request any) (int64, bool, error) {
+	key = strings.TrimSpace(key)
+	if key == "" {
+		return 0, false, nil
+	}
+	hash, err := keyedRequestHash(key, request)
+	if err != nil {
+		return 0, false, err
+	}
+	return s.recallIdempotency(ctx, actor, key, scope, hash)
 }
 
 func (s *Store) recallIdempotency(ctx context.Context, actor Actor, key, scope, hash string) (int64, bool, error) {

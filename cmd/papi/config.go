@@ -43,6 +43,8 @@ type config struct {
 	AttachmentsURL string
 	// UploadMaxFile and UploadMaxRequest cap one attached file and one upload request, in bytes.
 	UploadMaxFile, UploadMaxRequest int64
+	// BlobSweepEvery is how often serve removes orphaned attachment files; 0 never.
+	BlobSweepEvery time.Duration
 	// Notify configures the message channels (see notify.Usage).
 	Notify notify.Config
 	// PublicRate and PublicBurst limit each client address on the public board and Open311
@@ -160,6 +162,12 @@ func (c *config) readPublicLimits(getenv func(string) string) error {
 // loadAttachmentConfig reads where attachments are kept and how large an upload may be.
 func loadAttachmentConfig(c *config, getenv func(string) string) error {
 	c.UploadMaxFile, c.UploadMaxRequest = 20<<20, 20<<20
+	c.BlobSweepEvery = 24 * time.Hour
+	if getenv("PAPI_BLOB_SWEEP_EVERY") == "off" {
+		c.BlobSweepEvery = 0
+	} else if err := readDuration(getenv, "PAPI_BLOB_SWEEP_EVERY", time.Hour, 30*24*time.Hour, "24h, or off", &c.BlobSweepEvery); err != nil {
+		return err
+	}
 	if c.AttachmentsURL = getenv("PAPI_ATTACHMENTS_URL"); c.AttachmentsURL != "" {
 		if _, err := blobs.ParseS3URL(c.AttachmentsURL); err != nil {
 			return fmt.Errorf("PAPI_ATTACHMENTS_URL: %w", err)

@@ -49,6 +49,8 @@ commands:
                             --communes 3300 gives about 1M petitions)
   healthcheck               ask the running server's /readyz (for container health checks)
   backup --to DIR           copy the embedded database and its attachment files into DIR
+  blobs sweep [--older-than 24h] [--dry-run]
+                            remove attachment files no attachment needs (a failed upload's)
 
 configuration (environment):
   PAPI_ADDR            listen address (default :8080)
@@ -68,6 +70,8 @@ configuration (environment):
                        and documents in S3-compatible storage; unset: PAPI_DATA_DIR/attachments
   PAPI_UPLOAD_MAX_FILE, PAPI_UPLOAD_MAX_REQUEST
                        size caps of one attached file and of one upload request (default 20MB)
+  PAPI_BLOB_SWEEP_EVERY how often serve removes attachment files no attachment needs, once
+                       they are a day old (default 24h; off: only papi blobs sweep)
 ` + notify.Usage
 
 // run is the whole program: it reads the configuration, opens the database and runs one command.
@@ -110,6 +114,8 @@ func command(ctx context.Context, cfg config, log *slog.Logger, args []string, e
 		return healthcheck(ctx, cfg, args[1:], e)
 	case "backup":
 		return backupCommand(ctx, cfg, log, args[1:], e)
+	case "blobs":
+		return blobsCommand(ctx, cfg, log, args[1:], e)
 	}
 	return fmt.Errorf("unknown command %q\n\n%s", args[0], usage)
 }
@@ -251,6 +257,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, args []string, e e
 	if err := wireAttachments(ctx, cfg, store); err != nil {
 		return err
 	}
+	startBlobSweeper(ctx, cfg, store, log)
 
 	sender, err := startSender(ctx, cfg, store, log)
 	if err != nil {

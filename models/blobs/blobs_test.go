@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/papi-dialogue/papi/models"
 	"github.com/papi-dialogue/papi/models/blobs"
@@ -168,5 +169,56 @@ func TestParseS3URL(t *testing.T) {
 		if _, err := blobs.ParseS3URL(bad); err == nil {
 			t.Errorf("blobs.ParseS3URL(%q) accepted", bad)
 		}
+	}
+}
+
+// walker is what the orphan sweep needs of a store beyond models.BlobStore.
+type walker interface {
+	Walk(ctx context.Context, fn func(blobs.Object) error) error
+	RemoveTemporary(ctx context.Context, name string) error
+}
+
+func TestWalkListsBlobsAndLeftovers(t *testing.T) {
+	ctx := context.Background()
+	for _, k := range kinds() {
+		t.Run(k.name, func(t *testing.T) {
+			s := k.open(t)
+			w := s.(walker)
+			b, err := s.Put(ctx, strings.NewReader("biên bản đã ký"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := blobs.LeaveTemporary(ctx, s, "nửa tệp"); err != nil {
+				t.Fatal(err)
+			}
+			var got []blobs.Object
+			if err := w.Walk(ctx, func(o blobs.Object) error { got = append(got, o); return nil }); err != nil {
+				t.Fatal(err)
+			}
+			var temp blobs.Object
+			seen := 0
+			for _, o := range got {
+				if time.Since(o.ModTime) > time.Minute || o.Size == 0 {
+					t.Errorf("object %+v: want a size and a recent time", o)
+				}
+				if o.Temporary() {
+					temp = o
+				} else if o.SHA256 == b.SHA256 && o.Size == b.Size {
+					seen++
+				}
+			}
+			if len(got) != 2 || seen != 1 || temp.Name == "" {
+				t.Fatalf("walk = %+v; want the blob and the leftover", got)
+			}
+			if err := w.RemoveTemporary(ctx, b.SHA256); err == nil {
+				t.Fatal("RemoveTemporary accepted a committed blob's name")
+			}
+			if err := w.RemoveTemporary(ctx, temp.Name); err != nil {
+				t.Fatal(err)
+			}
+			if names := k.names(t, s); len(names) != 1 || !strings.HasSuffix(names[0], b.SHA256) {
+				t.Fatalf("objects after removing the leftover: %v", names)
+			}
+		})
 	}
 }

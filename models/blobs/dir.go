@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 )
 
 // Dir keeps blobs as files under a directory: root/ab/cd/abcd…, written first into root/.tmp
@@ -57,7 +58,17 @@ func (d *Dir) Put(ctx context.Context, r io.Reader) (Blob, error) {
 	b := hr.blob()
 	final := d.path(b.SHA256)
 	if _, err := os.Stat(final); err == nil {
-		return b, nil // the same bytes are already stored; the deferred cleanup drops the copy
+		// The same bytes are already stored; the deferred cleanup drops the copy. The blob counts
+		// as new again, so a sweep for orphans gives the attachment about to name it its time.
+		now := time.Now()
+		err := os.Chtimes(final, now, now)
+		if err == nil {
+			return b, nil
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return Blob{}, err
+		}
+		// Swept away in the meantime: commit our copy.
 	}
 	if err := os.MkdirAll(filepath.Dir(final), 0o750); err != nil {
 		return Blob{}, err
