@@ -2993,7 +2993,15 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /**
+                     * @description Sent by a device's offline queue, one key per photo: a retry with the same key and the same
+                     *     file answers 200 with the attachment the first upload made and attaches nothing again. A
+                     *     keyed upload carries exactly one file; the key sent with another file answers 422 naming
+                     *     Idempotency-Key.
+                     */
+                    "Idempotency-Key"?: components["parameters"]["UploadIdempotencyKey"];
+                };
                 path: {
                     id: components["parameters"]["id"];
                 };
@@ -3007,6 +3015,15 @@ export interface paths {
                 };
             };
             responses: {
+                /** @description A replay of an Idempotency-Key: the attachment the first upload made, even if removed since. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AttachmentList"];
+                    };
+                };
                 /** @description Attached */
                 201: {
                     headers: {
@@ -3102,7 +3119,15 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /**
+                     * @description Sent by a device's offline queue, one key per photo: a retry with the same key and the same
+                     *     file answers 200 with the attachment the first upload made and attaches nothing again. A
+                     *     keyed upload carries exactly one file; the key sent with another file answers 422 naming
+                     *     Idempotency-Key.
+                     */
+                    "Idempotency-Key"?: components["parameters"]["UploadIdempotencyKey"];
+                };
                 path: {
                     id: components["parameters"]["id"];
                 };
@@ -3116,6 +3141,15 @@ export interface paths {
                 };
             };
             responses: {
+                /** @description A replay of an Idempotency-Key. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AttachmentList"];
+                    };
+                };
                 /** @description Attached */
                 201: {
                     headers: {
@@ -5411,6 +5445,13 @@ export interface components {
         };
     };
     parameters: {
+        /**
+         * @description Sent by a device's offline queue, one key per photo: a retry with the same key and the same
+         *     file answers 200 with the attachment the first upload made and attaches nothing again. A
+         *     keyed upload carries exactly one file; the key sent with another file answers 422 naming
+         *     Idempotency-Key.
+         */
+        UploadIdempotencyKey: string;
         id: number;
         limit: number;
         cursor: string;
