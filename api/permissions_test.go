@@ -128,6 +128,17 @@ func TestPermissionsEveryRoleEveryEndpoint(t *testing.T) {
 		{"edit user", "PATCH", func(tg targets, s scope) string { return fmt.Sprintf("/api/v1/users/%d", tg.user[s].ID) },
 			func(targets, scope) any { return map[string]any{"full_name": fresh("Nguyễn Văn ")} }, managers(200, 404, 403, 404)},
 		{"me", "GET", func(targets, scope) string { return "/api/v1/auth/me" }, nil, all(200, 200)},
+		{"list assignees", "GET", func(tg targets, s scope) string {
+			return fmt.Sprintf("/api/v1/assignees?commune_id=%d", tg.commune[s].ID)
+		}, nil, all(200, 404)},
+		{"create assignee", "POST", func(targets, scope) string { return "/api/v1/assignees" },
+			func(tg targets, s scope) any {
+				return map[string]any{"commune_id": tg.commune[s].ID, "name": fresh("Công chức ")}
+			}, func() want {
+				w := all(403, 403)
+				w[models.RoleAdmin], w[models.RoleCommuneChair] = [2]int{201, 422}, [2]int{201, 422}
+				return w
+			}()},
 	}
 
 	each(t, func(t *testing.T, e *testEnv) {

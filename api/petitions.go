@@ -57,7 +57,8 @@ func petitionFilter(c *gin.Context, pg models.Page) models.PetitionFilter {
 		UnitID: c.Query("unit_id"), CommuneID: c.Query("commune_id"), HamletID: c.Query("hamlet_id"),
 		DialogueID: c.Query("dialogue_id"), Topic: c.Query("topic"), Kind: c.Query("kind"),
 		State: c.Query("status"), StateType: c.Query("state_type"), Overdue: c.Query("overdue"), DueSoon: c.Query("due_soon"),
-		From: c.Query("from"), To: c.Query("to"), Q: c.Query("q"), Sort: c.Query("sort"), Page: pg}
+		From: c.Query("from"), To: c.Query("to"), Q: c.Query("q"), Sort: c.Query("sort"),
+		Assignee: c.Query("assignee"), Page: pg}
 }
 
 func (s *Server) listPetitions(c *gin.Context) {

@@ -117,6 +117,7 @@ func (s *Server) router() *gin.Engine {
 	s.userRoutes(authed)
 	s.dialogueRoutes(authed)
 	s.petitionRoutes(authed)
+	s.assigneeRoutes(authed)
 	s.notificationRoutes(public, authed)
 	s.reportRoutes(authed)
 	s.attachmentRoutes(authed, board)

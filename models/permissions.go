@@ -103,6 +103,9 @@ const (
 	// PermNotificationsManage allows editing message templates, reading the outbox and sending
 	// failed messages again.
 	PermNotificationsManage Permission = "notifications.manage"
+	// PermAssigneesManage allows keeping the list of a commune's officers petitions are
+	// assigned to.
+	PermAssigneesManage Permission = "assignees.manage"
 )
 
 // Has tells whether the role carries the permission. This switch is the only place where
@@ -139,6 +142,9 @@ func (r Role) Has(p Permission) bool {
 		return r == RoleAdmin || r == RoleCommuneChair || r == RoleSecretary
 	case PermAttachmentsRemoveAny, PermAttachmentsPublish:
 		// What residents may see of a photo is the chair's call, like publishing an answer.
+		return r == RoleAdmin || r == RoleCommuneChair
+	case PermAssigneesManage:
+		// Who in the commune handles what is the chair's call.
 		return r == RoleAdmin || r == RoleCommuneChair
 	case PermAttachmentsPurge, PermCalendarManage, PermNotificationsManage:
 		return r == RoleAdmin
@@ -228,7 +234,7 @@ func AllPermissions() []Permission {
 		PermPetitionsNote, PermPetitionsSeeDenouncer,
 		PermReportsView, PermPetitionsExportPersonal, PermExportLogRead,
 		PermAttachmentsAdd, PermAttachmentsRemoveAny, PermAttachmentsPublish, PermAttachmentsPurge,
-		PermCalendarManage, PermNotificationsManage}
+		PermCalendarManage, PermNotificationsManage, PermAssigneesManage}
 }
 
 // Permissions lists the permissions the actor's role carries.

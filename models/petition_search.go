@@ -44,7 +44,9 @@ type PetitionFilter struct {
 	Q string
 	// Sort is -received_at (default: newest first), received_at or due_on (soonest first, none last).
 	Sort string
-	Page Page
+	// Assignee is "me" (the officer the actor holds) or an assignee's id (assignees.go).
+	Assignee string
+	Page     Page
 }
 
 // PetitionSorts lists the orders a petition list may take.
@@ -193,6 +195,7 @@ func (s *Store) filterPetitions(ctx context.Context, actor Actor, f PetitionFilt
 	if id, ok := parseID(v, "hamlet_id", f.HamletID); ok {
 		q = q.Where("petitions.hamlet_id = ?", id)
 	}
+	q = assigneeFilter(q, actor, v, f.Assignee)
 	if id, ok := parseID(v, "dialogue_id", f.DialogueID); ok {
 		q = q.Where("petitions.dialogue_id = ?", id)
 	}

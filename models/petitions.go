@@ -138,7 +138,9 @@ type Petition struct {
 	Overdue           bool   `json:"overdue" gorm:"-"`
 	ResponsibleUnitID *int64 `json:"responsible_unit_id"`
 	ResponsibleName   string `json:"responsible_name"`
-	DueOn             *Date  `json:"due_on"`
+	// AssigneeID is the officer of the commune handling it (assignees.go), if one is named.
+	AssigneeID *int64 `json:"assignee_id"`
+	DueOn      *Date  `json:"due_on"`
 	// DueRule is the code of the deadline rule that set DueOn, and DueRuleText its words and
 	// legal basis as they were then ("30 ngày kể từ ngày thụ lý — Luật Khiếu nại 2011, Điều 28").
 	DueRule     *string `json:"due_rule"`
@@ -483,6 +485,8 @@ type TransitionInput struct {
 	Responsible       *ResponsibleRef `json:"responsible"`
 	ResponsibleUnitID *int64          `json:"responsible_unit_id"`
 	ResponsibleName   string          `json:"responsible_name"`
+	// AssigneeID names the officer of the commune an assignment goes to (assignees.go).
+	AssigneeID *int64 `json:"assignee_id"`
 	// DueOn overrides the default due date (today + the topic's response days).
 	DueOn string `json:"due_on"`
 	// Answer is the published answer (answered); empty publishes the saved draft, or else the
@@ -705,6 +709,11 @@ func (s *Store) responsibleUpdates(ctx context.Context, v *ValidationError, r *p
 	p := &r.Petition
 	unitID, name := in.responsible()
 	name = strings.TrimSpace(name)
+	if a, err := s.assigneeUpdates(ctx, v, p, in, updates, data); err != nil {
+		return err
+	} else if a != nil && unitID == nil && name == "" {
+		unitID, name = &p.CommuneID, a.Name
+	}
 	switch {
 	case unitID != nil:
 		u, err := s.unitByID(ctx, *unitID)

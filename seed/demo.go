@@ -34,6 +34,8 @@ func DemoUsers() []DemoUser {
 		{"chair.tanthoi", models.RoleCommuneChair, "Tân Thới", "Trần Minh Tâm"},
 		{"secretary.tanthoi", models.RoleSecretary, "Tân Thới", "Lê Thị Hoa"},
 		{"inspector.tanthoi", models.RoleInspector, "Tân Thới", "Phạm Văn Lộc"},
+		// The commune's land officer (công chức địa chính), who handles the petitions assigned to them.
+		{"land.tanthoi", models.RoleSecretary, "Tân Thới", "Võ Văn Đất"},
 		{"chair.tanphudong", models.RoleCommuneChair, "Tân Phú Đông", "Võ Thanh Sơn"},
 		{"secretary.tanphudong", models.RoleSecretary, "Tân Phú Đông", "Đặng Thị Mai"},
 	}
@@ -64,6 +66,9 @@ func LoadDemo(ctx context.Context, s *models.Store) (*Demo, error) {
 				return fmt.Errorf("demo user %s: %w", du.Username, err)
 			}
 			d.Users[du.Username] = u
+		}
+		if err := d.loadAssignees(ctx, s); err != nil {
+			return err
 		}
 		if err := d.loadDialogues(ctx, s); err != nil {
 			return err

@@ -25,5 +25,6 @@ export const menu = computed<MenuItem[]>(() => {
   if (has('units.manage')) items.push({ to: '/admin/reorganizations', label: 'nav.reorganizations' })
   if (has('topics.manage')) items.push({ to: '/admin/topics', label: 'nav.topics' })
   if (has('users.manage')) items.push({ to: '/admin/users', label: 'nav.users' })
+  if (has('assignees.manage')) items.push({ to: '/admin/assignees', label: 'nav.assignees' })
   return items
 })

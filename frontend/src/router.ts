@@ -7,6 +7,7 @@ import LoginView from './views/LoginView.vue'
 import HomeView from './views/HomeView.vue'
 import PasswordView from './views/PasswordView.vue'
 import UnitsView from './views/UnitsView.vue'
+import AssigneesView from './views/AssigneesView.vue'
 import TopicsView from './views/TopicsView.vue'
 import UsersView from './views/UsersView.vue'
 import ReorganizationsView from './views/ReorganizationsView.vue'
@@ -49,6 +50,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/admin/units', name: 'units', component: UnitsView, meta: { roles: ['admin', 'district_official'] } },
   { path: '/admin/topics', name: 'topics', component: TopicsView, meta: { permission: 'topics.manage' } },
   { path: '/admin/users', name: 'users', component: UsersView, meta: { permission: 'users.manage' } },
+  { path: '/admin/assignees', name: 'assignees', component: AssigneesView, meta: { permission: 'assignees.manage' } },
   { path: '/admin/reorganizations', name: 'reorganizations', component: ReorganizationsView, meta: { permission: 'units.manage' } },
   { path: '/:rest(.*)*', name: 'notfound', component: NotFoundView, meta: { public: true } },
 ]

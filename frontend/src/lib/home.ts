@@ -21,15 +21,16 @@ const toClose: HomeTile = { key: 'to-close', label: 'home.toClose', list: 'petit
 const toAssign: HomeTile = { key: 'to-assign', label: 'home.toAssign', list: 'petitions', query: { status: 'received,reopened' } }
 const minutes: HomeTile = { key: 'minutes', label: 'home.minutes', list: 'dialogues', query: { status: 'held' }, alert: false }
 const minutesLate: HomeTile = { key: 'minutes-late', label: 'home.minutesLate', list: 'dialogues', query: { minutes_overdue: 'true' }, alert: true }
+const mine: HomeTile = { key: 'mine', label: 'home.mine', list: 'petitions', query: { assignee: 'me', state_type: 'open' } }
 const planned: HomeTile = { key: 'planned', label: 'home.planned', list: 'dialogues', query: { status: 'planned' } }
 
 /** homeTiles lists the counts a role starts the day with. */
 export function homeTiles(role: string): HomeTile[] {
   switch (role) {
     case 'commune_chair':
-      return [toAnswer, late, toClose, minutes, minutesLate]
+      return [toAnswer, late, toClose, minutes, minutesLate, mine]
     case 'secretary':
-      return [toAssign, toAnswer, late, minutes]
+      return [toAssign, toAnswer, late, minutes, mine]
     case 'inspector':
       return [toAnswer, late, toClose, planned]
     case 'admin':

@@ -1781,6 +1781,8 @@ export interface paths {
                     /** @description Words searched in reference, content and answers, ignoring case and diacritics. */
                     q?: string;
                     sort?: "-received_at" | "received_at" | "due_on";
+                    /** @description "me" for the petitions assigned to an officer function the user holds ("my petitions"), or an assignee id. */
+                    assignee?: string;
                 };
                 header?: never;
                 path?: never;
@@ -1961,6 +1963,11 @@ export interface paths {
                         /** Format: int64 */
                         responsible_unit_id?: number;
                         responsible_name?: string;
+                        /**
+                         * Format: int64
+                         * @description assigned only: an active officer of the commune (see /assignees); the responsible unit and name default to the commune and the officer.
+                         */
+                        assignee_id?: number;
                         /** Format: date */
                         due_on?: string;
                         answer?: string;
@@ -4407,6 +4414,247 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/assignees": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The officers of a commune the user sees (default the user's own unit); active ones unless `all=true`. */
+        get: {
+            parameters: {
+                query?: {
+                    commune_id?: number;
+                    all?: boolean;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AssigneeList"];
+                    };
+                };
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        put?: never;
+        /**
+         * Add an officer to a commune's list (the commune chair, admins).
+         * @description `name` is 2 to 120 characters, unique in the commune; it defaults to the full name of `user_id`, who must be an active user bound to the commune.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: int64 */
+                        commune_id: number;
+                        name?: string;
+                        /** Format: int64 */
+                        user_id?: number | null;
+                        active?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Assignee"];
+                    };
+                };
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assignees/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        /** One officer of a commune the user sees. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: components["parameters"]["id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Assignee"];
+                    };
+                };
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete an officer no petition was ever assigned to; one named in a petition or its history answers 409 assignee_in_use (deactivate it instead). */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: components["parameters"]["id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Rename an officer, change who holds the function (0 for nobody), deactivate or reactivate it (the commune chair, admins). */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The version the client last saw; an alternative to `version` in the body. */
+                    "If-Match"?: components["parameters"]["ifMatch"];
+                };
+                path: {
+                    id: components["parameters"]["id"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** Format: int64 */
+                        user_id: number;
+                        active: boolean;
+                        version: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Assignee"];
+                    };
+                };
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/petitions/{id}/assignee": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Hand an assigned (or in progress) petition to another officer of its commune (secretary, chair), optionally with a new due date.
+         * @description The history records a `reassigned` event (from and to the officer's name, with who did it) and, for a new due date, a `due_changed` event. A petition in another state answers 409 petition_not_assigned.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The version the client last saw; an alternative to `version` in the body. */
+                    "If-Match"?: components["parameters"]["ifMatch"];
+                };
+                path: {
+                    id: components["parameters"]["id"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: int64 */
+                        assignee_id: number;
+                        /** Format: date */
+                        due_on?: string;
+                        note?: string;
+                        version?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Petition"];
+                    };
+                };
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -4643,6 +4891,28 @@ export interface components {
             username: string;
             full_name: string;
         };
+        /** @description An officer of a commune petitions are assigned to (công chức địa chính, tư pháp – hộ tịch...), a named function held by one of its users or by nobody who signs in. */
+        Assignee: {
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            commune_id: number;
+            /** @example Địa chính – xây dựng */
+            name: string;
+            /** Format: int64 */
+            user_id: number | null;
+            user: components["schemas"]["UserRef"] | null;
+            active: boolean;
+            version: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        AssigneeList: {
+            items: components["schemas"]["Assignee"][];
+            next_cursor: string;
+        };
         /** @enum {string} */
         DialogueStatus: "planned" | "held" | "closed" | "cancelled";
         Attendee: {
@@ -4810,6 +5080,11 @@ export interface components {
             /** Format: int64 */
             responsible_unit_id: number | null;
             responsible_name: string;
+            /**
+             * Format: int64
+             * @description The officer of the commune handling it (see /assignees).
+             */
+            assignee_id: number | null;
             /** Format: date */
             due_on: string | null;
             /** @description The deadline rule that set due_on (see /deadline-rules): reception, complaint_accept, complaint_resolve, denunciation_accept, denunciation_resolve, topic, manual, or legacy for due dates set before the rules. */
@@ -4959,7 +5234,7 @@ export interface components {
             actor_id: number | null;
             actor_name: string;
             /** @enum {string} */
-            kind: "created" | "transition" | "answer_drafted" | "due_changed" | "note" | "consent_changed" | "opted_out" | "notice_sent";
+            kind: "created" | "transition" | "answer_drafted" | "due_changed" | "note" | "consent_changed" | "opted_out" | "notice_sent" | "reassigned";
             /** @description Previous state (transition) or due date (due_changed). */
             from: string | null;
             to: string | null;
@@ -5526,7 +5801,7 @@ export const notificationStatusValues: ReadonlyArray<FlattenedDeepRequired<compo
 export const notificationTemplateEventValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["NotificationTemplate"]["event"]> = ["received", "answered", "closed", "assigned", "digest"];
 export const notificationTemplateChannelValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["NotificationTemplate"]["channel"]> = ["email", "sms", "zalo"];
 export const userNotificationEventValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["UserNotification"]["event"]> = ["assigned", "digest"];
-export const petitionEventKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PetitionEvent"]["kind"]> = ["created", "transition", "answer_drafted", "due_changed", "note", "consent_changed", "opted_out", "notice_sent"];
+export const petitionEventKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PetitionEvent"]["kind"]> = ["created", "transition", "answer_drafted", "due_changed", "note", "consent_changed", "opted_out", "notice_sent", "reassigned"];
 export const attachmentKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Attachment"]["kind"]> = ["photo", "document"];
 export const attachmentContent_typeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Attachment"]["content_type"]> = ["image/jpeg", "image/png", "image/webp", "application/pdf"];
 export const deadlineRuleStepValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DeadlineRule"]["step"]> = ["accept", "resolve", "other"];

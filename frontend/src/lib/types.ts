@@ -33,6 +33,8 @@ export type Dialogue = Schemas['Dialogue']
 export type DialogueEvent = Schemas['DialogueEvent']
 /** Petition is an opinion or petition raised by a resident (ý kiến, kiến nghị). */
 export type Petition = Schemas['Petition']
+/** Assignee is an officer of a commune petitions are assigned to. */
+export type Assignee = Schemas['Assignee']
 export type Attachment = Schemas['Attachment']
 /** PetitionEvent is one line of a petition's audit trail. */
 export type PetitionEvent = Schemas['PetitionEvent']
