@@ -56,7 +56,7 @@ func TestPublicBoard(t *testing.T) {
 		if _, ok := byRef[rd.Refs["A5"]]; ok {
 			t.Fatal("a denunciation is on the board")
 		}
-		if p := byRef[rd.Refs["A3"]]; p.Content != nil || p.Answer == nil || *p.Answer != "Đã trả lời bằng văn bản." || !p.Overdue {
+		if p := byRef[rd.Refs["A3"]]; p.Content != nil || p.Answer == nil || *p.Answer != "Đã trả lời bằng văn bản." || p.Overdue || !p.AwaitingClosure {
 			t.Fatalf("complaint A3 on the board %+v", p)
 		}
 		if p := byRef[rd.Refs["A11"]]; p.Answer != nil || p.AnsweredAt != nil || p.State != "in_progress" {
@@ -106,14 +106,14 @@ func TestPublicBoard(t *testing.T) {
 		expect(t, anon.do("GET", "/api/v1/public/petitions/NOPE-2026-0001", nil), 404)
 
 		// The headline figures of the current year (2026 on 10 April), over public petitions only:
-		// A1 A2 A3 A4 A6 A7 A9 A11.
+		// A1 A2 A3 A4 A6 A7 A9 A11; late: A4 only (A3 is answered, awaiting closure).
 		r = anon.do("GET", fmt.Sprintf("/api/v1/public/communes/%d/summary", a), nil)
 		expect(t, r, 200)
 		var sum models.PublicSummary
 		r.decode(t, &sum)
 		p := sum.Figures.Petitions
 		if sum.Commune.Name != "Tân Thới" || sum.Period.Kind != "year" || sum.Period.Year != 2026 || p.Total != 8 ||
-			p.ByKind["to_cao"] != 0 || p.Closed != 1 || p.Open != 5 || p.OverdueOpen != 2 || p.OnTime.OnTime != 3 || p.OnTime.Answered != 4 {
+			p.ByKind["to_cao"] != 0 || p.Closed != 1 || p.Open != 5 || p.OverdueOpen != 1 || p.AwaitingClosure != 1 || p.OnTime.OnTime != 3 || p.OnTime.Answered != 4 {
 			t.Fatalf("public summary %s", r.Body)
 		}
 

@@ -31,11 +31,13 @@ func TestSummaryAPI(t *testing.T) {
 		r.decode(t, &sum)
 		p := sum.Figures.Petitions
 		if sum.Unit.ID != e.world.District.ID || sum.Period.Kind != "q1" || sum.Period.Label.VI != "Quý I năm 2026" || sum.AsOf != "2026-04-10" ||
-			p.Total != 13 || p.OverdueOpen != 3 || p.OnTime.OnTime != 5 || p.OnTime.Answered != 7 || *p.MedianDaysToFirstAnswer != 5 ||
+			p.Total != 13 || p.OverdueOpen != 2 || p.AwaitingClosure != 2 || p.OnTime.OnTime != 5 || p.OnTime.Answered != 7 || *p.MedianDaysToFirstAnswer != 5 ||
 			sum.Figures.Attendance.Total != 142 || sum.Sort != "-overdue_open" {
 			t.Fatalf("summary %s", r.Body)
 		}
-		if len(sum.Communes) != 2 || sum.Communes[0].Commune.Name != "Tân Thới" || sum.Communes[0].Figures.Petitions.OverdueOpen != 2 {
+		// One late petition each (A4, B2; A3 awaits closure): the tie goes by name.
+		if len(sum.Communes) != 2 || sum.Communes[0].Commune.Name != "Tân Phú" || sum.Communes[0].Figures.Petitions.OverdueOpen != 1 ||
+			sum.Communes[1].Figures.Petitions.AwaitingClosure != 1 {
 			t.Fatalf("league %+v", sum.Communes)
 		}
 		// Every key the dashboard reads is there, zeros included.
@@ -67,7 +69,7 @@ func TestSummaryAPI(t *testing.T) {
 		}
 		expect(t, e.anon().do("GET", "/api/v1/reports/summary", nil), 401)
 
-		// The overdue list: longest overdue first.
+		// The overdue list: longest overdue first: A8, B2, then A4 (A3 is answered: not late).
 		r = district.do("GET", "/api/v1/reports/overdue?limit=2", nil)
 		expect(t, r, 200)
 		var page struct {
@@ -80,7 +82,7 @@ func TestSummaryAPI(t *testing.T) {
 		}
 		r = district.do("GET", "/api/v1/reports/overdue?limit=2&cursor="+url.QueryEscape(page.NextCursor), nil)
 		r.decode(t, &page)
-		if len(page.Items) != 2 || page.Items[1].Reference != rd.Refs["A4"] || page.NextCursor != "" {
+		if len(page.Items) != 1 || page.Items[0].Reference != rd.Refs["A4"] || page.NextCursor != "" {
 			t.Fatalf("overdue page 2 %s", r.Body)
 		}
 		expect(t, district.do("GET", "/api/v1/reports/overdue?cursor=garbage", nil), 422)
@@ -135,7 +137,9 @@ func TestSummaryWorkbook(t *testing.T) {
 		for label, want := range map[string]string{
 			"Tổng số ý kiến tiếp nhận trong kỳ": "14",
 			"Tổng số lượt người":                "142",
-			"Trong đó: quá hạn":                 "4", // O1, received at the desk and never acknowledged
+			// A4, B2 and O1 (received at the desk, never acknowledged); A3 and B3 are answered.
+			"Trong đó: quá hạn (chưa trả lời)": "3",
+			"Trong đó: đã trả lời, chờ đóng":   "2",
 
 			"Tỷ lệ trả lời đúng hạn":                      "71.4%",
 			"Tỷ lệ hài lòng (trên số ý kiến có đánh giá)": "66.7%",
@@ -202,7 +206,7 @@ func TestPetitionExport(t *testing.T) {
 		a3 := byRef[rd.Refs["A3"]]
 		if a3 == nil || a3[1] != "Tân Thới" || a3[4] != "Giao thông" || a3[5] != "Khiếu nại" || a3[6] != "Đơn thư" ||
 			a3[7] != "10/02/2026 08:00" || a3[8] != "Đã trả lời" || a3[10] != "Địa chính xã" || a3[11] != "20/02/2026" ||
-			a3[12] != "Có" || a3[13] != "26/02/2026 08:00" {
+			a3[12] != "Không" || a3[13] != "26/02/2026 08:00" { // answered: awaiting closure, not late
 			t.Fatalf("A3 row %q", a3)
 		}
 		if b1 := byRef[rd.Refs["B1"]]; b1[16] != "Hài lòng" || b1[14] != "17/01/2026 06:00" {

@@ -215,7 +215,7 @@ func (s *Store) digestFor(ctx context.Context, u *User, day Date) (bool, error) 
 	cond, args := a.scopeSQL("c.path")
 	var lines []digestLine
 	if err := s.conn(ctx).Table("petitions p").Select("p.reference, p.due_on").Joins("JOIN units c ON c.id = p.commune_id").
-		Where("p.state_type = ? AND p.due_on IS NOT NULL AND p.due_on <= ?", TypeOpen, day.AddDays(digestLookahead)).
+		Where(awaitsAnswerSQL("p")+" AND p.due_on IS NOT NULL AND p.due_on <= ?", day.AddDays(digestLookahead)).
 		Where(cond, args...).Order("p.due_on, p.id").Scan(&lines).Error; err != nil {
 		return false, err
 	}

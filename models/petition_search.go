@@ -233,16 +233,16 @@ func (s *Store) filterPetitions(ctx context.Context, actor Actor, f PetitionFilt
 	today := s.today()
 	switch overdue, set := parseFlag(v, "overdue", f.Overdue); {
 	case set && overdue:
-		q = q.Where("petitions.state_type = 'open' AND petitions.due_on < ?", today)
+		q = q.Where(lateSQL("petitions", today))
 	case set:
-		q = q.Where("(petitions.state_type <> 'open' OR petitions.due_on IS NULL OR petitions.due_on >= ?)", today)
+		q = q.Where(notLateSQL("petitions", today))
 	}
 	if soon, set := parseFlag(v, "due_soon", f.DueSoon); set && soon {
 		until, err := s.dueSoonUntil(ctx, today)
 		if err != nil {
 			return nil, err
 		}
-		q = q.Where("petitions.state_type = 'open' AND petitions.due_on >= ? AND petitions.due_on <= ?", today, until)
+		q = q.Where(awaitsAnswerSQL("petitions")+" AND petitions.due_on >= ? AND petitions.due_on <= ?", today, until)
 	}
 	if f.From != "" {
 		if d, ok := dateField(v, "from", f.From); ok {

@@ -134,8 +134,10 @@ type Petition struct {
 	ReceivedAt   time.Time     `json:"received_at"`
 	State        PetitionState `json:"state"`
 	StateType    StateType     `json:"state_type"`
-	// Overdue is computed on every read: open and past its due date, in Vietnam's calendar.
+	// Overdue is computed on every read: no published answer and past its due date, in
+	// Vietnam's calendar (Late). AwaitingClosure: answered, waiting for feedback or closure.
 	Overdue           bool   `json:"overdue" gorm:"-"`
+	AwaitingClosure   bool   `json:"awaiting_closure" gorm:"-"`
 	ResponsibleUnitID *int64 `json:"responsible_unit_id"`
 	ResponsibleName   string `json:"responsible_name"`
 	// AssigneeID is the officer of the commune handling it (assignees.go), if one is named.
@@ -189,7 +191,7 @@ type Petition struct {
 // finish computes what is never stored: overdue, and what the actor may see of the petitioner.
 // seesCommune tells whether the actor belongs to the petition's commune or a unit above it.
 func (p *Petition) finish(a Actor, seesCommune bool, today Date) {
-	p.Overdue = p.State.Type() == TypeOpen && p.DueOn != nil && *p.DueOn < today
+	p.Overdue, p.AwaitingClosure = Late(p.State, p.DueOn, today), AwaitingClosure(p.State)
 	has := p.PetitionerName != "" || p.PetitionerPhone != "" || p.PetitionerAddress != ""
 	visible := seesCommune && (p.Kind != KindDenunciation || a.Can(PermPetitionsSeeDenouncer))
 	p.Petitioner, p.PetitionerHidden = nil, false

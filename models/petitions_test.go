@@ -546,6 +546,9 @@ func TestOverdueWithMovedClock(t *testing.T) {
 		done = pw.mustMove(t, pw.secretary, done, models.TransitionInput{To: "assigned", ResponsibleName: "Tổ", DueOn: "2026-05-10"})
 		done = pw.mustMove(t, pw.chair, done, models.TransitionInput{To: "answered", Answer: "Xong."})
 		pw.mustMove(t, pw.chair, done, models.TransitionInput{To: "resolved"})
+		// Answered late, still open: awaiting closure, never late.
+		waiting := pw.log(t, nil)
+		waiting = pw.mustMove(t, pw.secretary, waiting, models.TransitionInput{To: "assigned", ResponsibleName: "Tổ", DueOn: "2026-05-10"})
 		overdue := func() []int64 {
 			items, _, err := s.Petitions(ctx, pw.district, models.PetitionFilter{Overdue: "true"})
 			if err != nil {
@@ -564,16 +567,29 @@ func TestOverdueWithMovedClock(t *testing.T) {
 		}
 		// 11 May 00:00 in Vietnam (10 May 17:00 UTC): one day late, but the resolved one is not.
 		s.Now = func() time.Time { return time.Date(2026, 5, 10, 17, 0, 0, 0, time.UTC) }
+		if got := overdue(); len(got) != 2 || got[0] != waiting.ID || got[1] != p.ID {
+			t.Fatalf("overdue: %v", got)
+		}
+		// Its answer published a day late, it stops being late and awaits closure.
+		waiting = pw.mustMove(t, pw.chair, waiting, models.TransitionInput{To: "answered", Answer: "Trả lời muộn."})
+		if waiting.Overdue || !waiting.AwaitingClosure {
+			t.Fatalf("answered after its due date: overdue %v, awaiting closure %v", waiting.Overdue, waiting.AwaitingClosure)
+		}
 		if got := overdue(); len(got) != 1 || got[0] != p.ID {
 			t.Fatalf("overdue: %v", got)
 		}
 		got, _ := s.Petition(ctx, pw.chair, p.ID)
-		if !got.Overdue {
+		if !got.Overdue || got.AwaitingClosure {
 			t.Fatal("single read not overdue")
 		}
 		items, _, _ := s.Petitions(ctx, pw.chair, models.PetitionFilter{Overdue: "false"})
-		if len(items) != 1 || items[0].ID != done.ID {
+		if len(items) != 2 || items[0].ID != waiting.ID || items[1].ID != done.ID {
 			t.Fatalf("not overdue: %+v", items)
+		}
+		// Reopened, it owes a new answer: late again.
+		waiting = pw.mustMove(t, pw.chair, waiting, models.TransitionInput{To: "reopened", Note: "Chưa thỏa đáng."})
+		if !waiting.Overdue || waiting.AwaitingClosure {
+			t.Fatalf("reopened: overdue %v, awaiting closure %v", waiting.Overdue, waiting.AwaitingClosure)
 		}
 	})
 }

@@ -36,15 +36,17 @@ type PublicPetition struct {
 	State      PetitionState `json:"state"`
 	StateType  StateType     `json:"state_type"`
 	// Responsible is the body handling it.
-	Responsible  string     `json:"responsible"`
-	DueOn        *Date      `json:"due_on"`
-	Overdue      bool       `json:"overdue"`
-	OnsiteAnswer string     `json:"onsite_answer"`
-	Answer       *string    `json:"answer"`
-	AnsweredAt   *time.Time `json:"answered_at"`
-	ResolvedAt   *time.Time `json:"resolved_at"`
-	ClosedAt     *time.Time `json:"closed_at"`
-	UpdatedAt    time.Time  `json:"updated_at"`
+	Responsible string `json:"responsible"`
+	DueOn       *Date  `json:"due_on"`
+	Overdue     bool   `json:"overdue"`
+	// AwaitingClosure tells that the answer is published and the petition waits for closure.
+	AwaitingClosure bool       `json:"awaiting_closure"`
+	OnsiteAnswer    string     `json:"onsite_answer"`
+	Answer          *string    `json:"answer"`
+	AnsweredAt      *time.Time `json:"answered_at"`
+	ResolvedAt      *time.Time `json:"resolved_at"`
+	ClosedAt        *time.Time `json:"closed_at"`
+	UpdatedAt       time.Time  `json:"updated_at"`
 }
 
 // publicRow is what the board reads of a petition, the petitioner included only to mask it.
@@ -93,7 +95,7 @@ func (r *publicRow) public(today Date) PublicPetition {
 		Kind:  r.Kind, Channel: r.Channel, ReceivedAt: r.ReceivedAt.UTC(), ReceivedOn: calendar.DateOf(r.ReceivedAt),
 		State: r.State, StateType: r.State.Type(), Responsible: mask(r.ResponsibleName), DueOn: r.DueOn,
 		OnsiteAnswer: mask(r.OnsiteAnswer), UpdatedAt: r.UpdatedAt.UTC()}
-	p.Overdue = p.StateType == TypeOpen && r.DueOn != nil && *r.DueOn < today
+	p.Overdue, p.AwaitingClosure = Late(r.State, r.DueOn, today), AwaitingClosure(r.State)
 	if r.Kind != KindComplaint {
 		content := mask(r.Content)
 		p.Content = &content

@@ -23,7 +23,8 @@ import (
 //     than MinutesDueWithin.
 //   - Attendance sums the recorded attendance of the period's dialogues, in "lượt người".
 //   - Every petition figure counts the petitions received in the period, by their state now.
-//   - Overdue open is a subset of open: open, with a due date before today.
+//   - Overdue open is a subset of open: late (late.go), no published answer and a due date
+//     before today. Awaiting closure is the other part of open that has its answer published.
 //   - Answered on the spot: an on-site answer was recorded when the petition was taken.
 //     Answered in writing: a published answer exists.
 //   - On time: the first published answer came no later than the due date (in Vietnam), or the
@@ -100,8 +101,10 @@ type PetitionFigures struct {
 	ByState     map[PetitionState]int `json:"by_state"`
 	ByStateType map[StateType]int     `json:"by_state_type"`
 	Open        int                   `json:"open"`
-	// OverdueOpen is the part of Open past its due date today.
-	OverdueOpen       int `json:"overdue_open"`
+	// OverdueOpen is the part of Open that is late today: no published answer by its due date.
+	OverdueOpen int `json:"overdue_open"`
+	// AwaitingClosure is the part of Open answered and waiting for feedback or closure.
+	AwaitingClosure   int `json:"awaiting_closure"`
 	AnsweredOnTheSpot int `json:"answered_on_the_spot"`
 	AnsweredInWriting int `json:"answered_in_writing"`
 	// Resolved counts state type fixed; Closed counts state type closed.
@@ -432,8 +435,11 @@ func (f *PetitionFigures) add(r *reportPetition, today Date) {
 	switch typ {
 	case TypeOpen:
 		f.Open++
-		if r.DueOn != nil && *r.DueOn < today {
+		if Late(r.State, r.DueOn, today) {
 			f.OverdueOpen++
+		}
+		if AwaitingClosure(r.State) {
+			f.AwaitingClosure++
 		}
 	case TypeFixed:
 		f.Resolved++
@@ -613,7 +619,7 @@ func (t *dbTime) Scan(v any) error {
 	return fmt.Errorf("time: cannot parse %q", s)
 }
 
-// OverduePetition is one line of the overdue list: an open petition past its due date.
+// OverduePetition is one line of the overdue list: a late petition (Late).
 type OverduePetition struct {
 	ID          int64         `json:"id"`
 	Reference   string        `json:"reference"`
@@ -655,7 +661,7 @@ type OverdueInput struct {
 	Page   Page
 }
 
-// OverduePetitions lists the open petitions past their due date under a unit the actor sees,
+// OverduePetitions lists the late petitions (Late) under a unit the actor sees,
 // the longest overdue first, whatever period they were received in.
 func (s *Store) OverduePetitions(ctx context.Context, actor Actor, in OverdueInput) ([]OverduePetition, string, error) {
 	if !actor.Can(PermReportsView) {
@@ -683,7 +689,7 @@ func (s *Store) OverduePetitions(ctx context.Context, actor Actor, in OverdueInp
 		Joins("JOIN units c ON c.id = p.commune_id").
 		Joins("JOIN units h ON h.id = p.hamlet_id").
 		Joins("JOIN topics t ON t.id = p.topic_id").
-		Where("p.state_type = 'open' AND p.due_on < ?", today).
+		Where(lateSQL("p", today)).
 		Where(scope, args...)
 	if after.ID != 0 {
 		q = q.Where("(p.due_on > ? OR (p.due_on = ? AND p.id > ?))", after.Due, after.Due, after.ID)

@@ -112,7 +112,9 @@ func expected(base map[string]string, lines string) map[string]string {
 //	on time: A1 (10 Jan ≤ 20 Jan), A2 (no due date), A9 (20 Jan ≤ 30 Jan; its second answer was
 //	late but the first counts); A3 late (26 Feb > 20 Feb) → 3 of 4
 //	closure (days): A1 11, A2 2, A9 22, A10 1 → median 6.5
-//	overdue open: A3 (answered, still open, due 20 Feb), A4 (due 10 Mar); A5 due 1 May, A11 due 30 Apr
+//	overdue open (late, no published answer by the due date): A4 (due 10 Mar); A3 (due 20 Feb) was
+//	answered on 26 Feb and waits for closure, so it is awaiting closure, not late; A5 due 1 May,
+//	A11 due 30 Apr
 //	satisfaction: A1 not satisfied, A9 very satisfied, A2 and A10 unknown → 1 of 2
 var wantA = expected(nil, `
 	dialogues.total 4
@@ -152,7 +154,8 @@ var wantA = expected(nil, `
 	petitions.by_state_type.fixed 2
 	petitions.by_state_type.closed 2
 	petitions.open 5
-	petitions.overdue_open 2
+	petitions.overdue_open 1
+	petitions.awaiting_closure 1
 	petitions.answered_on_the_spot 1
 	petitions.answered_in_writing 4
 	petitions.resolved 2
@@ -178,7 +181,7 @@ var wantA = expected(nil, `
 //	B3 1.5 (answered after the quarter, still counted: received in it), B4 2.0 → median 2
 //	on time: B3, B4 (no due date); B1 late → 2 of 3
 //	closure: B1 12.0 (B4 was reopened) → 12
-//	overdue open: B2 (referred, due 1 Mar)
+//	overdue open: B2 (referred, due 1 Mar); awaiting closure: B3 (answered 2 April)
 var wantB = expected(nil, `
 	dialogues.total 2
 	dialogues.planned 0
@@ -218,6 +221,7 @@ var wantB = expected(nil, `
 	petitions.by_state_type.closed 0
 	petitions.open 3
 	petitions.overdue_open 1
+	petitions.awaiting_closure 1
 	petitions.answered_on_the_spot 1
 	petitions.answered_in_writing 3
 	petitions.resolved 1
@@ -278,7 +282,8 @@ var wantDistrict = expected(nil, `
 	petitions.by_state_type.fixed 3
 	petitions.by_state_type.closed 2
 	petitions.open 8
-	petitions.overdue_open 3
+	petitions.overdue_open 2
+	petitions.awaiting_closure 2
 	petitions.answered_on_the_spot 2
 	petitions.answered_in_writing 7
 	petitions.resolved 3
@@ -311,7 +316,7 @@ var wantProvince = expected(wantDistrict, `
 	petitions.by_state.received 2
 	petitions.by_state_type.open 9
 	petitions.open 9
-	petitions.overdue_open 4
+	petitions.overdue_open 3
 `)
 
 // wantOther is the other district's commune alone.
@@ -354,6 +359,7 @@ var wantOther = expected(nil, `
 	petitions.by_state_type.closed 0
 	petitions.open 1
 	petitions.overdue_open 1
+	petitions.awaiting_closure 0
 	petitions.answered_on_the_spot 0
 	petitions.answered_in_writing 0
 	petitions.resolved 0
@@ -474,10 +480,11 @@ func TestSummaryPeriodsAndLeagueOrder(t *testing.T) {
 			return strings.Join(names, ",")
 		}
 		for sortKey, want := range map[string]string{
-			"-name":         "Tân Thới,Tân Tây,Tân Phú",
-			"-petitions":    "Tân Thới,Tân Phú,Tân Tây",
-			"petitions":     "Tân Tây,Tân Phú,Tân Thới",
-			"-overdue_open": "Tân Thới,Tân Phú,Tân Tây",
+			"-name":      "Tân Thới,Tân Tây,Tân Phú",
+			"-petitions": "Tân Thới,Tân Phú,Tân Tây",
+			"petitions":  "Tân Tây,Tân Phú,Tân Thới",
+			// One late petition each (A4, B2, O1): ties go by name.
+			"-overdue_open": "Tân Phú,Tân Tây,Tân Thới",
 			// No answer yet in Tân Tây: no rate, last either way.
 			"on_time_rate":                "Tân Phú,Tân Thới,Tân Tây",
 			"-on_time_rate":               "Tân Thới,Tân Phú,Tân Tây",
@@ -552,7 +559,8 @@ func TestOverduePetitions(t *testing.T) {
 			}
 			return items, next
 		}
-		// Longest overdue first, whatever the period: A8 (due 10 Jan), A3 (20 Feb), B2 (1 Mar), A4 (10 Mar).
+		// Longest overdue first, whatever the period: A8 (due 10 Jan), B2 (1 Mar), A4 (10 Mar); A3
+		// (due 20 Feb) has its answer published: awaiting closure, not late.
 		items, next := list(rw.District, "", models.Page{})
 		var got []string
 		for _, it := range items {
@@ -560,20 +568,19 @@ func TestOverduePetitions(t *testing.T) {
 		}
 		want := []string{
 			rw.Refs["A8"] + ":90:Tân Thới:Ban giao thông",
-			rw.Refs["A3"] + ":49:Tân Thới:Địa chính xã",
 			rw.Refs["B2"] + ":40:Tân Phú:Phòng Nông nghiệp huyện",
 			rw.Refs["A4"] + ":31:Tân Thới:Ấp Tân Hòa",
 		}
 		if strings.Join(got, " ") != strings.Join(want, " ") || next != "" {
 			t.Fatalf("overdue\n got %v\nwant %v", got, want)
 		}
-		if items[3].Responsible.UnitID == nil || *items[3].Responsible.UnitID != rw.W.HamletA1.ID || items[0].Topic.Code != "GT" {
-			t.Fatalf("A4 line %+v", items[3])
+		if items[2].Responsible.UnitID == nil || *items[2].Responsible.UnitID != rw.W.HamletA1.ID || items[0].Topic.Code != "GT" {
+			t.Fatalf("A4 line %+v", items[2])
 		}
 		// Pages of two, and commune B alone.
 		first, next := list(rw.District, "", models.Page{Limit: 2})
 		second, last := list(rw.District, "", models.Page{Limit: 2, Cursor: next})
-		if len(first) != 2 || len(second) != 2 || last != "" || second[0].Reference != rw.Refs["B2"] {
+		if len(first) != 2 || len(second) != 1 || last != "" || first[1].Reference != rw.Refs["B2"] || second[0].Reference != rw.Refs["A4"] {
 			t.Fatalf("pages %v %v", first, second)
 		}
 		onlyB, _ := list(rw.District, fmt.Sprint(rw.W.CommuneB.ID), models.Page{})
@@ -587,7 +594,7 @@ func TestOverduePetitions(t *testing.T) {
 		// Moving the clock forward makes A11 (due 30 April) and A5 (due 1 May) overdue too.
 		s.Now = func() time.Time { return dbtest.VN(t, "2026-05-02 08:00") }
 		items, _ = list(rw.ChairA, "", models.Page{})
-		if len(items) != 5 || items[3].Reference != rw.Refs["A11"] || items[4].Reference != rw.Refs["A5"] {
+		if len(items) != 4 || items[2].Reference != rw.Refs["A11"] || items[3].Reference != rw.Refs["A5"] {
 			t.Fatalf("in May %d items", len(items))
 		}
 	})

@@ -1771,8 +1771,9 @@ export interface paths {
                     /** @description One state or a comma-separated list. */
                     status?: string;
                     state_type?: "open" | "fixed" | "closed";
+                    /** @description true: late petitions only (no published answer, due date passed); false: the others, answered ones awaiting closure included. */
                     overdue?: boolean;
-                    /** @description Open petitions not yet late whose due date is within the warning window (the due_soon rule: 3 working days by default). */
+                    /** @description Petitions awaiting an answer, not yet late, whose due date is within the warning window (the due_soon rule: 3 working days by default). */
                     due_soon?: boolean;
                     /** @description First day received (Asia/Ho_Chi_Minh). */
                     from?: string;
@@ -3869,7 +3870,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Open petitions past their due date under a unit, the longest overdue first, whatever period they were received in. */
+        /** Late petitions (no published answer, past their due date) under a unit, the longest overdue first, whatever period they were received in. */
         get: {
             parameters: {
                 query?: {
@@ -3965,8 +3966,9 @@ export interface paths {
                     kind?: string;
                     status?: string;
                     state_type?: "open" | "fixed" | "closed";
+                    /** @description true: late petitions only (no published answer, due date passed); false: the others, answered ones awaiting closure included. */
                     overdue?: boolean;
-                    /** @description Open petitions not yet late whose due date is within the warning window (the due_soon rule: 3 working days by default). */
+                    /** @description Petitions awaiting an answer, not yet late, whose due date is within the warning window (the due_soon rule: 3 working days by default). */
                     due_soon?: boolean;
                     from?: string;
                     to?: string;
@@ -5075,8 +5077,10 @@ export interface components {
             state: components["schemas"]["PetitionState"];
             /** @enum {string} */
             state_type: "open" | "fixed" | "closed";
-            /** @description Computed on read; open and due_on before today in Asia/Ho_Chi_Minh. */
+            /** @description Computed on read: late, i.e. no published answer (open, not answered) and due_on before today in Asia/Ho_Chi_Minh. */
             overdue: boolean;
+            /** @description Computed on read: the answer is published (answered) and the petition waits for feedback or closure; never late. */
+            awaiting_closure: boolean;
             /** Format: int64 */
             responsible_unit_id: number | null;
             responsible_name: string;
@@ -5400,7 +5404,8 @@ export interface components {
          * @description Rules: a dialogue counts in the period it starts in, a petition in the period it was received in (Vietnam
          *     days), each by its state now. `dialogues.planned/held/closed/cancelled` partition the total; `took_place`
          *     = held + closed; `minutes_overdue` = held and unclosed for more than 72 hours. `overdue_open` is the part
-         *     of `open` whose due date is before `as_of`. `answered_on_the_spot`: an on-site answer was recorded;
+         *     of `open` that is late: no published answer and a due date before `as_of`; `awaiting_closure` is the part
+         *     of `open` whose answer is published, waiting for feedback or closure (never late). `answered_on_the_spot`: an on-site answer was recorded;
          *     `answered_in_writing`: a published answer exists. `on_time`: the first published answer came on or
          *     before the due date (Vietnam), or there was no due date; `on_time.answered` = answered_in_writing.
          *     Medians are of elapsed days (one decimal), to the first published answer and to the current resolution
@@ -5455,6 +5460,7 @@ export interface components {
                 };
                 open: number;
                 overdue_open: number;
+                awaiting_closure: number;
                 answered_on_the_spot: number;
                 answered_in_writing: number;
                 resolved: number;
@@ -5579,7 +5585,10 @@ export interface components {
             responsible: string;
             /** Format: date */
             due_on: string | null;
+            /** @description Late: no published answer and due_on before today. */
             overdue: boolean;
+            /** @description Answer published; waiting for feedback or closure. */
+            awaiting_closure: boolean;
             onsite_answer: string;
             answer: string | null;
             /** Format: date-time */
