@@ -128,6 +128,16 @@ func TestPermissionsEveryRoleEveryEndpoint(t *testing.T) {
 		{"edit user", "PATCH", func(tg targets, s scope) string { return fmt.Sprintf("/api/v1/users/%d", tg.user[s].ID) },
 			func(targets, scope) any { return map[string]any{"full_name": fresh("Nguyễn Văn ")} }, managers(200, 404, 403, 404)},
 		{"me", "GET", func(targets, scope) string { return "/api/v1/auth/me" }, nil, all(200, 200)},
+		{"link a petition", "POST", func(tg targets, s scope) string {
+			return fmt.Sprintf("/api/v1/petitions/%d/link", loggedIn(store, cur, tg.hamlet[s]))
+		}, func(targets, scope) any { return map[string]any{"main_id": 0, "version": 1} },
+			func() want {
+				w := all(403, 404)
+				for _, r := range []models.Role{models.RoleAdmin, models.RoleCommuneChair, models.RoleSecretary} {
+					w[r] = [2]int{422, 404}
+				}
+				return w
+			}()},
 		{"list assignees", "GET", func(tg targets, s scope) string {
 			return fmt.Sprintf("/api/v1/assignees?commune_id=%d", tg.commune[s].ID)
 		}, nil, all(200, 404)},
@@ -184,4 +194,21 @@ func TestPermissionsEveryRoleEveryEndpoint(t *testing.T) {
 			expect(t, c.do("GET", "/api/v1/auth/me", nil), 401)
 		}
 	})
+}
+
+// loggedIn logs a petition in the hamlet (as an admin of everything) and returns its id.
+func loggedIn(s *models.Store, t *testing.T, hamlet *models.Unit) int64 {
+	t.Helper()
+	var first int64
+	if err := s.Gorm().Raw("SELECT MIN(id) FROM users").Scan(&first).Error; err != nil {
+		t.Fatal(err)
+	}
+	root := models.SystemActor()
+	root.UserID = first
+	p, err := s.CreatePetition(context.Background(), root, models.PetitionInput{CommuneID: *hamlet.ParentID, HamletID: hamlet.ID,
+		Channel: "reception", Kind: "kien_nghi", TopicCode: "NS", Content: "Đề nghị lắp đặt đường ống nước sạch."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p.ID
 }

@@ -118,6 +118,7 @@ func (s *Server) router() *gin.Engine {
 	s.dialogueRoutes(authed)
 	s.petitionRoutes(authed)
 	s.assigneeRoutes(authed)
+	s.linkRoutes(authed)
 	s.notificationRoutes(public, authed)
 	s.reportRoutes(authed)
 	s.attachmentRoutes(authed, board)

@@ -106,6 +106,9 @@ const (
 	// PermAssigneesManage allows keeping the list of a commune's officers petitions are
 	// assigned to.
 	PermAssigneesManage Permission = "assignees.manage"
+	// PermPetitionsLink allows linking petitions that raise one matter to a main petition, and
+	// unlinking them.
+	PermPetitionsLink Permission = "petitions.link"
 )
 
 // Has tells whether the role carries the permission. This switch is the only place where
@@ -122,7 +125,7 @@ func (r Role) Has(p Permission) bool {
 	case PermDialoguesPostpone, PermDialoguesCancel, PermDialoguesClose:
 		// Putting off, calling off and signing off a dialogue are the chair's decisions.
 		return r == RoleAdmin || r == RoleCommuneChair
-	case PermPetitionsLog, PermPetitionsProcess:
+	case PermPetitionsLog, PermPetitionsProcess, PermPetitionsLink:
 		return r == RoleAdmin || r == RoleCommuneChair || r == RoleSecretary
 	case PermPetitionsDecide, PermPetitionsSeeDenouncer:
 		return r == RoleAdmin || r == RoleCommuneChair
@@ -234,7 +237,7 @@ func AllPermissions() []Permission {
 		PermPetitionsNote, PermPetitionsSeeDenouncer,
 		PermReportsView, PermPetitionsExportPersonal, PermExportLogRead,
 		PermAttachmentsAdd, PermAttachmentsRemoveAny, PermAttachmentsPublish, PermAttachmentsPurge,
-		PermCalendarManage, PermNotificationsManage, PermAssigneesManage}
+		PermCalendarManage, PermNotificationsManage, PermAssigneesManage, PermPetitionsLink}
 }
 
 // Permissions lists the permissions the actor's role carries.

@@ -76,6 +76,9 @@ func legalTargets(p *Petition) []PetitionState {
 	if p.State == StateClosed && p.CloseReason != nil && *p.CloseReason == ReasonDuplicate {
 		return nil
 	}
+	if p.MainID != nil {
+		return followerTargets(lifecycle[p.State].Next) // links.go: it follows its main
+	}
 	return lifecycle[p.State].Next
 }
 

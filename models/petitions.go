@@ -149,17 +149,19 @@ type Petition struct {
 	DueRuleText string  `json:"due_rule_text"`
 	// AcceptedAt is when a complaint or denunciation was accepted (thụ lý); Complexity is how it
 	// was judged then, and Extensions how many times its deadline was extended.
-	AcceptedAt   *time.Time    `json:"accepted_at"`
-	Complexity   Complexity    `json:"complexity"`
-	Extensions   int           `json:"extensions"`
-	AnswerDraft  string        `json:"answer_draft"`
-	Answer       string        `json:"answer"`
-	AnsweredAt   *time.Time    `json:"answered_at"`
-	AnsweredBy   *int64        `json:"answered_by"`
-	ResolvedAt   *time.Time    `json:"resolved_at"`
-	ClosedAt     *time.Time    `json:"closed_at"`
-	CloseReason  *CloseReason  `json:"close_reason"`
-	DuplicateOf  *int64        `json:"duplicate_of"`
+	AcceptedAt  *time.Time   `json:"accepted_at"`
+	Complexity  Complexity   `json:"complexity"`
+	Extensions  int          `json:"extensions"`
+	AnswerDraft string       `json:"answer_draft"`
+	Answer      string       `json:"answer"`
+	AnsweredAt  *time.Time   `json:"answered_at"`
+	AnsweredBy  *int64       `json:"answered_by"`
+	ResolvedAt  *time.Time   `json:"resolved_at"`
+	ClosedAt    *time.Time   `json:"closed_at"`
+	CloseReason *CloseReason `json:"close_reason"`
+	DuplicateOf *int64       `json:"duplicate_of"`
+	// MainID is the main petition this one is linked to, raising the same matter (links.go).
+	MainID       *int64        `json:"main_id"`
 	Satisfaction *Satisfaction `json:"satisfaction"`
 	Private      bool          `json:"private"`
 	Version      int           `json:"version"`
@@ -433,6 +435,8 @@ type petitionRecord struct {
 	TopicResponseDays int
 	// CommuneRemote tells whether the commune is in a remote and difficult area.
 	CommuneRemote bool
+	// HasLinked tells whether other petitions are linked to it (links.go).
+	HasLinked bool
 }
 
 // petitionRecord loads a petition with what its rules need, in one statement, and checks that
@@ -441,7 +445,8 @@ type petitionRecord struct {
 func (s *Store) petitionRecord(ctx context.Context, actor Actor, id int64) (*petitionRecord, bool, error) {
 	var rows []petitionRecord
 	err := s.conn(ctx).Table("petitions").
-		Select("petitions.*, c.path AS commune_path, c.remote AS commune_remote, h.path AS hamlet_path, t.response_days AS topic_response_days").
+		Select("petitions.*, c.path AS commune_path, c.remote AS commune_remote, h.path AS hamlet_path, t.response_days AS topic_response_days, "+
+			"EXISTS (SELECT 1 FROM petitions f WHERE f.main_id = petitions.id) AS has_linked").
 		Joins("JOIN units c ON c.id = petitions.commune_id").
 		Joins("JOIN units h ON h.id = petitions.hamlet_id").
 		Joins("JOIN topics t ON t.id = petitions.topic_id").
@@ -590,6 +595,9 @@ func (s *Store) TransitionPetition(ctx context.Context, actor Actor, id int64, i
 			return err
 		}
 		out = stored
+		if err := s.followMain(ctx, actor, stored, r.HasLinked); err != nil {
+			return err
+		}
 		return s.noticeTransition(ctx, actor, stored)
 	})
 	return out, failed(err, "transition petition %d to %s", id, in.To)

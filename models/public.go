@@ -47,6 +47,11 @@ type PublicPetition struct {
 	ResolvedAt      *time.Time `json:"resolved_at"`
 	ClosedAt        *time.Time `json:"closed_at"`
 	UpdatedAt       time.Time  `json:"updated_at"`
+	// TimesRaised is how many public petitions raise this matter: 1 and those linked to it
+	// (links.go); the board lists a matter once, under its main petition.
+	TimesRaised int `json:"times_raised"`
+	// MainReference is the main petition a linked one follows, when that one is public.
+	MainReference *string `json:"main_reference"`
 }
 
 // publicRow is what the board reads of a petition, the petitioner included only to mask it.
@@ -70,6 +75,8 @@ type publicRow struct {
 	AnsweredAt, ResolvedAt, ClosedAt                *time.Time
 	UpdatedAt                                       time.Time
 	PetitionerName, PetitionerPhone, PetitionerAddr string
+	LinkedCount                                     int
+	MainReference                                   *string
 }
 
 // publicQuery selects the petitions the public may see, with the names the board shows.
@@ -79,12 +86,18 @@ func (s *Store) publicQuery(ctx context.Context) *gorm.DB {
 			p.topic_id, t.code AS topic_code, t.name_vi AS topic_name, t.name_en AS topic_name_en, p.kind, p.channel,
 			p.content, p.received_at, p.state, p.responsible_name, p.due_on, p.onsite_answer, p.answer,
 			p.answered_at, p.resolved_at, p.closed_at, p.updated_at,
-			p.petitioner_name, p.petitioner_phone, p.petitioner_address AS petitioner_addr`).
+			p.petitioner_name, p.petitioner_phone, p.petitioner_address AS petitioner_addr,
+			(SELECT COUNT(*) FROM petitions l WHERE l.main_id = p.id AND l.private = FALSE AND l.kind <> 'to_cao') AS linked_count,
+			(SELECT m.reference FROM petitions m WHERE m.id = p.main_id AND m.private = FALSE AND m.kind <> 'to_cao') AS main_reference`).
 		Joins("JOIN units c ON c.id = p.commune_id").
 		Joins("JOIN units h ON h.id = p.hamlet_id").
 		Joins("JOIN topics t ON t.id = p.topic_id").
 		Where("p.private = ? AND p.kind <> ?", false, KindDenunciation)
 }
+
+// publicMatterOnce keeps a petition linked to a public main one off the board's lists: the matter
+// shows once, under its main, with how many times it was raised.
+const publicMatterOnce = "NOT EXISTS (SELECT 1 FROM petitions pm WHERE pm.id = p.main_id AND pm.private = FALSE AND pm.kind <> 'to_cao')"
 
 // public turns a row into what the board shows.
 func (r *publicRow) public(today Date) PublicPetition {
@@ -94,7 +107,7 @@ func (r *publicRow) public(today Date) PublicPetition {
 		Topic: TopicRef{ID: r.TopicID, Code: r.TopicCode, Name: r.TopicName, NameEN: r.TopicNameEN},
 		Kind:  r.Kind, Channel: r.Channel, ReceivedAt: r.ReceivedAt.UTC(), ReceivedOn: calendar.DateOf(r.ReceivedAt),
 		State: r.State, StateType: r.State.Type(), Responsible: mask(r.ResponsibleName), DueOn: r.DueOn,
-		OnsiteAnswer: mask(r.OnsiteAnswer), UpdatedAt: r.UpdatedAt.UTC()}
+		OnsiteAnswer: mask(r.OnsiteAnswer), UpdatedAt: r.UpdatedAt.UTC(), TimesRaised: 1 + r.LinkedCount, MainReference: r.MainReference}
 	p.Overdue, p.AwaitingClosure = Late(r.State, r.DueOn, today), AwaitingClosure(r.State)
 	if r.Kind != KindComplaint {
 		content := mask(r.Content)
@@ -163,6 +176,7 @@ func (s *Store) PublicPetitions(ctx context.Context, communeID int64, f PublicFi
 	if !commune.Live() {
 		q = s.publicQuery(ctx).Where("p.commune_id = ?", commune.ID)
 	}
+	q = q.Where(publicMatterOnce)
 	if code := strings.TrimSpace(f.Topic); code != "" {
 		t, err := s.TopicByCode(ctx, code)
 		if err != nil {

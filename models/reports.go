@@ -94,7 +94,10 @@ type SatisfiedRate struct {
 
 // PetitionFigures describes the petitions received in the period.
 type PetitionFigures struct {
-	Total       int                   `json:"total"`
+	Total int `json:"total"`
+	// Matters counts the distinct matters raised: petitions not linked to a main one and not
+	// closed as a duplicate (links.go).
+	Matters     int                   `json:"matters"`
 	ByTopic     []TopicCount          `json:"by_topic"`
 	ByKind      map[PetitionKind]int  `json:"by_kind"`
 	ByChannel   map[Channel]int       `json:"by_channel"`
@@ -375,6 +378,7 @@ type reportPetition struct {
 	ResolvedAt      dbTime
 	ClosedAt        dbTime
 	Satisfaction    *Satisfaction
+	Matter          int
 }
 
 // petitionFigures reads the petitions received in the period and counts them per commune.
@@ -395,7 +399,8 @@ func (s *Store) petitionFigures(ctx context.Context, sc *reportScope, period Per
 				(SELECT MIN(e.created_at) FROM petition_events e
 					WHERE e.petition_id = p.id AND e.kind = 'transition' AND e.to_value = 'answered'),
 				p.answered_at) END AS first_answered_at,
-			p.due_on, p.resolved_at, p.closed_at, p.satisfaction
+			p.due_on, p.resolved_at, p.closed_at, p.satisfaction,
+			CASE WHEN p.main_id IS NULL AND (p.state <> 'closed' OR COALESCE(p.close_reason, '') <> 'duplicate') THEN 1 ELSE 0 END AS matter
 		FROM petitions p
 		WHERE `+cond+`
 			AND p.received_at >= ? AND p.received_at < ?`+publicOnly,
@@ -409,7 +414,7 @@ func (s *Store) petitionFigures(ctx context.Context, sc *reportScope, period Per
 	for rows.Next() {
 		r = reportPetition{}
 		if err := rows.Scan(&r.CommuneID, &r.HamletID, &r.TopicID, &r.Kind, &r.Channel, &r.State, &r.Onsite, &r.ReceivedAt,
-			&r.FirstAnsweredAt, &r.DueOn, &r.ResolvedAt, &r.ClosedAt, &r.Satisfaction); err != nil {
+			&r.FirstAnsweredAt, &r.DueOn, &r.ResolvedAt, &r.ClosedAt, &r.Satisfaction, &r.Matter); err != nil {
 			return err
 		}
 		total.Petitions.add(&r, today)
@@ -426,6 +431,7 @@ func (f *PetitionFigures) add(r *reportPetition, today Date) {
 		f.init()
 	}
 	f.Total++
+	f.Matters += r.Matter
 	f.topics[r.TopicID]++
 	f.ByKind[r.Kind]++
 	f.ByChannel[r.Channel]++

@@ -132,6 +132,7 @@ var wantA = expected(nil, `
 	attendance.women 35
 	attendance.total 87
 	petitions.total 9
+	petitions.matters 9
 	petitions.by_topic GT:3 ANTT:2 NS:2 MT:1 DIEN:1
 	petitions.by_kind.phan_anh 4
 	petitions.by_kind.kien_nghi 3
@@ -198,6 +199,7 @@ var wantB = expected(nil, `
 	attendance.women 30
 	attendance.total 55
 	petitions.total 4
+	petitions.matters 4
 	petitions.by_topic TL:2 NS:1 MT:1
 	petitions.by_kind.phan_anh 0
 	petitions.by_kind.kien_nghi 4
@@ -260,6 +262,7 @@ var wantDistrict = expected(nil, `
 	attendance.women 65
 	attendance.total 142
 	petitions.total 13
+	petitions.matters 13
 	petitions.by_topic GT:3 NS:3 ANTT:2 TL:2 MT:2 DIEN:1
 	petitions.by_kind.phan_anh 4
 	petitions.by_kind.kien_nghi 7
@@ -310,6 +313,7 @@ var wantProvince = expected(wantDistrict, `
 	dialogues.total 7
 	dialogues.planned 2
 	petitions.total 14
+	petitions.matters 14
 	petitions.by_topic GT:3 NS:3 ANTT:2 TL:2 MT:2 DIEN:1 KHAC:1
 	petitions.by_kind.kien_nghi 8
 	petitions.by_channel.reception 7
@@ -336,6 +340,7 @@ var wantOther = expected(nil, `
 	attendance.women 0
 	attendance.total 0
 	petitions.total 1
+	petitions.matters 1
 	petitions.by_topic KHAC:1
 	petitions.by_kind.phan_anh 0
 	petitions.by_kind.kien_nghi 1

@@ -4657,6 +4657,165 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/petitions/{id}/links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        /** The matter a petition belongs to, as far as the user sees it: its main (when it is linked) and the petitions linked to it (when it is a main). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: components["parameters"]["id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PetitionLinks"];
+                    };
+                };
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/petitions/{id}/link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Link a petition to the main petition raising the same matter (secretary, chair).
+         * @description Both are open petitions of the same commune; the main is not itself linked (422 main_id), the
+         *     petition is not linked already (409 petition_linked) and no other is linked to it (409
+         *     petition_is_main); a closed or resolved one answers 409 petition_not_open. The main's published
+         *     answer then answers the petition (at once if it is answered already), and it is resolved or closed
+         *     with the main, each with an event of its own; it is not answered, resolved, closed or reopened on its
+         *     own while linked. Both histories record a `linked` event.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The version the client last saw; an alternative to `version` in the body. */
+                    "If-Match"?: components["parameters"]["ifMatch"];
+                };
+                path: {
+                    id: components["parameters"]["id"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: int64 */
+                        main_id: number;
+                        note?: string;
+                        version?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Petition"];
+                    };
+                };
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/petitions/{id}/unlink": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take a petition out of its matter (secretary, chair); it is handled on its own again. One not linked answers 409 petition_not_linked. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The version the client last saw; an alternative to `version` in the body. */
+                    "If-Match"?: components["parameters"]["ifMatch"];
+                };
+                path: {
+                    id: components["parameters"]["id"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        note: string;
+                        version: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Petition"];
+                    };
+                };
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -4911,6 +5070,18 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        PetitionRef: {
+            /** Format: int64 */
+            id: number;
+            reference: string;
+            /** Format: int64 */
+            hamlet_id: number;
+            state: components["schemas"]["PetitionState"];
+        };
+        PetitionLinks: {
+            main: components["schemas"]["PetitionRef"] | null;
+            linked: components["schemas"]["PetitionRef"][];
+        };
         AssigneeList: {
             items: components["schemas"]["Assignee"][];
             next_cursor: string;
@@ -5122,6 +5293,11 @@ export interface components {
             close_reason: "explained" | "duplicate" | "not_competent" | "withdrawn" | null;
             /** Format: int64 */
             duplicate_of: number | null;
+            /**
+             * Format: int64
+             * @description The main petition this one is linked to (one matter, many voices): it takes the main's published answer and closes with it.
+             */
+            main_id: number | null;
             /** @enum {string|null} */
             satisfaction: "very_satisfied" | "satisfied" | "not_satisfied" | "unknown" | null;
             /** @description Never shown on the public board (always true for to_cao). */
@@ -5238,7 +5414,7 @@ export interface components {
             actor_id: number | null;
             actor_name: string;
             /** @enum {string} */
-            kind: "created" | "transition" | "answer_drafted" | "due_changed" | "note" | "consent_changed" | "opted_out" | "notice_sent" | "reassigned";
+            kind: "created" | "transition" | "answer_drafted" | "due_changed" | "note" | "consent_changed" | "opted_out" | "notice_sent" | "reassigned" | "linked" | "unlinked";
             /** @description Previous state (transition) or due date (due_changed). */
             from: string | null;
             to: string | null;
@@ -5435,6 +5611,8 @@ export interface components {
             };
             petitions: {
                 total: number;
+                /** @description Distinct matters raised: petitions not linked to a main one (see /petitions/{id}/link) and not closed as a duplicate. */
+                matters: number;
                 /** @description Topics with at least one petition, most first. */
                 by_topic: {
                     /** Format: int64 */
@@ -5599,6 +5777,10 @@ export interface components {
             closed_at: string | null;
             /** Format: date-time */
             updated_at: string;
+            /** @description How many public petitions raise this matter: 1 and those linked to it. A commune's list shows a matter once, under its main petition. */
+            times_raised: number;
+            /** @description The main petition a linked one follows */
+            main_reference: string | null;
         };
         PublicPetitionList: {
             items: components["schemas"]["PublicPetition"][];
@@ -5810,7 +5992,7 @@ export const notificationStatusValues: ReadonlyArray<FlattenedDeepRequired<compo
 export const notificationTemplateEventValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["NotificationTemplate"]["event"]> = ["received", "answered", "closed", "assigned", "digest"];
 export const notificationTemplateChannelValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["NotificationTemplate"]["channel"]> = ["email", "sms", "zalo"];
 export const userNotificationEventValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["UserNotification"]["event"]> = ["assigned", "digest"];
-export const petitionEventKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PetitionEvent"]["kind"]> = ["created", "transition", "answer_drafted", "due_changed", "note", "consent_changed", "opted_out", "notice_sent", "reassigned"];
+export const petitionEventKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PetitionEvent"]["kind"]> = ["created", "transition", "answer_drafted", "due_changed", "note", "consent_changed", "opted_out", "notice_sent", "reassigned", "linked", "unlinked"];
 export const attachmentKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Attachment"]["kind"]> = ["photo", "document"];
 export const attachmentContent_typeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Attachment"]["content_type"]> = ["image/jpeg", "image/png", "image/webp", "application/pdf"];
 export const deadlineRuleStepValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DeadlineRule"]["step"]> = ["accept", "resolve", "other"];
