@@ -48,7 +48,7 @@ func TestDeadlinesThroughTheAPI(t *testing.T) {
 		expect(t, r, http.StatusConflict)
 		r = chair.do("GET", "/api/v1/deadline-rules", nil)
 		expect(t, r, http.StatusOK)
-		if n := len(r.m(t)["items"].([]any)); n != 9 {
+		if n := len(r.m(t)["items"].([]any)); n != 13 {
 			t.Fatalf("%d rules", n)
 		}
 		// Due on 23 March, the complaint is due soon from 18 March (three working days before).

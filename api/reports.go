@@ -78,7 +78,12 @@ func (s *Server) summaryWorkbook(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	f, err := summaryXLSX(sum)
+	rules, err := s.store.DeadlineRules(c.Request.Context())
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	f, err := summaryXLSX(sum, ruleNames(rules))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -150,7 +155,7 @@ func rate(r *float64) any {
 
 // summaryXLSX lays the summary out as a district office would type it: a title with the unit
 // and the period, the figures with Vietnamese headings, and one row per commune.
-func summaryXLSX(sum *models.Summary) (*excelize.File, error) {
+func summaryXLSX(sum *models.Summary, rules map[string]string) (*excelize.File, error) {
 	f := excelize.NewFile()
 	st, err := newSheetStyles(f)
 	if err != nil {
@@ -170,6 +175,13 @@ func summaryXLSX(sum *models.Summary) (*excelize.File, error) {
 	summarySheet(w, st, sum, title, subtitle)
 	w.sheet, w.row = league, 1
 	leagueSheet(w, st, sum, title, subtitle)
+	if sum.Law != nil {
+		if _, err := f.NewSheet(lawSheetName); err != nil {
+			return nil, err
+		}
+		w.sheet, w.row = lawSheetName, 1
+		lawSheet(w, st, sum, rules, title, subtitle)
+	}
 	if w.err != nil {
 		return nil, w.err
 	}

@@ -106,7 +106,7 @@ func TestSummaryWorkbook(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer f.Close()
-		if got := strings.Join(f.GetSheetList(), ","); got != "Tổng hợp,Theo xã" {
+		if got := strings.Join(f.GetSheetList(), ","); got != "Tổng hợp,Theo xã,Thời hạn theo luật" {
 			t.Fatalf("sheets %s", got)
 		}
 		cell := func(sheet, ref string) string {

@@ -116,6 +116,7 @@ func (s *Server) router() *gin.Engine {
 	s.topicRoutes(authed)
 	s.userRoutes(authed)
 	s.dialogueRoutes(authed)
+	s.dialogueComplianceRoutes(authed, board)
 	s.petitionRoutes(authed)
 	s.assigneeRoutes(authed)
 	s.linkRoutes(authed)

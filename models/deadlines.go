@@ -29,12 +29,16 @@ type DeadlineRule struct {
 	RemoteComplexDays int `json:"remote_complex_days"`
 	// MaxExtensions and ExtensionDays limit extensions: how many a particularly complex case may
 	// have (a complex one, one) and how long each may be.
-	MaxExtensions int       `json:"max_extensions"`
-	ExtensionDays int       `json:"extension_days"`
-	NameVI        string    `json:"name_vi"`
-	NameEN        string    `json:"name_en"`
-	LegalBasis    string    `json:"legal_basis"`
-	UpdatedAt     time.Time `json:"updated_at"`
+	MaxExtensions int    `json:"max_extensions"`
+	ExtensionDays int    `json:"extension_days"`
+	NameVI        string `json:"name_vi"`
+	NameEN        string `json:"name_en"`
+	LegalBasis    string `json:"legal_basis"`
+	// Measure is what Days counts: days, or for the dialogue rules a number of dialogues a year
+	// or a percent of voters.
+	Measure   string    `json:"measure"`
+	Version   int       `json:"version"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // TableName names the deadline rules table.
@@ -50,6 +54,13 @@ const (
 	RuleTopic               = "topic"
 	RuleManual              = "manual"
 	RuleLegacy              = "legacy"
+	// The rules of the dialogues themselves (Law on Organization of Local Government 2025,
+	// art. 43): notice before, results after, a least number a year, and the share of voters
+	// whose request calls for one.
+	RuleDialogueNotice       = "dialogue_notice"
+	RuleDialogueResults      = "dialogue_results"
+	RuleDialogueYearly       = "dialogue_yearly"
+	RuleDialogueVoterRequest = "dialogue_voter_request"
 	// RuleDueSoon is not a deadline but the warning window before one: its days (working days
 	// when it says so) before a due date, a petition is due soon.
 	RuleDueSoon = "due_soon"

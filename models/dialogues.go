@@ -98,8 +98,18 @@ type Dialogue struct {
 	ClosedAt           *time.Time     `json:"closed_at"`
 	CreatedBy          int64          `json:"created_by"`
 	Version            int            `json:"version"`
-	CreatedAt          time.Time      `json:"created_at"`
-	UpdatedAt          time.Time      `json:"updated_at"`
+	// NoticePublishedAt and ResultsPublishedAt are when the notice and the results went to the
+	// public board; ResultsSummary is what the results say.
+	NoticePublishedAt  *time.Time `json:"notice_published_at"`
+	ResultsPublishedAt *time.Time `json:"results_published_at"`
+	ResultsSummary     *string    `json:"results_summary"`
+	// The voters' request, shown as VoterRequest.
+	VoterRequestedOn       *Date     `json:"-"`
+	VoterRequestSignatures *int      `json:"-"`
+	VoterRequestVoters     *int      `json:"-"`
+	VoterRequestNote       string    `json:"-"`
+	CreatedAt              time.Time `json:"created_at"`
+	UpdatedAt              time.Time `json:"updated_at"`
 
 	// What a reader needs alongside the record, filled by decorate.
 	Commune        *UnitRef    `json:"commune" gorm:"-"`
@@ -108,11 +118,15 @@ type Dialogue struct {
 	Attendance     *Attendance `json:"attendance" gorm:"-"`
 	PetitionsCount int         `json:"petitions_count" gorm:"-"`
 	MinutesOverdue bool        `json:"minutes_overdue" gorm:"-"`
-	// ShortNotice warns that the dialogue was planned less than NoticeDays before its day.
-	ShortNotice         bool     `json:"short_notice" gorm:"-"`
-	AllowedTransitions  []string `json:"allowed_transitions" gorm:"-"`
-	CanEdit             bool     `json:"can_edit" gorm:"-"`
-	CanRecordAttendance bool     `json:"can_record_attendance" gorm:"-"`
+	// ShortNotice warns that the dialogue was planned less than the dialogue_notice rule's days
+	// before its day.
+	ShortNotice bool `json:"short_notice" gorm:"-"`
+	// Compliance is how the dialogue meets the law's rules on notice and results.
+	Compliance          *DialogueCompliance `json:"compliance" gorm:"-"`
+	VoterRequest        *VoterRequest       `json:"voter_request" gorm:"-"`
+	AllowedTransitions  []string            `json:"allowed_transitions" gorm:"-"`
+	CanEdit             bool                `json:"can_edit" gorm:"-"`
+	CanRecordAttendance bool                `json:"can_record_attendance" gorm:"-"`
 }
 
 // TableName names the dialogues table.
@@ -351,20 +365,11 @@ type DialogueInput struct {
 	ExpectedAttendance *int     `json:"expected_attendance"`
 	// AllowOverlap schedules the dialogue even when it double-books a hamlet or the chair.
 	AllowOverlap bool `json:"allow_overlap"`
-	// NoticeReason says why a dialogue is planned with less than NoticeDays' notice; it is kept
-	// in the dialogue's history.
+	// NoticeReason says why a dialogue is planned with less notice than the dialogue_notice rule
+	// asks; it is kept in the dialogue's history.
 	NoticeReason string `json:"notice_reason"`
-}
-
-// NoticeDays is how many days before a dialogue its notice (time, place, hamlets, agenda) must
-// be published (Law on Organization of Local Government 2025, art. 43).
-const NoticeDays = 7
-
-// shortNotice tells whether a dialogue was planned less than NoticeDays before its day; one
-// entered after it took place (from paper) is not.
-func (d *Dialogue) shortNotice() bool {
-	planned, day := calendar.DateOf(d.CreatedAt), calendar.DateOf(d.StartsAt)
-	return planned <= day && calendar.DaysBetween(planned, day) < NoticeDays
+	// VoterRequest records that voters asked for the dialogue.
+	VoterRequest *VoterRequestInput `json:"voter_request"`
 }
 
 // CreateDialogue plans a dialogue in a commune the actor sees. A past date is allowed, so that
@@ -409,6 +414,7 @@ func (s *Store) CreateDialogue(ctx context.Context, actor Actor, in DialogueInpu
 		}
 		agenda := cleanAgenda(v, in.Agenda)
 		validateExpected(v, in.ExpectedAttendance)
+		request := voterRequestField(v, in.VoterRequest)
 		var chair *int64
 		if commune != nil {
 			if chair, err = s.communeChair(ctx, v, actor, commune.ID, in.ChairUserID); err != nil {
@@ -422,6 +428,7 @@ func (s *Store) CreateDialogue(ctx context.Context, actor Actor, in DialogueInpu
 		d := &Dialogue{CommuneID: commune.ID, Title: strings.TrimSpace(in.Title), StartsAt: start, EndsAt: end,
 			Venue: strings.TrimSpace(in.Venue), ChairUserID: chair, Agenda: agenda, ExpectedAttendance: in.ExpectedAttendance,
 			Status: DialoguePlanned, CreatedBy: actor.UserID, Version: 1, CreatedAt: now, UpdatedAt: now}
+		request.set(d)
 		if !in.AllowOverlap {
 			if err := s.checkOverlap(ctx, 0, hamlets, chair, start, end); err != nil {
 				return err
@@ -433,8 +440,13 @@ func (s *Store) CreateDialogue(ctx context.Context, actor Actor, in DialogueInpu
 		if err := s.setHamlets(ctx, d.ID, hamlets); err != nil {
 			return err
 		}
+		clock, err := s.dialogueClock(ctx)
+		if err != nil {
+			return err
+		}
 		if err := s.appendEvent(ctx, dialogueLog, actor, d.ID, EventDialogueCreated, "", string(DialoguePlanned), "",
-			map[string]any{"starts_at": d.StartsAt, "hamlet_ids": hamlets, "short_notice": d.shortNotice(), "notice_reason": strings.TrimSpace(in.NoticeReason)}); err != nil {
+			map[string]any{"starts_at": d.StartsAt, "hamlet_ids": hamlets, "short_notice": clock.shortNotice(d),
+				"notice_reason": strings.TrimSpace(in.NoticeReason), "voter_request": request.data()}); err != nil {
 			return err
 		}
 		out, err = s.Dialogue(ctx, actor, d.ID)
@@ -533,6 +545,10 @@ func (s *Store) decorate(ctx context.Context, actor Actor, ds []*Dialogue, regis
 	if err != nil {
 		return err
 	}
+	clock, err := s.dialogueClock(ctx)
+	if err != nil {
+		return err
+	}
 	now := s.now()
 	for _, d := range ds {
 		if c, ok := communeByID[d.CommuneID]; ok {
@@ -554,7 +570,7 @@ func (s *Store) decorate(ctx context.Context, actor Actor, ds []*Dialogue, regis
 		}
 		d.PetitionsCount = petitions[d.ID]
 		d.MinutesOverdue = d.minutesOverdue(now)
-		d.ShortNotice = d.shortNotice()
+		clock.decorate(d, now)
 		d.AllowedTransitions = actor.AllowedTransitions(d.Status)
 		d.CanEdit = actor.CanEditDialogue(d.Status)
 		d.CanRecordAttendance = actor.CanRecordAttendance(d.Status)
@@ -674,8 +690,10 @@ type DialoguePatch struct {
 	Agenda             *[]string `json:"agenda"`
 	ExpectedAttendance *int      `json:"expected_attendance"`
 	HamletIDs          *[]int64  `json:"hamlet_ids"`
-	AllowOverlap       bool      `json:"allow_overlap"`
-	Version            *int      `json:"version"`
+	// VoterRequest records or changes the voters' request; an empty requested_on removes it.
+	VoterRequest *VoterRequestInput `json:"voter_request"`
+	AllowOverlap bool               `json:"allow_overlap"`
+	Version      *int               `json:"version"`
 }
 
 // UpdateDialogue edits a planned dialogue. It needs the version the client saw; a stale one
@@ -802,6 +820,9 @@ func (s *Store) dialogueEdit(ctx context.Context, actor Actor, d *Dialogue, p Di
 		if d.ExpectedAttendance == nil || *d.ExpectedAttendance != *p.ExpectedAttendance {
 			e.change("expected_attendance", d.ExpectedAttendance, *p.ExpectedAttendance)
 		}
+	}
+	if p.VoterRequest != nil {
+		editVoterRequest(v, d, p.VoterRequest, e)
 	}
 	if err := s.editPeople(ctx, v, actor, d, p, e); err != nil {
 		return nil, err

@@ -100,6 +100,12 @@ const (
 	// PermCalendarManage allows recording the Government's decisions about days off and
 	// swapped working days, which every commune's working-day deadlines follow.
 	PermCalendarManage Permission = "calendar.manage"
+	// PermDeadlineRulesManage allows editing the deadline rules: their limits, words and legal
+	// basis, when the law changes.
+	PermDeadlineRulesManage Permission = "deadline_rules.manage"
+	// PermDialoguesPublish allows publishing a dialogue's notice and its results to the public
+	// board, in the commune's name.
+	PermDialoguesPublish Permission = "dialogues.publish"
 	// PermNotificationsManage allows editing message templates, reading the outbox and sending
 	// failed messages again.
 	PermNotificationsManage Permission = "notifications.manage"
@@ -149,7 +155,10 @@ func (r Role) Has(p Permission) bool {
 	case PermAssigneesManage:
 		// Who in the commune handles what is the chair's call.
 		return r == RoleAdmin || r == RoleCommuneChair
-	case PermAttachmentsPurge, PermCalendarManage, PermNotificationsManage:
+	case PermDialoguesPublish:
+		// What the commune announces to residents is the chair's word, like a published answer.
+		return r == RoleAdmin || r == RoleCommuneChair
+	case PermAttachmentsPurge, PermCalendarManage, PermNotificationsManage, PermDeadlineRulesManage:
 		return r == RoleAdmin
 	}
 	return false
@@ -237,7 +246,7 @@ func AllPermissions() []Permission {
 		PermPetitionsNote, PermPetitionsSeeDenouncer,
 		PermReportsView, PermPetitionsExportPersonal, PermExportLogRead,
 		PermAttachmentsAdd, PermAttachmentsRemoveAny, PermAttachmentsPublish, PermAttachmentsPurge,
-		PermCalendarManage, PermNotificationsManage, PermAssigneesManage, PermPetitionsLink}
+		PermCalendarManage, PermNotificationsManage, PermAssigneesManage, PermPetitionsLink, PermDeadlineRulesManage, PermDialoguesPublish}
 }
 
 // Permissions lists the permissions the actor's role carries.

@@ -79,16 +79,19 @@ type publicRow struct {
 	MainReference                                   *string
 }
 
+// publicColumns are the columns of a publicRow.
+const publicColumns = `p.id, p.reference, p.commune_id, c.name AS commune_name, p.hamlet_id, h.name AS hamlet_name,
+	p.topic_id, t.code AS topic_code, t.name_vi AS topic_name, t.name_en AS topic_name_en, p.kind, p.channel,
+	p.content, p.received_at, p.state, p.responsible_name, p.due_on, p.onsite_answer, p.answer,
+	p.answered_at, p.resolved_at, p.closed_at, p.updated_at,
+	p.petitioner_name, p.petitioner_phone, p.petitioner_address AS petitioner_addr,
+	(SELECT COUNT(*) FROM petitions l WHERE l.main_id = p.id AND l.private = FALSE AND l.kind <> 'to_cao') AS linked_count,
+	(SELECT m.reference FROM petitions m WHERE m.id = p.main_id AND m.private = FALSE AND m.kind <> 'to_cao') AS main_reference`
+
 // publicQuery selects the petitions the public may see, with the names the board shows.
 func (s *Store) publicQuery(ctx context.Context) *gorm.DB {
 	return s.conn(ctx).Table("petitions p").
-		Select(`p.id, p.reference, p.commune_id, c.name AS commune_name, p.hamlet_id, h.name AS hamlet_name,
-			p.topic_id, t.code AS topic_code, t.name_vi AS topic_name, t.name_en AS topic_name_en, p.kind, p.channel,
-			p.content, p.received_at, p.state, p.responsible_name, p.due_on, p.onsite_answer, p.answer,
-			p.answered_at, p.resolved_at, p.closed_at, p.updated_at,
-			p.petitioner_name, p.petitioner_phone, p.petitioner_address AS petitioner_addr,
-			(SELECT COUNT(*) FROM petitions l WHERE l.main_id = p.id AND l.private = FALSE AND l.kind <> 'to_cao') AS linked_count,
-			(SELECT m.reference FROM petitions m WHERE m.id = p.main_id AND m.private = FALSE AND m.kind <> 'to_cao') AS main_reference`).
+		Select(publicColumns).
 		Joins("JOIN units c ON c.id = p.commune_id").
 		Joins("JOIN units h ON h.id = p.hamlet_id").
 		Joins("JOIN topics t ON t.id = p.topic_id").

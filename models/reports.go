@@ -135,6 +135,8 @@ type Figures struct {
 type CommuneFigures struct {
 	Commune ReportUnit `json:"commune"`
 	Figures Figures    `json:"figures"`
+	// Law are the figures of the law's clocks (report_law.go).
+	Law *LawFigures `json:"law"`
 }
 
 // Summary is the period report of a unit: its figures and, for a district or a province, the
@@ -151,6 +153,8 @@ type Summary struct {
 	// Sort is the order of Communes.
 	Sort     string           `json:"sort"`
 	Communes []CommuneFigures `json:"communes"`
+	// Law are the figures of the law's clocks (report_law.go); none on the public board.
+	Law *LawFigures `json:"law"`
 }
 
 // SummaryInput asks for a summary: the unit (default: the actor's), the period and the order of
@@ -294,6 +298,11 @@ func (s *Store) summaryOf(ctx context.Context, unit *Unit, paths []string, perio
 	}
 	if err := s.petitionFigures(ctx, sc, period, public, &sum.Figures, byCommune); err != nil {
 		return nil, err
+	}
+	if !public {
+		if err := s.lawFigures(ctx, sc, period, sum); err != nil {
+			return nil, err
+		}
 	}
 	sum.Figures.Petitions.finish(topics)
 	for _, f := range byCommune {

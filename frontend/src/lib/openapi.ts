@@ -1434,6 +1434,7 @@ export interface paths {
                         allow_overlap?: boolean;
                         /** @description Why the dialogue is planned with less than 7 days' notice; kept in its history. */
                         notice_reason?: string;
+                        voter_request?: components["schemas"]["VoterRequestInput"];
                     };
                 };
             };
@@ -1532,6 +1533,7 @@ export interface paths {
                         agenda: string[];
                         expected_attendance: number;
                         hamlet_ids: number[];
+                        voter_request: components["schemas"]["VoterRequestInput"];
                         allow_overlap: boolean;
                         version: number;
                     };
@@ -1596,6 +1598,114 @@ export interface paths {
                         allow_overlap?: boolean;
                         version?: number;
                     };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Dialogue"];
+                    };
+                };
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dialogues/{id}/notice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish a planned dialogue's notice (time, place, hamlets, agenda) to the public board from now on (chair, admin); once.
+         * @description 409 `notice_published` the second time, `notice_not_publishable` unless planned; a stale version, 409 with the current record. Whether it came by the notice's last day is in `compliance` and the notice_published event.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The version the client last saw; an alternative to `version` in the body. */
+                    "If-Match"?: components["parameters"]["ifMatch"];
+                };
+                path: {
+                    id: components["parameters"]["id"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["Publication"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Dialogue"];
+                    };
+                };
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dialogues/{id}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish the results of a dialogue that took place (held or closed) to the public board (chair, admin); once.
+         * @description The summary is shown with the public petitions raised at the dialogue, their answers and follow-up. Late when published after `compliance.results_due_on`. 409 `results_published` the second time, `results_not_publishable` unless held or closed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The version the client last saw; an alternative to `version` in the body. */
+                    "If-Match"?: components["parameters"]["ifMatch"];
+                };
+                path: {
+                    id: components["parameters"]["id"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["Publication"];
                 };
             };
             responses: {
@@ -2258,6 +2368,147 @@ export interface paths {
                         };
                     };
                 };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deadline-rules/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        /** One deadline rule. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DeadlineRule"];
+                    };
+                };
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Edit a rule (admins); needs its version. Its code, step, kind and what it counts from are fixed.
+         * @description The rule is checked as a whole and every bad field named: days in the range its kind takes (none
+         *     for topic, manual and legacy; 0–30 for due_soon; 1–100 for a percent; 1–12 dialogues a year;
+         *     else 1–365), longer limits only on a complaint or denunciation rule and never shorter than the
+         *     ordinary one, extensions only on a resolving step (at most 5, each 1–365 days), words 3–300
+         *     characters, and a legal basis on every rule of the law. Each edit is kept in the rule's history.
+         *     Due dates already set keep their rule's words of the day; new ones follow the edit.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The version the client last saw; an alternative to `version` in the body. */
+                    "If-Match"?: components["parameters"]["ifMatch"];
+                };
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        days: number;
+                        working: boolean;
+                        complex_days: number;
+                        remote_days: number;
+                        remote_complex_days: number;
+                        max_extensions: number;
+                        extension_days: number;
+                        name_vi: string;
+                        name_en: string;
+                        legal_basis: string;
+                        /** @description Why; kept in the history. */
+                        note: string;
+                        version: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DeadlineRule"];
+                    };
+                };
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/deadline-rules/{code}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        /** A rule's append-only history of edits, newest first (admins; the latest 200). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["DeadlineRuleEvent"][];
+                            next_cursor: string;
+                        };
+                    };
+                };
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
             };
         };
         put?: never;
@@ -4115,6 +4366,56 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/public/communes/{id}/dialogues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        /** The commune's dialogues whose notice or results were published, latest first: the notice from the time it was published, the results with the public petitions raised. No login. */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: components["parameters"]["limit"];
+                    cursor?: components["parameters"]["cursor"];
+                };
+                header?: {
+                    /** @description ETags of answers the client holds; when one is current the answer is 304 with no body. */
+                    "If-None-Match"?: components["parameters"]["ifNoneMatch"];
+                };
+                path: {
+                    id: components["parameters"]["id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PublicDialogueList"];
+                    };
+                };
+                304: components["responses"]["NotModified"];
+                404: components["responses"]["NotFound"];
+                422: components["responses"]["Invalid"];
+                429: components["responses"]["TooManyRequests"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/public/communes/{id}/summary": {
         parameters: {
             query?: never;
@@ -5167,8 +5468,21 @@ export interface components {
             petitions_count: number;
             /** @description Held and not closed within 3 days. */
             minutes_overdue: boolean;
-            /** @description Planned less than 7 days before its day: the law asks for the notice 7 days ahead (Law on Organization of Local Government 2025, art. 43); why is in the created event (notice_reason). */
+            /** @description Planned after its notice was due (the dialogue_notice rule: 7 days ahead by default, Law on Organization of Local Government 2025, art. 43); why is in the created event (notice_reason). */
             short_notice: boolean;
+            /**
+             * Format: date-time
+             * @description When the notice went to the public board.
+             */
+            notice_published_at: string | null;
+            /**
+             * Format: date-time
+             * @description When the results went to the public board.
+             */
+            results_published_at: string | null;
+            results_summary: string | null;
+            compliance: components["schemas"]["DialogueCompliance"];
+            voter_request: components["schemas"]["VoterRequest"] | null;
             /** @description What the caller may do next. */
             allowed_transitions: ("held" | "postponed" | "cancelled" | "closed")[];
             can_edit: boolean;
@@ -5181,6 +5495,102 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        /** @description How the dialogue meets the law's rules on its notice and results (dialogue_notice, dialogue_results). An *_on_time is null while there is still time; *_late is true when published after the last day, or not published once it has passed. */
+        DialogueCompliance: {
+            /** @description The rule's words with its legal basis. */
+            notice_rule: string;
+            /**
+             * Format: date
+             * @description The last day the notice may be published in time.
+             */
+            notice_due_on: string;
+            /** @description Null for a cancelled dialogue. */
+            notice_on_time: boolean | null;
+            notice_late: boolean;
+            results_rule: string;
+            /**
+             * Format: date
+             * @description Once it took place: the rule's days after its day, ending on a working day.
+             */
+            results_due_on: string | null;
+            results_on_time: boolean | null;
+            results_late: boolean;
+        };
+        /** @description The voters' request for the dialogue. */
+        VoterRequest: {
+            /** Format: date */
+            requested_on: string;
+            signatures: number;
+            /** @description Voters of the area the dialogue covers. */
+            voters: number;
+            /** @description signatures ÷ voters. */
+            share: number | null;
+            /** @description The share reaches the dialogue_voter_request rule (10% by default): the dialogue is owed. */
+            meets_threshold: boolean;
+            note: string;
+            rule: string;
+        };
+        /** @description Record that voters asked for the dialogue. In an edit, an empty requested_on removes the request. */
+        VoterRequestInput: {
+            /** Format: date */
+            requested_on: string;
+            signatures: number;
+            /** @description At least signatures. */
+            voters: number;
+            note: string;
+        };
+        Publication: {
+            /** @description The results (results only). */
+            summary: string;
+            /** @description Or If-Match. */
+            version: number;
+        };
+        /** @description A dialogue on the public board, from the time its notice or results were published. No names. */
+        PublicDialogue: {
+            /** Format: int64 */
+            id: number;
+            commune: components["schemas"]["UnitRef"];
+            title: string;
+            /** Format: date-time */
+            starts_at: string;
+            /** Format: date-time */
+            ends_at: string | null;
+            venue: string;
+            hamlets: components["schemas"]["UnitRef"][];
+            agenda: string[];
+            status: components["schemas"]["DialogueStatus"];
+            /** Format: date-time */
+            notice_published_at: string | null;
+            notice_on_time: boolean | null;
+            /** Format: date-time */
+            results_published_at: string | null;
+            results_summary: string | null;
+            /** Format: date */
+            results_due_on: string | null;
+            results_late: boolean;
+            voter_requested: boolean;
+            /** @description The public petitions raised at it, with the answers given and their follow-up; only once the results are published. */
+            petitions: components["schemas"]["PublicPetition"][];
+        };
+        PublicDialogueList: {
+            items: components["schemas"]["PublicDialogue"][];
+            next_cursor: string;
+        };
+        DeadlineRuleEvent: {
+            /** Format: int64 */
+            id: number;
+            rule_code: string;
+            actor: components["schemas"]["UserRef"] | null;
+            /** @enum {string} */
+            kind: "updated";
+            note: string;
+            /** @description {"changes": {field: {"from": …, "to": …}}} */
+            data: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            created_at: string;
+        };
         DialogueList: {
             items: components["schemas"]["Dialogue"][];
             next_cursor: string;
@@ -5192,7 +5602,7 @@ export interface components {
             dialogue_id: number;
             actor: components["schemas"]["UserRef"] | null;
             /** @enum {string} */
-            kind: "created" | "updated" | "transition" | "attendance";
+            kind: "created" | "updated" | "transition" | "attendance" | "reorganized" | "notice_published" | "results_published";
             from_status: string | null;
             /** @description For a transition */
             to_status: string | null;
@@ -5489,7 +5899,7 @@ export interface components {
             items: components["schemas"]["PublicPhoto"][];
             next_cursor: string;
         };
-        /** @description A deadline the law sets for one step of a petition, counted from the day received, accepted or assigned. */
+        /** @description A deadline the law sets for one step of a petition, counted from the day received, accepted or assigned; or a rule of the dialogues themselves (step dialogue): notice days before (starts), results days after (held), dialogues a year (year), the share of voters whose request calls for one (voters). */
         DeadlineRule: {
             code: string;
             /** @description The petition kind it applies to; empty for any. */
@@ -5497,9 +5907,14 @@ export interface components {
             /** @description The channel it applies to; empty for any. */
             channel: string;
             /** @enum {string} */
-            step: "accept" | "resolve" | "other";
+            step: "accept" | "resolve" | "other" | "dialogue";
             /** @enum {string} */
-            counts_from: "received" | "accepted" | "assigned" | "set";
+            counts_from: "received" | "accepted" | "assigned" | "set" | "starts" | "held" | "year" | "voters";
+            /**
+             * @description What days counts.
+             * @enum {string}
+             */
+            measure: "days" | "count" | "percent";
             days: number;
             /** @description Counted in working days; otherwise calendar days ending on the next working day (Civil Code 2015, art. 148). */
             working: boolean;
@@ -5511,6 +5926,7 @@ export interface components {
             name_vi: string;
             name_en: string;
             legal_basis: string;
+            version: number;
             /** Format: date-time */
             updated_at: string;
         };
@@ -5684,7 +6100,62 @@ export interface components {
             communes: {
                 commune: components["schemas"]["ReportUnit"];
                 figures: components["schemas"]["Figures"];
+                law: components["schemas"]["LawFigures"] | null;
             }[];
+            law: components["schemas"]["LawFigures"] | null;
+        };
+        OnTimeRate: {
+            on_time: number;
+            answered: number;
+            rate: number | null;
+        };
+        /**
+         * @description The figures of the law's clocks, under the summary's scope. On time by kind and by rule: the
+         *     period's petitions answered in writing (first published answer by the due date, or none), by
+         *     kind and by the rule of the due date they have now (`none` without one). Acceptance: the
+         *     period's complaints and denunciations accepted (thụ lý), of them by their acceptance due date,
+         *     and those not accepted past it; rate = on_time ÷ (accepted + overdue). Extensions: petitions
+         *     extended and how many times. Dialogues: those starting in the period and not cancelled, their
+         *     notice and results judged by the dialogue rules (rates leave out those still in time); the
+         *     calendar year the period ends in, the dialogues that took place in it and the communes with
+         *     fewer than the dialogue_yearly rule asks.
+         */
+        LawFigures: {
+            on_time_by_kind: {
+                [key: string]: components["schemas"]["OnTimeRate"];
+            };
+            on_time_by_rule: {
+                [key: string]: components["schemas"]["OnTimeRate"];
+            };
+            acceptance: {
+                accepted: number;
+                on_time: number;
+                overdue: number;
+                rate: number | null;
+            };
+            extensions: {
+                petitions: number;
+                extensions: number;
+            };
+            dialogues: {
+                notice_on_time: number;
+                notice_late: number;
+                notice_rate: number | null;
+                results_on_time: number;
+                results_late: number;
+                results_pending: number;
+                results_rate: number | null;
+                voter_requested: number;
+                /** @description Requests reaching the share the law sets. */
+                voter_requested_owed: number;
+                year: number;
+                year_over: boolean;
+                /** @description The dialogue_yearly rule's least number. */
+                required: number;
+                held_in_year: number;
+                /** @description Communes below the yearly least. */
+                without_dialogue: components["schemas"]["ReportUnit"][];
+            };
         };
         OverduePetition: {
             /** Format: int64 */
@@ -5977,7 +6448,8 @@ export const attendeeGroupValues: ReadonlyArray<FlattenedDeepRequired<components
 export const attendeeGenderValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Attendee"]["gender"]> = ["female", "male", "unknown"];
 export const attendanceSourceValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Attendance"]["source"]> = ["counts", "register"];
 export const dialogueAllowed_transitionsValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Dialogue"]["allowed_transitions"]> = ["held", "postponed", "cancelled", "closed"];
-export const dialogueEventKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DialogueEvent"]["kind"]> = ["created", "updated", "transition", "attendance"];
+export const deadlineRuleEventKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DeadlineRuleEvent"]["kind"]> = ["updated"];
+export const dialogueEventKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DialogueEvent"]["kind"]> = ["created", "updated", "transition", "attendance", "reorganized", "notice_published", "results_published"];
 export const petitionStateValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PetitionState"]> = ["received", "assigned", "in_progress", "referred", "answered", "resolved", "closed", "reopened"];
 export const petitionChannelValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Petition"]["channel"]> = ["dialogue", "reception", "letter", "phone", "online"];
 export const petitionKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Petition"]["kind"]> = ["phan_anh", "kien_nghi", "khieu_nai", "to_cao"];
@@ -5995,8 +6467,9 @@ export const userNotificationEventValues: ReadonlyArray<FlattenedDeepRequired<co
 export const petitionEventKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PetitionEvent"]["kind"]> = ["created", "transition", "answer_drafted", "due_changed", "note", "consent_changed", "opted_out", "notice_sent", "reassigned", "linked", "unlinked"];
 export const attachmentKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Attachment"]["kind"]> = ["photo", "document"];
 export const attachmentContent_typeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Attachment"]["content_type"]> = ["image/jpeg", "image/png", "image/webp", "application/pdf"];
-export const deadlineRuleStepValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DeadlineRule"]["step"]> = ["accept", "resolve", "other"];
-export const deadlineRuleCounts_fromValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DeadlineRule"]["counts_from"]> = ["received", "accepted", "assigned", "set"];
+export const deadlineRuleStepValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DeadlineRule"]["step"]> = ["accept", "resolve", "other", "dialogue"];
+export const deadlineRuleCounts_fromValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DeadlineRule"]["counts_from"]> = ["received", "accepted", "assigned", "set", "starts", "held", "year", "voters"];
+export const deadlineRuleMeasureValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DeadlineRule"]["measure"]> = ["days", "count", "percent"];
 export const calendarDaySourceValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CalendarDay"]["source"]> = ["law", "decision"];
 export const open311ServiceTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Open311Service"]["type"]> = ["realtime"];
 export const reportUnitLevelValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReportUnit"]["level"]> = ["province", "district", "commune"];

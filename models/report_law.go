@@ -1,0 +1,312 @@
+package models
+
+import (
+	"context"
+
+	"github.com/papi-dialogue/papi/models/calendar"
+)
+
+// The figures of the law's clocks, stated once here and added to the summary, the league table
+// and the workbook beside the period figures (reports.go), counted under the same scope:
+//
+//   - On time by kind and by rule: the petitions received in the period and answered in
+//     writing, on time as in the period figures (first published answer by the due date, or no
+//     due date), grouped by kind and by the rule of the due date they have now ("none" without).
+//   - Acceptance (thụ lý) of the complaints and denunciations received in the period: accepted,
+//     of them on time (accepted by the acceptance due date they had, which the acceptance event
+//     keeps; one with none is on time), and overdue (not accepted, open, that day past). The rate
+//     is on time ÷ (accepted + overdue).
+//   - Extensions: petitions of the period extended at least once, and how many extensions.
+//   - Dialogues: those starting in the period and not cancelled, with notice and results judged
+//     by the dialogue rules (dialogue_compliance.go); the rates leave out those still in time.
+//     A calendar year (the one the period ends in): dialogues that took place in it, and the
+//     communes with fewer than the dialogue_yearly rule asks.
+
+// LawFigures are the figures of the law's clocks for one unit (or league line) and period.
+type LawFigures struct {
+	OnTimeByKind map[PetitionKind]OnTimeRate `json:"on_time_by_kind"`
+	OnTimeByRule map[string]OnTimeRate       `json:"on_time_by_rule"`
+	Acceptance   AcceptanceFigures           `json:"acceptance"`
+	Extensions   ExtensionFigures            `json:"extensions"`
+	Dialogues    DialogueLawFigures          `json:"dialogues"`
+}
+
+// AcceptanceFigures count how complaints and denunciations were accepted (thụ lý) in time.
+type AcceptanceFigures struct {
+	Accepted int      `json:"accepted"`
+	OnTime   int      `json:"on_time"`
+	Overdue  int      `json:"overdue"`
+	Rate     *float64 `json:"rate"`
+}
+
+// ExtensionFigures count the extensions of deadlines.
+type ExtensionFigures struct {
+	Petitions  int `json:"petitions"`
+	Extensions int `json:"extensions"`
+}
+
+// DialogueLawFigures are the dialogue rules' figures: notice and results of the period's
+// dialogues, and the calendar year's count against the least the law asks.
+type DialogueLawFigures struct {
+	NoticeOnTime   int      `json:"notice_on_time"`
+	NoticeLate     int      `json:"notice_late"`
+	NoticeRate     *float64 `json:"notice_rate"`
+	ResultsOnTime  int      `json:"results_on_time"`
+	ResultsLate    int      `json:"results_late"`
+	ResultsPending int      `json:"results_pending"`
+	ResultsRate    *float64 `json:"results_rate"`
+	VoterRequested int      `json:"voter_requested"`
+	// VoterRequestedOwed counts the requests reaching the share the law sets.
+	VoterRequestedOwed int `json:"voter_requested_owed"`
+	// Year is the calendar year counted; YearOver tells whether it has ended (else "none yet").
+	Year       int  `json:"year"`
+	YearOver   bool `json:"year_over"`
+	Required   int  `json:"required"`
+	HeldInYear int  `json:"held_in_year"`
+	// WithoutDialogue lists the communes that held fewer than Required in Year.
+	WithoutDialogue []ReportUnit `json:"without_dialogue"`
+}
+
+// newLawFigures is a line with every kind present.
+func newLawFigures() *LawFigures {
+	f := &LawFigures{OnTimeByKind: map[PetitionKind]OnTimeRate{}, OnTimeByRule: map[string]OnTimeRate{},
+		Dialogues: DialogueLawFigures{WithoutDialogue: []ReportUnit{}}}
+	for _, k := range PetitionKinds() {
+		f.OnTimeByKind[k] = OnTimeRate{}
+	}
+	return f
+}
+
+// lawPetition is what the law figures need of one petition.
+type lawPetition struct {
+	CommuneID, HamletID int64
+	Kind                PetitionKind
+	DueRule             *string
+	DueOn               *Date
+	StateType           StateType
+	AcceptedAt          dbTime
+	AcceptDue           *string
+	Extensions          int
+	FirstAnsweredAt     dbTime
+}
+
+// lawFigures adds the law's figures to a summary and its league lines. The public board has
+// none of them.
+func (s *Store) lawFigures(ctx context.Context, sc *reportScope, period Period, sum *Summary) error {
+	total := newLawFigures()
+	lines := map[int64]*LawFigures{}
+	for i := range sum.Communes {
+		sum.Communes[i].Law = newLawFigures()
+		lines[sum.Communes[i].Commune.ID] = sum.Communes[i].Law
+	}
+	if err := s.lawPetitionFigures(ctx, sc, period, total, lines); err != nil {
+		return err
+	}
+	clock, err := s.dialogueClock(ctx)
+	if err != nil {
+		return err
+	}
+	if err := s.lawDialogueFigures(ctx, sc, period, clock, total, lines); err != nil {
+		return err
+	}
+	if err := s.yearFigures(ctx, sc, sum, clock, total, lines); err != nil {
+		return err
+	}
+	total.finish()
+	for _, f := range lines {
+		f.finish()
+	}
+	sum.Law = total
+	return nil
+}
+
+// lawPetitionFigures counts the period's petitions by kind and rule, their acceptance and
+// extensions.
+func (s *Store) lawPetitionFigures(ctx context.Context, sc *reportScope, period Period, total *LawFigures, lines map[int64]*LawFigures) error {
+	cond, args := sc.filter("p")
+	rows, err := s.conn(ctx).Raw(`SELECT p.commune_id, p.hamlet_id, p.kind, p.due_rule, p.due_on, p.state_type, p.accepted_at,
+			(SELECT MIN(e.from_value) FROM petition_events e WHERE e.petition_id = p.id AND e.kind = ?) AS accept_due,
+			p.extensions,
+			CASE WHEN p.answered_at IS NULL THEN NULL ELSE COALESCE(
+				(SELECT MIN(e.created_at) FROM petition_events e
+					WHERE e.petition_id = p.id AND e.kind = 'transition' AND e.to_value = 'answered'),
+				p.answered_at) END AS first_answered_at
+		FROM petitions p
+		WHERE `+cond+` AND p.received_at >= ? AND p.received_at < ?`,
+		append(append([]any{EventAccepted}, args...), period.Start, period.End)...).Rows()
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	today := s.today()
+	for rows.Next() {
+		var r lawPetition
+		if err := rows.Scan(&r.CommuneID, &r.HamletID, &r.Kind, &r.DueRule, &r.DueOn, &r.StateType, &r.AcceptedAt,
+			&r.AcceptDue, &r.Extensions, &r.FirstAnsweredAt); err != nil {
+			return err
+		}
+		total.addPetition(&r, today)
+		if f := lines[sc.lineOf(r.CommuneID, r.HamletID)]; f != nil {
+			f.addPetition(&r, today)
+		}
+	}
+	return rows.Err()
+}
+
+// addPetition counts one petition.
+func (f *LawFigures) addPetition(r *lawPetition, today Date) {
+	if r.FirstAnsweredAt.Valid {
+		onTime := r.DueOn == nil || calendar.DateOf(r.FirstAnsweredAt.Time) <= *r.DueOn
+		rule := "none"
+		if r.DueRule != nil {
+			rule = *r.DueRule
+		}
+		f.OnTimeByKind[r.Kind] = f.OnTimeByKind[r.Kind].add(onTime)
+		f.OnTimeByRule[rule] = f.OnTimeByRule[rule].add(onTime)
+	}
+	if r.Kind == KindComplaint || r.Kind == KindDenunciation {
+		switch {
+		case r.AcceptedAt.Valid:
+			f.Acceptance.Accepted++
+			if r.AcceptDue == nil || *r.AcceptDue == "" || string(calendar.DateOf(r.AcceptedAt.Time)) <= *r.AcceptDue {
+				f.Acceptance.OnTime++
+			}
+		case r.StateType == TypeOpen && r.DueRule != nil && (*r.DueRule == RuleComplaintAccept || *r.DueRule == RuleDenunciationAccept) &&
+			r.DueOn != nil && *r.DueOn < today:
+			f.Acceptance.Overdue++
+		}
+	}
+	if r.Extensions > 0 {
+		f.Extensions.Petitions++
+		f.Extensions.Extensions += r.Extensions
+	}
+}
+
+// add counts one answered petition, on time or not.
+func (o OnTimeRate) add(onTime bool) OnTimeRate {
+	o.Answered++
+	if onTime {
+		o.OnTime++
+	}
+	return o
+}
+
+// lawDialogueFigures judges the notice and results of the period's dialogues.
+func (s *Store) lawDialogueFigures(ctx context.Context, sc *reportScope, period Period, clock *dialogueClock, total *LawFigures, lines map[int64]*LawFigures) error {
+	cond, args := sc.filter("d")
+	var ds []*Dialogue
+	err := s.conn(ctx).Table("dialogues d").
+		Select("d.id, d.commune_id, d.status, d.starts_at, d.created_at, d.notice_published_at, d.results_published_at, d.voter_requested_on, d.voter_request_signatures, d.voter_request_voters").
+		Where(cond, args...).Where("d.starts_at >= ? AND d.starts_at < ? AND d.status <> ?", period.Start, period.End, DialogueCancelled).
+		Find(&ds).Error
+	if err != nil {
+		return err
+	}
+	today := s.today()
+	for _, d := range ds {
+		c, req := clock.compliance(d, today), clock.voterRequest(d)
+		total.Dialogues.add(c, req)
+		if f := lines[sc.lineOf(d.CommuneID, 0)]; f != nil {
+			f.Dialogues.add(c, req)
+		}
+	}
+	return nil
+}
+
+// add counts one dialogue's notice, results and voters' request.
+func (f *DialogueLawFigures) add(c *DialogueCompliance, req *VoterRequest) {
+	switch {
+	case c.NoticeOnTime == nil:
+	case *c.NoticeOnTime:
+		f.NoticeOnTime++
+	default:
+		f.NoticeLate++
+	}
+	if c.ResultsDueOn != nil {
+		switch {
+		case c.ResultsOnTime == nil:
+			f.ResultsPending++
+		case *c.ResultsOnTime:
+			f.ResultsOnTime++
+		default:
+			f.ResultsLate++
+		}
+	}
+	if req != nil {
+		f.VoterRequested++
+		if req.MeetsThreshold {
+			f.VoterRequestedOwed++
+		}
+	}
+}
+
+// yearFigures counts the dialogues that took place in the calendar year the period ends in,
+// per commune, and lists the communes below the yearly least.
+func (s *Store) yearFigures(ctx context.Context, sc *reportScope, sum *Summary, clock *dialogueClock, total *LawFigures, lines map[int64]*LawFigures) error {
+	year := calendar.Date(sum.Period.To).Year()
+	first, last := calendar.DateFor(year, 1, 1), calendar.DateFor(year, 12, 31)
+	cond, args := sc.filter("d")
+	var rows []struct {
+		CommuneID int64
+		N         int
+	}
+	err := s.conn(ctx).Table("dialogues d").Select("d.commune_id, COUNT(*) AS n").
+		Where(cond, args...).Where("d.status IN ? AND d.starts_at >= ? AND d.starts_at < ?",
+		[]DialogueStatus{DialogueHeld, DialogueClosed}, first.Start(), last.End()).
+		Group("d.commune_id").Scan(&rows).Error
+	if err != nil {
+		return err
+	}
+	held := map[int64]int{}
+	for _, r := range rows {
+		held[sc.lineOf(r.CommuneID, 0)] += r.N
+		total.Dialogues.HeldInYear += r.N
+	}
+	over := sum.AsOf > last
+	communes := []ReportUnit{sum.Unit}
+	if len(sum.Communes) > 0 {
+		communes = communes[:0]
+		for _, c := range sum.Communes {
+			communes = append(communes, c.Commune)
+		}
+	}
+	total.Dialogues.setYear(year, over, clock.yearly.Days)
+	for _, c := range communes {
+		n := held[c.ID]
+		if sum.Unit.Level == LevelCommune {
+			n = total.Dialogues.HeldInYear
+		}
+		if f := lines[c.ID]; f != nil {
+			f.Dialogues.setYear(year, over, clock.yearly.Days)
+			f.Dialogues.HeldInYear = n
+		}
+		if n < clock.yearly.Days {
+			total.Dialogues.WithoutDialogue = append(total.Dialogues.WithoutDialogue, c)
+			if f := lines[c.ID]; f != nil {
+				f.Dialogues.WithoutDialogue = append(f.Dialogues.WithoutDialogue, c)
+			}
+		}
+	}
+	return nil
+}
+
+func (f *DialogueLawFigures) setYear(year int, over bool, required int) {
+	f.Year, f.YearOver, f.Required = year, over, required
+}
+
+// finish turns the counts into rates.
+func (f *LawFigures) finish() {
+	for k, o := range f.OnTimeByKind {
+		o.Rate = ratio(o.OnTime, o.Answered)
+		f.OnTimeByKind[k] = o
+	}
+	for k, o := range f.OnTimeByRule {
+		o.Rate = ratio(o.OnTime, o.Answered)
+		f.OnTimeByRule[k] = o
+	}
+	a := &f.Acceptance
+	a.Rate = ratio(a.OnTime, a.Accepted+a.Overdue)
+	d := &f.Dialogues
+	d.NoticeRate = ratio(d.NoticeOnTime, d.NoticeOnTime+d.NoticeLate)
+	d.ResultsRate = ratio(d.ResultsOnTime, d.ResultsOnTime+d.ResultsLate)
+}
