@@ -26,5 +26,6 @@ export const menu = computed<MenuItem[]>(() => {
   if (has('topics.manage')) items.push({ to: '/admin/topics', label: 'nav.topics' })
   if (has('users.manage')) items.push({ to: '/admin/users', label: 'nav.users' })
   if (has('assignees.manage')) items.push({ to: '/admin/assignees', label: 'nav.assignees' })
+  if (has('deadline_rules.manage')) items.push({ to: '/admin/deadline-rules', label: 'nav.deadlineRules' })
   return items
 })

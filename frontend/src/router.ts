@@ -11,6 +11,7 @@ import AssigneesView from './views/AssigneesView.vue'
 import TopicsView from './views/TopicsView.vue'
 import UsersView from './views/UsersView.vue'
 import ReorganizationsView from './views/ReorganizationsView.vue'
+import DeadlineRulesView from './views/DeadlineRulesView.vue'
 import NotFoundView from './views/NotFoundView.vue'
 import DialoguesView from './views/DialoguesView.vue'
 import DialogueFormView from './views/DialogueFormView.vue'
@@ -52,6 +53,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/admin/users', name: 'users', component: UsersView, meta: { permission: 'users.manage' } },
   { path: '/admin/assignees', name: 'assignees', component: AssigneesView, meta: { permission: 'assignees.manage' } },
   { path: '/admin/reorganizations', name: 'reorganizations', component: ReorganizationsView, meta: { permission: 'units.manage' } },
+  { path: '/admin/deadline-rules', name: 'deadline-rules', component: DeadlineRulesView, meta: { permission: 'deadline_rules.manage' } },
   { path: '/:rest(.*)*', name: 'notfound', component: NotFoundView, meta: { public: true } },
 ]
 

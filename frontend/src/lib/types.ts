@@ -46,6 +46,12 @@ export type Figures = Schemas['Figures']
 export type OverduePetition = Schemas['OverduePetition']
 /** PublicPetition is a petition as the public board shows it. */
 export type PublicPetition = Schemas['PublicPetition']
+/** DeadlineRule is a deadline the law sets, with its legal basis, as admins keep it. */
+export type DeadlineRule = Schemas['DeadlineRule']
+/** DeadlineRuleEvent is one edit in a rule's history. */
+export type DeadlineRuleEvent = Schemas['DeadlineRuleEvent']
+/** PublicDialogue is a dialogue's published notice and results on the public board. */
+export type PublicDialogue = Schemas['PublicDialogue']
 /** PublicSummary is a commune's figures on its public board. */
 export type PublicSummary = Schemas['PublicSummary']
 /** PublicCommune is a commune a resident may pick on the public board. */
