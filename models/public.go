@@ -52,6 +52,9 @@ type PublicPetition struct {
 	TimesRaised int `json:"times_raised"`
 	// MainReference is the main petition a linked one follows, when that one is public.
 	MainReference *string `json:"main_reference"`
+	// PhotoIDs are the photos staff marked public, oldest first (see PublicPhotos); the board
+	// and the petition's page show their thumbnails.
+	PhotoIDs []int64 `json:"photo_ids"`
 }
 
 // publicRow is what the board reads of a petition, the petitioner included only to mask it.
@@ -217,6 +220,9 @@ func (s *Store) PublicPetitions(ctx context.Context, communeID int64, f PublicFi
 	}
 	rows, more := trimPage(rows, limit)
 	out := s.publicOf(rows)
+	if err := s.fillPublicPhotos(ctx, rows, out); err != nil {
+		return nil, "", err
+	}
 	next := ""
 	if more {
 		last := rows[len(rows)-1]
@@ -242,8 +248,11 @@ func (s *Store) PublicPetition(ctx context.Context, reference string) (*PublicPe
 	if len(rows) == 0 {
 		return nil, ErrNotFound
 	}
-	p := rows[0].public(s.today())
-	return &p, nil
+	out := s.publicOf(rows)
+	if err := s.fillPublicPhotos(ctx, rows, out); err != nil {
+		return nil, err
+	}
+	return &out[0], nil
 }
 
 // PublicSummary is a commune's headline figures for the current year, from its public petitions.
@@ -383,6 +392,28 @@ func (s *Store) publicPhotos(ctx context.Context) *gorm.DB {
 		Joins("JOIN petitions p ON p.id = a.petition_id").
 		Where("a.public = ? AND a.kind = ? AND a.removed_at IS NULL AND a.purged_at IS NULL", true, AttachmentPhoto).
 		Where("p.private = ? AND p.kind <> ?", false, KindDenunciation)
+}
+
+// fillPublicPhotos gives each petition of the board the ids of its public photos, in one query.
+func (s *Store) fillPublicPhotos(ctx context.Context, rows []publicRow, out []PublicPetition) error {
+	ids := make([]int64, len(rows))
+	at := make(map[int64]int, len(rows))
+	for i, r := range rows {
+		ids[i], at[r.ID] = r.ID, i
+		out[i].PhotoIDs = []int64{}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	var found []struct{ PetitionID, ID int64 }
+	if err := s.publicPhotos(ctx).Select("a.petition_id, a.id").Where("a.petition_id IN ?", ids).
+		Order("a.id").Scan(&found).Error; err != nil {
+		return err
+	}
+	for _, f := range found {
+		out[at[f.PetitionID]].PhotoIDs = append(out[at[f.PetitionID]].PhotoIDs, f.ID)
+	}
+	return nil
 }
 
 // PublicPhotos lists the public photos of a public petition, oldest first; an unknown or

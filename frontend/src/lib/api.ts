@@ -207,25 +207,30 @@ export function del<T>(path: string, opts: RequestOptions = {}): Promise<T> {
 }
 
 /** upload sends files as multipart/form-data (field "file"), with the session's CSRF token;
- * the server streams them to disk and answers with what it attached. */
-export async function upload<T>(path: string, files: File[]): Promise<T> {
+ * the server streams them to disk and answers with what it attached. With an idempotencyKey
+ * (one file), a retry never attaches the file twice. */
+export async function upload<T>(path: string, files: File[], idempotencyKey?: string): Promise<T> {
   const form = new FormData()
   for (const f of files) form.append('file', f, f.name)
-  if (!online.value) throw new ApiError(0, 'network', t('error.network'))
+  if (!online.value || (typeof navigator !== 'undefined' && navigator.onLine === false)) {
+    markDown()
+    throw new ApiError(0, 'network', t('error.network'))
+  }
+  const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Language': lang.value === 'en' ? 'en' : 'vi', 'X-CSRF-Token': csrfToken }
+  if (idempotencyKey) headers['Idempotency-Key'] = idempotencyKey
   let res: Response
   try {
-    res = await fetch(base + path, {
-      method: 'POST',
-      headers: { Accept: 'application/json', 'Accept-Language': lang.value === 'en' ? 'en' : 'vi', 'X-CSRF-Token': csrfToken },
-      body: form,
-      credentials: 'same-origin',
-    })
+    res = await fetch(path.startsWith(base) ? path : base + path, { method: 'POST', headers, body: form, credentials: 'same-origin' })
   } catch {
     markDown()
     throw new ApiError(0, 'network', t('error.network'))
   }
   markUp()
-  if (!res.ok) throw await toApiError(res)
+  if (!res.ok) {
+    const e = await toApiError(res)
+    if (res.status === 401 && onUnauthenticated) onUnauthenticated()
+    throw e
+  }
   return (await res.json()) as T
 }
 

@@ -6252,6 +6252,8 @@ export interface components {
             times_raised: number;
             /** @description The main petition a linked one follows */
             main_reference: string | null;
+            /** @description Photos staff marked public, oldest first: /public/photos/{id}/thumbnail and /public/photos/{id}. Never a photo of a private petition or a denunciation, nor one not marked, removed or purged. */
+            photo_ids: number[];
         };
         PublicPetitionList: {
             items: components["schemas"]["PublicPetition"][];

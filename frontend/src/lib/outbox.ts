@@ -1,9 +1,9 @@
 // The outbox as the screens see it: send a write now when the network is up, keep it in the
 // queue when it is not, and send what waits as soon as the connection returns.
 import { ref } from 'vue'
-import { ApiError, request } from './api'
+import { ApiError, request, upload } from './api'
 import { loadSession, me, stale } from './session'
-import { Outbox, newKey, type NewRequest, type QueuedRequest } from './queue'
+import { Outbox, idPlaceholder, newKey, type NewRequest, type QueuedFile, type QueuedRequest } from './queue'
 import { notify } from './notice'
 import { t } from './i18n'
 import { markDown, onReconnect, online, retryNow } from './connection'
@@ -43,6 +43,62 @@ export async function sendOrQueue<T>(req: Omit<NewRequest, 'userId' | 'key'>): P
   return { queued: true, item }
 }
 
+/** FileOutcome is what became of one file: sent, queued, or refused by the server (422). */
+export type FileOutcome = { file: File } & ({ status: 'sent' } | { status: 'queued'; item: QueuedRequest } | { status: 'refused'; error: ApiError })
+
+/** FilesRequest says where files go: a record's attachments path, or one with {id} and the key
+ * of the queued write that will create the record (a petition logged offline). */
+export interface FilesRequest {
+  path: string
+  after?: string
+  label: string
+  scope: string
+}
+
+/** sendOrQueueFiles sends each file on its own, with a key of its own, or queues it when the
+ * network is down, drops during the upload, or the record it belongs to is itself still queued.
+ * A file the server refuses (not a photo, too large) is reported, not queued. */
+export async function sendOrQueueFiles(req: FilesRequest, files: File[]): Promise<FileOutcome[]> {
+  const userId = me.value?.id ?? 0
+  const out: FileOutcome[] = []
+  for (const file of files) {
+    const key = newKey()
+    if (online.value && !req.after) {
+      try {
+        await upload(req.path, [file], key)
+        out.push({ file, status: 'sent' })
+        continue
+      } catch (err) {
+        if (!(err instanceof ApiError)) throw err
+        if (!err.isNetwork) {
+          out.push({ file, status: 'refused', error: err })
+          continue
+        }
+      }
+    }
+    const queuedFile: QueuedFile = { name: file.name, type: file.type, blob: file }
+    const item = await outbox.add({ method: 'POST', path: req.path, body: null, files: [queuedFile], after: req.after,
+      kind: 'attachment', label: `${req.label}: ${file.name}`, scope: req.scope, key, userId })
+    out.push({ file, status: 'queued', item })
+  }
+  await refreshQueued()
+  return out
+}
+
+/** attachmentsPath is where a petition's files go, by id or, while it waits offline, {id}. */
+export function attachmentsPath(id?: number): string {
+  return `/api/v1/petitions/${id ?? idPlaceholder}/attachments`
+}
+
+/** sendQueued sends one item as it was made: JSON, or its files as multipart/form-data. */
+async function sendQueued(item: QueuedRequest): Promise<unknown> {
+  if (item.files?.length) {
+    const files = item.files.map((f) => new File([f.blob], f.name, { type: f.type }))
+    return upload(item.path, files, item.key)
+  }
+  return request(item.path, { method: item.method, body: item.body, idempotencyKey: item.key })
+}
+
 let flushing: Promise<void> | null = null
 const listeners = new Set<() => void>()
 
@@ -64,7 +120,7 @@ export function flushQueue(): Promise<void> {
     if ((await outbox.waiting(uid)) === 0) return
     const res = await outbox.flush(uid, async (item) => {
       try {
-        await request(item.path, { method: item.method, body: item.body, idempotencyKey: item.key })
+        return await sendQueued(item)
       } catch (err) {
         if (err instanceof ApiError) throw { status: err.status, message: err.message, fields: err.fields }
         throw err

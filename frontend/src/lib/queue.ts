@@ -2,6 +2,16 @@
 // Idempotency-Key it will be sent with, so a retry after a timeout or a reload never creates a
 // second record. Items are sent in the order they were made.
 
+/** QueuedFile is a file waiting with its upload: IndexedDB keeps the Blob itself. */
+export interface QueuedFile {
+  name: string
+  type: string
+  blob: Blob
+}
+
+/** idPlaceholder stands in a queued path for the id of a record that is itself still queued. */
+export const idPlaceholder = '{id}'
+
 /** QueuedRequest is one write waiting to be sent. */
 export interface QueuedRequest {
   /** key is the Idempotency-Key, fixed when the item is made and reused on every attempt. */
@@ -9,8 +19,14 @@ export interface QueuedRequest {
   method: 'POST' | 'PUT' | 'PATCH'
   path: string
   body: unknown
+  /** files, when set, are sent as multipart/form-data instead of body (one photo per item). */
+  files?: QueuedFile[]
+  /** after names the key of a queued write whose record this one belongs to (a photo of a
+   * petition logged offline): it waits for that write, and the id the server gives it replaces
+   * {id} in path. */
+  after?: string
   /** kind says what the write records, for the screen. */
-  kind: 'petition' | 'attendance'
+  kind: 'petition' | 'attendance' | 'attachment'
   /** label is a short human description ("Ý kiến: đường ngập…"). */
   label: string
   /** scope groups items for one screen, e.g. "dialogue:12". */
@@ -28,7 +44,7 @@ export interface QueuedRequest {
 
 /** NewRequest is what a screen hands the outbox. */
 export type NewRequest = Pick<QueuedRequest, 'method' | 'path' | 'body' | 'kind' | 'label' | 'scope' | 'userId'> &
-  Partial<Pick<QueuedRequest, 'key' | 'coalesce'>>
+  Partial<Pick<QueuedRequest, 'key' | 'coalesce' | 'files' | 'after'>>
 
 /** SendError is how a sender reports failure: status 0 means the network failed. */
 export interface SendError {
@@ -141,12 +157,46 @@ export class Outbox {
     return (await this.all()).filter((i) => !i.rejected && (userId === undefined || i.userId === userId)).length
   }
 
-  /** remove drops an item, sent or given up by the user. */
+  /** remove drops an item the user gives up on, with the items waiting for it (the photos of a
+   * petition that will never be sent have nowhere to go). */
   async remove(key: string): Promise<void> {
     const db = await this.open()
     const tx = db.transaction(storeName, 'readwrite')
-    tx.objectStore(storeName).delete(key)
+    const store = tx.objectStore(storeName)
+    const items = (await promisify(store.getAll())) as QueuedRequest[]
+    const gone = new Set([key])
+    for (let grew = true; grew; ) {
+      grew = false
+      for (const i of items) {
+        if (i.after && gone.has(i.after) && !gone.has(i.key)) {
+          gone.add(i.key)
+          grew = true
+        }
+      }
+    }
+    gone.forEach((k) => store.delete(k))
     await done(tx)
+  }
+
+  /** settle drops a sent item and, in the same transaction, gives the items waiting for it the id
+   * of the record it created: a reload in between can never lose that id. */
+  private async settle(key: string, result: unknown): Promise<string[]> {
+    const id = (result as { id?: unknown } | null)?.id
+    const db = await this.open()
+    const tx = db.transaction(storeName, 'readwrite')
+    const store = tx.objectStore(storeName)
+    const items = (await promisify(store.getAll())) as QueuedRequest[]
+    const freed: string[] = []
+    for (const i of items) {
+      if (i.after !== key || typeof id !== 'number') continue
+      i.path = i.path.replace(idPlaceholder, String(id))
+      delete i.after
+      store.put(i)
+      freed.push(i.key)
+    }
+    store.delete(key)
+    await done(tx)
+    return freed
   }
 
   /** retry clears an item's refusal so the next flush sends it again (after the user fixed it). */
@@ -171,7 +221,7 @@ export class Outbox {
 
   /** flush sends the user's waiting items in order. It stops at the first network, sign-in or
    * server failure (the rest waits for the next pass) and sets aside items the server refused. */
-  async flush(userId: number, send: (item: QueuedRequest) => Promise<void>): Promise<FlushResult> {
+  async flush(userId: number, send: (item: QueuedRequest) => Promise<unknown>): Promise<FlushResult> {
     const result: FlushResult = { sent: 0, rejected: 0, waiting: 0, stopped: '' }
     if (this.flushing) {
       result.stopped = 'busy'
@@ -181,13 +231,20 @@ export class Outbox {
     this.flushing = true
     try {
       const items = (await this.all()).filter((i) => i.userId === userId && !i.rejected)
+      const paths = new Map<string, string>()
       for (const item of items) {
+        // Waiting for a write that was refused or is still to come: not now.
+        if (item.after && !paths.has(item.key)) continue
+        const ready = { ...item, path: paths.get(item.key) ?? item.path, after: undefined }
         try {
           await this.update(item.key, (i) => {
             i.attempts++
           })
-          await send(item)
-          await this.remove(item.key)
+          const res = await send(ready)
+          for (const k of await this.settle(item.key, res)) {
+            const dep = items.find((i) => i.key === k)
+            if (dep) paths.set(k, dep.path.replace(idPlaceholder, String((res as { id: number }).id)))
+          }
           result.sent++
         } catch (err) {
           const e = err as SendError
