@@ -149,17 +149,20 @@ type Petition struct {
 	DueRuleText string  `json:"due_rule_text"`
 	// AcceptedAt is when a complaint or denunciation was accepted (thụ lý); Complexity is how it
 	// was judged then, and Extensions how many times its deadline was extended.
-	AcceptedAt  *time.Time   `json:"accepted_at"`
-	Complexity  Complexity   `json:"complexity"`
-	Extensions  int          `json:"extensions"`
-	AnswerDraft string       `json:"answer_draft"`
-	Answer      string       `json:"answer"`
-	AnsweredAt  *time.Time   `json:"answered_at"`
-	AnsweredBy  *int64       `json:"answered_by"`
-	ResolvedAt  *time.Time   `json:"resolved_at"`
-	ClosedAt    *time.Time   `json:"closed_at"`
-	CloseReason *CloseReason `json:"close_reason"`
-	DuplicateOf *int64       `json:"duplicate_of"`
+	AcceptedAt  *time.Time `json:"accepted_at"`
+	Complexity  Complexity `json:"complexity"`
+	Extensions  int        `json:"extensions"`
+	AnswerDraft string     `json:"answer_draft"`
+	Answer      string     `json:"answer"`
+	AnsweredAt  *time.Time `json:"answered_at"`
+	// FirstAnsweredAt is when the first answer was published; a reopened petition answered
+	// again keeps it (reports count time to the first answer).
+	FirstAnsweredAt *time.Time   `json:"-"`
+	AnsweredBy      *int64       `json:"answered_by"`
+	ResolvedAt      *time.Time   `json:"resolved_at"`
+	ClosedAt        *time.Time   `json:"closed_at"`
+	CloseReason     *CloseReason `json:"close_reason"`
+	DuplicateOf     *int64       `json:"duplicate_of"`
 	// MainID is the main petition this one is linked to, raising the same matter (links.go).
 	MainID       *int64        `json:"main_id"`
 	Satisfaction *Satisfaction `json:"satisfaction"`
@@ -304,6 +307,9 @@ func (s *Store) CreatePetition(ctx context.Context, actor Actor, in PetitionInpu
 			return err
 		}
 		if err := s.conn(ctx).Create(p).Error; err != nil {
+			return err
+		}
+		if err := s.moveRollup(ctx, nil, p); err != nil {
 			return err
 		}
 		if err := s.appendEvent(ctx, petitionLog, actor, p.ID, EventCreated, "", string(StateReceived), "", map[string]any{
@@ -640,6 +646,9 @@ func (s *Store) writePetition(ctx context.Context, a Actor, p *Petition, seesCom
 		p.finish(a, seesCommune, today)
 		return nil, StaleVersion(p)
 	}
+	if err := s.moveRollup(ctx, p, stored); err != nil {
+		return nil, err
+	}
 	stored.finish(a, seesCommune, today)
 	return stored, nil
 }
@@ -660,14 +669,19 @@ func (s *Store) answerUpdates(ctx context.Context, v *ValidationError, actor Act
 	if err != nil {
 		return err
 	}
+	// The petition as it will be, for its search text; p stays as read (the rollup moves from it).
+	next := *p
 	if onSpot {
-		p.OnsiteAnswer = answer
+		next.OnsiteAnswer = answer
 		updates["onsite_answer"] = answer
 	}
-	p.Answer = answer
+	next.Answer = answer
 	updates["answer"], updates["answer_draft"] = answer, answer
 	updates["answered_at"], updates["answered_by"] = now, actor.UserID
-	updates["search_text"] = petitionSearchText(p)
+	if p.FirstAnsweredAt == nil {
+		updates["first_answered_at"] = now
+	}
+	updates["search_text"] = petitionSearchText(&next)
 	data["answer"] = answer
 	return nil
 }

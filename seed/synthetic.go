@@ -168,6 +168,11 @@ func Synthetic(ctx context.Context, s *models.Store, opts SyntheticOptions) (*Sy
 	if err := mergeSome(ctx, s, opts, res); err != nil {
 		return nil, err
 	}
+	// The rows came past the domain's writes, so the report rollups are counted afresh.
+	fmt.Fprintln(progress, "synthetic: counting the report rollups")
+	if err := s.RebuildRollups(ctx); err != nil {
+		return nil, err
+	}
 	return res, nil
 }
 
@@ -444,8 +449,8 @@ func (g *synGen) petition(cm *synCommune, at time.Time, fromDialogue bool, dialo
 	path = path[:steps]
 	state := models.StateReceived
 	var (
-		respUnit, respName, dueOn, answeredAt, answeredBy, resolvedAt, closedAt, closeReason, satisfaction any
-		answer, draft                                                                                      string
+		respUnit, respName, dueOn, answeredAt, answeredBy, resolvedAt, closedAt, closeReason, satisfaction, firstAnswered any
+		answer, draft                                                                                                     string
 	)
 	t := at
 	stepGap := func() time.Duration {
@@ -480,6 +485,9 @@ func (g *synGen) petition(cm *synCommune, at time.Time, fromDialogue bool, dialo
 			answer = g.pick(synAnswers)
 			draft = answer
 			answeredAt, answeredBy = t, cm.chair
+			if firstAnswered == nil {
+				firstAnswered = t
+			}
 			data = fmt.Sprintf(`{"answer":%q}`, answer)
 		case models.StateResolved:
 			resolvedAt = t
@@ -504,7 +512,7 @@ func (g *synGen) petition(cm *synCommune, at time.Time, fromDialogue bool, dialo
 	private := kind == models.KindDenunciation
 	g.petitions = append(g.petitions, []any{id, ref, cm.unit.ID, hamlet.ID, dialogueID, channel, string(kind), topic.ID, content,
 		name, phone, address, anonymous, onsite, at, string(state), string(state.Type()), respUnit, orEmpty(respName), dueOn,
-		draft, answer, answeredAt, answeredBy, resolvedAt, closedAt, closeReason, nil, satisfaction, private, search,
+		draft, answer, answeredAt, firstAnswered, answeredBy, resolvedAt, closedAt, closeReason, nil, satisfaction, private, search,
 		1 + len(path), cm.sec, at, t})
 }
 
@@ -547,7 +555,7 @@ func (g *synGen) flushHistory(ctx context.Context, res *SyntheticResult) error {
 		{"dialogue_attendance", []string{"dialogue_id", "residents", "businesses", "officials", "women", "recorded_by", "recorded_at"}, &g.attendance},
 		{"petitions", []string{"id", "reference", "commune_id", "hamlet_id", "dialogue_id", "channel", "kind", "topic_id", "content",
 			"petitioner_name", "petitioner_phone", "petitioner_address", "anonymous", "onsite_answer", "received_at", "state", "state_type",
-			"responsible_unit_id", "responsible_name", "due_on", "answer_draft", "answer", "answered_at", "answered_by", "resolved_at",
+			"responsible_unit_id", "responsible_name", "due_on", "answer_draft", "answer", "answered_at", "first_answered_at", "answered_by", "resolved_at",
 			"closed_at", "close_reason", "duplicate_of", "satisfaction", "private", "search_text", "version", "created_by", "created_at", "updated_at"}, &g.petitions},
 		{"petition_events", []string{"id", "petition_id", "actor_id", "kind", "from_value", "to_value", "note", "data", "created_at"}, &g.events},
 		{"petition_counters", []string{"commune_id", "year", "last_seq"}, &g.counters},

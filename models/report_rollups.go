@@ -1,0 +1,270 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/papi-dialogue/papi/models/calendar"
+)
+
+// rollupVersion names what a rollup cell holds (rollupCell, cellOf). Change it with them:
+// Migrate then rebuilds every cell from the petitions, so a new definition reaches the rollups.
+const rollupVersion = 1
+
+// rollupCell is what the report figures need of one petition, and nothing that tells two
+// petitions apart: petition_rollups counts the petitions of each cell. cellOf fills it and
+// PetitionFigures.addCell turns it into figures, for the rollups and for the petitions alike.
+type rollupCell struct {
+	HamletID  int64
+	CommuneID int64
+	// Day is the Vietnam day the petition was received.
+	Day     Date
+	TopicID int64
+	Kind    PetitionKind
+	Channel Channel
+	State   PetitionState
+	// OnBoard tells whether the public board shows it: not private, not a denunciation.
+	OnBoard bool
+	// Onsite tells whether an on-site answer was recorded when it was taken.
+	Onsite bool
+	// AnswerHours is the whole hours from receipt to the first published answer, -1 for none.
+	AnswerHours int
+	// OnTime: the first published answer came no later than the due date, or there is none.
+	OnTime bool
+	// CloseHours is the whole hours from receipt to its resolution or closing, while it is
+	// resolved or closed; -1 otherwise.
+	CloseHours int
+	// Satisfaction is the petitioner's view once it is no longer open, "" while open.
+	Satisfaction Satisfaction
+	// DueOn is the due date of an open petition, "" for others or none.
+	DueOn Date
+	// Matter tells whether it counts as a distinct matter: not linked to a main petition and not
+	// closed as a duplicate.
+	Matter bool
+}
+
+// rollupSource is the part of a petition cellOf reads.
+type rollupSource struct {
+	CommuneID, HamletID, TopicID int64
+	Kind                         PetitionKind
+	Channel                      Channel
+	State                        PetitionState
+	Private                      bool
+	OnsiteAnswer                 string
+	ReceivedAt                   time.Time
+	FirstAnsweredAt              *time.Time
+	DueOn                        *Date
+	ResolvedAt, ClosedAt         *time.Time
+	Satisfaction                 *Satisfaction
+	MainID                       *int64
+	CloseReason                  *CloseReason
+}
+
+// rollupSourceColumns are the petitions' columns of a rollupSource, in its order.
+const rollupSourceColumns = `p.commune_id, p.hamlet_id, p.topic_id, p.kind, p.channel, p.state, p.private, p.onsite_answer,
+	p.received_at, p.first_answered_at, p.due_on, p.resolved_at, p.closed_at, p.satisfaction, p.main_id, p.close_reason`
+
+// scanRollupSource reads one row of rollupSourceColumns.
+func scanRollupSource(scan func(dest ...any) error) (*rollupSource, error) {
+	var r rollupSource
+	var received, first, resolved, closed dbTime
+	if err := scan(&r.CommuneID, &r.HamletID, &r.TopicID, &r.Kind, &r.Channel, &r.State, &r.Private, &r.OnsiteAnswer,
+		&received, &first, &r.DueOn, &resolved, &closed, &r.Satisfaction, &r.MainID, &r.CloseReason); err != nil {
+		return nil, err
+	}
+	r.ReceivedAt, r.FirstAnsweredAt, r.ResolvedAt, r.ClosedAt = received.Time, first.ptr(), resolved.ptr(), closed.ptr()
+	return &r, nil
+}
+
+// sourceOf is the part of a stored petition cellOf reads.
+func sourceOf(p *Petition) *rollupSource {
+	return &rollupSource{CommuneID: p.CommuneID, HamletID: p.HamletID, TopicID: p.TopicID, Kind: p.Kind, Channel: p.Channel,
+		State: p.State, Private: p.Private, OnsiteAnswer: p.OnsiteAnswer, ReceivedAt: p.ReceivedAt, FirstAnsweredAt: p.FirstAnsweredAt,
+		DueOn: p.DueOn, ResolvedAt: p.ResolvedAt, ClosedAt: p.ClosedAt, Satisfaction: p.Satisfaction, MainID: p.MainID, CloseReason: p.CloseReason}
+}
+
+// cellOf is the cell a petition counts in: every fact of it the figures read.
+func cellOf(p *rollupSource) rollupCell {
+	c := rollupCell{HamletID: p.HamletID, CommuneID: p.CommuneID, Day: calendar.DateOf(p.ReceivedAt), TopicID: p.TopicID,
+		Kind: p.Kind, Channel: p.Channel, State: p.State, OnBoard: !p.Private && p.Kind != KindDenunciation,
+		Onsite: p.OnsiteAnswer != "", AnswerHours: -1, CloseHours: -1,
+		Matter: p.MainID == nil && !(p.State == StateClosed && p.CloseReason != nil && *p.CloseReason == ReasonDuplicate)}
+	if p.FirstAnsweredAt != nil {
+		c.AnswerHours = hoursBetween(p.ReceivedAt, *p.FirstAnsweredAt)
+		c.OnTime = p.DueOn == nil || calendar.DateOf(*p.FirstAnsweredAt) <= *p.DueOn
+	}
+	var ended *time.Time
+	switch p.State {
+	case StateResolved:
+		ended = p.ResolvedAt
+	case StateClosed:
+		ended = p.ClosedAt
+	}
+	if ended != nil {
+		c.CloseHours = hoursBetween(p.ReceivedAt, *ended)
+	}
+	if p.State.Type() == TypeOpen {
+		if p.DueOn != nil {
+			c.DueOn = *p.DueOn
+		}
+	} else {
+		c.Satisfaction = SatisfactionUnknown
+		if p.Satisfaction != nil && p.Satisfaction.Valid() {
+			c.Satisfaction = *p.Satisfaction
+		}
+	}
+	return c
+}
+
+// hoursBetween is the whole hours from a to b, never negative: durations are counted in hours.
+func hoursBetween(a, b time.Time) int {
+	return max(int(b.Sub(a)/time.Hour), 0)
+}
+
+// rollupColumns are petition_rollups' cell columns, in rollupCell's order.
+const rollupColumns = "hamlet_id, day, commune_id, topic_id, kind, channel, state, on_board, onsite, answer_hours, on_time, close_hours, satisfaction, due_on, matter"
+
+// values lists the cell's columns for a statement, in rollupColumns' order.
+func (c *rollupCell) values() []any {
+	return []any{c.HamletID, string(c.Day), c.CommuneID, c.TopicID, string(c.Kind), string(c.Channel), string(c.State),
+		c.OnBoard, c.Onsite, c.AnswerHours, c.OnTime, c.CloseHours, string(c.Satisfaction), string(c.DueOn), c.Matter}
+}
+
+// moveRollup moves a petition's count from the cell it was in (none for a new petition) to
+// the cell it is in now, in the caller's transaction: one statement, or none when the cell
+// stays. A cell left at 0 stays until SweepRollups.
+func (s *Store) moveRollup(ctx context.Context, before, after *Petition) error {
+	deltas := map[rollupCell]int{}
+	if after != nil {
+		deltas[cellOf(sourceOf(after))]++
+	}
+	if before != nil {
+		deltas[cellOf(sourceOf(before))]--
+	}
+	return s.addToRollups(ctx, deltas)
+}
+
+// addToRollups adds counts to cells, creating those not there yet, in one statement.
+func (s *Store) addToRollups(ctx context.Context, deltas map[rollupCell]int) error {
+	var b strings.Builder
+	var args []any
+	for c, n := range deltas {
+		if n == 0 {
+			continue
+		}
+		if len(args) > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+		args = append(append(args, c.values()...), n)
+	}
+	if len(args) == 0 {
+		return nil
+	}
+	return s.conn(ctx).Exec("INSERT INTO petition_rollups ("+rollupColumns+", n) VALUES "+b.String()+
+		" ON CONFLICT ("+rollupColumns+") DO UPDATE SET n = petition_rollups.n + excluded.n", args...).Error
+}
+
+// SweepRollups deletes the cells no petition is in any more and returns how many it deleted.
+// Reports skip them anyway; sweeping keeps the table as small as the petitions' variety.
+func (s *Store) SweepRollups(ctx context.Context) (int64, error) {
+	res := s.conn(ctx).Exec("DELETE FROM petition_rollups WHERE n = 0")
+	return res.RowsAffected, res.Error
+}
+
+// ensureRollups rebuilds the rollups when they were built by another definition, or never.
+func (s *Store) ensureRollups(ctx context.Context) (bool, error) {
+	rebuilt := false
+	err := s.WithTx(ctx, func(ctx context.Context) error {
+		if s.dialect == Postgres {
+			// Several papi processes may migrate at once: one rebuilds, the others wait and see it done.
+			if err := s.conn(ctx).Exec("SELECT pg_advisory_xact_lock(7236105)").Error; err != nil {
+				return err
+			}
+		}
+		var versions []int
+		if err := s.conn(ctx).Raw("SELECT version FROM rollup_state WHERE name = 'petitions'").Scan(&versions).Error; err != nil {
+			return err
+		}
+		if len(versions) == 1 && versions[0] == rollupVersion {
+			return nil
+		}
+		rebuilt = true
+		if err := s.rebuildRollups(ctx); err != nil {
+			return err
+		}
+		return s.conn(ctx).Exec(`INSERT INTO rollup_state (name, version) VALUES ('petitions', ?)
+			ON CONFLICT (name) DO UPDATE SET version = excluded.version`, rollupVersion).Error
+	})
+	return rebuilt, err
+}
+
+// RebuildRollups computes every cell again from the petitions: after loading petitions past
+// the domain's writes (BulkInsert), or to check the rollups.
+func (s *Store) RebuildRollups(ctx context.Context) error {
+	return s.WithTx(ctx, s.rebuildRollups)
+}
+
+// rebuildRollups empties the rollups and counts every petition again, a hundred hamlets at a
+// time (cells begin with the hamlet, so each batch of cells is complete).
+func (s *Store) rebuildRollups(ctx context.Context) error {
+	if err := s.conn(ctx).Exec("DELETE FROM petition_rollups").Error; err != nil {
+		return err
+	}
+	var hamlets []int64
+	if err := s.conn(ctx).Raw("SELECT id FROM units WHERE level = ? ORDER BY id", LevelHamlet).Scan(&hamlets).Error; err != nil {
+		return err
+	}
+	for start := 0; start < len(hamlets); start += 100 {
+		counts, err := s.countCells(ctx, "p.hamlet_id IN ?", hamlets[start:min(start+100, len(hamlets))])
+		if err != nil {
+			return err
+		}
+		if err := s.insertCells(ctx, counts); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// countCells counts the petitions matching a condition by cell.
+func (s *Store) countCells(ctx context.Context, cond string, args ...any) (map[rollupCell]int, error) {
+	rows, err := s.conn(ctx).Raw("SELECT "+rollupSourceColumns+" FROM petitions p WHERE "+cond, args...).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	counts := map[rollupCell]int{}
+	for rows.Next() {
+		src, err := scanRollupSource(rows.Scan)
+		if err != nil {
+			return nil, err
+		}
+		counts[cellOf(src)]++
+	}
+	return counts, rows.Err()
+}
+
+// insertCells writes cells and their counts into petition_rollups, a few hundred per statement.
+func (s *Store) insertCells(ctx context.Context, counts map[rollupCell]int) error {
+	rows := make([][]any, 0, len(counts))
+	for c, n := range counts {
+		rows = append(rows, append(c.values(), n))
+	}
+	const per = 500
+	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", 16), ", ") + ")"
+	for start := 0; start < len(rows); start += per {
+		end := min(start+per, len(rows))
+		args := make([]any, 0, (end-start)*16)
+		for _, r := range rows[start:end] {
+			args = append(args, r...)
+		}
+		sql := "INSERT INTO petition_rollups (" + rollupColumns + ", n) VALUES " + strings.TrimSuffix(strings.Repeat(one+", ", end-start), ", ")
+		if err := s.conn(ctx).Exec(sql, args...).Error; err != nil {
+			return fmt.Errorf("rollups: %w", err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,232 @@
+package models_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand"
+	"testing"
+	"time"
+
+	"github.com/papi-dialogue/papi/models"
+	"github.com/papi-dialogue/papi/models/dbtest"
+)
+
+// reportInputs are the summaries compared: every period kind, both bases.
+func reportInputs() []models.SummaryInput {
+	var out []models.SummaryInput
+	periods := []models.PeriodInput{
+		{Period: "q1", Year: "2026"}, {Period: "6m", Year: "2026"}, {Period: "9m", Year: "2025"}, {Period: "year", Year: "2025"},
+		{Period: "year", Year: "2026"}, {Period: "custom", From: "2025-12-15", To: "2026-02-10"}, {Period: "custom", From: "2026-03-31", To: "2026-03-31"},
+	}
+	for m := 1; m <= 4; m++ {
+		periods = append(periods, models.PeriodInput{Period: "month", Year: "2026", Month: fmt.Sprint(m)})
+	}
+	for _, p := range periods {
+		for _, as := range []string{"now", "then"} {
+			out = append(out, models.SummaryInput{Period: p, As: as, Sort: "-petitions"})
+		}
+	}
+	return out
+}
+
+// summaryJSON is a summary without the moment it was made.
+func summaryJSON(t *testing.T, sum any) string {
+	t.Helper()
+	switch x := sum.(type) {
+	case *models.Summary:
+		x.GeneratedAt = time.Time{}
+	}
+	raw, err := json.Marshal(sum)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(raw)
+}
+
+// expectRollupsMatchPetitions compares every summary the actors may ask for, and the public
+// summaries of the communes, counted from the rollups and from the petitions.
+func expectRollupsMatchPetitions(t *testing.T, s *models.Store, stage string, actors []models.Actor, units []int64, communes []int64) {
+	t.Helper()
+	ctx := context.Background()
+	compared := 0
+	for _, a := range actors {
+		for _, unit := range append([]int64{0}, units...) {
+			for _, in := range reportInputs() {
+				if unit != 0 {
+					in.UnitID = fmt.Sprint(unit)
+				}
+				models.CountFromPetitions(s, false)
+				fromRollups, errR := s.SummaryReport(ctx, a, in)
+				models.CountFromPetitions(s, true)
+				fromPetitions, errP := s.SummaryReport(ctx, a, in)
+				models.CountFromPetitions(s, false)
+				if errR != nil || errP != nil {
+					var verr *models.ValidationError
+					if errors.As(errR, &verr) && errors.As(errP, &verr) {
+						continue // a unit the actor may not report on: refused alike
+					}
+					t.Fatalf("%s: %+v: %v / %v", stage, in, errR, errP)
+				}
+				if got, want := summaryJSON(t, fromRollups), summaryJSON(t, fromPetitions); got != want {
+					t.Fatalf("%s: %s %+v by unit %d:\nrollups   %s\npetitions %s", stage, in.As, in.Period, a.UnitID, got, want)
+				}
+				compared++
+			}
+		}
+	}
+	for _, c := range communes {
+		for _, as := range []string{"now", "then"} {
+			models.CountFromPetitions(s, false)
+			fromRollups, errR := s.PublicCommuneSummary(ctx, c, as)
+			models.CountFromPetitions(s, true)
+			fromPetitions, errP := s.PublicCommuneSummary(ctx, c, as)
+			models.CountFromPetitions(s, false)
+			if errors.Is(errR, models.ErrNotFound) && errors.Is(errP, models.ErrNotFound) {
+				continue // an ended commune has no board
+			}
+			if errR != nil || errP != nil {
+				t.Fatalf("%s: public %d: %v / %v", stage, c, errR, errP)
+			}
+			if got, want := summaryJSON(t, fromRollups), summaryJSON(t, fromPetitions); got != want {
+				t.Fatalf("%s: public summary of %d as %s:\nrollups   %s\npetitions %s", stage, c, as, got, want)
+			}
+			compared++
+		}
+	}
+	if compared < 100 {
+		t.Fatalf("%s: only %d summaries compared", stage, compared)
+	}
+}
+
+// randomHistory logs petitions at random moments between June 2025 and April 2026 and moves
+// each along a random legal path, through the same calls the API makes.
+func randomHistory(t *testing.T, s *models.Store, rw *dbtest.ReportData, rng *rand.Rand, n int) {
+	t.Helper()
+	ctx := context.Background()
+	w := rw.W
+	type desk struct {
+		commune *models.Unit
+		hamlets []*models.Unit
+		sec     models.Actor
+		chair   models.Actor
+	}
+	desks := []desk{{w.CommuneA, []*models.Unit{w.HamletA1, w.HamletA2}, rw.SecA, rw.ChairA},
+		{w.CommuneB, []*models.Unit{w.HamletB1, w.HamletB2}, rw.SecB, rw.ChairB}}
+	topics := []string{"GT", "ANTT", "NS", "TL", "MT", "DIEN", "YTGD"}
+	kinds := []string{"phan_anh", "kien_nghi", "khieu_nai", "to_cao"}
+	channels := []string{"reception", "letter", "phone", "online"}
+	sats := []string{"very_satisfied", "satisfied", "not_satisfied", "unknown", ""}
+	start, end := dbtest.VN(t, "2025-06-01 07:00"), dbtest.VN(t, "2026-04-10 11:00")
+	for i := 0; i < n; i++ {
+		d := desks[rng.Intn(len(desks))]
+		at := start.Add(time.Duration(rng.Int63n(int64(end.Sub(start)))))
+		s.Now = func() time.Time { return at }
+		in := models.PetitionInput{CommuneID: d.commune.ID, HamletID: d.hamlets[rng.Intn(len(d.hamlets))].ID,
+			TopicCode: topics[rng.Intn(len(topics))], Kind: kinds[rng.Intn(len(kinds))], Channel: channels[rng.Intn(len(channels))],
+			Content: fmt.Sprintf("Ý kiến ngẫu nhiên số %d của người dân trong ấp.", i), Private: rng.Intn(5) == 0}
+		if rng.Intn(4) == 0 {
+			in.OnsiteAnswer = "Đã giải thích tại chỗ."
+		}
+		p, err := s.CreatePetition(ctx, d.sec, in)
+		if err != nil {
+			t.Fatalf("create %+v: %v", in, err)
+		}
+		for step := 0; step < 8 && len(p.AllowedTransitions) > 0 && rng.Intn(6) > 0; step++ {
+			at = at.Add(time.Duration(1+rng.Intn(24*20)) * time.Hour)
+			if at.After(end) {
+				break
+			}
+			to := p.AllowedTransitions[rng.Intn(len(p.AllowedTransitions))]
+			tr := models.TransitionInput{To: string(to), Version: &p.Version, Note: "Ghi chú khi mở lại.",
+				ResponsibleName: "Phòng chuyên môn", Answer: "Trả lời bằng văn bản.", Reason: "explained", Satisfaction: sats[rng.Intn(len(sats))]}
+			if rng.Intn(3) == 0 {
+				tr.DueOn = at.AddDate(0, 0, rng.Intn(40)-10).In(time.FixedZone("ICT", 7*3600)).Format(time.DateOnly)
+			}
+			next, err := s.TransitionPetition(ctx, d.chair, p.ID, tr)
+			var verr *models.ValidationError
+			if errors.As(err, &verr) || errors.Is(err, models.ErrForbidden) {
+				continue // a move this random walk asked wrongly; the rules are tested elsewhere
+			}
+			if err != nil {
+				t.Fatalf("move %s to %s: %v", p.Reference, to, err)
+			}
+			p = next
+		}
+	}
+	s.Now = func() time.Time { return rw.Now }
+}
+
+// rollupCells reads the rollups' cells that hold petitions, as text.
+func rollupCells(t *testing.T, s *models.Store) map[string]int {
+	t.Helper()
+	rows, err := s.Gorm().Raw(`SELECT hamlet_id, day, commune_id, topic_id, kind, channel, state, on_board, onsite, answer_hours,
+		on_time, close_hours, satisfaction, due_on, matter, n FROM petition_rollups WHERE n <> 0`).Rows()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var h, c, topic, ah, ch, n int64
+		var day, kind, channel, state, sat, due string
+		var board, onsite, onTime, matter bool
+		if err := rows.Scan(&h, &day, &c, &topic, &kind, &channel, &state, &board, &onsite, &ah, &onTime, &ch, &sat, &due, &matter, &n); err != nil {
+			t.Fatal(err)
+		}
+		out[fmt.Sprint(h, day, c, topic, kind, channel, state, board, onsite, ah, onTime, ch, sat, due, matter)] = int(n)
+	}
+	return out
+}
+
+func TestRollupsCountAsThePetitions(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, s *models.Store) {
+		w := dbtest.NewWorld(t, s)
+		rw := dbtest.BuildReportData(t, s, w)
+		actors := []models.Actor{rw.Admin, rw.District, rw.ChairA, rw.ChairB}
+		units := []int64{w.District.ID, w.CommuneA.ID, w.CommuneB.ID, w.OtherCommune.ID}
+		communes := []int64{w.CommuneA.ID, w.CommuneB.ID, w.OtherCommune.ID}
+		s.Now = func() time.Time { return rw.Now }
+		expectRollupsMatchPetitions(t, s, "hand-computed", actors, units, communes)
+
+		seed := time.Now().UnixNano()
+		t.Logf("random history seed %d", seed)
+		randomHistory(t, s, rw, rand.New(rand.NewSource(seed)), 120)
+		expectRollupsMatchPetitions(t, s, fmt.Sprintf("random (seed %d)", seed), actors, units, communes)
+
+		// Kept in step by every write, the rollups hold what counting every petition again gives.
+		ctx := context.Background()
+		kept := rollupCells(t, s)
+		if swept, err := s.SweepRollups(ctx); err != nil || swept == 0 {
+			t.Fatalf("sweep: %d %v", swept, err)
+		}
+		if err := s.RebuildRollups(ctx); err != nil {
+			t.Fatal(err)
+		}
+		rebuilt := rollupCells(t, s)
+		if len(kept) != len(rebuilt) {
+			t.Fatalf("%d cells kept, %d rebuilt", len(kept), len(rebuilt))
+		}
+		for k, n := range rebuilt {
+			if kept[k] != n {
+				t.Fatalf("cell %s: kept %d, rebuilt %d", k, kept[k], n)
+			}
+		}
+
+		// After A and B merge, "now" and "then" differ: the new commune holds both.
+		if _, err := s.ApplyReorganization(ctx, rw.Admin, mergeAB(w)); err != nil {
+			t.Fatal(err)
+		}
+		all, err := s.Units(ctx, models.SystemActor(), false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range all {
+			if u.Code != nil && *u.Code == "29999" {
+				units, communes = append(units, u.ID), append(communes, u.ID)
+			}
+		}
+		expectRollupsMatchPetitions(t, s, "after the merge", actors[:2], units, communes)
+	})
+}
