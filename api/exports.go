@@ -116,80 +116,89 @@ func csvCell(v any, typ string) string {
 	return fmt.Sprint(v)
 }
 
-// petitionsXLSX builds the workbook with excelize's stream writer, which keeps few rows in
-// memory and spills the rest to a temporary file, then sends it.
+// petitionsXLSX streams the workbook: excelize's stream writer makes the sheet with its header
+// row and styles, and the rows go to the client as the database cursor gives them (see
+// xlsxStream), so the download starts at once and memory stays flat. Once rows are on the wire a
+// failure can only cut the download short.
 func (s *Server) petitionsXLSX(c *gin.Context, exp *models.PetitionExport, filename string) {
 	f := excelize.NewFile()
 	defer f.Close()
-	const sheet = "Ý kiến"
 	cols := models.PetitionExportColumns(exp.Personal)
-	write := func() error {
-		if err := f.SetSheetName("Sheet1", sheet); err != nil {
-			return err
-		}
-		sw, err := f.NewStreamWriter(sheet)
-		if err != nil {
-			return err
-		}
-		header, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true},
-			Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}},
-			Alignment: &excelize.Alignment{WrapText: true, Vertical: "center"}})
-		if err != nil {
-			return err
-		}
-		dateTime, day := "dd/mm/yyyy hh:mm", "dd/mm/yyyy"
-		timeStyle, err := f.NewStyle(&excelize.Style{CustomNumFmt: &dateTime})
-		if err != nil {
-			return err
-		}
-		dayStyle, err := f.NewStyle(&excelize.Style{CustomNumFmt: &day})
-		if err != nil {
-			return err
-		}
-		for i, col := range cols {
-			if err := sw.SetColWidth(i+1, i+1, col.Width); err != nil {
-				return err
-			}
-		}
-		if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-			return err
-		}
-		row := make([]any, len(cols))
-		for i, col := range cols {
-			row[i] = excelize.Cell{StyleID: header, Value: col.Header}
-		}
-		if err := sw.SetRow("A1", row); err != nil {
-			return err
-		}
-		n := 1
-		err = exp.Each(c.Request.Context(), func(r *models.PetitionExportRow) error {
-			n++
-			for i, v := range r.Cells(exp.Personal) {
-				switch x := v.(type) {
-				case time.Time:
-					style := timeStyle
-					if cols[i].Type == models.CellDate {
-						style = dayStyle
-					}
-					row[i] = excelize.Cell{StyleID: style, Value: wallClock(x)}
-				default:
-					row[i] = v
-				}
-			}
-			return sw.SetRow(cellName(1, n), row)
-		})
-		if err != nil {
-			return err
-		}
-		return sw.Flush()
-	}
-	if err := write(); err != nil {
+	styles, err := petitionsSheet(f, cols)
+	if err != nil {
 		s.fail(c, err)
 		return
 	}
 	attachment(c, xlsxType, filename)
-	c.Status(http.StatusOK)
-	if err := f.Write(c.Writer); err != nil {
+	x, err := newXLSXStream(c.Writer, f)
+	if err == nil {
+		n := 0
+		err = exp.Each(c.Request.Context(), func(r *models.PetitionExportRow) error {
+			cells := r.Cells(exp.Personal)
+			for i, v := range cells {
+				if t, ok := v.(time.Time); ok {
+					cells[i] = wallClock(t)
+				}
+			}
+			if n++; n%1000 == 0 {
+				if err := x.Flush(); err != nil {
+					return err
+				}
+			}
+			return x.WriteRow(cells, styles)
+		})
+		if err == nil {
+			err = x.Close()
+		}
+	}
+	if err != nil {
 		s.log.ErrorContext(c.Request.Context(), "write workbook", "request_id", c.GetString(ctxRequestID), "error", err)
 	}
+}
+
+// petitionsSheet makes the export's sheet in f with its header row, column widths and frozen
+// header, and returns the style of each column's dates.
+func petitionsSheet(f *excelize.File, cols []models.ExportColumn) ([]int, error) {
+	const sheet = "Ý kiến"
+	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+		return nil, err
+	}
+	sw, err := f.NewStreamWriter(sheet)
+	if err != nil {
+		return nil, err
+	}
+	header, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true},
+		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}},
+		Alignment: &excelize.Alignment{WrapText: true, Vertical: "center"}})
+	if err != nil {
+		return nil, err
+	}
+	dateTime, day := "dd/mm/yyyy hh:mm", "dd/mm/yyyy"
+	timeStyle, err := f.NewStyle(&excelize.Style{CustomNumFmt: &dateTime})
+	if err != nil {
+		return nil, err
+	}
+	dayStyle, err := f.NewStyle(&excelize.Style{CustomNumFmt: &day})
+	if err != nil {
+		return nil, err
+	}
+	styles := make([]int, len(cols))
+	row := make([]any, len(cols))
+	for i, col := range cols {
+		if err := sw.SetColWidth(i+1, i+1, col.Width); err != nil {
+			return nil, err
+		}
+		row[i] = excelize.Cell{StyleID: header, Value: col.Header}
+		styles[i] = timeStyle
+		if col.Type == models.CellDate {
+			styles[i] = dayStyle
+		}
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return nil, err
+	}
+	if err := sw.SetRow("A1", row); err != nil {
+		return nil, err
+	}
+	return styles, sw.Flush()
 }
