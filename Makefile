@@ -9,7 +9,7 @@ VULNDB      ?= golang.org/x/vulndb@v0.0.0-20261105234957-e22db6528018
 # proxy when the installed Go is older; a machine whose go env says GOTOOLCHAIN=local would not.
 export GOTOOLCHAIN ?= auto
 
-.PHONY: run build frontend npm-deps check-port test test-go test-frontend lint vulncheck vulndb bench clean
+.PHONY: run build frontend npm-deps check-port test test-go test-frontend lint vulncheck vulndb bench perf-table clean
 
 ## run: build the web app and the binary, load the demo and serve it on the embedded database
 run: check-port build
@@ -88,6 +88,13 @@ bench:
 		exit 2; \
 	fi
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+## perf-table: each request of docs/PERFORMANCE.md's speed table through papi (wrk) against its own
+## logged statements (pgbench), on PostgreSQL; seeds the synthetic million into PERF_DATABASE_URL
+## (default papi_perf on 127.0.0.1) when it is empty. Needs wrk, pgbench, psql and the server's log.
+perf-table:
+	$(GO) build -o bin/papi ./cmd/papi
+	scripts/perf-table.py
 
 clean:
 	rm -rf bin data frontend/dist/app

@@ -48,9 +48,14 @@ func BenchmarkReportSummary(b *testing.B) {
 		{"province, last year, by overdue", w.province, lastYear},
 		{"province, five years", w.province, fiveYears},
 	}
-	for _, c := range cases {
-		b.Run(c.name, func(b *testing.B) { benchSummary(b, w, c.actor, c.in) })
+	for _, source := range []string{"rollups", "petitions"} {
+		// The same figures counted from the petitions themselves, to compare.
+		models.CountFromPetitions(w.s, source == "petitions")
+		for _, c := range cases {
+			b.Run(source+"/"+c.name, func(b *testing.B) { benchSummary(b, w, c.actor, c.in) })
+		}
 	}
+	models.CountFromPetitions(w.s, false)
 }
 
 func BenchmarkReportOverdue(b *testing.B) {

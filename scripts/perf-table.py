@@ -1,0 +1,307 @@
+#!/usr/bin/env python3
+"""The speed table of docs/PERFORMANCE.md: each request through papi against its own SQL.
+
+For every request of the table it measures, on a PostgreSQL database loaded with the synthetic
+data set (seeded first when the database has no petitions):
+
+- API req/s: wrk with CLIENTS connections for SECONDS against bin/papi on 127.0.0.1;
+- statements: what PostgreSQL logged for one such request (log_min_duration_statement = 0 for
+  this database only, read from the server's log file), with its parameters;
+- SQL tx/s: pgbench replaying exactly those statements, with those parameters, at the same
+  concurrency (values that must be unique on each write get a fresh suffix per transaction);
+- main query alone: pgbench on the slowest of them;
+
+and prints the table with API ÷ SQL. The machine's load average is printed with it: on a shared
+machine the figures are upper bounds of the time taken. Usage (root, PostgreSQL on this host):
+
+    make perf-table                                   # or:
+    PERF_DATABASE_URL=postgres://postgres@127.0.0.1:5432/papi_perf?sslmode=disable \\
+        PERF_SECONDS=20 PERF_CLIENTS=32 scripts/perf-table.py [request-name ...]
+
+Environment: PERF_DATABASE_URL (default papi_perf on 127.0.0.1, created if missing),
+PERF_COMMUNES (communes to seed into an empty database, default 3300: about a million
+petitions, some minutes), PERF_SECONDS (20), PERF_CLIENTS (32), PERF_PG_LOG (the server's log
+file; default: the newest file in /var/log/postgresql). Needs wrk (apt-get install -y wrk),
+pgbench and psql. Not part of make test: it measures, it does not assert.
+"""
+import http.cookiejar
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+
+URL = os.environ.get("PERF_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/papi_perf?sslmode=disable")
+SECONDS = int(os.environ.get("PERF_SECONDS", "20"))
+CLIENTS = int(os.environ.get("PERF_CLIENTS", "32"))
+COMMUNES = os.environ.get("PERF_COMMUNES", "3300")
+DB = urllib.parse.urlparse(URL).path.lstrip("/")
+ADMIN_URL = URL.replace("/" + DB, "/postgres", 1)
+
+
+def psql(sql, url=URL):
+    out = subprocess.run(["psql", url, "-Atqc", sql], check=True, capture_output=True, text=True).stdout
+    return out.strip()
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def pg_log():
+    if os.environ.get("PERF_PG_LOG"):
+        return os.environ["PERF_PG_LOG"]
+    d = "/var/log/postgresql"
+    files = [os.path.join(d, f) for f in os.listdir(d) if f.endswith(".log")]
+    return max(files, key=os.path.getmtime)
+
+
+class Session:
+    """A signed-in user: the cookie and CSRF token wrk and the capture send."""
+
+    def __init__(self, base, username):
+        self.base = base
+        jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        body = json.dumps({"username": username, "password": "demo-password"}).encode()
+        req = urllib.request.Request(base + "/api/v1/auth/login", data=body, method="POST",
+                                     headers={"Content-Type": "application/json"})
+        with self.opener.open(req) as r:
+            self.csrf = json.loads(r.read())["csrf_token"]
+        self.cookie = "; ".join("%s=%s" % (c.name, c.value) for c in jar)
+
+    def headers(self):
+        return {"Cookie": self.cookie, "X-CSRF-Token": self.csrf, "Content-Type": "application/json"}
+
+
+def call(base, method, path, session=None, body=None, extra=None):
+    headers = dict(session.headers() if session else {})
+    headers.update(extra or {})
+    req = urllib.request.Request(base + path, method=method, headers=headers,
+                                 data=None if body is None else json.dumps(body).encode())
+    with urllib.request.urlopen(req, timeout=60) as r:
+        return r.status, r.read()
+
+
+def pick_units():
+    """The benchmark commune (the middle live commune under a district), its district and
+    province, and their users; a petition of it, and the received petitions of the province."""
+    commune = psql("""SELECT c.id FROM units c JOIN units d ON d.id = c.parent_id
+        WHERE c.level = 'commune' AND c.valid_to IS NULL AND d.level = 'district' ORDER BY c.id
+        OFFSET (SELECT count(*) / 2 FROM units c JOIN units d ON d.id = c.parent_id
+                WHERE c.level = 'commune' AND c.valid_to IS NULL AND d.level = 'district') LIMIT 1""")
+    district, province = psql("SELECT d.id, d.parent_id FROM units c JOIN units d ON d.id = c.parent_id WHERE c.id = %s" % commune).split("|")
+    chair = psql("SELECT username FROM users WHERE role = 'commune_chair' AND unit_id = %s LIMIT 1" % commune)
+    official = psql("SELECT username FROM users WHERE role = 'district_official' AND unit_id = %s LIMIT 1" % district)
+    admin = psql("SELECT username FROM users WHERE role = 'admin' AND unit_id = %s LIMIT 1" % province)
+    hamlet, topic = psql("""SELECT h.id, (SELECT id FROM topics WHERE code = 'GT') FROM units h
+        WHERE h.parent_id = %s AND h.level = 'hamlet' AND h.valid_to IS NULL ORDER BY h.id LIMIT 1""" % commune).split("|")
+    petition = psql("SELECT id FROM petitions WHERE commune_id = %s ORDER BY received_at DESC LIMIT 1" % commune)
+    return dict(commune=commune, district=district, province=province, chair=chair, official=official,
+                admin=admin, hamlet=hamlet, topic=topic, petition=petition)
+
+
+def requests(u):
+    """The table's requests: name, user, method, path, body maker (a write), unique values."""
+    create = {"commune_id": int(u["commune"]), "hamlet_id": int(u["hamlet"]), "channel": "reception",
+              "kind": "kien_nghi", "topic_code": "GT", "content": "Đường liên ấp xuống cấp, đề nghị sửa chữa trước mùa mưa."}
+    return [
+        ("public board, one commune", None, "GET", "/api/v1/public/communes/%s/petitions" % u["commune"], None),
+        ("Open311 requests", None, "GET", "/open311/v2/requests.json", None),
+        ("petition list, one commune", "chair", "GET", "/api/v1/petitions?commune_id=%s" % u["commune"], None),
+        ("petition detail", "chair", "GET", "/api/v1/petitions/%s" % u["petition"], None),
+        ("district summary, a year", "official", "GET", "/api/v1/reports/summary?period=year", None),
+        ("province summary, a year", "admin", "GET", "/api/v1/reports/summary?period=year", None),
+        ("petition list, a district", "official", "GET", "/api/v1/petitions", None),
+        ("overdue, a district", "official", "GET", "/api/v1/reports/overdue", None),
+        ("search \"nuoc\", a district", "official", "GET", "/api/v1/petitions?q=nuoc", None),
+        ("create a petition (unique key)", "chair", "POST", "/api/v1/petitions", create),
+    ]
+
+
+LINE = re.compile(r"^\S+ \S+ \S+ \[(\d+)\] (?:\S*@(\S*) )?(LOG|DETAIL):  (.*)$")
+STMT = re.compile(r"^duration: ([0-9.]+) ms  (?:execute [^:]*|statement): (.*)$", re.S)
+PARAM = re.compile(r"\$(\d+) = ('(?:[^']|'')*'|NULL)")
+
+
+def capture(logfile, fn, background=frozenset()):
+    """Runs fn and returns the statements PostgreSQL logged meanwhile: (ms, SQL with its
+    parameters written in, SQL as sent), leaving out those of background (the notification
+    sender's polling, as logged while papi was idle)."""
+    start = os.path.getsize(logfile)
+    fn()
+    time.sleep(0.3)
+    with open(logfile, encoding="utf-8", errors="replace") as f:
+        f.seek(start)
+        lines = f.read().splitlines()
+    entries = []  # [kind, text, backend pid]
+    for line in lines:
+        m = LINE.match(line)
+        if m and m.group(2) in (None, DB):
+            entries.append([m.group(3), m.group(4), m.group(1)])
+        elif m:
+            entries.append(["OTHER", "", ""])
+        elif entries and entries[-1][0] == "OTHER":
+            continue
+        elif entries and line.startswith("\t"):
+            entries[-1][1] += "\n" + line[1:]
+    out = []
+    last = {}  # by backend: the statement kept a DETAIL line of it belongs to
+    for kind, text, pid in entries:
+        if kind == "LOG":
+            m = STMT.match(text)
+            last[pid] = None
+            if m:
+                out.append([float(m.group(1)), m.group(2).strip(), m.group(2).strip()])
+                last[pid] = out[-1]
+        elif kind == "DETAIL" and last.get(pid) is not None and text.lower().startswith("parameters:"):
+            params = {int(n): v for n, v in PARAM.findall(text)}
+            last[pid][1] = re.sub(r"\$(\d+)\b", lambda m: params.get(int(m.group(1)), m.group(0)), last[pid][1])
+    return [(ms, sql, raw) for ms, sql, raw in out if sql.lower() not in ("", "select 1") and raw not in background]
+
+
+def quote_colons(sql):
+    """Keeps pgbench from reading :name inside a string literal (JSON such as "due_on":null) as
+    one of its variables: the literal is cut after the colon and joined again."""
+    out, i, inside = [], 0, False
+    while i < len(sql):
+        ch = sql[i]
+        if ch == "'":
+            inside = not inside
+        if inside and ch == ":" and i + 1 < len(sql) and (sql[i + 1].isalpha() or sql[i + 1] == "_"):
+            out.append(":' || '")
+        else:
+            out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def pgbench(statements, unique=()):
+    """tx/s of the statements replayed at CLIENTS connections for SECONDS."""
+    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as f:
+        f.write("\\set r random(1, 2000000000)\n")
+        for sql in statements:
+            sql = quote_colons(sql)
+            for value in unique:
+                sql = sql.replace("'%s'" % value, "('%s-' || :client_id || '-' || :r)" % value[:20])
+            f.write(" ".join(sql.split()) + ";\n")
+        script = f.name
+    try:
+        out = subprocess.run(["pgbench", "-n", "-M", "prepared", "-c", str(CLIENTS), "-j", "2", "-T", str(SECONDS),
+                              "-f", script, URL.split("?")[0]], capture_output=True, text=True)
+        m = re.search(r"tps = ([0-9.]+)", out.stdout)
+        if not m:
+            errors = [l for l in out.stderr.splitlines() if "ERROR" in l or "error" in l] or ["?"]
+            return "failed: " + errors[0][:160]
+        return float(m.group(1))
+    finally:
+        os.unlink(script)
+
+
+def wrk(base, method, path, session, body):
+    """req/s through papi at CLIENTS connections for SECONDS, and the non-2xx answers."""
+    args = ["wrk", "-t2", "-c%d" % CLIENTS, "-d%ds" % SECONDS]
+    headers = session.headers() if session else {}
+    for k, v in headers.items():
+        args += ["-H", "%s: %s" % (k, v)]
+    script = None
+    if method == "POST":
+        # Each request carries a fresh Idempotency-Key: every one creates a petition.
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+            f.write('wrk.method = "POST"\nwrk.body = %s\nlocal n = 0\n' % json.dumps(json.dumps(body, ensure_ascii=False)))
+            f.write('request = function()\n n = n + 1\n wrk.headers["Idempotency-Key"] = "perf-" .. os.time() .. "-" .. n .. "-" .. math.random(1e9)\n'
+                    ' return wrk.format()\nend\n')
+            script = f.name
+        args += ["-s", script]
+    out = subprocess.run(args + [base + path], capture_output=True, text=True).stdout
+    if script:
+        os.unlink(script)
+    rate = float(re.search(r"Requests/sec:\s+([0-9.]+)", out).group(1))
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return rate, int(bad.group(1)) if bad else 0
+
+
+def main():
+    names = set(sys.argv[1:])
+    if not psql("SELECT 1 FROM pg_database WHERE datname = '%s'" % DB, ADMIN_URL):
+        psql("CREATE DATABASE " + DB, ADMIN_URL)
+    env = dict(os.environ, PAPI_DATABASE_URL=URL, PAPI_COOKIE_SECURE="false", PAPI_METRICS_ADDR="off",
+               PAPI_PUBLIC_RATE="off", PAPI_LOG_LEVEL="error")
+    subprocess.run(["bin/papi", "migrate"], env=env, check=True, stdout=subprocess.DEVNULL)
+    if psql("SELECT count(*) FROM petitions") == "0":
+        print("seeding %s communes (a few minutes)..." % COMMUNES, flush=True)
+        subprocess.run(["bin/papi", "seed", "--synthetic", "--communes", COMMUNES], env=env, check=True)
+    u = pick_units()
+    logfile = pg_log()
+    port = free_port()
+    base = "http://127.0.0.1:%d" % port
+    env["PAPI_ADDR"] = "127.0.0.1:%d" % port
+    rows = []
+    for capturing in (True, False):
+        # Capture with the statement log on for this database (new connections take it), then
+        # measure with it off.
+        setting = "0" if capturing else "DEFAULT"
+        psql("ALTER DATABASE %s SET log_min_duration_statement = %s" % (DB, setting), ADMIN_URL)
+        server = subprocess.Popen(["bin/papi", "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            for _ in range(100):
+                try:
+                    if call(base, "GET", "/readyz")[0] == 200:
+                        break
+                except OSError:
+                    pass
+                time.sleep(0.1)
+            sessions = {who: Session(base, u[who]) for who in ("chair", "official", "admin")}
+            background = frozenset(raw for _, _, raw in capture(logfile, lambda: time.sleep(4.5))) if capturing else None
+            for i, (name, who, method, path, body) in enumerate(requests(u)):
+                if names and name not in names:
+                    continue
+                session = sessions.get(who)
+                if capturing:
+                    call(base, method, path, session, body, {"Idempotency-Key": "perf-warm-%d" % time.time_ns()} if body else None)
+                    key = "perf-capture-%d" % time.time_ns()
+                    stmts = capture(logfile, lambda: call(base, method, path, session, body, {"Idempotency-Key": key} if body else None), background)
+                    unique = [key]
+                    for _, sql, _ in stmts:
+                        unique += re.findall(r"'([A-Za-z0-9]+-\d{4}-\d{4,})'", sql)
+                    rows.append({"name": name, "stmts": stmts, "unique": unique, "args": (method, path, who, body)})
+                else:
+                    row = next(r for r in rows if r["name"] == name)
+                    row["api"], row["bad"] = wrk(base, method, path, session, body)
+        finally:
+            server.terminate()
+            server.wait()
+    for row in rows:
+        sqls = [s for _, s, _ in row["stmts"]]
+        row["sql"] = pgbench(sqls, row["unique"])
+        main_query = max(row["stmts"], key=lambda s: s[0])[1] if row["stmts"] else None
+        row["main"] = pgbench([main_query], row["unique"]) if main_query and row["args"][0] == "GET" else None
+    load = open("/proc/loadavg").read().split()[:3]
+    petitions = psql("SELECT count(*) FROM petitions")
+    print("\n%s petitions, PostgreSQL %s, %d cores, %d clients for %d s, load average %s" % (
+        petitions, psql("SHOW server_version"), os.cpu_count(), CLIENTS, SECONDS, " ".join(load)))
+    print("\n| request | statements | API req/s | SQL tx/s | API ÷ SQL | main query alone, tx/s |")
+    print("|---|---|---|---|---|---|")
+    for r in rows:
+        n = sum(1 for _, s, _ in r["stmts"] if s.lower() not in ("begin", "commit"))
+        ratio = "%.2f" % (r["api"] / r["sql"]) if isinstance(r["sql"], float) and r["sql"] > 0 else "—"
+        sql = "%.0f" % r["sql"] if isinstance(r["sql"], float) else r["sql"]
+        main = "%.0f" % r["main"] if isinstance(r["main"], float) else "—"
+        bad = " (%d not 2xx)" % r["bad"] if r["bad"] else ""
+        print("| %s | %d | %.0f%s | %s | %s | %s |" % (r["name"], n, r["api"], bad, sql, ratio, main))
+    if os.environ.get("PERF_SHOW_SQL"):
+        for r in rows:
+            print("\n-- %s" % r["name"])
+            for ms, s, _ in r["stmts"]:
+                print("-- %.3f ms\n%s;" % (ms, s))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
