@@ -702,7 +702,7 @@ func TestMinutesListThePetitionsRaisedWithoutAnonymousNames(t *testing.T) {
 		raise(map[string]any{"name": "Nguyễn Văn Ba", "content": "Kênh Ba Lợi bồi lắng, nước không về kịp vụ lúa.", "topic_code": "TL",
 			"onsite_answer": "Xã nạo vét kênh trong tháng 4."})
 		raise(map[string]any{"name": "", "anonymous": true, "content": "Có người đổ rác thải xuống kênh vào ban đêm."})
-		raise(map[string]any{"name": "Lê Văn Mật", "kind": "to_cao", "topic_code": "CB", "content": "Tố cáo cán bộ ấp thu tiền sai quy định khi làm hồ sơ."})
+		raise(map[string]any{"name": "Lê Văn Mật", "id_number": "079123456789", "kind": "to_cao", "topic_code": "CB", "content": "Tố cáo cán bộ ấp thu tiền sai quy định khi làm hồ sơ."})
 		r := sec.do("GET", dpath(id), nil)
 		if n := r.m(t)["petitions_count"].(float64); n != 3 {
 			t.Fatalf("petitions_count %v", n)

@@ -16,7 +16,7 @@ func logConsenting(t *testing.T, c *client, e *testEnv, kind string) map[string]
 	t.Helper()
 	r := c.do("POST", "/api/v1/petitions", map[string]any{"commune_id": e.world.CommuneA.ID, "hamlet_id": e.world.HamletA1.ID,
 		"channel": "reception", "kind": kind, "topic_code": "NS", "content": "Đề nghị sửa đường ống nước ấp Tân Hòa.",
-		"name": "Nguyễn Văn Ba", "phone": "0909 123 456", "consent": map[string]any{"agrees": true, "channel": "sms"}})
+		"name": "Nguyễn Văn Ba", "phone": "0909 123 456", "id_number": "079123456789", "consent": map[string]any{"agrees": true, "channel": "sms"}})
 	expect(t, r, 201)
 	return r.m(t)
 }

@@ -265,7 +265,7 @@ func TestPetitionDueDateThroughAPI(t *testing.T) {
 
 func TestDenouncerIdentityThroughAPI(t *testing.T) {
 	each(t, func(t *testing.T, e *testEnv) {
-		p := e.as(e.world.SecretaryA).createPetition(t, map[string]any{"kind": "to_cao", "topic_code": "CB",
+		p := e.as(e.world.SecretaryA).createPetition(t, map[string]any{"kind": "to_cao", "topic_code": "CB", "id_number": "079123456789",
 			"content": "Tố cáo cán bộ ấp thu tiền không có biên lai."})
 		if p["petitioner"] != nil || p["petitioner_hidden"] != true || p["private"] != true {
 			t.Fatalf("secretary sees the denouncer: %v", p)

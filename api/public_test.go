@@ -155,15 +155,15 @@ func TestPublicMasksPetitionerInText(t *testing.T) {
 		sec := e.world.Actor(t, s, e.world.SecretaryA)
 		p, err := s.CreatePetition(t.Context(), sec, models.PetitionInput{CommuneID: e.world.CommuneA.ID, HamletID: e.world.HamletA1.ID,
 			Channel: "reception", Kind: "kien_nghi", TopicCode: "GT",
-			Content:        "Ông Lê Văn Tám (ĐT 0903.111.222, nhà số 9 Đường Cây Me) đề nghị sửa cầu.",
-			PetitionerName: "Lê Văn Tám", PetitionerPhone: "0903 111 222", PetitionerAddress: "Số 9 đường Cây Me"})
+			Content:        "Ông Lê Văn Tám (ĐT 0903.111.222, hộ chiếu c7654321, nhà số 9 Đường Cây Me) đề nghị sửa cầu.",
+			PetitionerName: "Lê Văn Tám", PetitionerPhone: "0903 111 222", PetitionerAddress: "Số 9 đường Cây Me", PetitionerIDNumber: "C7654321"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		r := e.anon().do("GET", "/api/v1/public/petitions/"+p.Reference, nil)
 		expect(t, r, 200)
 		body := withoutTimestamps(r.Body.String())
-		for _, leak := range []string{"Tám", "0903", "111.222", "Cây Me"} {
+		for _, leak := range []string{"Tám", "0903", "111.222", "Cây Me", "7654321"} {
 			if strings.Contains(body, leak) {
 				t.Errorf("board shows %q: %s", leak, body)
 			}

@@ -215,6 +215,11 @@ func TestPetitionExport(t *testing.T) {
 		if strings.Contains(r.Body.String(), "Petitioner") {
 			t.Fatal("an export without personal data names a petitioner")
 		}
+		for _, s := range rd.Petitioners {
+			if strings.HasPrefix(s, "B42") && strings.Contains(r.Body.String(), s) {
+				t.Fatalf("an export without personal data holds identification number %s", s)
+			}
+		}
 
 		// The list's filters apply: resolved petitions of commune A.
 		r = district.do("GET", fmt.Sprintf("/api/v1/petitions/export?status=resolved&commune_id=%d", e.world.CommuneA.ID), nil)
@@ -239,17 +244,17 @@ func TestPetitionExport(t *testing.T) {
 		r = district.do("GET", "/api/v1/petitions/export?personal=true", nil)
 		expect(t, r, 200)
 		rows = csvRows(t, r)
-		if len(rows[0]) != 21 || rows[0][18] != "Họ tên người nêu" {
+		if len(rows[0]) != 22 || rows[0][18] != "Họ tên người nêu" || rows[0][21] != "Số định danh" {
 			t.Fatalf("personal header %v", rows[0])
 		}
 		for _, row := range rows[1:] {
 			switch row[0] {
 			case rd.Refs["A1"]:
-				if row[18] != "Nguyễn Thị PetitionerA1" || row[20] != "Số A1 đường Petitioner" {
+				if row[18] != "Nguyễn Thị PetitionerA1" || row[20] != "Số A1 đường Petitioner" || !strings.HasPrefix(row[21], "B") {
 					t.Fatalf("A1 petitioner %q", row[18:])
 				}
 			case rd.Refs["A5"]:
-				if row[18] != "" || row[19] != "" || row[20] != "" {
+				if row[18] != "" || row[19] != "" || row[20] != "" || row[21] != "" {
 					t.Fatalf("a denouncer was exported to a district official: %q", row[18:])
 				}
 			}

@@ -347,7 +347,7 @@ func TestOnlyMarkedPhotosOfPublicPetitionsArePublic(t *testing.T) {
 		ctx := context.Background()
 		open := aw.log(t, nil)
 		private := aw.log(t, func(in *models.PetitionInput) { in.Private = true })
-		denunciation := aw.log(t, func(in *models.PetitionInput) { in.Kind = "to_cao" })
+		denunciation := aw.log(t, func(in *models.PetitionInput) { in.Kind, in.PetitionerIDNumber = "to_cao", "079123456789" })
 		photo := func(p *models.Petition, w int) *models.Attachment {
 			a, err := aw.attach(t, aw.secretary, p.ID, "x.jpg", dbtest.JPEGWithGPS(t, w, 10))
 			if err != nil {

@@ -175,7 +175,7 @@ func PetitionExportColumns(personal bool) []ExportColumn {
 	}
 	if personal {
 		cols = append(cols, ExportColumn{"Họ tên người nêu", CellText, 24}, ExportColumn{"Điện thoại", CellText, 14},
-			ExportColumn{"Địa chỉ", CellText, 30})
+			ExportColumn{"Địa chỉ", CellText, 30}, ExportColumn{"Số định danh", CellText, 16})
 	}
 	return cols
 }
@@ -202,9 +202,9 @@ func (r *PetitionExportRow) Cells(personal bool) []any {
 		localTime(r.AnsweredAt), localTime(r.ResolvedAt), localTime(r.ClosedAt), sat, yesNo(r.Private)}
 	if personal {
 		if r.Petitioner != nil {
-			cells = append(cells, r.Petitioner.Name, r.Petitioner.Phone, r.Petitioner.Address)
+			cells = append(cells, r.Petitioner.Name, r.Petitioner.Phone, r.Petitioner.Address, r.Petitioner.IDNumber)
 		} else {
-			cells = append(cells, "", "", "")
+			cells = append(cells, "", "", "", "")
 		}
 	}
 	return cells
@@ -296,7 +296,7 @@ func (e *PetitionExport) Each(ctx context.Context, emit func(*PetitionExportRow)
 	q := pq.q.Scopes(pq.search).Order(petitionOrder(e.sort)).Select(`petitions.id, petitions.reference, c.name, h.name, t.code, t.name_vi, petitions.kind,
 			petitions.channel, petitions.state, petitions.received_at, petitions.responsible_name, petitions.due_on,
 			petitions.answered_at, petitions.resolved_at, petitions.closed_at, petitions.satisfaction, petitions.private,
-			petitions.petitioner_name, petitions.petitioner_phone, petitions.petitioner_address, c.path`).
+			petitions.petitioner_name, petitions.petitioner_phone, petitions.petitioner_address, petitions.petitioner_id_number, c.path`).
 		Joins("JOIN units c ON c.id = petitions.commune_id").
 		Joins("JOIN units h ON h.id = petitions.hamlet_id").
 		Joins("JOIN topics t ON t.id = petitions.topic_id")
@@ -319,7 +319,7 @@ func (e *PetitionExport) Each(ctx context.Context, emit func(*PetitionExportRow)
 		p, r = Petition{}, PetitionExportRow{}
 		if err := rows.Scan(&p.ID, &r.Reference, &r.Commune, &r.Hamlet, &r.TopicCode, &r.Topic, &p.Kind, &r.Channel,
 			&p.State, &received, &r.Responsible, &p.DueOn, &answered, &resolved, &closed, &r.Satisfaction, &r.Private,
-			&p.PetitionerName, &p.PetitionerPhone, &p.PetitionerAddress, &communePath); err != nil {
+			&p.PetitionerName, &p.PetitionerPhone, &p.PetitionerAddress, &p.PetitionerIDNumber, &communePath); err != nil {
 			return err
 		}
 		// The petition's own rules decide what is overdue and who may know the petitioner.

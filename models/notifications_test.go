@@ -136,7 +136,7 @@ func TestConsentAtIntake(t *testing.T) {
 		}
 		// A reader who may not know the petitioner does not see the consent either.
 		d := pw.log(t, func(in *models.PetitionInput) {
-			in.Kind = "to_cao"
+			in.Kind, in.PetitionerIDNumber = "to_cao", "079123456789"
 			in.Consent = models.ConsentInput{Agrees: true, Channel: "sms"}
 		})
 		seen, err := s.Petition(ctx, pw.secretary, d.ID)
@@ -210,7 +210,7 @@ func TestDenunciationOnlyByTheChair(t *testing.T) {
 		pw := newPetitionWorld(t, s)
 		ctx := context.Background()
 		p := pw.log(t, func(in *models.PetitionInput) {
-			in.Kind = "to_cao"
+			in.Kind, in.PetitionerIDNumber = "to_cao", "079123456789"
 			in.Consent = models.ConsentInput{Agrees: true, Channel: "sms"}
 		})
 		pw.mustMove(t, pw.chair, p, models.TransitionInput{To: "answered", Answer: "Đã xác minh, xử lý theo quy định."})

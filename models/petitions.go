@@ -116,6 +116,9 @@ type Petitioner struct {
 	Name    string `json:"name"`
 	Phone   string `json:"phone"`
 	Address string `json:"address"`
+
+	// IDNumber is the identification number (intake.go).
+	IDNumber string `json:"id_number"`
 }
 
 // Petition is an opinion or request a resident or business raised (ý kiến, kiến nghị).
@@ -175,7 +178,14 @@ type Petition struct {
 	PetitionerName    string `json:"-"`
 	PetitionerPhone   string `json:"-"`
 	PetitionerAddress string `json:"-"`
-	SearchText        string `json:"-"`
+
+	// PetitionerIDNumber is personal data, shown as Petitioner.IDNumber; IncomingNumber and
+	// IncomingDate are a letter's incoming document (intake.go).
+	PetitionerIDNumber string `json:"-"`
+	IncomingNumber     string `json:"incoming_number"`
+	IncomingDate       *Date  `json:"incoming_date"`
+
+	SearchText string `json:"-"`
 	// The resident's consent to messages (notifications.go); personal data, shown as Consent.
 	ContactConsent bool       `json:"-"`
 	ContactChannel string     `json:"-"`
@@ -197,13 +207,13 @@ type Petition struct {
 // seesCommune tells whether the actor belongs to the petition's commune or a unit above it.
 func (p *Petition) finish(a Actor, seesCommune bool, today Date) {
 	p.Overdue, p.AwaitingClosure = Late(p.State, p.DueOn, today), AwaitingClosure(p.State)
-	has := p.PetitionerName != "" || p.PetitionerPhone != "" || p.PetitionerAddress != ""
+	has := p.PetitionerName != "" || p.PetitionerPhone != "" || p.PetitionerAddress != "" || p.PetitionerIDNumber != ""
 	visible := seesCommune && (p.Kind != KindDenunciation || a.Can(PermPetitionsSeeDenouncer))
 	p.Petitioner, p.PetitionerHidden = nil, false
 	p.AllowedTransitions = AllowedTransitions(a, p)
 	switch {
 	case has && visible:
-		p.Petitioner = &Petitioner{Name: p.PetitionerName, Phone: p.PetitionerPhone, Address: p.PetitionerAddress}
+		p.Petitioner = &Petitioner{Name: p.PetitionerName, Phone: p.PetitionerPhone, Address: p.PetitionerAddress, IDNumber: p.PetitionerIDNumber}
 		p.Consent = consentOf(p)
 	case has:
 		p.PetitionerHidden = true
@@ -254,6 +264,11 @@ type PetitionInput struct {
 	Private           bool       `json:"private"`
 	// Consent is whether and how the resident agreed to hear about the petition.
 	Consent ConsentInput `json:"consent"`
+
+	// PetitionerIDNumber, IncomingNumber and IncomingDate are the desk's fields (intake.go).
+	PetitionerIDNumber string `json:"id_number"`
+	IncomingNumber     string `json:"incoming_number"`
+	IncomingDate       string `json:"incoming_date"`
 }
 
 var phonePattern = regexp.MustCompile(`^\+?[0-9 .()-]{6,20}$`)
@@ -373,6 +388,7 @@ func petitionDraft(in PetitionInput, v *ValidationError, now time.Time) *Petitio
 		}
 		p.ReceivedAt = *in.ReceivedAt
 	}
+	intakeDraft(in, v, p)
 	applyConsent(p, checkConsent(v, in.Consent, in.Anonymous, p.PetitionerPhone))
 	return p
 }

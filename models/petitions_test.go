@@ -428,6 +428,7 @@ func TestPetitionScopeAndPrivacy(t *testing.T) {
 		plain := pw.log(t, nil)
 		denounce := pw.log(t, func(in *models.PetitionInput) {
 			in.Kind, in.TopicCode, in.Content = "to_cao", "CB", "Tố cáo cán bộ địa chính nhận tiền khi làm sổ đỏ."
+			in.PetitionerIDNumber = "079123456789"
 		})
 		anon := pw.log(t, func(in *models.PetitionInput) {
 			in.Anonymous, in.PetitionerName, in.PetitionerPhone, in.PetitionerAddress = true, "", "", ""
@@ -728,6 +729,7 @@ func TestMinutesListPetitionsRaised(t *testing.T) {
 		pw.log(t, func(in *models.PetitionInput) {
 			at(in)
 			in.Kind, in.TopicCode, in.Content = "to_cao", "CB", "Tố cáo cán bộ thu tiền sai quy định."
+			in.PetitionerIDNumber = "079123456789"
 		})
 		pw.log(t, nil) // not raised at the dialogue
 		d, err := s.Dialogue(ctx, pw.chair, held)

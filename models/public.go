@@ -80,6 +80,7 @@ type publicRow struct {
 	PetitionerName, PetitionerPhone, PetitionerAddr string
 	LinkedCount                                     int
 	MainReference                                   *string
+	PetitionerIDNumber                              string
 }
 
 // publicColumns are the columns of a publicRow.
@@ -87,7 +88,7 @@ const publicColumns = `p.id, p.reference, p.commune_id, c.name AS commune_name, 
 	p.topic_id, t.code AS topic_code, t.name_vi AS topic_name, t.name_en AS topic_name_en, p.kind, p.channel,
 	p.content, p.received_at, p.state, p.responsible_name, p.due_on, p.onsite_answer, p.answer,
 	p.answered_at, p.resolved_at, p.closed_at, p.updated_at,
-	p.petitioner_name, p.petitioner_phone, p.petitioner_address AS petitioner_addr,
+	p.petitioner_name, p.petitioner_phone, p.petitioner_address AS petitioner_addr, p.petitioner_id_number,
 	(SELECT COUNT(*) FROM petitions l WHERE l.main_id = p.id AND l.private = FALSE AND l.kind <> 'to_cao') AS linked_count,
 	(SELECT m.reference FROM petitions m WHERE m.id = p.main_id AND m.private = FALSE AND m.kind <> 'to_cao') AS main_reference`
 
@@ -107,7 +108,8 @@ const publicMatterOnce = "NOT EXISTS (SELECT 1 FROM petitions pm WHERE pm.id = p
 
 // public turns a row into what the board shows.
 func (r *publicRow) public(today Date) PublicPetition {
-	mask := newPetitionerMasker(r.PetitionerName, r.PetitionerPhone, r.PetitionerAddr, r.HamletName, r.CommuneName).mask
+	mask := newPetitionerMasker(r.PetitionerName, r.PetitionerPhone, r.PetitionerAddr, r.HamletName, r.CommuneName).
+		withIDNumber(r.PetitionerIDNumber).mask
 	p := PublicPetition{Reference: r.Reference,
 		Commune: UnitRef{ID: r.CommuneID, Name: r.CommuneName}, Hamlet: UnitRef{ID: r.HamletID, Name: r.HamletName},
 		Topic: TopicRef{ID: r.TopicID, Code: r.TopicCode, Name: r.TopicName, NameEN: r.TopicNameEN},

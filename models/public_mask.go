@@ -68,6 +68,15 @@ func newPetitionerMasker(name, phone, address string, shown ...string) *petition
 	return m
 }
 
+// withIDNumber adds the petitioner's identification number to what is hidden, whatever its
+// shape (a passport number is no identity-card shape).
+func (m *petitionerMasker) withIDNumber(id string) *petitionerMasker {
+	if f := []rune(Fold(id)); len(f) >= 3 {
+		m.words = append(m.words, f)
+	}
+	return m
+}
+
 // nationalDigits returns a phone number's digits without its country code or leading zero, so
 // 0912 345 678, +84 912.345.678 and 0084912345678 compare equal.
 func nationalDigits(s string) string {

@@ -28,6 +28,7 @@ type demoPetitionCase struct {
 	Topic           string
 	Content         string
 	Name, Phone     string
+	IDNumber        string // the petitioner's identification: required for a complaint or denunciation
 	Anonymous       bool
 	Onsite          string
 	DaysAgo         int
@@ -75,14 +76,14 @@ var demoPetitions = []demoPetitionCase{
 		Onsite: "Công an xã tăng cường tuần tra ban đêm, phối hợp tổ an ninh tự quản.",
 		Steps:  []demoStep{assign(5, "secretary.tanthoi", "Công an xã"), to(4, "secretary.tanthoi", models.StateInProgress, "Đã bố trí tổ tuần tra.")}},
 	{Commune: "Tân Thới", Hamlet: "Ấp Tân Thạnh", Channel: "reception", Kind: models.KindDenunciation, Topic: "CB",
-		Content: "Tố cáo cán bộ ấp thu tiền đóng góp làm đường không có biên lai.", Name: "Lê Văn Hậu", Phone: "0907 111 222", DaysAgo: 6,
+		Content: "Tố cáo cán bộ ấp thu tiền đóng góp làm đường không có biên lai.", Name: "Lê Văn Hậu", Phone: "0907 111 222", IDNumber: "082090001234", DaysAgo: 6,
 		Steps: []demoStep{assign(5, "secretary.tanthoi", "Ủy ban Kiểm tra Đảng ủy xã"),
 			{DaysAgo: 2, By: "inspector.tanthoi", Note: "Ban thanh tra nhân dân đề nghị được tham gia xác minh."}}},
 	{Commune: "Tân Thới", Hamlet: "Ấp Tân Phong", Dialogue: "Đối thoại với hộ kinh doanh ấp Tân Phong", Kind: models.KindRecommendation, Topic: "TTHC",
 		Content: "Đề nghị hướng dẫn rõ hồ sơ đăng ký hộ kinh doanh tại bộ phận một cửa.", Name: "Võ Thị Kim", DaysAgo: 1,
 		Steps: []demoStep{{DaysAgo: 0, By: "secretary.tanthoi", Draft: "Bộ phận một cửa đã niêm yết mẫu hồ sơ và hướng dẫn tại trụ sở UBND xã."}}},
 	{Commune: "Tân Thới", Hamlet: "Ấp Tân Lợi", Channel: "reception", Kind: models.KindComplaint, Topic: "DD",
-		Content: "Khiếu nại việc đo đạc sai ranh giới thửa đất số 215, tờ bản đồ số 8.", Name: "Huỳnh Văn Phước", Phone: "0939 456 789", DaysAgo: 70,
+		Content: "Khiếu nại việc đo đạc sai ranh giới thửa đất số 215, tờ bản đồ số 8.", Name: "Huỳnh Văn Phước", Phone: "0939 456 789", IDNumber: "082085004321", DaysAgo: 70,
 		Steps: []demoStep{assign(68, "secretary.tanthoi", "Công chức địa chính - xây dựng"), to(60, "secretary.tanthoi", models.StateInProgress, ""),
 			answerIt(30, "Đã đo đạc lại với sự chứng kiến của các hộ giáp ranh; ranh giới đúng theo hồ sơ địa chính."),
 			{DaysAgo: 25, By: "chair.tanthoi", In: models.TransitionInput{To: string(models.StateClosed), Reason: string(models.ReasonExplained), Satisfaction: string(models.NotSatisfied)}},
@@ -105,7 +106,7 @@ var demoPetitions = []demoPetitionCase{
 	{Commune: "Tân Phú Đông", Hamlet: "Ấp Phú Xuân", Dialogue: "Đối thoại về chính sách xã hội ấp Phú Xuân", Kind: models.KindRecommendation, Topic: "CSXH",
 		Content: "Đề nghị xem xét lại danh sách hộ cận nghèo năm nay của ấp Phú Xuân.", Name: "Ngô Thị Hạnh", DaysAgo: 2},
 	{Commune: "Tân Phú Đông", Hamlet: "Ấp Phú Quý", Channel: "reception", Kind: models.KindComplaint, Topic: "TTHC",
-		Content: "Hồ sơ chuyển mục đích sử dụng đất nộp từ ba tháng trước vẫn chưa có kết quả.", Name: "Dương Văn Lộc", DaysAgo: 80,
+		Content: "Hồ sơ chuyển mục đích sử dụng đất nộp từ ba tháng trước vẫn chưa có kết quả.", Name: "Dương Văn Lộc", IDNumber: "082070007777", DaysAgo: 80,
 		Steps: []demoStep{{DaysAgo: 78, By: "secretary.tanphudong", In: models.TransitionInput{To: string(models.StateReferred), ResponsibleName: "Sở Nông nghiệp và Môi trường tỉnh"}}}}, // overdue
 	{Commune: "Tân Phú Đông", Hamlet: "Ấp Phú Lợi", Channel: "phone", Kind: models.KindReport, Topic: "ANTT",
 		Content: "Tiếng loa karaoke của quán ở ấp Phú Lợi gây ồn ào đến khuya.", Anonymous: true, DaysAgo: 20,
@@ -120,7 +121,8 @@ func (d *Demo) petitionInput(dp demoPetitionCase) (models.PetitionInput, error) 
 		return models.PetitionInput{}, fmt.Errorf("demo petition: no unit %s/%s", dp.Commune, dp.Hamlet)
 	}
 	in := models.PetitionInput{CommuneID: commune.ID, HamletID: hamlet.ID, Channel: dp.Channel, Kind: string(dp.Kind), TopicCode: dp.Topic,
-		Content: dp.Content, PetitionerName: dp.Name, PetitionerPhone: dp.Phone, Anonymous: dp.Anonymous, OnsiteAnswer: dp.Onsite}
+		Content: dp.Content, PetitionerName: dp.Name, PetitionerPhone: dp.Phone, Anonymous: dp.Anonymous, OnsiteAnswer: dp.Onsite,
+		PetitionerIDNumber: dp.IDNumber}
 	if !dp.Anonymous {
 		in.PetitionerAddress = dp.Hamlet
 	}

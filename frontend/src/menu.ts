@@ -20,6 +20,7 @@ export const menu = computed<MenuItem[]>(() => {
   items.push({ to: '/dialogues', label: 'nav.dialogues' })
   if (has('dialogues.schedule')) items.push({ to: '/dialogues/new', label: 'nav.newDialogue' })
   items.push({ to: '/petitions', label: 'nav.petitions' })
+  if (has('petitions.log')) items.push({ to: '/intake', label: 'nav.intake' })
   if (has('reports.view') && m.role !== 'district_official' && m.role !== 'admin') items.push({ to: '/dashboard', label: 'nav.dashboard' })
   if (has('units.manage') || m.role === 'district_official') items.push({ to: '/admin/units', label: 'nav.units' })
   if (has('units.manage')) items.push({ to: '/admin/reorganizations', label: 'nav.reorganizations' })

@@ -18,6 +18,7 @@ import DialogueFormView from './views/DialogueFormView.vue'
 import DialogueDetailView from './views/DialogueDetailView.vue'
 import DialogueRunView from './views/DialogueRunView.vue'
 import PetitionsView from './views/PetitionsView.vue'
+import IntakeView from './views/IntakeView.vue'
 import PetitionDetailView from './views/PetitionDetailView.vue'
 import DashboardView from './views/DashboardView.vue'
 import PublicBoardView from './views/PublicBoardView.vue'
@@ -44,6 +45,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/dialogues/:id(\\d+)/edit', name: 'dialogue-edit', component: DialogueFormView, meta: { permission: 'dialogues.schedule' } },
   { path: '/dialogues/:id(\\d+)/run', name: 'dialogue-run', component: DialogueRunView },
   { path: '/petitions', name: 'petitions', component: PetitionsView },
+  { path: '/intake', name: 'intake', component: IntakeView, meta: { permission: 'petitions.log' } },
   { path: '/petitions/:id(\\d+)', name: 'petition', component: PetitionDetailView },
   { path: '/dashboard', name: 'dashboard', component: DashboardView, meta: { permission: 'reports.view' } },
   { path: '/public/:communeId(\\d+)?', name: 'public', component: PublicBoardView, meta: { public: true } },

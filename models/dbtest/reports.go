@@ -56,9 +56,12 @@ func (rw *ReportData) petition(t testing.TB, label, when string, a models.Actor,
 	name := "Nguyễn Thị Petitioner" + label
 	phone := fmt.Sprintf("0912 000 %03d", len(rw.Refs)+100)
 	address := "Số " + label + " đường Petitioner"
+	// A passport number: no identity-card shape the board masks anyway, so only keeping it off
+	// the board keeps it private.
+	idNumber := fmt.Sprintf("B%07d", len(rw.Refs)+4200100)
 	in := models.PetitionInput{CommuneID: commune.ID, HamletID: hamlet.ID, Channel: channel, Kind: kind, TopicCode: topic,
 		Content: "Nội dung ý kiến " + label + " của người dân về " + topic + ".", ReceivedAt: &received,
-		PetitionerName: name, PetitionerPhone: phone, PetitionerAddress: address}
+		PetitionerName: name, PetitionerPhone: phone, PetitionerAddress: address, PetitionerIDNumber: idNumber}
 	if mod != nil {
 		mod(&in)
 	}
@@ -67,7 +70,7 @@ func (rw *ReportData) petition(t testing.TB, label, when string, a models.Actor,
 		t.Fatalf("petition %s: %v", label, err)
 	}
 	if in.PetitionerName != "" {
-		rw.Petitioners = append(rw.Petitioners, in.PetitionerName, in.PetitionerPhone, in.PetitionerAddress)
+		rw.Petitioners = append(rw.Petitioners, in.PetitionerName, in.PetitionerPhone, in.PetitionerAddress, in.PetitionerIDNumber)
 	}
 	rw.Refs[label], rw.IDs[label] = p.Reference, p.ID
 }
@@ -247,7 +250,7 @@ func BuildReportData(t testing.TB, s *models.Store, w *World) *ReportData {
 	rw.move(t, "B3", "2026-04-02 08:00", rw.ChairB, models.TransitionInput{To: "answered", Answer: "Đã kiểm tra cống."})
 
 	rw.petition(t, "B4", "2026-03-10 08:00", rw.SecB, B, B1, "MT", "kien_nghi", "reception", func(in *models.PetitionInput) {
-		in.Anonymous, in.PetitionerName, in.PetitionerPhone, in.PetitionerAddress = true, "", "", ""
+		in.Anonymous, in.PetitionerName, in.PetitionerPhone, in.PetitionerAddress, in.PetitionerIDNumber = true, "", "", "", ""
 	})
 	rw.move(t, "B4", "2026-03-12 08:00", rw.ChairB, models.TransitionInput{To: "answered", Answer: "Đã thu gom rác."})
 	rw.move(t, "B4", "2026-03-13 08:00", rw.ChairB, models.TransitionInput{To: "resolved", Satisfaction: "satisfied"})

@@ -1914,7 +1914,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Log a petition (secretary or chair of the commune). A retry with the same Idempotency-Key and the same request answers 200 with the first record; the key sent with another request answers 422. */
+        /** Log a petition (secretary or chair of the commune), at a held dialogue or from the desk (reception, letter, phone, online; the Tiếp nhận ý kiến screen). A retry with the same Idempotency-Key and the same request answers 200 with the first record; the key sent with another request answers 422. */
         post: {
             parameters: {
                 query?: never;
@@ -1947,14 +1947,23 @@ export interface paths {
                         name?: string;
                         phone?: string;
                         address?: string;
-                        /** @description No name, phone or address may be given. */
+                        /** @description Identification number: 12 digits (citizen ID), 9 digits (old identity card) or a passport number (a letter then 7 or 8 digits); spaces are dropped. Required, with the name, for a complaint (khieu_nai) or a denunciation (to_cao) received on or after 2026-07-01. */
+                        id_number?: string;
+                        /** @description No name, phone, address or id_number may be given. */
                         anonymous?: boolean;
                         onsite_answer?: string;
                         /**
                          * Format: date-time
-                         * @description Defaults to the dialogue's start, else now; never in the future.
+                         * @description Defaults to the dialogue's start, else now; may be in the past (a letter logged days later), never in the future.
                          */
                         received_at?: string;
+                        /** @description Letters only: the incoming document number (letters, digits, space . / _ -). */
+                        incoming_number?: string;
+                        /**
+                         * Format: date
+                         * @description Letters only: the incoming document date, no later than the day received.
+                         */
+                        incoming_date?: string;
                         private?: boolean;
                         consent?: components["schemas"]["ConsentInput"];
                     };
@@ -2730,7 +2739,7 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** The printable intake receipt (phiếu tiếp nhận, A5 HTML) with a QR code of the petition's public page; no QR for a petition never shown to the public. */
+        /** The printable intake receipt (phiếu tiếp nhận, A5 HTML): reference, when, how and by whom it was received, kind, topic, hamlet, content, the petitioner (identification masked but its last four characters), a letter's incoming document, the due date, how the resident hears of the outcome, and where to follow it: a QR code and link of the petition's public page, or for a petition never shown to the public the commune's desk with its reference. */
         get: {
             parameters: {
                 query?: never;
@@ -5648,6 +5657,8 @@ export interface components {
                 name: string;
                 phone: string;
                 address: string;
+                /** @description Identification number (personal data: never on the public board, Open311 or an export without the personal columns). */
+                id_number: string;
             } | null;
             /** @description A petitioner was recorded but is withheld from this reader (to_cao outside chair and admins). */
             petitioner_hidden: boolean;
@@ -5655,6 +5666,13 @@ export interface components {
             onsite_answer: string;
             /** Format: date-time */
             received_at: string;
+            /** @description A letter's incoming document number, as the commune's register gives it; empty otherwise. */
+            incoming_number: string;
+            /**
+             * Format: date
+             * @description A letter's incoming document date.
+             */
+            incoming_date: string | null;
             state: components["schemas"]["PetitionState"];
             /** @enum {string} */
             state_type: "open" | "fixed" | "closed";
