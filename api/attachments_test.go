@@ -60,9 +60,12 @@ func withBlobs(t testing.TB, e *testEnv) *testEnv {
 // petitionIn logs a petition in a commune through the store, as one of its own users.
 func petitionIn(t testing.TB, e *testEnv, by *models.User, commune, hamlet *models.Unit, kind string, private bool) *models.Petition {
 	t.Helper()
-	p, err := e.store.CreatePetition(context.Background(), e.world.Actor(t, e.store, by), models.PetitionInput{
-		CommuneID: commune.ID, HamletID: hamlet.ID, Channel: "reception", Kind: kind, TopicCode: "GT",
-		Content: "Ổ gà lớn trên đường liên ấp, xe máy dễ té ngã.", Private: private})
+	in := models.PetitionInput{CommuneID: commune.ID, HamletID: hamlet.ID, Channel: "reception", Kind: kind, TopicCode: "GT",
+		Content: "Ổ gà lớn trên đường liên ấp, xe máy dễ té ngã.", Private: private}
+	if kind == "khieu_nai" || kind == "to_cao" { // identified, as the law requires from 1 July 2026
+		in.PetitionerName, in.PetitionerIDNumber = "Trần Văn Tố", "079123456789"
+	}
+	p, err := e.store.CreatePetition(context.Background(), e.world.Actor(t, e.store, by), in)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,7 +18,7 @@ func TestBoardListsOnlyMarkedPhotos(t *testing.T) {
 		ctx := context.Background()
 		open := aw.log(t, nil)
 		private := aw.log(t, func(in *models.PetitionInput) { in.Private = true })
-		denunciation := aw.log(t, func(in *models.PetitionInput) { in.Kind = "to_cao" })
+		denunciation := aw.log(t, func(in *models.PetitionInput) { in.Kind, in.PetitionerIDNumber = "to_cao", "079123456789" })
 		attach := func(p *models.Petition, name string, data []byte) int64 {
 			a, err := aw.attach(t, aw.secretary, p.ID, name, data)
 			if err != nil {
