@@ -490,3 +490,77 @@ func TestDailyDigest(t *testing.T) {
 		}
 	})
 }
+
+// TestDigestCountsDueSoonInWorkingDays writes the digest of Wednesday 29 April 2026: the next
+// two days are public holidays (30 April, 1 May) and a weekend follows, so the three working
+// days of the due_soon window end on Wednesday 6 May. The digest lists what the petition list's
+// due_soon filter lists that day, and follows an admin's extra day off.
+func TestDigestCountsDueSoonInWorkingDays(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, s *models.Store) {
+		pw := newPetitionWorld(t, s)
+		ctx := context.Background()
+		day := calendar.DateFor(2026, 4, 29)
+		s.Now = func() time.Time { return day.Start().Add(9 * time.Hour) }
+		due := map[string]*models.Petition{}
+		for _, d := range []string{"2026-04-28", "2026-05-04", "2026-05-06", "2026-05-07"} {
+			p := pw.log(t, nil)
+			pw.mustMove(t, pw.chair, p, models.TransitionInput{To: "assigned", ResponsibleName: "Ban địa chính", DueOn: "2026-06-30"})
+			if err := s.Gorm().Exec("UPDATE petitions SET due_on = ? WHERE id = ?", d, p.ID).Error; err != nil {
+				t.Fatal(err)
+			}
+			due[d] = p
+		}
+		digest := func(d calendar.Date) string {
+			t.Helper()
+			if _, err := s.QueueDailyDigest(ctx, d); err != nil {
+				t.Fatal(err)
+			}
+			var n models.UserNotification
+			if err := s.Gorm().Where("user_id = ? AND event = ?", pw.w.ChairA.ID, "digest").Order("id DESC").First(&n).Error; err != nil {
+				t.Fatal(err)
+			}
+			return n.Title + "\n" + n.Body
+		}
+		listed := func() map[string]bool {
+			items, _, err := s.Petitions(ctx, pw.chair, models.PetitionFilter{DueSoon: "true", Page: models.Page{Limit: 200}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := map[string]bool{}
+			for _, p := range items {
+				out[p.Reference] = true
+			}
+			return out
+		}
+		check := func(text string, soon []string, notListed []string) {
+			t.Helper()
+			inList := listed()
+			for _, d := range soon {
+				if !strings.Contains(text, due[d].Reference+": hạn "+d+", sắp đến hạn") || !inList[due[d].Reference] {
+					t.Errorf("due %s: not due soon in the digest or the list:\n%s", d, text)
+				}
+			}
+			for _, d := range notListed {
+				if strings.Contains(text, due[d].Reference) || inList[due[d].Reference] {
+					t.Errorf("due %s: listed as due soon:\n%s", d, text)
+				}
+			}
+			if !strings.Contains(text, due["2026-04-28"].Reference+": hạn 2026-04-28, quá hạn") {
+				t.Errorf("the late petition is missing:\n%s", text)
+			}
+		}
+		text := digest(day)
+		check(text, []string{"2026-05-04", "2026-05-06"}, []string{"2026-05-07"})
+		if !strings.Contains(text, "Ngày 2026-04-29: 2 ý kiến sắp đến hạn, 1 ý kiến quá hạn") {
+			t.Errorf("digest title:\n%s", text)
+		}
+		// A Government decision gives Monday 4 May off: the window reaches Thursday 7 May.
+		off := false
+		if _, err := s.SetCalendarDay(ctx, pw.admin, "2026-05-04", models.CalendarDecision{Working: &off, LegalBasis: "Thông báo nghỉ bù"}); err != nil {
+			t.Fatal(err)
+		}
+		next := calendar.DateFor(2026, 4, 30)
+		s.Now = func() time.Time { return next.Start().Add(9 * time.Hour) }
+		check(digest(next), []string{"2026-05-04", "2026-05-06", "2026-05-07"}, nil)
+	})
+}

@@ -165,9 +165,6 @@ func (s *Store) MarkNotificationsRead(ctx context.Context, actor Actor, id int64
 	return q.Update("read_at", s.now()).Error
 }
 
-// digestLookahead is how many days ahead a due date counts as "due soon" in the digest.
-const digestLookahead = 3
-
 // digestLine is one petition of a digest.
 type digestLine struct {
 	Reference string
@@ -176,8 +173,9 @@ type digestLine struct {
 
 // QueueDailyDigest writes the digest of day for every active chair and monitoring official
 // whose units have petitions due soon or late: one entry in their notification list and one
-// e-mail (to those who gave an address), never one per petition. A day is written once, however
-// many processes try.
+// e-mail (to those who gave an address), never one per petition. "Due soon" is the due_soon
+// rule's window on the working-day calendar, as the petition list's filter counts it. A day is
+// written once, however many processes try.
 func (s *Store) QueueDailyDigest(ctx context.Context, day Date) (int, error) {
 	sent := 0
 	err := s.WithTx(ctx, func(ctx context.Context) error {
@@ -185,13 +183,17 @@ func (s *Store) QueueDailyDigest(ctx context.Context, day Date) (int, error) {
 		if res.Error != nil || res.RowsAffected == 0 {
 			return res.Error
 		}
+		until, err := s.dueSoonUntil(ctx, day)
+		if err != nil {
+			return err
+		}
 		var users []User
 		if err := s.conn(ctx).Where("active = ? AND role IN ?", true, []Role{RoleCommuneChair, RoleDistrictOfficial}).
 			Order("id").Find(&users).Error; err != nil {
 			return err
 		}
 		for i := range users {
-			ok, err := s.digestFor(ctx, &users[i], day)
+			ok, err := s.digestFor(ctx, &users[i], day, until)
 			if err != nil {
 				return err
 			}
@@ -204,8 +206,9 @@ func (s *Store) QueueDailyDigest(ctx context.Context, day Date) (int, error) {
 	return sent, err
 }
 
-// digestFor writes one user's digest of day; it reports false when nothing is due.
-func (s *Store) digestFor(ctx context.Context, u *User, day Date) (bool, error) {
+// digestFor writes one user's digest of day, listing what is late and what falls due up to
+// until; it reports false when nothing is.
+func (s *Store) digestFor(ctx context.Context, u *User, day, until Date) (bool, error) {
 	a, err := s.LoadActor(ctx, u)
 	if errors.Is(err, ErrUnitEnded) {
 		return false, nil
@@ -215,7 +218,7 @@ func (s *Store) digestFor(ctx context.Context, u *User, day Date) (bool, error) 
 	cond, args := a.scopeSQL("c.path")
 	var lines []digestLine
 	if err := s.conn(ctx).Table("petitions p").Select("p.reference, p.due_on").Joins("JOIN units c ON c.id = p.commune_id").
-		Where(awaitsAnswerSQL("p")+" AND p.due_on IS NOT NULL AND p.due_on <= ?", day.AddDays(digestLookahead)).
+		Where(awaitsAnswerSQL("p")+" AND p.due_on IS NOT NULL AND p.due_on <= ?", until).
 		Where(cond, args...).Order("p.due_on, p.id").Scan(&lines).Error; err != nil {
 		return false, err
 	}
