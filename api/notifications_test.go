@@ -170,7 +170,7 @@ func TestReceiptAndMinutesCarryQRCodes(t *testing.T) {
 		r := sec.do("GET", fmt.Sprintf("/api/v1/petitions/%v/receipt", p["id"]), nil)
 		expect(t, r, 200)
 		page := r.Body.String()
-		link := fmt.Sprintf("https://papi.example.gov.vn/public/%d?ref=%s", e.world.CommuneA.ID, p["reference"])
+		link := fmt.Sprintf("https://papi.example.gov.vn/public/p/%s", p["reference"])
 		for _, want := range []string{"PHIẾU TIẾP NHẬN Ý KIẾN, KIẾN NGHỊ", p["reference"].(string), "Nguyễn Văn Ba", "XÃ TÂN THỚI",
 			`<svg class="qr"`, `aria-label="` + link + `"`, "Quét mã hoặc truy cập " + link} {
 			if !strings.Contains(page, want) {

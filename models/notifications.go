@@ -416,9 +416,18 @@ func (s *Store) CommuneLink(communeID int64) string {
 	return strings.TrimRight(s.PublicURL, "/") + "/public/" + strconv.FormatInt(communeID, 10)
 }
 
-// PetitionLink is the public page of a petition: its commune's board, looking it up by reference.
+// PetitionLink is the public page of a petition, the web app's permalink /public/p/{reference}.
 func (s *Store) PetitionLink(p *Petition) string {
-	return s.CommuneLink(p.CommuneID) + "?ref=" + url.QueryEscape(p.Reference)
+	return strings.TrimRight(s.PublicURL, "/") + "/public/p/" + url.PathEscape(p.Reference)
+}
+
+// residentLink is where a resident's message points: the petition's public page, or its
+// commune's board when the petition is kept off the public board (its page would not open).
+func (s *Store) residentLink(p *Petition) string {
+	if p.Private {
+		return s.CommuneLink(p.CommuneID)
+	}
+	return s.PetitionLink(p)
 }
 
 // optOutLink is the link that stops a resident's messages.
@@ -440,7 +449,7 @@ func (s *Store) noticeResident(ctx context.Context, p *Petition, e NoticeEvent, 
 		return err
 	}
 	ch := NotifyChannel(p.ContactChannel)
-	vars := noticeVars{"reference": p.Reference, "commune": commune.Name, "link": s.PetitionLink(p),
+	vars := noticeVars{"reference": p.Reference, "commune": commune.Name, "link": s.residentLink(p),
 		"answer": p.Answer, "optout": s.optOutLink(p)}
 	pid := p.ID
 	key := fmt.Sprintf("petition-%d-v%d-%s-%s", p.ID, p.Version, e, ch)

@@ -3,6 +3,7 @@ package models_test
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -562,5 +563,41 @@ func TestDigestCountsDueSoonInWorkingDays(t *testing.T) {
 		next := calendar.DateFor(2026, 4, 30)
 		s.Now = func() time.Time { return next.Start().Add(9 * time.Hour) }
 		check(digest(next), []string{"2026-05-04", "2026-05-06", "2026-05-07"}, nil)
+	})
+}
+
+// TestMessageLinks checks where messages point: a petition's public permalink, its commune's
+// board when the petition is kept off the public board, and the signed-in page for officials.
+func TestMessageLinks(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, s *models.Store) {
+		pw := newPetitionWorld(t, s)
+		s.PublicURL = "https://papi.example.gov.vn/"
+		public := pw.log(t, consenting("email", "ba.nguyen@example.vn"))
+		private := pw.log(t, func(in *models.PetitionInput) {
+			consenting("email", "ba.nguyen@example.vn")(in)
+			in.Private = true
+		})
+		if err := s.Gorm().Exec("UPDATE users SET email = ? WHERE id = ?", "thu.ky@example.vn", pw.w.SecretaryA.ID).Error; err != nil {
+			t.Fatal(err)
+		}
+		pw.mustMove(t, pw.chair, public, models.TransitionInput{To: "assigned", ResponsibleUnitID: &pw.w.CommuneA.ID, DueOn: "2030-01-31"})
+		want := map[string]string{
+			"petition-" + strconv.FormatInt(public.ID, 10) + "-received":  "https://papi.example.gov.vn/public/p/" + public.Reference + "\n",
+			"petition-" + strconv.FormatInt(private.ID, 10) + "-received": "https://papi.example.gov.vn/public/" + strconv.FormatInt(pw.w.CommuneA.ID, 10) + "\n",
+			"petition-" + strconv.FormatInt(public.ID, 10) + "-assigned":  "https://papi.example.gov.vn/petitions/" + strconv.FormatInt(public.ID, 10) + "\n",
+		}
+		for _, m := range outbox(t, s) {
+			k := "petition-" + strconv.FormatInt(*m.PetitionID, 10) + "-" + string(m.Event)
+			if link, ok := want[k]; !ok || !strings.Contains(m.Body, link) {
+				t.Errorf("%s: %q lacks %q", k, m.Body, link)
+			}
+			delete(want, k)
+		}
+		if len(want) != 0 {
+			t.Errorf("messages not written: %v", want)
+		}
+		if r, _ := s.PetitionReceipt(context.Background(), pw.secretary, private.ID); r == nil || r.Link != "" {
+			t.Errorf("a private petition's receipt carries a link: %+v", r)
+		}
 	})
 }

@@ -103,7 +103,7 @@ func TestEmailArrivesOnce(t *testing.T) {
 		}
 		body := decodeQP(t, m.Body)
 		if !strings.Contains(body, "Ủy ban nhân dân Tân Thới đã tiếp nhận ý kiến của ông/bà, mã số "+p.Reference) ||
-			!strings.Contains(body, "https://papi.example.gov.vn/public/") || !strings.Contains(body, "/api/v1/public/opt-out/") {
+			!strings.Contains(body, "Ông/bà theo dõi kết quả xử lý tại: https://papi.example.gov.vn/public/p/"+p.Reference+"\n") || !strings.Contains(body, "/api/v1/public/opt-out/") {
 			t.Fatalf("body %q", body)
 		}
 		if key := m.Msg.Header.Get("X-Idempotency-Key"); key == "" || !strings.Contains(m.Msg.Header.Get("Message-ID"), key) {
