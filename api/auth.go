@@ -169,6 +169,27 @@ func (s *Server) me(c *gin.Context) {
 	c.JSON(http.StatusOK, me)
 }
 
+// updateMe changes the signed-in user's own contact and answers as GET /auth/me does.
+func (s *Server) updateMe(c *gin.Context) {
+	var in models.ContactInput
+	if !s.bind(c, &in) {
+		return
+	}
+	in.Version = ifMatchVersion(c, in.Version)
+	u, err := s.store.UpdateOwnContact(c.Request.Context(), actor(c), in)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	sess, _ := c.Get(ctxSession)
+	me, err := s.meFor(c, u, sess.(*models.Session))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, me)
+}
+
 func (s *Server) changePassword(c *gin.Context) {
 	var in models.PasswordChange
 	if !s.bind(c, &in) {

@@ -127,6 +127,8 @@ func TestPermissionsEveryRoleEveryEndpoint(t *testing.T) {
 			}, managers(201, 422, 403, 403)},
 		{"edit user", "PATCH", func(tg targets, s scope) string { return fmt.Sprintf("/api/v1/users/%d", tg.user[s].ID) },
 			func(targets, scope) any { return map[string]any{"full_name": fresh("Nguyễn Văn ")} }, managers(200, 404, 403, 404)},
+		{"set a user's e-mail", "PATCH", func(tg targets, s scope) string { return fmt.Sprintf("/api/v1/users/%d", tg.user[s].ID) },
+			func(targets, scope) any { return map[string]any{"email": fresh("thu.ky") + "@tanthoi.gov.vn"} }, managers(200, 404, 403, 404)},
 		{"me", "GET", func(targets, scope) string { return "/api/v1/auth/me" }, nil, all(200, 200)},
 		{"link a petition", "POST", func(tg targets, s scope) string {
 			return fmt.Sprintf("/api/v1/petitions/%d/link", loggedIn(store, cur, tg.hamlet[s]))
@@ -149,6 +151,8 @@ func TestPermissionsEveryRoleEveryEndpoint(t *testing.T) {
 				w[models.RoleAdmin], w[models.RoleCommuneChair] = [2]int{201, 422}, [2]int{201, 422}
 				return w
 			}()},
+		{"set own e-mail", "PATCH", func(targets, scope) string { return "/api/v1/auth/me" },
+			func(targets, scope) any { return map[string]any{"email": fresh("toi") + "@tanthoi.gov.vn"} }, all(200, 200)},
 	}
 
 	each(t, func(t *testing.T, e *testEnv) {

@@ -107,6 +107,7 @@ func (s *Server) router() *gin.Engine {
 
 	authed := v1.Group("", s.requireActor)
 	authed.GET("/auth/me", s.me)
+	authed.PATCH("/auth/me", s.updateMe)
 	authed.POST("/auth/password", s.changePassword)
 
 	s.unitRoutes(authed)

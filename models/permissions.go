@@ -115,6 +115,8 @@ const (
 	// PermPetitionsLink allows linking petitions that raise one matter to a main petition, and
 	// unlinking them.
 	PermPetitionsLink Permission = "petitions.link"
+	// PermOwnContact allows setting one's own e-mail address for assignments and the digest.
+	PermOwnContact Permission = "account.contact"
 )
 
 // Has tells whether the role carries the permission. This switch is the only place where
@@ -137,7 +139,7 @@ func (r Role) Has(p Permission) bool {
 		return r == RoleAdmin || r == RoleCommuneChair
 	case PermPetitionsFollowReferred:
 		return r == RoleAdmin || r == RoleDistrictOfficial
-	case PermPetitionsNote:
+	case PermPetitionsNote, PermOwnContact:
 		return r.Valid()
 	case PermReportsView:
 		// Every role reads the figures of its own units; the public board shows the rest.
@@ -246,7 +248,7 @@ func AllPermissions() []Permission {
 		PermPetitionsNote, PermPetitionsSeeDenouncer,
 		PermReportsView, PermPetitionsExportPersonal, PermExportLogRead,
 		PermAttachmentsAdd, PermAttachmentsRemoveAny, PermAttachmentsPublish, PermAttachmentsPurge,
-		PermCalendarManage, PermNotificationsManage, PermAssigneesManage, PermPetitionsLink, PermDeadlineRulesManage, PermDialoguesPublish}
+		PermCalendarManage, PermNotificationsManage, PermAssigneesManage, PermPetitionsLink, PermDeadlineRulesManage, PermDialoguesPublish, PermOwnContact}
 }
 
 // Permissions lists the permissions the actor's role carries.

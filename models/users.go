@@ -12,16 +12,19 @@ import (
 
 // User is a person who signs in, bound to one unit and one role.
 type User struct {
-	ID           int64     `json:"id"`
-	Username     string    `json:"username"`
-	PasswordHash string    `json:"-"`
-	FullName     string    `json:"full_name"`
-	Role         Role      `json:"role"`
-	UnitID       int64     `json:"unit_id"`
-	Active       bool      `json:"active"`
-	Version      int       `json:"version"`
-	CreatedAt    time.Time `json:"created_at"`
-	UpdatedAt    time.Time `json:"updated_at"`
+	ID           int64  `json:"id"`
+	Username     string `json:"username"`
+	PasswordHash string `json:"-"`
+	FullName     string `json:"full_name"`
+	Role         Role   `json:"role"`
+	UnitID       int64  `json:"unit_id"`
+	Active       bool   `json:"active"`
+	// Email is where the app sends the user assignments and the daily digest; empty for none.
+	// Only the user and those who manage users read it.
+	Email     string    `json:"email"`
+	Version   int       `json:"version"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 	// PasswordChangeRequired is set at sign-in when the password falls short of today's rules
 	// (it was chosen before them); choosing a new one clears it. /auth/me tells the web app.
 	PasswordChangeRequired bool `json:"-"`
@@ -78,7 +81,11 @@ func (s *Store) userInScope(ctx context.Context, actor Actor, id int64) (*User, 
 
 // User returns a user the actor may see.
 func (s *Store) User(ctx context.Context, actor Actor, id int64) (*User, error) {
-	return s.userInScope(ctx, actor, id)
+	u, err := s.userInScope(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	return u.forReader(actor), nil
 }
 
 // UserFilter selects users in a list.
@@ -118,6 +125,9 @@ func (s *Store) Users(ctx context.Context, actor Actor, f UserFilter) ([]User, s
 		return nil, "", err
 	}
 	users, more := trimPage(users, f.Page.limit())
+	for i := range users {
+		users[i].forReader(actor)
+	}
 	next := ""
 	if more {
 		next = encodeCursor(struct{ ID int64 }{users[len(users)-1].ID})
@@ -132,6 +142,7 @@ type UserInput struct {
 	FullName string `json:"full_name"`
 	Role     Role   `json:"role"`
 	UnitID   int64  `json:"unit_id"`
+	Email    string `json:"email"`
 }
 
 // CreateUser adds a user in a unit the actor sees, with a role the actor may grant.
@@ -145,6 +156,7 @@ func (s *Store) CreateUser(ctx context.Context, actor Actor, in UserInput) (*Use
 	validatePassword(v, "password", username, in.Password)
 	validateFullName(v, in.FullName)
 	validateRole(v, actor, in.Role)
+	email := cleanEmail(v, "email", in.Email)
 	if _, err := s.Unit(ctx, actor, in.UnitID); err != nil {
 		v.Add("unit_id", Msg("Không tìm thấy đơn vị.", "Unknown unit."))
 	}
@@ -156,7 +168,7 @@ func (s *Store) CreateUser(ctx context.Context, actor Actor, in UserInput) (*Use
 		return nil, err
 	}
 	u := &User{Username: username, PasswordHash: hash, FullName: strings.TrimSpace(in.FullName),
-		Role: in.Role, UnitID: in.UnitID, Active: true, Version: 1}
+		Role: in.Role, UnitID: in.UnitID, Email: email, Active: true, Version: 1}
 	if err := s.conn(ctx).Create(u).Error; err != nil {
 		if isUniqueViolation(err) {
 			return nil, FieldError("username", Msg("Tên đăng nhập đã tồn tại.", "This username is taken."))
@@ -173,6 +185,7 @@ type UserPatch struct {
 	UnitID   *int64  `json:"unit_id"`
 	Password *string `json:"password"`
 	Active   *bool   `json:"active"`
+	Email    *string `json:"email"`
 	Version  *int    `json:"version"`
 }
 
@@ -205,6 +218,9 @@ func (s *Store) UpdateUser(ctx context.Context, actor Actor, id int64, p UserPat
 				v.Add("unit_id", Msg("Không tìm thấy đơn vị.", "Unknown unit."))
 			}
 			updates["unit_id"] = *p.UnitID
+		}
+		if p.Email != nil {
+			updates["email"] = cleanEmail(v, "email", *p.Email)
 		}
 		endSessions := false
 		if p.Password != nil {

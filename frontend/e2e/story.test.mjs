@@ -211,7 +211,7 @@ for (const vp of viewports) {
       await page.locator('[data-lang]').click()
       await page.getByRole('heading', { name: /Xin chào/ }).waitFor()
 
-      await menuLink(page, 'Đổi mật khẩu').click()
+      await menuLink(page, 'Tài khoản').click()
       await page.getByLabel('Mật khẩu hiện tại').fill('not-my-password')
       await page.getByLabel('Mật khẩu mới', { exact: true }).fill('another-password')
       await page.getByLabel('Nhập lại mật khẩu mới').fill('another-password')

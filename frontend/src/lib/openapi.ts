@@ -257,7 +257,41 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** Set one's own e-mail address for assignments and the daily digest (every role); answers as GET does. */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The version the client last saw; an alternative to `version` in the body. */
+                    "If-Match"?: components["parameters"]["ifMatch"];
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description One plain address */
+                        email: string;
+                        version: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Me"];
+                    };
+                };
+                401: components["responses"]["Unauthenticated"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+            };
+        };
         trace?: never;
     };
     "/api/v1/auth/password": {
@@ -1249,6 +1283,11 @@ export interface paths {
                         role: components["schemas"]["Role"];
                         /** Format: int64 */
                         unit_id: number;
+                        /**
+                         * Format: email
+                         * @description For assignments and the daily digest; may be empty.
+                         */
+                        email?: string;
                     };
                 };
             };
@@ -1333,6 +1372,8 @@ export interface paths {
                         /** Format: password */
                         password: string;
                         active: boolean;
+                        /** @description An address for assignments and the daily digest */
+                        email: string;
                         version: number;
                     };
                 };
@@ -5329,6 +5370,8 @@ export interface components {
             /** Format: int64 */
             unit_id: number;
             active: boolean;
+            /** @description Where the app e-mails the user assignments and the daily digest; empty for none. Shown only to the user and to those who manage users (empty for other readers). */
+            email: string;
             version: number;
             /** Format: date-time */
             created_at: string;

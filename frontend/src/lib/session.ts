@@ -80,6 +80,11 @@ export async function logout(): Promise<void> {
   }
 }
 
+/** refreshMe takes the signed-in user as the server now describes them (after editing oneself). */
+export function refreshMe(m: Me): void {
+  remember(m)
+}
+
 /** forget drops the session after the server said it has ended. */
 export function forget(): void {
   remember(null)
