@@ -168,3 +168,58 @@ func (s *Store) SaveChannelToken(ctx context.Context, t *ChannelToken) error {
 		refresh_token = excluded.refresh_token, expires_at = excluded.expires_at, updated_at = excluded.updated_at`,
 		t.Channel, t.AccessToken, t.RefreshToken, t.ExpiresAt, t.UpdatedAt).Error
 }
+
+// tokenMargin is how long before its expiry an access token is renewed rather than used.
+const tokenMargin = time.Minute
+
+// ChannelAccessToken returns a channel's access token that is good to use, renewing it when it
+// has expired or when the receiver refused it (rejected names the token refused, else ""). A
+// renewal happens once however many senders, in this process or others, need one together: it
+// runs holding the channel's row locked, and a sender that waited for the lock takes the token
+// the first one stored. That matters because a refresh token is good once: a second renewal
+// with the same one would fail. firstRefresh is the refresh token configured for the very first
+// renewal; renew trades a refresh token for a new pair.
+func (s *Store) ChannelAccessToken(ctx context.Context, channel, firstRefresh, rejected string,
+	renew func(ctx context.Context, refresh string) (*ChannelToken, error)) (*ChannelToken, error) {
+	usable := func(t *ChannelToken) bool {
+		return t.AccessToken != "" && t.AccessToken != rejected && s.now().Add(tokenMargin).Before(t.ExpiresAt)
+	}
+	if cur, err := s.LoadChannelToken(ctx, channel); err == nil && usable(cur) {
+		return cur, nil // the common case takes no lock
+	}
+	var out *ChannelToken
+	err := s.WithTx(ctx, func(ctx context.Context) error {
+		if err := s.conn(ctx).Exec(`INSERT INTO channel_tokens (channel, access_token, refresh_token, expires_at, updated_at)
+			VALUES (?, '', ?, ?, ?) ON CONFLICT (channel) DO NOTHING`, channel, firstRefresh, time.Unix(0, 0).UTC(), s.now()).Error; err != nil {
+			return err
+		}
+		lock := ""
+		if s.dialect == Postgres {
+			lock = " FOR UPDATE"
+		}
+		var cur ChannelToken
+		if err := s.conn(ctx).Raw(`SELECT channel, access_token, refresh_token, expires_at, updated_at FROM channel_tokens
+			WHERE channel = ?`+lock, channel).Scan(&cur).Error; err != nil {
+			return err
+		}
+		if usable(&cur) {
+			out = &cur // another sender renewed it while this one waited
+			return nil
+		}
+		refresh := cur.RefreshToken
+		if refresh == "" {
+			refresh = firstRefresh
+		}
+		next, err := renew(ctx, refresh)
+		if err != nil {
+			return err
+		}
+		next.Channel = channel
+		if err := s.SaveChannelToken(ctx, next); err != nil {
+			return err
+		}
+		out = next
+		return nil
+	})
+	return out, err
+}

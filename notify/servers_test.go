@@ -188,18 +188,23 @@ type zaloServer struct {
 	valid    map[string]bool
 	refresh  string
 	renewals int
+	refused  int // renewals refused for a refresh token already used
 	messages []map[string]any
 	srv      *httptest.Server
+	// renewDelay is how long a renewal takes, so that concurrent senders overlap.
+	renewDelay time.Duration
 }
 
 func startZalo(t testing.TB) *zaloServer {
 	z := &zaloServer{valid: map[string]bool{}, refresh: "refresh-1"}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /v4/oa/access_token", func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(z.renewDelay)
 		z.mu.Lock()
 		defer z.mu.Unlock()
 		if r.Header.Get("secret_key") != "zalo-secret" || r.FormValue("app_id") != "app-1" ||
 			r.FormValue("grant_type") != "refresh_token" || r.FormValue("refresh_token") != z.refresh {
+			z.refused++
 			_ = json.NewEncoder(w).Encode(map[string]any{"error": -14014, "error_name": "Invalid refresh token"})
 			return
 		}

@@ -11,7 +11,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/papi-dialogue/papi/models"
@@ -29,10 +28,11 @@ type ZaloConfig struct {
 	RefreshToken string
 }
 
-// TokenStore keeps a channel's renewed tokens where every process sees them.
+// TokenStore keeps a channel's renewed tokens where every process sees them, and renews them
+// once when several senders find them expired together.
 type TokenStore interface {
-	LoadChannelToken(ctx context.Context, channel string) (*models.ChannelToken, error)
-	SaveChannelToken(ctx context.Context, t *models.ChannelToken) error
+	ChannelAccessToken(ctx context.Context, channel, firstRefresh, rejected string,
+		renew func(ctx context.Context, refresh string) (*models.ChannelToken, error)) (*models.ChannelToken, error)
 }
 
 // Zalo sends template messages of a Zalo Official Account, renewing its access token.
@@ -41,7 +41,6 @@ type Zalo struct {
 	tokens TokenStore
 	client *http.Client
 	now    func() time.Time
-	mu     sync.Mutex
 }
 
 // NewZalo returns the Zalo channel of cfg.
@@ -58,8 +57,9 @@ func (z *Zalo) Send(ctx context.Context, m *models.Notification) error {
 	if m.TemplateID == "" {
 		return Permanent(errors.New("zalo: no approved template id for this message"))
 	}
+	rejected := ""
 	for attempt := 0; ; attempt++ {
-		tok, err := z.accessToken(ctx, attempt > 0)
+		tok, err := z.accessToken(ctx, rejected)
 		if err != nil {
 			return err
 		}
@@ -70,6 +70,7 @@ func (z *Zalo) Send(ctx context.Context, m *models.Notification) error {
 		case code == 0:
 			return nil
 		case code == zaloInvalidToken && attempt == 0:
+			rejected = tok
 			continue
 		}
 		return fmt.Errorf("zalo: error %d: %s", code, msg)
@@ -107,29 +108,14 @@ func (z *Zalo) post(ctx context.Context, token string, m *models.Notification) (
 	return answer.Error, answer.Message, nil
 }
 
-// accessToken returns a token that has not expired, renewing it when needed or forced.
-func (z *Zalo) accessToken(ctx context.Context, force bool) (string, error) {
-	z.mu.Lock()
-	defer z.mu.Unlock()
-	cur, err := z.tokens.LoadChannelToken(ctx, "zalo")
-	if err != nil && !errors.Is(err, models.ErrNotFound) {
-		return "", err
-	}
-	if cur != nil && !force && z.now().Add(time.Minute).Before(cur.ExpiresAt) {
-		return cur.AccessToken, nil
-	}
-	refresh := z.cfg.RefreshToken
-	if cur != nil && cur.RefreshToken != "" {
-		refresh = cur.RefreshToken
-	}
-	next, err := z.renew(ctx, refresh)
+// accessToken returns a token that has not expired and is not the one Zalo just refused,
+// renewed when needed; the store makes sure concurrent senders renew it once.
+func (z *Zalo) accessToken(ctx context.Context, rejected string) (string, error) {
+	t, err := z.tokens.ChannelAccessToken(ctx, "zalo", z.cfg.RefreshToken, rejected, z.renew)
 	if err != nil {
 		return "", err
 	}
-	if err := z.tokens.SaveChannelToken(ctx, next); err != nil {
-		return "", err
-	}
-	return next.AccessToken, nil
+	return t.AccessToken, nil
 }
 
 // renew trades the refresh token for a new pair (Zalo's refresh tokens are good once).
