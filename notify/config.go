@@ -20,9 +20,12 @@ type Config struct {
 	PublicURL string
 	// ReplyToken is the bearer token with which a gateway forwards residents' replies.
 	ReplyToken string
-	SMTP       *SMTPConfig
-	SMS        *SMSConfig
-	Zalo       *ZaloConfig
+	// Lease is how long a sender holds the messages it claimed; a crashed sender's messages
+	// go again once it has run out.
+	Lease time.Duration
+	SMTP  *SMTPConfig
+	SMS   *SMSConfig
+	Zalo  *ZaloConfig
 }
 
 // Usage documents the variables, for `papi --help`.
@@ -37,12 +40,21 @@ const Usage = `  PAPI_PUBLIC_URL      where residents open the app, for links in
   PAPI_SMS_BODY        request body template (Go text/template over .To .Text .Key .Brand .Username .Password)
   PAPI_ZALO_APP_ID, PAPI_ZALO_SECRET_KEY, PAPI_ZALO_REFRESH_TOKEN   Zalo OA template messages; unset: none sent
   PAPI_ZALO_API_URL, PAPI_ZALO_OAUTH_URL   Zalo endpoints (defaults: Zalo's own)
+  PAPI_NOTIFY_LEASE    how long a sender holds the messages it took before another may (default 2m, 5s–1h);
+                       after a crash, its messages go again once this has passed
   PAPI_REPLY_TOKEN     bearer token with which a gateway posts residents' replies to /api/v1/public/replies/{sms,zalo}
 `
 
 // ConfigFromEnv reads and checks the channels' variables; an error names the one at fault.
 func ConfigFromEnv(getenv func(string) string) (Config, error) {
-	c := Config{PublicURL: "http://localhost:8080", ReplyToken: getenv("PAPI_REPLY_TOKEN")}
+	c := Config{PublicURL: "http://localhost:8080", ReplyToken: getenv("PAPI_REPLY_TOKEN"), Lease: 2 * time.Minute}
+	if v := getenv("PAPI_NOTIFY_LEASE"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 5*time.Second || d > time.Hour {
+			return c, fmt.Errorf("PAPI_NOTIFY_LEASE=%q: want a duration from 5s to 1h, such as 2m", v)
+		}
+		c.Lease = d
+	}
 	if v := getenv("PAPI_PUBLIC_URL"); v != "" {
 		if u, err := url.Parse(v); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return c, fmt.Errorf("PAPI_PUBLIC_URL=%q: want an http(s) URL such as https://papi.example.gov.vn", v)

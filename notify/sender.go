@@ -89,7 +89,11 @@ func (s *Sender) RunOnce(ctx context.Context) (int, error) {
 		if ctx.Err() != nil {
 			return i, ctx.Err()
 		}
-		s.deliver(ctx, &batch[i])
+		if m := &batch[i]; m.ClaimedUntil == nil || s.Store.Now().Add(s.Timeout).Before(*m.ClaimedUntil) {
+			s.deliver(ctx, m)
+		}
+		// Otherwise the batch took so long that the claim may run out mid-delivery and another
+		// sender take the message: it is left to the next claim, to go once.
 	}
 	return len(batch), nil
 }

@@ -308,7 +308,7 @@ func TestSenderKilledMidDelivery(t *testing.T) {
 		f.petition(t, "email", "ba.nguyen@example.vn")
 		block := &blockingChannel{next: emailChannel(mb), delivered: make(chan struct{})}
 		dying := f.sender(notify.Channels{models.NotifyEmail: block})
-		dying.Timeout = time.Hour
+		dying.Timeout = time.Minute
 		ctx, kill := context.WithCancel(context.Background())
 		done := make(chan struct{})
 		go func() { dying.RunOnce(ctx); close(done) }()
@@ -392,13 +392,14 @@ func TestTwoSendersOnOnePostgres(t *testing.T) {
 
 func TestConfigFromEnv(t *testing.T) {
 	bad := map[string]map[string]string{
-		"PAPI_PUBLIC_URL":  {"PAPI_PUBLIC_URL": "papi.example"},
-		"PAPI_SMTP_FROM":   {"PAPI_SMTP_HOST": "smtp.example.vn", "PAPI_SMTP_FROM": "not an address"},
-		"PAPI_SMTP_PORT":   {"PAPI_SMTP_HOST": "smtp.example.vn", "PAPI_SMTP_PORT": "x", "PAPI_SMTP_FROM": "a@b.vn"},
-		"PAPI_SMTP_TLS":    {"PAPI_SMTP_HOST": "smtp.example.vn", "PAPI_SMTP_FROM": "a@b.vn", "PAPI_SMTP_TLS": "maybe"},
-		"PAPI_SMS_URL":     {"PAPI_SMS_URL": "ftp://x"},
-		"PAPI_SMS_BODY":    {"PAPI_SMS_URL": "https://sms.example.vn/send", "PAPI_SMS_BODY": "{{.To"},
-		"PAPI_ZALO_APP_ID": {"PAPI_ZALO_APP_ID": "1"},
+		"PAPI_PUBLIC_URL":   {"PAPI_PUBLIC_URL": "papi.example"},
+		"PAPI_SMTP_FROM":    {"PAPI_SMTP_HOST": "smtp.example.vn", "PAPI_SMTP_FROM": "not an address"},
+		"PAPI_SMTP_PORT":    {"PAPI_SMTP_HOST": "smtp.example.vn", "PAPI_SMTP_PORT": "x", "PAPI_SMTP_FROM": "a@b.vn"},
+		"PAPI_SMTP_TLS":     {"PAPI_SMTP_HOST": "smtp.example.vn", "PAPI_SMTP_FROM": "a@b.vn", "PAPI_SMTP_TLS": "maybe"},
+		"PAPI_SMS_URL":      {"PAPI_SMS_URL": "ftp://x"},
+		"PAPI_SMS_BODY":     {"PAPI_SMS_URL": "https://sms.example.vn/send", "PAPI_SMS_BODY": "{{.To"},
+		"PAPI_ZALO_APP_ID":  {"PAPI_ZALO_APP_ID": "1"},
+		"PAPI_NOTIFY_LEASE": {"PAPI_NOTIFY_LEASE": "1s"},
 	}
 	for name, vars := range bad {
 		_, err := notify.ConfigFromEnv(func(k string) string { return vars[k] })
@@ -412,4 +413,53 @@ func TestConfigFromEnv(t *testing.T) {
 	if err != nil || c.SMTP == nil || c.SMTP.Port != 587 || c.SMTP.TLS != "starttls" || c.SMS != nil || c.Zalo != nil {
 		t.Fatalf("config %+v %v", c, err)
 	}
+}
+
+// slowChannel delivers through next, each delivery taking the fixture's clock forward by step.
+type slowChannel struct {
+	next notify.Channel
+	f    *fixture
+	step time.Duration
+}
+
+func (c *slowChannel) Send(ctx context.Context, m *models.Notification) error {
+	c.f.clock = c.f.clock.Add(c.step)
+	return c.next.Send(ctx, m)
+}
+
+// TestBatchOutlivingItsClaimLeavesTheRest checks that a sender whose batch takes longer than its
+// claim does not start a delivery the claim no longer covers, since another sender may have
+// taken that message meanwhile: the rest goes in a later claim, each message once.
+func TestBatchOutlivingItsClaimLeavesTheRest(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, s *models.Store) {
+		f := newFixture(t, s)
+		mb := startMailbox(t, "127.0.0.1:0", nil, nil)
+		for i := 0; i < 4; i++ {
+			f.petition(t, "email", "ba.nguyen@example.vn")
+		}
+		sn := f.sender(notify.Channels{models.NotifyEmail: &slowChannel{next: emailChannel(mb), f: f, step: 50 * time.Second}})
+		sn.Lease, sn.Timeout = 2*time.Minute, 30*time.Second
+		if n, err := sn.RunOnce(context.Background()); err != nil || n != 4 {
+			t.Fatalf("claimed %d: %v", n, err)
+		}
+		// 0 s, 50 s and 100 s into a 120 s claim: two deliveries fit with their 30 s timeout.
+		if got, st := len(mb.all()), f.status(t); got != 2 || st[models.NotificationSent] != 2 || st[models.NotificationSending] != 2 {
+			t.Fatalf("after the first batch: %d delivered, outbox %v", got, st)
+		}
+		// Once the claim has run out, the two left go, in a claim of their own.
+		f.clock = f.clock.Add(time.Minute)
+		for i := 0; i < 3; i++ {
+			sn.RunOnce(context.Background())
+		}
+		keys := map[string]int{}
+		for _, m := range mb.all() {
+			keys[m.Msg.Header.Get("X-Idempotency-Key")]++
+		}
+		if len(keys) != 4 || len(mb.all()) != 4 {
+			t.Fatalf("%d messages for %d keys", len(mb.all()), len(keys))
+		}
+		if st := f.status(t); st[models.NotificationSent] != 4 {
+			t.Fatalf("outbox %v", st)
+		}
+	})
 }

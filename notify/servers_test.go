@@ -32,6 +32,9 @@ type mailbox struct {
 	server   *smtp.Server
 	addr     string
 	client   *tls.Config
+	// onData, when set, runs after the nth message was accepted and before the server answers
+	// the client, so a test can hold the answer back.
+	onData func(n int)
 }
 
 // received is one accepted message.
@@ -131,7 +134,11 @@ func (s *session) Data(r io.Reader) error {
 	}
 	s.mb.mu.Lock()
 	s.mb.messages = append(s.mb.messages, received{From: s.from, To: s.to, Msg: m, Body: string(body)})
+	n, hook := len(s.mb.messages), s.mb.onData
 	s.mb.mu.Unlock()
+	if hook != nil {
+		hook(n)
+	}
 	return nil
 }
 

@@ -345,6 +345,10 @@ func startSender(ctx context.Context, cfg config, store *models.Store, log *slog
 		return nil, err
 	}
 	sender := notify.NewSender(store, channels, log)
+	if lease := cfg.Notify.Lease; lease > 0 {
+		// One delivery must fit well inside the claim, or another sender could take it meanwhile.
+		sender.Lease, sender.Timeout = lease, min(sender.Timeout, lease/4)
+	}
 	go sender.Run(ctx)
 	return sender, nil
 }
