@@ -375,6 +375,9 @@ func (s *Store) ReassignPetition(ctx context.Context, actor Actor, id int64, in 
 			map[string]any{"from_assignee_id": p.AssigneeID, "assignee_id": a.ID, "assignee_name": a.Name}); err != nil {
 			return err
 		}
+		if err := s.noticeAssignees(ctx, actor, out); err != nil {
+			return err
+		}
 		if due != "" {
 			return s.appendEvent(ctx, petitionLog, actor, p.ID, EventDueChanged, dueText(p.DueOn), string(due), note, nil)
 		}

@@ -601,3 +601,56 @@ func TestMessageLinks(t *testing.T) {
 		}
 	})
 }
+
+// TestAssignmentTellsTheOfficerNamed checks who hears of an assignment: the user who holds the
+// named officer's function, not the whole commune; on a hand-over, the new holder.
+func TestAssignmentTellsTheOfficerNamed(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, s *models.Store) {
+		pw := newPetitionWorld(t, s)
+		ctx := context.Background()
+		for id, email := range map[int64]string{pw.w.SecretaryA.ID: "thu.ky@tanthoi.gov.vn", pw.w.InspectorA.ID: "thanh.tra@tanthoi.gov.vn"} {
+			if err := s.Gorm().Exec("UPDATE users SET email = ? WHERE id = ?", email, id).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+		officer := func(name string, holder int64) *models.Assignee {
+			a, err := s.CreateAssignee(ctx, pw.chair, models.AssigneeInput{CommuneID: pw.w.CommuneA.ID, Name: &name, UserID: &holder})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return a
+		}
+		land, culture := officer("Công chức địa chính", pw.w.SecretaryA.ID), officer("Công chức văn hóa", pw.w.InspectorA.ID)
+		told := func() map[int64]int {
+			var rows []models.UserNotification
+			s.Gorm().Where("event = ?", "assigned").Find(&rows)
+			out := map[int64]int{}
+			for _, r := range rows {
+				out[r.UserID]++
+			}
+			return out
+		}
+		mailed := func() []string {
+			var to []string
+			s.Gorm().Table("notifications").Where("event = ?", "assigned").Order("id").Pluck("recipient", &to)
+			return to
+		}
+		p := pw.log(t, nil)
+		p = pw.mustMove(t, pw.chair, p, models.TransitionInput{To: "assigned", AssigneeID: &land.ID})
+		if got := told(); len(got) != 1 || got[pw.w.SecretaryA.ID] != 1 {
+			t.Fatalf("after the assignment: %v", got)
+		}
+		if got := mailed(); len(got) != 1 || got[0] != "thu.ky@tanthoi.gov.vn" {
+			t.Fatalf("e-mails: %v", got)
+		}
+		if _, err := s.ReassignPetition(ctx, pw.chair, p.ID, models.Reassignment{AssigneeID: &culture.ID, Version: &p.Version}); err != nil {
+			t.Fatal(err)
+		}
+		if got := told(); len(got) != 2 || got[pw.w.InspectorA.ID] != 1 {
+			t.Fatalf("after the hand-over: %v", got)
+		}
+		if got := mailed(); len(got) != 2 || got[1] != "thanh.tra@tanthoi.gov.vn" {
+			t.Fatalf("e-mails: %v", got)
+		}
+	})
+}

@@ -24,32 +24,19 @@ func (s *Store) noticeTransition(ctx context.Context, actor Actor, p *Petition) 
 	return nil
 }
 
-// noticeAssignees tells the active users of the responsible unit, but not the one assigning:
-// an entry in their notification list (one insert for all), and an e-mail to those who gave an
-// address (one read to learn whether any did; the e-mails only then).
+// noticeAssignees tells of an assignment, but never the one assigning: the user who holds the
+// named officer's function, or else the active users of the responsible unit. Each gets an
+// entry in their notification list, and an e-mail when they gave an address.
 func (s *Store) noticeAssignees(ctx context.Context, actor Actor, p *Petition) error {
-	if p.ResponsibleUnitID == nil {
-		return nil
+	users, err := s.assignmentRecipients(ctx, actor, p)
+	if err != nil || len(users) == 0 {
+		return err
 	}
 	due := ""
 	if p.DueOn != nil {
 		due = string(*p.DueOn)
 	}
 	title := fitRunes(fmt.Sprintf("Ý kiến %s được giao cho %s, hạn %s", p.Reference, p.ResponsibleName, due), 300)
-	if err := s.conn(ctx).Exec(`INSERT INTO user_notifications (user_id, event, petition_id, title, body, created_at)
-		SELECT id, ?, ?, ?, ?, ? FROM users WHERE unit_id = ? AND active = ? AND id <> ?`,
-		string(NoticeAssigned), p.ID, title, fitRunes(p.Content, 300), s.now(), *p.ResponsibleUnitID, true, actor.UserID).Error; err != nil {
-		return err
-	}
-	var users []struct {
-		ID    int64
-		Email string
-	}
-	if err := s.conn(ctx).Table("users").Select("id, email").
-		Where("unit_id = ? AND active = ? AND id <> ? AND email <> ''", *p.ResponsibleUnitID, true, actor.UserID).
-		Order("id").Scan(&users).Error; err != nil || len(users) == 0 {
-		return err
-	}
 	var commune Unit
 	if err := s.conn(ctx).Select("id, name").First(&commune, p.CommuneID).Error; err != nil {
 		return err
@@ -59,6 +46,12 @@ func (s *Store) noticeAssignees(ctx context.Context, actor Actor, p *Petition) e
 		"link": strings.TrimRight(s.PublicURL, "/") + "/petitions/" + strconv.FormatInt(p.ID, 10)}
 	pid := p.ID
 	for _, u := range users {
+		if err := s.addUserNotification(ctx, u.ID, NoticeAssigned, &pid, title, fitRunes(p.Content, 300)); err != nil {
+			return err
+		}
+		if u.Email == "" {
+			continue
+		}
 		uid := u.ID
 		key := fmt.Sprintf("petition-%d-v%d-assigned-user-%d", p.ID, p.Version, uid)
 		if err := s.enqueue(ctx, NoticeAssigned, NotifyEmail, u.Email, key, &pid, &uid, vars); err != nil {
@@ -66,6 +59,34 @@ func (s *Store) noticeAssignees(ctx context.Context, actor Actor, p *Petition) e
 		}
 	}
 	return nil
+}
+
+// recipient is an official to tell, with their address if they gave one.
+type recipient struct {
+	ID    int64
+	Email string
+}
+
+// assignmentRecipients lists who hears of p's assignment: the holder of its named officer's
+// function when there is one, else the responsible unit's active users; never the actor.
+func (s *Store) assignmentRecipients(ctx context.Context, actor Actor, p *Petition) ([]recipient, error) {
+	q := s.conn(ctx).Table("users").Select("id, email").Where("active = ? AND id <> ?", true, actor.UserID).Order("id")
+	var holder []*int64
+	if p.AssigneeID != nil {
+		if err := s.conn(ctx).Table("assignees").Where("id = ?", *p.AssigneeID).Pluck("user_id", &holder).Error; err != nil {
+			return nil, err
+		}
+	}
+	switch {
+	case len(holder) == 1 && holder[0] != nil:
+		q = q.Where("id = ?", *holder[0])
+	case p.ResponsibleUnitID != nil:
+		q = q.Where("unit_id = ?", *p.ResponsibleUnitID)
+	default:
+		return nil, nil
+	}
+	var out []recipient
+	return out, q.Scan(&out).Error
 }
 
 // SendResidentNotice is the chair sending the resident the message of event e by hand: the
