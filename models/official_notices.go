@@ -26,7 +26,7 @@ func (s *Store) noticeTransition(ctx context.Context, actor Actor, p *Petition) 
 
 // noticeAssignees tells of an assignment, but never the one assigning: the user who holds the
 // named officer's function, or else the active users of the responsible unit. Each gets an
-// entry in their notification list, and an e-mail when they gave an address.
+// entry in their notification list (one insert for all), and an e-mail when they gave an address.
 func (s *Store) noticeAssignees(ctx context.Context, actor Actor, p *Petition) error {
 	users, err := s.assignmentRecipients(ctx, actor, p)
 	if err != nil || len(users) == 0 {
@@ -37,6 +37,16 @@ func (s *Store) noticeAssignees(ctx context.Context, actor Actor, p *Petition) e
 		due = string(*p.DueOn)
 	}
 	title := fitRunes(fmt.Sprintf("Ý kiến %s được giao cho %s, hạn %s", p.Reference, p.ResponsibleName, due), 300)
+	pid, now := p.ID, s.now()
+	entries := make([]UserNotification, len(users))
+	mail := false
+	for i, u := range users {
+		entries[i] = UserNotification{UserID: u.ID, Event: NoticeAssigned, PetitionID: &pid, Title: title, Body: fitRunes(p.Content, 300), CreatedAt: now}
+		mail = mail || u.Email != ""
+	}
+	if err := s.conn(ctx).Create(&entries).Error; err != nil || !mail {
+		return err
+	}
 	var commune Unit
 	if err := s.conn(ctx).Select("id, name").First(&commune, p.CommuneID).Error; err != nil {
 		return err
@@ -44,11 +54,7 @@ func (s *Store) noticeAssignees(ctx context.Context, actor Actor, p *Petition) e
 	vars := noticeVars{"reference": p.Reference, "commune": commune.Name, "responsible": p.ResponsibleName,
 		"due": due, "content": fitRunes(p.Content, 500),
 		"link": strings.TrimRight(s.PublicURL, "/") + "/petitions/" + strconv.FormatInt(p.ID, 10)}
-	pid := p.ID
 	for _, u := range users {
-		if err := s.addUserNotification(ctx, u.ID, NoticeAssigned, &pid, title, fitRunes(p.Content, 300)); err != nil {
-			return err
-		}
 		if u.Email == "" {
 			continue
 		}
@@ -67,26 +73,25 @@ type recipient struct {
 	Email string
 }
 
-// assignmentRecipients lists who hears of p's assignment: the holder of its named officer's
-// function when there is one, else the responsible unit's active users; never the actor.
+// assignmentRecipients lists who hears of p's assignment, in one read: the holder of its named
+// officer's function when there is one, else the responsible unit's active users; never the actor.
 func (s *Store) assignmentRecipients(ctx context.Context, actor Actor, p *Petition) ([]recipient, error) {
-	q := s.conn(ctx).Table("users").Select("id, email").Where("active = ? AND id <> ?", true, actor.UserID).Order("id")
-	var holder []*int64
+	var assignee, unit int64
 	if p.AssigneeID != nil {
-		if err := s.conn(ctx).Table("assignees").Where("id = ?", *p.AssigneeID).Pluck("user_id", &holder).Error; err != nil {
-			return nil, err
-		}
+		assignee = *p.AssigneeID
 	}
-	switch {
-	case len(holder) == 1 && holder[0] != nil:
-		q = q.Where("id = ?", *holder[0])
-	case p.ResponsibleUnitID != nil:
-		q = q.Where("unit_id = ?", *p.ResponsibleUnitID)
-	default:
+	if p.ResponsibleUnitID != nil {
+		unit = *p.ResponsibleUnitID
+	}
+	if assignee == 0 && unit == 0 {
 		return nil, nil
 	}
 	var out []recipient
-	return out, q.Scan(&out).Error
+	err := s.conn(ctx).Table("users").Select("id, email").Where("active = ? AND id <> ?", true, actor.UserID).
+		Where(`id IN (SELECT user_id FROM assignees WHERE id = ? AND user_id IS NOT NULL)
+			OR (unit_id = ? AND NOT EXISTS (SELECT 1 FROM assignees WHERE id = ? AND user_id IS NOT NULL))`, assignee, unit, assignee).
+		Order("id").Scan(&out).Error
+	return out, err
 }
 
 // SendResidentNotice is the chair sending the resident the message of event e by hand: the

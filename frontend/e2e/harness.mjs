@@ -69,12 +69,20 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
   })
 }
 
-/** startServer seeds the demo into a fresh data directory and serves it on a free loopback port. */
-export async function startServer() {
+/** startServer seeds the demo into a fresh data directory and serves it on a free loopback port,
+ * with extraEnv added to its environment. Links in its messages point at it (PAPI_PUBLIC_URL). */
+export async function startServer(extraEnv = {}) {
   if (!existsSync(binary)) throw new Error(`${binary} is missing: run \`make test-frontend\` (or go build -o bin/papi ./cmd/papi) first`)
   const dataDir = mkdtempSync(join(tmpdir(), 'papi-e2e-'))
   const port = await freePort()
-  const env = { ...process.env, PAPI_DATA_DIR: dataDir, PAPI_ADDR: `127.0.0.1:${port}`, PAPI_LOG_LEVEL: 'warn' }
+  const env = {
+    ...process.env,
+    PAPI_DATA_DIR: dataDir,
+    PAPI_ADDR: `127.0.0.1:${port}`,
+    PAPI_LOG_LEVEL: 'warn',
+    PAPI_PUBLIC_URL: `http://127.0.0.1:${port}`,
+    ...extraEnv,
+  }
   delete env.PAPI_DATABASE_URL
   const seed = spawnSync(binary, ['seed', '--demo'], { env, encoding: 'utf8' })
   if (seed.status !== 0) throw new Error(`papi seed --demo failed: ${seed.stderr || seed.stdout}`)
