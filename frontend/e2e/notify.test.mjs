@@ -201,7 +201,6 @@ for (const vp of viewports) {
       const link = linkAfter(m.body, 'theo dõi kết quả xử lý tại:')
       assert.equal(link, `${server.url}/public/p/${p.reference}`)
       const r = await context()
-      story.resident = r
       await r.page.goto(link)
       await r.page.locator('[data-public-petition]').getByRole('heading', { name: p.reference }).waitFor()
       await r.page.getByText('nối đường ống nước sạch').waitFor()
@@ -265,7 +264,8 @@ for (const vp of viewports) {
       const m = await waitForMail(mail, (x) => x.to.includes('cuc.tran.moi@example.vn'), 'of the answer')
       assert.equal(m.subject, `Đã có trả lời ý kiến ${story.p.reference}`)
       assert.ok(m.body.includes('Xã đã đưa tuyến ống tổ 3 vào kế hoạch quý tới.'), m.body)
-      const r = story.resident.page
+      // A fresh browser, as the resident's phone would be: the public page may be cached for a minute.
+      const r = (await context()).page
       await r.goto(linkAfter(m.body, 'Xem tại:'))
       await r.locator('[data-answer]', { hasText: 'kế hoạch quý tới' }).waitFor()
       await shot(r, vp.name, 'notify-03-answer')
