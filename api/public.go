@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
+	"github.com/klauspost/compress/gzip"
 
 	"github.com/papi-dialogue/papi/models"
 )
@@ -35,27 +36,61 @@ func (w *heldBody) WriteString(s string) (int, error) { return w.body.WriteStrin
 // publicCache lets browsers and proxies keep a public answer for a minute (short: answers
 // change as petitions move) and revalidate it cheaply after: a successful answer carries a
 // strong ETag from a hash of its body, and a request whose If-None-Match names it gets 304 with
-// no body. Only the public board and Open311 use it; the signed-in API stays no-store.
+// no body. Answers are gzipped for clients that accept it (a phone on a slow link waits for the
+// bytes), with an ETag of their own, as RFC 9110 asks of another representation. Only the public
+// board and Open311 use it; the signed-in API stays no-store.
 func publicCache(c *gin.Context) {
 	w := &heldBody{ResponseWriter: c.Writer}
 	c.Writer = w
 	c.Next()
 	c.Writer = w.ResponseWriter
-	if w.Status() == http.StatusOK {
-		sum := sha256.Sum256(w.body.Bytes())
-		etag := `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`
-		h := w.Header()
-		h.Set("ETag", etag)
-		h.Set("Cache-Control", "public, max-age=60")
-		h.Set("Vary", "Accept-Language") // Open311 names services in the asked language
-		if etagListed(c.GetHeader("If-None-Match"), etag) {
-			h.Del("Content-Length")
-			w.WriteHeader(http.StatusNotModified)
-			w.WriteHeaderNow()
-			return
-		}
+	body := w.body.Bytes()
+	if w.Status() != http.StatusOK {
+		_, _ = w.ResponseWriter.Write(body)
+		return
 	}
-	_, _ = w.ResponseWriter.Write(w.body.Bytes())
+	sum := sha256.Sum256(body)
+	etag := base64.RawURLEncoding.EncodeToString(sum[:18])
+	h := w.Header()
+	h.Set("Cache-Control", "public, max-age=60")
+	h.Set("Vary", "Accept-Encoding, Accept-Language") // Open311 names services in the asked language
+	zipped := len(body) >= gzipMinSize && acceptsGzip(c.GetHeader("Accept-Encoding"))
+	if zipped {
+		etag += "-gz"
+	}
+	etag = `"` + etag + `"`
+	h.Set("ETag", etag)
+	if etagListed(c.GetHeader("If-None-Match"), etag) {
+		h.Del("Content-Length")
+		w.WriteHeader(http.StatusNotModified)
+		w.WriteHeaderNow()
+		return
+	}
+	if zipped {
+		h.Set("Content-Encoding", "gzip")
+		h.Del("Content-Length")
+		zw, _ := gzip.NewWriterLevel(w.ResponseWriter, gzip.DefaultCompression)
+		_, _ = zw.Write(body)
+		_ = zw.Close()
+		return
+	}
+	_, _ = w.ResponseWriter.Write(body)
+}
+
+// gzipMinSize is the smallest answer worth compressing: below it gzip's header outweighs the gain.
+const gzipMinSize = 1024
+
+// acceptsGzip tells whether an Accept-Encoding header takes gzip (and does not refuse it with q=0).
+func acceptsGzip(header string) bool {
+	for _, part := range strings.Split(header, ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if !strings.EqualFold(strings.TrimSpace(name), "gzip") {
+			continue
+		}
+		q := strings.ReplaceAll(strings.TrimSpace(params), " ", "")
+		return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
+	}
+	return false
 }
 
 // etagListed tells whether an If-None-Match header names etag or is "*"; If-None-Match

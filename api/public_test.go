@@ -1,8 +1,10 @@
 package api
 
 import (
+	"compress/gzip"
 	"encoding/xml"
 	"fmt"
+	"io"
 	"net/url"
 	"regexp"
 	"strings"
@@ -62,7 +64,11 @@ func TestPublicBoard(t *testing.T) {
 		if p := byRef[rd.Refs["A11"]]; p.Answer != nil || p.AnsweredAt != nil || p.State != "in_progress" {
 			t.Fatalf("A11 shows a draft: %+v", p)
 		}
-		if p := byRef[rd.Refs["A2"]]; p.OnsiteAnswer != "Xã sẽ lắp biển báo trong tuần." || p.ClosedAt == nil || p.Hamlet.Name != "Ấp Tân Hòa" || p.Topic.Code != "GT" {
+		if p := byRef[rd.Refs["A7"]]; p.CloseReason != nil || p.DuplicateOf != nil {
+			t.Fatalf("an open petition with a closing reason: %+v", p)
+		}
+		if p := byRef[rd.Refs["A2"]]; p.OnsiteAnswer != "Xã sẽ lắp biển báo trong tuần." || p.ClosedAt == nil || p.Hamlet.Name != "Ấp Tân Hòa" || p.Topic.Code != "GT" ||
+			p.CloseReason == nil || *p.CloseReason != models.ReasonExplained {
 			t.Fatalf("A2 on the board %+v", p)
 		}
 
@@ -342,6 +348,27 @@ func TestPublicAnswersRevalidate(t *testing.T) {
 		if r := anon.do("GET", "/open311/v2/services.json", nil, "Accept-Language", "en"); r.Header().Get("ETag") == tags["/open311/v2/services.json"] {
 			t.Error("English services share the Vietnamese ETag")
 		}
+		// A client that takes gzip gets the same answer gzipped, under an ETag of its own.
+		for _, path := range []string{"/open311/v2/services.json", "/open311/v2/services.xml"} {
+			plain := anon.do("GET", path, nil)
+			r := anon.do("GET", path, nil, "Accept-Encoding", "br, gzip")
+			expect(t, r, 200)
+			etag := r.Header().Get("ETag")
+			if r.Header().Get("Content-Encoding") != "gzip" || etag == tags[path] || !strings.Contains(r.Header().Get("Vary"), "Accept-Encoding") {
+				t.Fatalf("%s gzipped: %v", path, r.Header())
+			}
+			zr, err := gzip.NewReader(r.Body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if unzipped, _ := io.ReadAll(zr); string(unzipped) != plain.Body.String() {
+				t.Fatalf("%s: the gzipped answer differs", path)
+			}
+			expect(t, anon.do("GET", path, nil, "Accept-Encoding", "gzip", "If-None-Match", etag), 304)
+			if r := anon.do("GET", path, nil, "Accept-Encoding", "gzip;q=0"); r.Header().Get("Content-Encoding") != "" {
+				t.Errorf("%s: gzip refused with q=0, but sent", path)
+			}
+		}
 		// Errors carry no ETag and are not cached.
 		if r := anon.do("GET", "/api/v1/public/petitions/NOPE-2026-0001", nil); r.Code != 404 || r.Header().Get("ETag") != "" || r.Header().Get("Cache-Control") != "" {
 			t.Errorf("404: %d, ETag %q, Cache-Control %q", r.Code, r.Header().Get("ETag"), r.Header().Get("Cache-Control"))
@@ -361,6 +388,39 @@ func TestPublicAnswersRevalidate(t *testing.T) {
 		// The signed-in API keeps no-store and no ETag.
 		if r := sec.do("GET", "/api/v1/petitions", nil); r.Header().Get("Cache-Control") != "no-store" || r.Header().Get("ETag") != "" {
 			t.Errorf("signed-in list: Cache-Control %q, ETag %q", r.Header().Get("Cache-Control"), r.Header().Get("ETag"))
+		}
+	})
+}
+
+// TestPublicPetitionSaysWhyItWasClosed checks the permalink's closing reason, and that a
+// duplicate names its original only when the original is public too.
+func TestPublicPetitionSaysWhyItWasClosed(t *testing.T) {
+	each(t, func(t *testing.T, e *testEnv) {
+		w := e.world
+		chair, anon := e.as(w.ChairA), e.anon()
+		public := petitionIn(t, e, w.SecretaryA, w.CommuneA, w.HamletA1, "phan_anh", false)
+		private := petitionIn(t, e, w.SecretaryA, w.CommuneA, w.HamletA1, "phan_anh", true)
+		for _, c := range []struct {
+			original *models.Petition
+			want     string
+		}{{public, public.Reference}, {private, ""}} {
+			dup := petitionIn(t, e, w.SecretaryA, w.CommuneA, w.HamletA1, "phan_anh", false)
+			expect(t, chair.do("POST", fmt.Sprintf("/api/v1/petitions/%d/transitions", dup.ID),
+				map[string]any{"to": "closed", "reason": "duplicate", "duplicate_of": c.original.ID, "version": dup.Version}), 200)
+			r := anon.do("GET", "/api/v1/public/petitions/"+dup.Reference, nil)
+			expect(t, r, 200)
+			var p models.PublicPetition
+			r.decode(t, &p)
+			got := ""
+			if p.DuplicateOf != nil {
+				got = *p.DuplicateOf
+			}
+			if p.CloseReason == nil || *p.CloseReason != models.ReasonDuplicate || got != c.want {
+				t.Fatalf("duplicate of %s on the board: reason %v, original %v", c.original.Reference, p.CloseReason, p.DuplicateOf)
+			}
+			if strings.Contains(r.Body.String(), private.Reference) {
+				t.Fatalf("a private reference is public: %s", r.Body)
+			}
 		}
 	})
 }

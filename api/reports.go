@@ -16,6 +16,7 @@ import (
 func (s *Server) reportRoutes(authed *gin.RouterGroup) {
 	authed.GET("/reports/summary", s.summaryReport)
 	authed.GET("/reports/summary.xlsx", s.summaryWorkbook)
+	authed.GET("/reports/series", s.seriesReport)
 	authed.GET("/reports/overdue", s.overdueReport)
 	authed.GET("/reports/exports", s.exportLog)
 }
@@ -33,6 +34,17 @@ func (s *Server) summaryReport(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, sum)
+}
+
+// seriesReport answers a unit's figures month by month over a period, in one request.
+func (s *Server) seriesReport(c *gin.Context) {
+	in := summaryInput(c)
+	series, err := s.store.SeriesReport(c.Request.Context(), actor(c), models.SeriesInput{UnitID: in.UnitID, Period: in.Period, As: in.As})
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, series)
 }
 
 func (s *Server) overdueReport(c *gin.Context) {

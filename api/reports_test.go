@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"strings"
@@ -336,6 +337,8 @@ func TestReportPermissions(t *testing.T) {
 				fmt.Sprintf("/api/v1/reports/summary?unit_id=%d", foreign):      422,
 				fmt.Sprintf("/api/v1/reports/summary.xlsx?unit_id=%d", own):     200,
 				fmt.Sprintf("/api/v1/reports/summary.xlsx?unit_id=%d", foreign): 422,
+				fmt.Sprintf("/api/v1/reports/series?unit_id=%d", own):           200,
+				fmt.Sprintf("/api/v1/reports/series?unit_id=%d", foreign):       422,
 				fmt.Sprintf("/api/v1/reports/overdue?unit_id=%d", own):          200,
 				fmt.Sprintf("/api/v1/reports/overdue?unit_id=%d", foreign):      422,
 				fmt.Sprintf("/api/v1/petitions/export?unit_id=%d", own):         200,
@@ -348,9 +351,65 @@ func TestReportPermissions(t *testing.T) {
 				}
 			}
 		}
-		for _, path := range []string{"/api/v1/reports/summary", "/api/v1/reports/summary.xlsx", "/api/v1/reports/overdue",
+		for _, path := range []string{"/api/v1/reports/summary", "/api/v1/reports/summary.xlsx", "/api/v1/reports/series", "/api/v1/reports/overdue",
 			"/api/v1/petitions/export", "/api/v1/reports/exports"} {
 			expect(t, e.anon().do("GET", path, nil), 401)
 		}
+	})
+}
+
+// TestSeriesAPI checks the month-by-month series: one request, each month equal to that month's
+// own summary, months cut to a custom range, none after today, and the cap.
+func TestSeriesAPI(t *testing.T) {
+	each(t, func(t *testing.T, e *testEnv) {
+		reportEnv(t, e)
+		district := e.as(e.world.DistrictOfficial)
+		series := func(query string) models.Series {
+			t.Helper()
+			r := district.do("GET", "/api/v1/reports/series?"+query, nil)
+			expect(t, r, 200)
+			var s models.Series
+			r.decode(t, &s)
+			return s
+		}
+		// The year so far (today is 10 April 2026): January to April, each as its own summary.
+		year := series("period=year&year=2026")
+		if year.Unit.ID != e.world.District.ID || year.Period.Kind != "year" || len(year.Months) != 4 {
+			t.Fatalf("year series: %+v", year)
+		}
+		total := 0
+		for i, m := range year.Months {
+			var sum models.Summary
+			district.do("GET", fmt.Sprintf("/api/v1/reports/summary?period=month&year=2026&month=%d", i+1), nil).decode(t, &sum)
+			got, _ := json.Marshal(m.Figures)
+			want, _ := json.Marshal(sum.Figures)
+			if m.Period.Kind != "month" || m.Period.Month != i+1 || string(got) != string(want) {
+				t.Fatalf("month %d of the series %+v differs from its summary %+v", i+1, m, sum.Figures)
+			}
+			if i < 3 {
+				total += m.Figures.Petitions.Total
+			}
+		}
+		if total != 13 { // the first quarter's 13 petitions, month by month
+			t.Fatalf("the first quarter's months add up to %d petitions", total)
+		}
+		// A custom range: its first and last months cut to it.
+		custom := series("from=2026-02-15&to=2026-04-05")
+		var spans []string
+		for _, m := range custom.Months {
+			spans = append(spans, string(m.Period.Kind)+":"+m.Period.From+".."+m.Period.To)
+		}
+		if fmt.Sprint(spans) != "[custom:2026-02-15..2026-02-28 month:2026-03-01..2026-03-31 custom:2026-04-01..2026-04-05]" {
+			t.Fatalf("custom spans %v", spans)
+		}
+		if next := series("period=year&year=2027"); len(next.Months) != 0 || next.Unit.ID != e.world.District.ID {
+			t.Fatalf("a year to come has months: %+v", next)
+		}
+		r := district.do("GET", "/api/v1/reports/series?from=2020-01-01&to=2026-01-01", nil)
+		expect(t, r, 422)
+		if f := fieldErrors(t, r); f["to"] == "" {
+			t.Fatalf("fields %v", f)
+		}
+		expect(t, district.do("GET", "/api/v1/reports/series?period=month&month=13", nil), 422)
 	})
 }

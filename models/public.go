@@ -46,7 +46,11 @@ type PublicPetition struct {
 	AnsweredAt      *time.Time `json:"answered_at"`
 	ResolvedAt      *time.Time `json:"resolved_at"`
 	ClosedAt        *time.Time `json:"closed_at"`
-	UpdatedAt       time.Time  `json:"updated_at"`
+	// CloseReason says why a closed petition was closed; DuplicateOf names the original of a
+	// duplicate when the original is public itself.
+	CloseReason *CloseReason `json:"close_reason"`
+	DuplicateOf *string      `json:"duplicate_of"`
+	UpdatedAt   time.Time    `json:"updated_at"`
 	// TimesRaised is how many public petitions raise this matter: 1 and those linked to it
 	// (links.go); the board lists a matter once, under its main petition.
 	TimesRaised int `json:"times_raised"`
@@ -76,6 +80,8 @@ type publicRow struct {
 	DueOn                                           *Date
 	OnsiteAnswer, Answer                            string
 	AnsweredAt, ResolvedAt, ClosedAt                *time.Time
+	CloseReason                                     *CloseReason
+	DuplicateOfRef                                  *string
 	UpdatedAt                                       time.Time
 	PetitionerName, PetitionerPhone, PetitionerAddr string
 	LinkedCount                                     int
@@ -87,7 +93,7 @@ type publicRow struct {
 const publicColumns = `p.id, p.reference, p.commune_id, c.name AS commune_name, p.hamlet_id, h.name AS hamlet_name,
 	p.topic_id, t.code AS topic_code, t.name_vi AS topic_name, t.name_en AS topic_name_en, p.kind, p.channel,
 	p.content, p.received_at, p.state, p.responsible_name, p.due_on, p.onsite_answer, p.answer,
-	p.answered_at, p.resolved_at, p.closed_at, p.updated_at,
+	p.answered_at, p.resolved_at, p.closed_at, p.close_reason, o.reference AS duplicate_of_ref, p.updated_at,
 	p.petitioner_name, p.petitioner_phone, p.petitioner_address AS petitioner_addr, p.petitioner_id_number,
 	(SELECT COUNT(*) FROM petitions l WHERE l.main_id = p.id AND l.private = FALSE AND l.kind <> 'to_cao') AS linked_count,
 	(SELECT m.reference FROM petitions m WHERE m.id = p.main_id AND m.private = FALSE AND m.kind <> 'to_cao') AS main_reference`
@@ -97,6 +103,8 @@ func (s *Store) publicQuery(ctx context.Context) *gorm.DB {
 	return s.conn(ctx).Table("petitions p").
 		Select(publicColumns).
 		Joins("JOIN units c ON c.id = p.commune_id").
+		// The original of a duplicate is named only when the public may read it too.
+		Joins("LEFT JOIN petitions o ON o.id = p.duplicate_of AND o.private = ? AND o.kind <> ?", false, KindDenunciation).
 		Joins("JOIN units h ON h.id = p.hamlet_id").
 		Joins("JOIN topics t ON t.id = p.topic_id").
 		Where("p.private = ? AND p.kind <> ?", false, KindDenunciation)
@@ -133,6 +141,7 @@ func (r *publicRow) public(today Date) PublicPetition {
 		p.ResolvedAt = utcPtr(r.ResolvedAt)
 	case StateClosed:
 		p.ClosedAt = utcPtr(r.ClosedAt)
+		p.CloseReason, p.DuplicateOf = r.CloseReason, r.DuplicateOfRef
 	}
 	return p
 }

@@ -4116,6 +4116,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports/series": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A unit's figures month by month over a period, in one request (the dashboard's chart over time). Each month counts exactly as the summary of that month does; a month the period only partly covers is cut to it; months after the current one are left out; at most 24 months. */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description A unit the caller sees; default the caller's own. */
+                    unit_id?: number;
+                    period?: "month" | "q1" | "6m" | "9m" | "year" | "custom";
+                    year?: number;
+                    month?: number;
+                    from?: string;
+                    to?: string;
+                    as?: "now" | "then";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Series"];
+                    };
+                };
+                401: components["responses"]["Unauthenticated"];
+                403: components["responses"]["Forbidden"];
+                422: components["responses"]["Invalid"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reports/summary.xlsx": {
         parameters: {
             query?: never;
@@ -6140,6 +6188,18 @@ export interface components {
                 };
             };
         };
+        Series: {
+            unit: components["schemas"]["ReportUnit"];
+            period: components["schemas"]["Period"];
+            /** Format: date */
+            as_of: string;
+            /** @enum {string} */
+            basis: "now" | "then";
+            months: {
+                period: components["schemas"]["Period"];
+                figures: components["schemas"]["Figures"];
+            }[];
+        };
         Summary: {
             unit: components["schemas"]["ReportUnit"];
             period: components["schemas"]["Period"];
@@ -6307,6 +6367,13 @@ export interface components {
             resolved_at: string | null;
             /** Format: date-time */
             closed_at: string | null;
+            /**
+             * @description Why a closed petition was closed; null unless the state is closed.
+             * @enum {string|null}
+             */
+            close_reason: "explained" | "duplicate" | "not_competent" | "withdrawn" | null;
+            /** @description The reference of the original a duplicate was closed for */
+            duplicate_of: string | null;
             /** Format: date-time */
             updated_at: string;
             /** @description How many public petitions raise this matter: 1 and those linked to it. A commune's list shows a matter once, under its main petition. */
@@ -6492,6 +6559,8 @@ export const pathsApiV1PetitionsIdAttachmentsGetParametersQueryRemovedValues: Re
 export const pathsApiV1DialoguesIdAttachmentsGetParametersQueryRemovedValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/dialogues/{id}/attachments"]["get"]["parameters"]["query"]["removed"]> = ["true", "false"];
 export const pathsApiV1ReportsSummaryGetParametersQueryPeriodValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/reports/summary"]["get"]["parameters"]["query"]["period"]> = ["month", "q1", "6m", "9m", "year", "custom"];
 export const pathsApiV1ReportsSummaryGetParametersQueryAsValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/reports/summary"]["get"]["parameters"]["query"]["as"]> = ["now", "then"];
+export const pathsApiV1ReportsSeriesGetParametersQueryPeriodValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/reports/series"]["get"]["parameters"]["query"]["period"]> = ["month", "q1", "6m", "9m", "year", "custom"];
+export const pathsApiV1ReportsSeriesGetParametersQueryAsValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/reports/series"]["get"]["parameters"]["query"]["as"]> = ["now", "then"];
 export const pathsApiV1ReportsSummaryXlsxGetParametersQueryAsValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/reports/summary.xlsx"]["get"]["parameters"]["query"]["as"]> = ["now", "then"];
 export const pathsApiV1PetitionsExportGetParametersQueryFormatValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/petitions/export"]["get"]["parameters"]["query"]["format"]> = ["csv", "xlsx"];
 export const pathsApiV1PetitionsExportGetParametersQueryState_typeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/petitions/export"]["get"]["parameters"]["query"]["state_type"]> = ["open", "fixed", "closed"];
@@ -6537,11 +6606,13 @@ export const calendarDaySourceValues: ReadonlyArray<FlattenedDeepRequired<compon
 export const open311ServiceTypeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Open311Service"]["type"]> = ["realtime"];
 export const reportUnitLevelValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReportUnit"]["level"]> = ["province", "district", "commune"];
 export const periodKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Period"]["kind"]> = ["month", "q1", "6m", "9m", "year", "custom"];
+export const seriesBasisValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Series"]["basis"]> = ["now", "then"];
 export const summaryBasisValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Summary"]["basis"]> = ["now", "then"];
 export const exportAuditExportValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ExportAudit"]["export"]> = ["petitions", "summary"];
 export const exportAuditFormatValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ExportAudit"]["format"]> = ["csv", "xlsx"];
 export const publicPetitionKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PublicPetition"]["kind"]> = ["phan_anh", "kien_nghi", "khieu_nai"];
 export const publicPetitionState_typeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PublicPetition"]["state_type"]> = ["open", "fixed", "closed"];
+export const publicPetitionClose_reasonValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PublicPetition"]["close_reason"]> = ["explained", "duplicate", "not_competent", "withdrawn"];
 export const publicSummaryBasisValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PublicSummary"]["basis"]> = ["now", "then"];
 export const open311RequestStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Open311Request"]["status"]> = ["open", "closed"];
 export type operations = Record<string, never>;
