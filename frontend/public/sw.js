@@ -1,7 +1,8 @@
-// The app shell for offline use: index.html and its hashed assets are kept on the device so a
-// tablet that lost its connection still opens the app (what it entered waits in IndexedDB).
+// The app shell for offline use: index.html and every hashed asset of the build are kept on the
+// device, so a tablet that lost its connection still opens the app and every screen (what it
+// entered waits in IndexedDB).
 // API requests are never cached here.
-const CACHE = 'papi-shell-v1'
+const CACHE = 'papi-shell-v2'
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
@@ -11,7 +12,10 @@ self.addEventListener('install', (event) => {
       if (res.ok) {
         const html = await res.clone().text()
         await cache.put('/', res)
-        const assets = [...new Set(html.match(/\/assets\/[^"'()\s]+/g) || [])]
+        const assets = new Set(html.match(/\/assets\/[^"'()\s]+/g) || [])
+        // The screens that load when first opened are kept too (assets.json lists the build).
+        const list = await fetch('/assets.json', { cache: 'no-store' })
+        if (list.ok) for (const a of await list.json()) assets.add(a)
         await cache.addAll([...assets, '/favicon.svg'])
       }
       await self.skipWaiting()

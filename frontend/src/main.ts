@@ -16,8 +16,12 @@ whenUnauthenticated(() => {
 })
 
 // Keep the app shell on the device so it opens without a connection (see public/sw.js).
+// It registers once the page has loaded, so a first visit on a slow link does not wait for the
+// worker fetching the whole build.
 if ('serviceWorker' in navigator && import.meta.env.PROD) {
-  navigator.serviceWorker.register('/sw.js').catch((err) => console.warn('service worker not registered', err))
+  const register = () => navigator.serviceWorker.register('/sw.js').catch((err) => console.warn('service worker not registered', err))
+  if (document.readyState === 'complete') void register()
+  else window.addEventListener('load', () => void register(), { once: true })
 }
 
 void loadSession().then(() => {

@@ -1,26 +1,13 @@
 // The app's screens and who may open them. The server decides what each user may do; the router
-// only keeps people away from screens that would show them nothing but refusals. Screens load
-// eagerly: a tablet that lost its connection must still open every one of them.
+// only keeps people away from screens that would show them nothing but refusals. The screens a
+// visitor meets first (sign-in, the public board) come with the app; the others load when first
+// opened, so a phone on a slow link waits for none of them. The service worker keeps every
+// screen on the device (public/sw.js, assets.json), so a tablet that lost its connection still
+// opens them all.
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
 import { me } from './lib/session'
 import LoginView from './views/LoginView.vue'
-import HomeView from './views/HomeView.vue'
-import PasswordView from './views/PasswordView.vue'
-import UnitsView from './views/UnitsView.vue'
-import AssigneesView from './views/AssigneesView.vue'
-import TopicsView from './views/TopicsView.vue'
-import UsersView from './views/UsersView.vue'
-import ReorganizationsView from './views/ReorganizationsView.vue'
-import DeadlineRulesView from './views/DeadlineRulesView.vue'
 import NotFoundView from './views/NotFoundView.vue'
-import DialoguesView from './views/DialoguesView.vue'
-import DialogueFormView from './views/DialogueFormView.vue'
-import DialogueDetailView from './views/DialogueDetailView.vue'
-import DialogueRunView from './views/DialogueRunView.vue'
-import PetitionsView from './views/PetitionsView.vue'
-import IntakeView from './views/IntakeView.vue'
-import PetitionDetailView from './views/PetitionDetailView.vue'
-import DashboardView from './views/DashboardView.vue'
 import PublicBoardView from './views/PublicBoardView.vue'
 import PublicPetitionView from './views/PublicPetitionView.vue'
 
@@ -34,6 +21,23 @@ declare module 'vue-router' {
     permission?: string
   }
 }
+
+const HomeView = () => import('./views/HomeView.vue')
+const PasswordView = () => import('./views/PasswordView.vue')
+const UnitsView = () => import('./views/UnitsView.vue')
+const AssigneesView = () => import('./views/AssigneesView.vue')
+const TopicsView = () => import('./views/TopicsView.vue')
+const UsersView = () => import('./views/UsersView.vue')
+const ReorganizationsView = () => import('./views/ReorganizationsView.vue')
+const DeadlineRulesView = () => import('./views/DeadlineRulesView.vue')
+const DialoguesView = () => import('./views/DialoguesView.vue')
+const DialogueFormView = () => import('./views/DialogueFormView.vue')
+const DialogueDetailView = () => import('./views/DialogueDetailView.vue')
+const DialogueRunView = () => import('./views/DialogueRunView.vue')
+const PetitionsView = () => import('./views/PetitionsView.vue')
+const IntakeView = () => import('./views/IntakeView.vue')
+const PetitionDetailView = () => import('./views/PetitionDetailView.vue')
+const DashboardView = () => import('./views/DashboardView.vue')
 
 const routes: RouteRecordRaw[] = [
   { path: '/login', name: 'login', component: LoginView, meta: { public: true } },
@@ -65,6 +69,8 @@ export const router = createRouter({ history: createWebHistory(), routes })
 router.beforeEach((to) => {
   if (to.meta.public) return true
   if (!me.value) return { name: 'login', query: to.fullPath === '/' ? {} : { next: to.fullPath } }
+  // A password that falls short of the rules is changed before anything else.
+  if (me.value.password_change_required && to.name !== 'password') return { name: 'password', query: to.fullPath === '/' ? {} : { next: to.fullPath } }
   // A monitoring official starts from the figures: the dashboard is their home.
   if (to.name === 'home' && me.value.role === 'district_official') return { name: 'dashboard' }
   if (to.meta.roles && !to.meta.roles.includes(me.value.role)) return { name: 'home' }
