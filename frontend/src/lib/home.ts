@@ -19,6 +19,7 @@ const late: HomeTile = { key: 'late', label: 'home.late', list: 'petitions', que
 const toAnswer: HomeTile = { key: 'to-answer', label: 'home.toAnswer', list: 'petitions', query: { status: unanswered } }
 const toClose: HomeTile = { key: 'to-close', label: 'home.toClose', list: 'petitions', query: { status: 'answered' } }
 const toAssign: HomeTile = { key: 'to-assign', label: 'home.toAssign', list: 'petitions', query: { status: 'received,reopened' } }
+const dueSoon: HomeTile = { key: 'due-soon', label: 'home.dueSoon', list: 'petitions', query: { due_soon: 'true' } }
 const minutes: HomeTile = { key: 'minutes', label: 'home.minutes', list: 'dialogues', query: { status: 'held' }, alert: false }
 const minutesLate: HomeTile = { key: 'minutes-late', label: 'home.minutesLate', list: 'dialogues', query: { minutes_overdue: 'true' }, alert: true }
 const mine: HomeTile = { key: 'mine', label: 'home.mine', list: 'petitions', query: { assignee: 'me', state_type: 'open' } }
@@ -30,7 +31,7 @@ export function homeTiles(role: string): HomeTile[] {
     case 'commune_chair':
       return [toAnswer, late, toClose, minutes, minutesLate, mine]
     case 'secretary':
-      return [toAssign, toAnswer, late, minutes, mine]
+      return [toAssign, dueSoon, toAnswer, late, minutes, mine]
     case 'inspector':
       return [toAnswer, late, toClose, planned]
     case 'admin':

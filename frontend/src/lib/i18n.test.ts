@@ -14,6 +14,14 @@ describe('i18n', () => {
     expect(t('offline.waiting', { n: 3 })).toBe('3 mục chờ gửi')
   })
 
+  it('writes numbers in placeholders the way each language does, years ungrouped', () => {
+    expect(t('attendance.total', { n: 1409 })).toContain('1.409')
+    expect(t('dialogues.monthTitle', { month: '04', year: 2026 })).toBe('Tháng 04/2026')
+    setLang('en')
+    expect(t('attendance.total', { n: 1409 })).toContain('1,409')
+    setLang('vi')
+  })
+
   it('translates API codes and falls back to the code', () => {
     expect(tCode('role', 'commune_chair')).toBe('Chủ tịch UBND xã')
     expect(tCode('role', 'astronaut')).toBe('astronaut')

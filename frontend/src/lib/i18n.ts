@@ -29,14 +29,21 @@ export function setLang(l: Lang): void {
   if (typeof document !== 'undefined') document.documentElement.lang = l
 }
 
-/** t returns the message for key in the current language, with {name} placeholders filled. */
+/** t returns the message for key in the current language, with {name} placeholders filled.
+ * Numbers are written as the language writes them (1.409 in Vietnamese, 1,409 in English),
+ * except a year, which is never grouped. */
 export function t(key: MessageKey, params?: Record<string, string | number>): string {
   const dict = messages[lang.value] as Record<string, string>
   let s = dict[key] ?? (messages.vi as Record<string, string>)[key] ?? key
   if (params) {
-    for (const [k, v] of Object.entries(params)) s = s.split(`{${k}}`).join(String(v))
+    for (const [k, v] of Object.entries(params)) s = s.split(`{${k}}`).join(typeof v === 'number' && k !== 'year' ? localNumber(v) : String(v))
   }
   return s
+}
+
+/** localNumber writes a number in the current language: 1.409 and 2,5 in Vietnamese. */
+export function localNumber(n: number): string {
+  return n.toLocaleString(lang.value === 'en' ? 'en-GB' : 'vi-VN', { maximumFractionDigits: 1 })
 }
 
 /** has tells whether key names a message, for labels built from API codes. */

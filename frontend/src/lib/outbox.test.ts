@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { me } from './session'
 import type { Me } from './types'
-import { flushQueue, online, outbox, queued, refreshQueued, sendOrQueue } from './outbox'
+import { flushQueue, online, outbox, queued, refreshQueued, resend, sendOrQueue } from './outbox'
 import { setCsrfToken } from './api'
 
 const user = { id: 7, username: 'secretary.tanthoi', permissions: [], unit: { id: 3 } } as unknown as Me
@@ -70,5 +70,28 @@ describe('sendOrQueue', () => {
     expect(out.queued).toBe(true)
     expect(fetch).not.toHaveBeenCalled()
     expect(queued.value).toHaveLength(1)
+  })
+})
+
+describe('resend', () => {
+  it('keeps a refused item until its correction is taken, sent with the key it was made with', async () => {
+    online.value = false
+    await sendOrQueue(petition)
+    online.value = true
+    const sent: { key: string; body: unknown }[] = []
+    let answer = reply(422, { error: { code: 'validation_failed', message: 'Sai', fields: { topic_id: 'Lĩnh vực đã ngừng sử dụng.' } } })
+    vi.stubGlobal('fetch', async (_: string, init: RequestInit) => {
+      sent.push({ key: (init.headers as Record<string, string>)['Idempotency-Key'], body: JSON.parse(String(init.body)) })
+      return answer
+    })
+    await flushQueue()
+    expect(queued.value).toHaveLength(1)
+    expect(queued.value[0].rejected?.fields).toEqual({ topic_id: 'Lĩnh vực đã ngừng sử dụng.' })
+
+    answer = reply(201, { id: 9 })
+    await resend(queued.value[0].key, { content: 'Đường ngập nước', topic_id: 4 })
+    expect(sent).toHaveLength(2)
+    expect(sent[1]).toEqual({ key: sent[0].key, body: { content: 'Đường ngập nước', topic_id: 4 } })
+    expect(queued.value).toEqual([])
   })
 })

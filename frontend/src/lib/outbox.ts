@@ -138,6 +138,13 @@ export function flushQueue(): Promise<void> {
   return flushing
 }
 
+/** resend puts a refused item back in line with the user's corrections and sends what waits. */
+export async function resend(key: string, body: unknown): Promise<void> {
+  await outbox.retry(key, body)
+  await refreshQueued()
+  await flushQueue()
+}
+
 /** discard drops a queued item the user gives up on. */
 export async function discard(key: string): Promise<void> {
   await outbox.remove(key)

@@ -1,16 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { percent, periodMonths, periodQuery, sortRows, type LeagueRow } from './reports'
+import { percent, periodQuery, sortRows, type LeagueRow } from './reports'
 
 describe('reports helpers', () => {
   it('builds the period query', () => {
     expect(periodQuery({ period: 'month', year: 2026, month: 3 })).toEqual({ period: 'month', year: 2026, month: 3 })
     expect(periodQuery({ period: '6m', year: 2026, month: 3 })).toEqual({ period: '6m', year: 2026 })
-  })
-
-  it('lists the months of a period, never past this month', () => {
-    expect(periodMonths({ period: '9m', year: 2026, month: 1 }, { year: 2026, month: 4 })).toEqual([1, 2, 3, 4])
-    expect(periodMonths({ period: 'q1', year: 2025, month: 1 }, { year: 2026, month: 4 })).toEqual([1, 2, 3])
-    expect(periodMonths({ period: 'month', year: 2026, month: 7 }, { year: 2026, month: 4 })).toEqual([7])
   })
 
   it('shows rates as percentages, with a dash when nothing was counted', () => {

@@ -16,14 +16,6 @@ export function periodQuery(p: PeriodChoice): Record<string, string | number> {
   return q
 }
 
-/** periodMonths lists the months (1–12) a period covers, up to the current month of this year. */
-export function periodMonths(p: PeriodChoice, now: { year: number; month: number }): number[] {
-  if (p.period === 'month') return [p.month]
-  const n = { q1: 3, '6m': 6, '9m': 9, year: 12 }[p.period]
-  const last = p.year === now.year ? Math.min(n, now.month) : p.year > now.year ? 0 : n
-  return Array.from({ length: last }, (_, i) => i + 1)
-}
-
 /** percent shows a rate (0–1) as "87,5%" the way Vietnamese offices write it, or "—" without a denominator. */
 export function percent(rate: number | null | undefined, lang: 'vi' | 'en' = 'vi'): string {
   if (rate == null || Number.isNaN(rate)) return '—'

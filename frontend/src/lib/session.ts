@@ -85,6 +85,11 @@ export function refreshMe(m: Me): void {
   remember(m)
 }
 
+/** passwordChanged notes that the user now has a password the rules accept. */
+export function passwordChanged(): void {
+  if (me.value?.password_change_required) remember({ ...me.value, password_change_required: false })
+}
+
 /** forget drops the session after the server said it has ended. */
 export function forget(): void {
   remember(null)

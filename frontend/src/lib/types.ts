@@ -40,6 +40,8 @@ export type Attachment = Schemas['Attachment']
 export type PetitionEvent = Schemas['PetitionEvent']
 /** Summary is the period report of a unit, with its communes for a league table. */
 export type Summary = Schemas['Summary']
+/** Series is a unit's figures month by month over a period (GET /reports/series). */
+export type Series = Schemas['Series']
 /** Figures are one unit's numbers for a period. */
 export type Figures = Schemas['Figures']
 /** OverduePetition is one line of the overdue list. */

@@ -1,0 +1,125 @@
+// Offline work the server refuses after it syncs is corrected and resent, never lost: in a real
+// Chromium against a real papi on a fresh demo database. Any console error fails the run.
+import { after, before, describe, it } from 'node:test'
+import assert from 'node:assert/strict'
+import { chromiumMissing, launchBrowser, shot, startServer, viewports, watchConsole } from './harness.mjs'
+
+const skip = chromiumMissing()
+if (skip) console.log(`# SKIP browser tests: ${skip}`)
+
+const password = 'demo-password'
+const content = 'Đề nghị nạo vét kênh thủy lợi nội đồng ấp Tân Phong trước vụ Đông Xuân.'
+
+for (const vp of viewports) {
+  describe(`the outbox on a ${vp.name} (${vp.width}×${vp.height})`, { skip: skip || false }, () => {
+    let server
+    let browser
+    const consoles = []
+
+    before(async () => {
+      server = await startServer()
+      browser = await launchBrowser()
+    })
+
+    after(async () => {
+      await browser?.close()
+      await server?.stop()
+    })
+
+    async function signIn(username) {
+      const context = await browser.newContext({
+        viewport: { width: vp.width, height: vp.height },
+        hasTouch: vp.hasTouch,
+        isMobile: !!vp.isMobile,
+        locale: 'vi-VN',
+        timezoneId: 'Asia/Ho_Chi_Minh',
+        serviceWorkers: 'block',
+      })
+      const page = await context.newPage()
+      page.setDefaultTimeout(15000)
+      const watch = watchConsole(page, `${vp.name}/${username}`)
+      consoles.push(watch)
+      await page.goto(server.url + '/login')
+      await page.getByLabel('Tên đăng nhập').fill(username)
+      await page.getByLabel('Mật khẩu').fill(password)
+      await page.getByRole('button', { name: 'Đăng nhập' }).click()
+      await page.getByRole('heading', { name: /Xin chào/ }).waitFor()
+      return { context, page, watch }
+    }
+
+    function api(page, method, path, body) {
+      return page.evaluate(
+        async ({ method, path, body }) => {
+          const me = await (await fetch('/api/v1/auth/me')).json()
+          const r = await fetch('/api/v1' + path, {
+            method,
+            headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token },
+            body: body ? JSON.stringify(body) : undefined,
+          })
+          return { status: r.status, body: await r.json() }
+        },
+        { method, path, body },
+      )
+    }
+
+    it('a petition queued offline, refused after sync, is corrected and resent from the queue', async () => {
+      const sec = await signIn('secretary.tanthoi')
+      const { page, context, watch } = sec
+      const held = await api(page, 'GET', '/dialogues?status=held&limit=1')
+      const dialogue = held.body.items[0]
+      assert.ok(dialogue, 'the demo has a held dialogue')
+      await page.goto(`${server.url}/dialogues/${dialogue.id}/run`)
+      const pf = page.locator('[data-petition-form]')
+      await pf.waitFor()
+
+      // Offline, the petition waits on the device under the topic "Thủy lợi".
+      await context.setOffline(true)
+      await pf.locator('#pf-topic').selectOption({ label: 'Thủy lợi' })
+      await pf.getByLabel('Nội dung ý kiến').fill(content)
+      await pf.getByLabel('Ẩn danh').check()
+      await pf.locator('[data-record-petition]').click()
+      await page.locator('[data-waiting]', { hasText: '1 mục chờ gửi' }).waitFor()
+
+      // Meanwhile an admin retires that topic: the server will refuse the petition.
+      const admin = await signIn('admin')
+      const topics = await api(admin.page, 'GET', '/topics?all=true')
+      const tl = topics.body.items.find((x) => x.code === 'TL')
+      assert.equal((await api(admin.page, 'PATCH', `/topics/${tl.id}`, { active: false, version: tl.version })).status, 200)
+
+      await watch.allow(/status of 422|Failed to load resource/, async () => {
+        await context.setOffline(false)
+        const refused = page.locator('[data-outbox] [data-outbox-item="rejected"]')
+        await refused.waitFor()
+        await refused.getByText('Thủy lợi').first().waitFor()
+      })
+      // A refused item is not counted as waiting, in the panel or the top bar, and is not lost.
+      await page.locator('[data-waiting]').waitFor({ state: 'detached' })
+      assert.match(await page.locator('[data-outbox] h3').innerText(), /^0 mục chờ gửi/)
+      await shot(page, vp.name, 'outbox-refused')
+
+      // Opened, corrected (another topic, the text kept), and resent.
+      await page.locator('[data-outbox] [data-fix]').click()
+      const fix = page.locator('[data-outbox-fix]')
+      await fix.locator('#fix-topic-error').waitFor()
+      assert.equal(await fix.getByLabel('Nội dung ý kiến').inputValue(), content)
+      await shot(page, vp.name, 'outbox-fix')
+      await fix.getByLabel('Lĩnh vực').selectOption({ label: 'Nông nghiệp, kinh tế' })
+      await fix.locator('[data-resend]').click()
+      await page.getByText('Đã gửi lại và được máy chủ ghi nhận.').waitFor()
+      await page.locator('[data-outbox]').waitFor({ state: 'detached' })
+      await page.locator('[data-raised]').getByText(content).waitFor()
+      const logged = await api(page, 'GET', `/petitions?dialogue_id=${dialogue.id}&q=${encodeURIComponent('nao vet kenh')}`)
+      assert.equal(logged.body.items.length, 1, 'recorded once')
+      assert.notEqual(logged.body.items[0].topic_id, tl.id)
+      await admin.context.close()
+      await context.close()
+    })
+
+    it('no page logged a console error', () => {
+      assert.deepEqual(
+        consoles.flatMap((c) => c.errors),
+        [],
+      )
+    })
+  })
+}
