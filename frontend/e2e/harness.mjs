@@ -23,12 +23,10 @@ export const chromiumArgs = [
   '--no-first-run',
 ]
 
-/** viewports are the window sizes every story runs in: a tablet in portrait, an office PC and a
- * phone (PAPI_E2E_VIEWPORTS=tablet,phone picks some). */
+/** viewports are the window sizes every story runs in: a tablet in portrait and an office PC. */
 const allViewports = [
   { name: 'tablet', width: 820, height: 1180, hasTouch: true },
   { name: 'desktop', width: 1440, height: 900, hasTouch: false },
-  { name: 'phone', width: 390, height: 844, hasTouch: true, isMobile: true },
 ]
 export const viewports = process.env.PAPI_E2E_VIEWPORTS ? allViewports.filter((v) => process.env.PAPI_E2E_VIEWPORTS.split(',').includes(v.name)) : allViewports
 
