@@ -22,20 +22,20 @@ const runes = (s: string) => [...s.trim()].length
 /** petitionProblems names each field of an entry the server would refuse, in the user's language. */
 export function petitionProblems(e: PetitionEntry, topics: Topic[]): Record<string, string> {
   const out: Record<string, string> = {}
-  if (!e.topic_id) out.topic_id = t('rules.required')
-  else if (!topics.some((x) => x.id === e.topic_id && x.active)) out.topic_id = t('rules.topic')
-  if (!e.hamlet_id) out.hamlet_id = t('rules.required')
-  if (!(kinds as readonly string[]).includes(e.kind)) out.kind = t('rules.required')
+  if (!e.topic_id) out.topic_id = t('entry.required')
+  else if (!topics.some((x) => x.id === e.topic_id && x.active)) out.topic_id = t('entry.topic')
+  if (!e.hamlet_id) out.hamlet_id = t('entry.required')
+  if (!(kinds as readonly string[]).includes(e.kind)) out.kind = t('entry.required')
   const n = runes(e.content)
-  if (n < 10 || n > 4000) out.content = t('rules.content')
-  if (e.anonymous && e.name.trim()) out.anonymous = t('rules.anonymous')
-  if (runes(e.name) > 120) out.name = t('rules.name')
-  if (runes(e.onsite_answer) > 4000) out.onsite_answer = t('rules.onsite')
+  if (n < 10 || n > 4000) out.content = t('entry.content')
+  if (e.anonymous && e.name.trim()) out.anonymous = t('entry.anonymous')
+  if (runes(e.name) > 120) out.name = t('entry.name')
+  if (runes(e.onsite_answer) > 4000) out.onsite_answer = t('entry.onsite')
   return out
 }
 
 /** checkPetition throws the problems of an entry as the server's 422 would. */
 export function checkPetition(e: PetitionEntry, topics: Topic[]): void {
   const fields = petitionProblems(e, topics)
-  if (Object.keys(fields).length) throw new ApiError(422, 'validation_failed', t('rules.invalid'), fields)
+  if (Object.keys(fields).length) throw new ApiError(422, 'validation_failed', t('entry.invalid'), fields)
 }
