@@ -127,6 +127,8 @@ type Dialogue struct {
 	AllowedTransitions  []string            `json:"allowed_transitions" gorm:"-"`
 	CanEdit             bool                `json:"can_edit" gorm:"-"`
 	CanRecordAttendance bool                `json:"can_record_attendance" gorm:"-"`
+	// FromPaper says who typed the dialogue up after it took place, and when (paper.go).
+	FromPaper *PaperRecord `json:"from_paper" gorm:"-"`
 }
 
 // TableName names the dialogues table.
@@ -506,6 +508,7 @@ func (s *Store) decorate(ctx context.Context, actor Actor, ds []*Dialogue, regis
 		if d.ChairUserID != nil {
 			userIDs = append(userIDs, *d.ChairUserID)
 		}
+		userIDs = append(userIDs, d.CreatedBy)
 	}
 	var communes []UnitRef
 	if err := s.conn(ctx).Model(&Unit{}).Select("id, name").Where("id IN ?", communeIDs).Find(&communes).Error; err != nil {
@@ -571,6 +574,7 @@ func (s *Store) decorate(ctx context.Context, actor Actor, ds []*Dialogue, regis
 		d.PetitionsCount = petitions[d.ID]
 		d.MinutesOverdue = d.minutesOverdue(now)
 		clock.decorate(d, now)
+		d.FromPaper = d.paperRecord(users)
 		d.AllowedTransitions = actor.AllowedTransitions(d.Status)
 		d.CanEdit = actor.CanEditDialogue(d.Status)
 		d.CanRecordAttendance = actor.CanRecordAttendance(d.Status)
@@ -937,6 +941,9 @@ type DialogueTransition struct {
 	Minutes      string  `json:"minutes"`
 	AllowOverlap bool    `json:"allow_overlap"`
 	Version      *int    `json:"version"`
+	// OccurredAt is when holding or closing happened, for a dialogue typed up from its paper
+	// minutes (paper.go); by default a dialogue marked held after it ended was held at its start.
+	OccurredAt string `json:"occurred_at"`
 }
 
 // dialogueMove is what a transition writes and records: the columns, the event's note and data.
@@ -961,6 +968,10 @@ func (s *Store) TransitionDialogue(ctx context.Context, actor Actor, id int64, t
 			return StaleVersion(d)
 		}
 		now := s.now().Truncate(time.Second)
+		when, err := s.dialogueMoveTime(d, t, now)
+		if err != nil {
+			return err
+		}
 		m := &dialogueMove{updates: map[string]any{"updated_at": now}}
 		switch t.To {
 		case TransitionHold:
@@ -975,10 +986,16 @@ func (s *Store) TransitionDialogue(ctx context.Context, actor Actor, id int64, t
 		if err != nil {
 			return err
 		}
+		if _, ok := m.updates["held_at"]; ok {
+			m.updates["held_at"] = when
+		}
+		if _, ok := m.updates["closed_at"]; ok {
+			m.updates["closed_at"] = when
+		}
 		if err := s.writeDialogue(ctx, d, m.updates); err != nil {
 			return err
 		}
-		if err := s.appendEvent(ctx, dialogueLog, actor, d.ID, EventDialogueTransition, string(d.Status), t.To, m.note, m.data); err != nil {
+		if err := s.appendEventAt(ctx, dialogueLog, actor, d.ID, EventDialogueTransition, string(d.Status), t.To, m.note, m.data, timePtrUnlessNow(when, now)); err != nil {
 			return err
 		}
 		out, err = s.Dialogue(ctx, actor, d.ID)

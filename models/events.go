@@ -27,6 +27,12 @@ const EventPrecision = time.Microsecond
 // (empty for none), a note, and details that become a JSON object. It is the only code that
 // writes an event, and it only inserts.
 func (s *Store) appendEvent(ctx context.Context, log eventLog, actor Actor, ownerID int64, kind, from, to, note string, data any) error {
+	return s.appendEventAt(ctx, log, actor, ownerID, kind, from, to, note, data, nil)
+}
+
+// appendEventAt is appendEvent for a step that happened at another time than now (paper.go):
+// occurred is kept beside the typing time; nil means now.
+func (s *Store) appendEventAt(ctx context.Context, log eventLog, actor Actor, ownerID int64, kind, from, to, note string, data any, occurred *time.Time) error {
 	raw := []byte("{}")
 	if data != nil {
 		var err error
@@ -41,9 +47,14 @@ func (s *Store) appendEvent(ctx context.Context, log eventLog, actor Actor, owne
 	if actor.UserID != 0 {
 		actorID = &actor.UserID
 	}
-	return s.conn(ctx).Exec("INSERT INTO "+log.table+" ("+log.owner+`, actor_id, kind, from_value, to_value, note, data, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, ownerID, actorID, kind, nullable(from), nullable(to), note, string(raw),
-		s.now().Truncate(EventPrecision)).Error
+	var at *time.Time
+	if occurred != nil {
+		t := occurred.UTC().Truncate(EventPrecision)
+		at = &t
+	}
+	return s.conn(ctx).Exec("INSERT INTO "+log.table+" ("+log.owner+`, actor_id, kind, from_value, to_value, note, data, created_at, occurred_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, ownerID, actorID, kind, nullable(from), nullable(to), note, string(raw),
+		s.now().Truncate(EventPrecision), at).Error
 }
 
 func nullable(s string) *string {

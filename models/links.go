@@ -262,6 +262,9 @@ func (s *Store) follow(ctx context.Context, actor Actor, main, f *Petition) erro
 	case StateAnswered:
 		updates["answer"], updates["answer_draft"] = main.Answer, main.Answer
 		updates["answered_at"], updates["answered_by"] = main.AnsweredAt, main.AnsweredBy
+		if f.FirstAnsweredAt == nil {
+			updates["first_answered_at"] = main.AnsweredAt
+		}
 		updates["search_text"] = petitionSearchText(&Petition{Reference: f.Reference, Content: f.Content, OnsiteAnswer: f.OnsiteAnswer, Answer: main.Answer})
 		data["answer"] = main.Answer
 	case StateResolved:
@@ -276,7 +279,11 @@ func (s *Store) follow(ctx context.Context, actor Actor, main, f *Petition) erro
 		return err
 	}
 	note := fmt.Sprintf("Theo ý kiến chính %s", main.Reference)
-	if err := s.appendEvent(ctx, petitionLog, actor, f.ID, EventTransition, string(f.State), string(main.State), note, data); err != nil {
+	at := mainMoveTime(main)
+	if at != nil && at.Equal(s.now()) {
+		at = nil
+	}
+	if err := s.appendEventAt(ctx, petitionLog, actor, f.ID, EventTransition, string(f.State), string(main.State), note, data, at); err != nil {
 		return err
 	}
 	return s.noticeTransition(ctx, actor, stored)

@@ -20,6 +20,8 @@ type PetitionEvent struct {
 	Note       string    `json:"note"`
 	Data       EventData `json:"data"`
 	CreatedAt  time.Time `json:"created_at"`
+	// OccurredAt is when the step happened, when it was typed up later (paper.go); else null.
+	OccurredAt *time.Time `json:"occurred_at"`
 }
 
 // The kinds of petition events.
@@ -39,7 +41,7 @@ const (
 func (s *Store) petitionEvents(ctx context.Context, petitionID int64) ([]PetitionEvent, error) {
 	var out []PetitionEvent
 	err := s.conn(ctx).Table("petition_events e").
-		Select("e.id, e.petition_id, e.actor_id, COALESCE(u.full_name, '') AS actor_name, e.kind, e.from_value, e.to_value, e.note, e.data, e.created_at").
+		Select("e.id, e.petition_id, e.actor_id, COALESCE(u.full_name, '') AS actor_name, e.kind, e.from_value, e.to_value, e.note, e.data, e.created_at, e.occurred_at").
 		Joins("LEFT JOIN users u ON u.id = e.actor_id").
 		Where("e.petition_id = ?", petitionID).Order("e.id").Scan(&out).Error
 	if err != nil {

@@ -516,6 +516,8 @@ type TransitionInput struct {
 	ResponsibleName   string          `json:"responsible_name"`
 	// AssigneeID names the officer of the commune an assignment goes to (assignees.go).
 	AssigneeID *int64 `json:"assignee_id"`
+	// OccurredAt is when the move happened, for records typed up later (paper.go); default now.
+	OccurredAt *time.Time `json:"occurred_at"`
 	// DueOn overrides the default due date (today + the topic's response days).
 	DueOn string `json:"due_on"`
 	// Answer is the published answer (answered); empty publishes the saved draft, or else the
@@ -586,15 +588,18 @@ func (s *Store) TransitionPetition(ctx context.Context, actor Actor, id int64, i
 		v := &ValidationError{}
 		note := noteField(v, "note", in.Note)
 		now := s.now()
+		when := petitionMoveTime(v, p, in.OccurredAt, now)
 		updates := map[string]any{"state": to, "state_type": to.Type(), "updated_at": now}
 		data := map[string]any{}
 		switch to {
 		case StateAssigned, StateReferred:
-			err = s.responsibleUpdates(ctx, v, r, in, today, updates, data)
+			err = s.responsibleUpdates(ctx, v, r, in, calendar.DateOf(when), updates, data)
 		case StateAnswered:
-			err = s.answerUpdates(ctx, v, actor, p, in, now, updates, data)
+			if err = s.answerUpdates(ctx, v, actor, p, in, when, updates, data); err == nil && in.OccurredAt == nil {
+				err = s.onSpotAnswer(ctx, p, updates, now)
+			}
 		case StateResolved, StateClosed:
-			s.closingUpdates(ctx, v, actor, p, in, to, now, updates, data)
+			s.closingUpdates(ctx, v, actor, p, in, to, when, updates, data)
 		case StateReopened:
 			if note == "" {
 				v.Add("note", Msg("Hãy ghi lý do mở lại.", "Say why the petition is reopened."))
@@ -613,7 +618,7 @@ func (s *Store) TransitionPetition(ctx context.Context, actor Actor, id int64, i
 		if err != nil {
 			return err
 		}
-		if err := s.appendEvent(ctx, petitionLog, actor, p.ID, EventTransition, string(p.State), string(to), note, data); err != nil {
+		if err := s.appendEventAt(ctx, petitionLog, actor, p.ID, EventTransition, string(p.State), string(to), note, data, moveEventTime(to, updates, when, now)); err != nil {
 			return err
 		}
 		out = stored

@@ -128,7 +128,7 @@ func (s *Store) lawPetitionFigures(ctx context.Context, sc *reportScope, period 
 			(SELECT MIN(e.from_value) FROM petition_events e WHERE e.petition_id = p.id AND e.kind = ?) AS accept_due,
 			p.extensions,
 			CASE WHEN p.answered_at IS NULL THEN NULL ELSE COALESCE(
-				(SELECT MIN(e.created_at) FROM petition_events e
+				(SELECT MIN(COALESCE(e.occurred_at, e.created_at)) FROM petition_events e
 					WHERE e.petition_id = p.id AND e.kind = 'transition' AND e.to_value = 'answered'),
 				p.answered_at) END AS first_answered_at
 		FROM petitions p

@@ -1636,6 +1636,11 @@ export interface paths {
                         new_ends_at?: string;
                         reason?: string;
                         minutes?: string;
+                        /**
+                         * Format: date-time
+                         * @description held and closed: when it happened, for a dialogue typed up from its paper minutes (not before its start, or for closed before it was held; never in the future). Without it, now.
+                         */
+                        occurred_at?: string;
                         allow_overlap?: boolean;
                         version?: number;
                     };
@@ -2124,6 +2129,11 @@ export interface paths {
                         /** Format: int64 */
                         responsible_unit_id?: number;
                         responsible_name?: string;
+                        /**
+                         * Format: date-time
+                         * @description When the move happened, for a record typed up later (not before the petition was received, never in the future): the time of the answer, resolution or closing, and the day a default due date counts from. An on-site answer published after its dialogue ended carries the time the petition was raised there.
+                         */
+                        occurred_at?: string;
                         /**
                          * Format: int64
                          * @description assigned only: an active officer of the commune (see /assignees); the responsible unit and name default to the commune and the officer.
@@ -5587,6 +5597,12 @@ export interface components {
             allowed_transitions: ("held" | "postponed" | "cancelled" | "closed")[];
             can_edit: boolean;
             can_record_attendance: boolean;
+            /** @description Set when the dialogue was entered after it took place (typed up from its paper minutes): who typed it and when. */
+            from_paper: {
+                by: components["schemas"]["UserRef"];
+                /** Format: date-time */
+                at: string;
+            } | null;
             /** Format: int64 */
             created_by: number;
             version: number;
@@ -5941,8 +5957,16 @@ export interface components {
             data: {
                 [key: string]: unknown;
             };
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When it was recorded (typed).
+             */
             created_at: string;
+            /**
+             * Format: date-time
+             * @description When it happened, for a step typed up later; null when that is created_at.
+             */
+            occurred_at: string | null;
         };
         PetitionEventList: {
             items: components["schemas"]["PetitionEvent"][];
