@@ -2,12 +2,19 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
 
 	"github.com/papi-dialogue/papi/models"
+	"github.com/papi-dialogue/papi/models/dbtest"
 )
 
 // countRows counts the rows of the tables an import may touch.
@@ -115,7 +122,7 @@ func TestImportReorganizationTableFromXLSX(t *testing.T) {
 		if len(res.Acts) != 0 || res.Unchanged != 2 || countRows(t, e) != once {
 			t.Fatalf("second import %+v", res)
 		}
-		// A bad table: an unknown unit and a split, each named by its line.
+		// A bad table: an unknown unit, and a split of an unknown commune, each named by its line.
 		bad := book([][]any{header,
 			{"5/NQ", "2025-06-16", "2025-07-01", "merge", "99999", "28700", "Mới", "xa", "82"},
 			{"6/NQ", "2025-06-16", "2025-07-01", "split", "28571", "", "", "", ""},
@@ -127,6 +134,103 @@ func TestImportReorganizationTableFromXLSX(t *testing.T) {
 		}
 		if countRows(t, e) != once {
 			t.Fatal("a refused table changed rows")
+		}
+	})
+}
+
+func TestImportSplitTable(t *testing.T) {
+	each(t, func(t *testing.T, e *testEnv) {
+		admin := e.as(e.world.Admin)
+		header := "legal_number,legal_date,effective_on,kind,unit_code,hamlet,to_code,to_name,to_kind,parent_code\n"
+		good := header +
+			"7/NQ-UBTVQH15,2025-06-16,2025-07-01,split,28570,Ấp Tân Hòa,28601,Tân Thới Đông,xã,\n" +
+			"7/NQ-UBTVQH15,2025-06-16,2025-07-01,split,28570,Ấp Tân Bình,28573,,,\n"
+		before := countRows(t, e)
+		r := admin.do("POST", "/api/v1/reorganizations/import?dry_run=true", good, "Content-Type", "text/csv")
+		expect(t, r, 200)
+		var res models.ImportResult
+		r.decode(t, &res)
+		if len(res.Acts) != 1 || res.Acts[0].Kind != models.ReorgSplit || len(res.Problems) != 0 || countRows(t, e) != before {
+			t.Fatalf("dry run %+v", res)
+		}
+		// A hamlet the commune does not have: 422 naming the line, nothing changed.
+		bad := header +
+			"7/NQ-UBTVQH15,2025-06-16,2025-07-01,split,28570,Ấp Tân Hòa,28601,Tân Thới Đông,xã,\n" +
+			"7/NQ-UBTVQH15,2025-06-16,2025-07-01,split,28570,Ấp Không Có,28573,,,\n"
+		r = admin.do("POST", "/api/v1/reorganizations/import", bad, "Content-Type", "text/csv", "Accept-Language", "en")
+		expect(t, r, 422)
+		if f := fieldErrors(t, r); f["line 3"] != "Commune Tân Thới has no hamlet Ấp Không Có." || len(f) != 1 {
+			t.Fatalf("faults %v", f)
+		}
+		if countRows(t, e) != before {
+			t.Fatal("a refused split changed rows")
+		}
+		r = admin.upload("/api/v1/reorganizations/import", part{name: "split.csv", data: []byte(good)})
+		expect(t, r, 200)
+		r.decode(t, &res)
+		once := countRows(t, e)
+		if len(res.Acts) != 1 || once == before {
+			t.Fatalf("import %+v", res)
+		}
+		var parent int64
+		e.store.Gorm().Raw("SELECT parent_id FROM units WHERE id = ?", e.world.HamletA2.ID).Scan(&parent)
+		if parent != e.world.CommuneB.ID {
+			t.Fatalf("Ấp Tân Bình went to %d", parent)
+		}
+		r = admin.upload("/api/v1/reorganizations/import", part{name: "split.csv", data: []byte(good)})
+		expect(t, r, 200)
+		r.decode(t, &res)
+		if len(res.Acts) != 0 || res.Unchanged != 1 || countRows(t, e) != once {
+			t.Fatalf("second import %+v", res)
+		}
+		// Only administrators import.
+		expect(t, e.as(e.world.DistrictOfficial).do("POST", "/api/v1/reorganizations/import", good, "Content-Type", "text/csv"), 403)
+	})
+}
+
+// TestExampleFilesLoadAsDocumented loads docs/examples/units.csv into a fresh province made as
+// papi init makes it, then docs/examples/reorganizations.csv (a split and a rename): a dry run,
+// the import, and the same file again changing nothing.
+func TestExampleFilesLoadAsDocumented(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, s *models.Store) {
+		ctx := context.Background()
+		_, admin, err := s.InitProvince(ctx, models.InitInput{ProvinceCode: "82", ProvinceName: "Đồng Tháp", Username: "admin",
+			FullName: "Quản trị", Password: dbtest.Password})
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := New(s, Config{PublicRate: -1}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		e := &testEnv{t: t, store: s, srv: srv, h: srv.Handler()}
+		c := e.as(admin)
+		read := func(name string) []byte {
+			b, err := os.ReadFile(filepath.Join("..", "docs", "examples", name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return b
+		}
+		expect(t, c.upload("/api/v1/units/import", part{name: "units.csv", data: read("units.csv")}), 200)
+		acts := read("reorganizations.csv")
+		before := countRows(t, e)
+		r := c.upload("/api/v1/reorganizations/import?dry_run=true", part{name: "reorganizations.csv", data: acts})
+		expect(t, r, 200)
+		var res models.ImportResult
+		r.decode(t, &res)
+		if len(res.Acts) != 2 || res.Acts[0].Kind != models.ReorgSplit || len(res.Problems) != 0 || countRows(t, e) != before {
+			t.Fatalf("dry run %+v", res)
+		}
+		expect(t, c.upload("/api/v1/reorganizations/import", part{name: "reorganizations.csv", data: acts}), 200)
+		var live []string
+		s.Gorm().Raw("SELECT name FROM units WHERE level = 'commune' AND valid_to IS NULL ORDER BY code").Scan(&live)
+		if strings.Join(live, ", ") != "Tân Thới Phú, Phú Thạnh" {
+			t.Fatalf("communes after the acts: %v", live)
+		}
+		once := countRows(t, e)
+		r = c.upload("/api/v1/reorganizations/import", part{name: "reorganizations.csv", data: acts})
+		expect(t, r, 200)
+		r.decode(t, &res)
+		if len(res.Acts) != 0 || res.Unchanged != 2 || countRows(t, e) != once {
+			t.Fatalf("second import %+v", res)
 		}
 	})
 }

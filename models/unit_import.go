@@ -239,19 +239,24 @@ func (s *Store) importCorrect(ctx context.Context, actor Actor, r ImportRow, u *
 }
 
 // ImportReorganizations loads a reorganization table, one line per unit an act concerns:
-// legal_number, legal_date, effective_on, kind (merge, rename, move, dissolve_district),
+// legal_number, legal_date, effective_on, kind (merge, split, rename, move, dissolve_district),
 // unit_code, and for a merge to_code, to_name, to_kind and parent_code (the new unit's parent),
-// for a rename to_name and to_kind, for a move parent_code. Lines of one act share its legal
-// number and to_code (a merge) or unit_code. Acts apply in file order, each checked as the API
-// checks it; an act already in force is counted unchanged, so the same file twice changes
-// nothing the second time. Splits are recorded through the API.
+// for a split the same for each successor plus hamlet (one line per hamlet of the split
+// commune, see importSplit), for a rename to_name and to_kind, for a move parent_code. Lines of
+// one act share its legal number and to_code (a merge) or unit_code. Acts apply in file order,
+// each checked as the API checks it; an act already in force is counted unchanged, so the same
+// file twice changes nothing the second time.
 func (s *Store) ImportReorganizations(ctx context.Context, actor Actor, rows []ImportRow, dryRun bool) (*ImportResult, error) {
 	if !actor.Can(PermUnitsManage) {
 		return nil, ErrForbidden
 	}
 	return s.importTx(ctx, dryRun, func(ctx context.Context, res *ImportResult) error {
-		for _, g := range groupActs(rows, res) {
-			if err := s.importAct(ctx, actor, g, res); err != nil {
+		for _, g := range groupActs(rows) {
+			importAct := s.importAct
+			if ReorgKind(g[0].cell("kind")) == ReorgSplit {
+				importAct = s.importSplit
+			}
+			if err := importAct(ctx, actor, g, res); err != nil {
 				return err
 			}
 		}
@@ -260,18 +265,13 @@ func (s *Store) ImportReorganizations(ctx context.Context, actor Actor, rows []I
 }
 
 // groupActs gathers the lines of each act, in the order the acts first appear.
-func groupActs(rows []ImportRow, res *ImportResult) [][]ImportRow {
+func groupActs(rows []ImportRow) [][]ImportRow {
 	var order []string
 	groups := map[string][]ImportRow{}
 	for _, r := range rows {
 		kind := ReorgKind(r.cell("kind"))
 		key := r.cell("legal_number") + "|" + string(kind) + "|" + r.cell("unit_code")
-		switch {
-		case kind == ReorgSplit:
-			res.Problems = append(res.Problems, ImportProblem{Line: r.Line, Reason: Msg(
-				"Chia tách ghi nhận qua giao diện hoặc API, không qua tệp.", "Record splits through the app or the API, not a file.")})
-			continue
-		case kind == ReorgMerge:
+		if kind == ReorgMerge {
 			key = r.cell("legal_number") + "|merge|" + r.cell("to_code") + "|" + r.cell("to_name")
 		}
 		if _, ok := groups[key]; !ok {
@@ -289,7 +289,6 @@ func groupActs(rows []ImportRow, res *ImportResult) [][]ImportRow {
 // importAct applies the act of a group of lines, unless it is in force already.
 func (s *Store) importAct(ctx context.Context, actor Actor, g []ImportRow, res *ImportResult) error {
 	first := g[0]
-	bad := func(m Message) { res.Problems = append(res.Problems, ImportProblem{Line: first.Line, Reason: m}) }
 	in := ReorganizationInput{Kind: ReorgKind(first.cell("kind")), LegalNumber: first.cell("legal_number"),
 		LegalDate: first.cell("legal_date"), EffectiveOn: first.cell("effective_on")}
 	var units []*Unit
@@ -303,19 +302,9 @@ func (s *Store) importAct(ctx context.Context, actor Actor, g []ImportRow, res *
 		units = append(units, u)
 		in.UnitIDs = append(in.UnitIDs, u.ID)
 	}
-	parent := func() (*int64, bool) {
-		pc := first.cell("parent_code")
-		if pc == "" {
-			return nil, true
-		}
-		p, err := s.UnitByCodeOrID(ctx, pc)
-		if err != nil {
-			bad(Msg("Không có đơn vị cấp trên mã "+pc+".", "No parent unit with code "+pc+"."))
-			return nil, false
-		}
-		return &p.ID, true
-	}
-	pid, ok := parent()
+	pid, ok := s.importParent(ctx, first, func(line int, m Message) {
+		res.Problems = append(res.Problems, ImportProblem{Line: line, Reason: m})
+	})
 	if !ok {
 		return nil
 	}
@@ -325,19 +314,32 @@ func (s *Store) importAct(ctx context.Context, actor Actor, g []ImportRow, res *
 	}
 	switch in.Kind {
 	case ReorgMerge:
-		code := first.cell("to_code")
-		in.Into = &UnitTarget{Name: first.cell("to_name"), Kind: first.kindCell("to_kind"), ParentID: pid}
-		if code != "" {
-			in.Into.Code = &code
-		}
-		if existing, err := s.UnitByCodeOrID(ctx, code); code != "" && err == nil {
-			in.Into = &UnitTarget{ID: &existing.ID}
-		}
+		into := s.importTarget(ctx, first, pid)
+		in.Into = &into
 	case ReorgRename:
 		in.Name, in.UnitKind = first.cell("to_name"), first.kindCell("to_kind")
 	case ReorgMove:
 		in.ParentID = pid
 	}
+	return s.applyImported(ctx, actor, in, func(string) int { return first.Line }, res)
+}
+
+// importTarget reads the unit a line's act leads to: the existing unit of to_code, or a new
+// one of to_code, to_name and to_kind under the parent pid.
+func (s *Store) importTarget(ctx context.Context, r ImportRow, pid *int64) UnitTarget {
+	code := r.cell("to_code")
+	if code == "" {
+		return UnitTarget{Name: r.cell("to_name"), Kind: r.kindCell("to_kind"), ParentID: pid}
+	}
+	if existing, err := s.UnitByCodeOrID(ctx, code); err == nil {
+		return UnitTarget{ID: &existing.ID}
+	}
+	return UnitTarget{Name: r.cell("to_name"), Code: &code, Kind: r.kindCell("to_kind"), ParentID: pid}
+}
+
+// applyImported previews and applies an imported act; each fault the act's checks find is a
+// problem on the line lineOf names for its field.
+func (s *Store) applyImported(ctx context.Context, actor Actor, in ReorganizationInput, lineOf func(field string) int, res *ImportResult) error {
 	pv, err := s.PreviewReorganization(ctx, actor, in)
 	if err == nil {
 		_, err = s.ApplyReorganization(ctx, actor, in)
@@ -350,7 +352,7 @@ func (s *Store) importAct(ctx context.Context, actor Actor, g []ImportRow, res *
 		}
 		sort.Strings(names)
 		for _, f := range names {
-			bad(Msg(f+": "+verr.Fields[f].VI, f+": "+verr.Fields[f].EN))
+			res.Problems = append(res.Problems, ImportProblem{Line: lineOf(f), Reason: Msg(f+": "+verr.Fields[f].VI, f+": "+verr.Fields[f].EN)})
 		}
 		return nil
 	}
