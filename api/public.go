@@ -115,7 +115,7 @@ func (s *Server) publicPetitions(c *gin.Context) {
 		return
 	}
 	items, next, err := s.store.PublicPetitions(c.Request.Context(), id, models.PublicFilter{
-		Topic: c.Query("topic"), StateType: c.Query("state_type"), HamletID: c.Query("hamlet_id"), Page: pg})
+		Topic: c.Query("topic"), StateType: c.Query("state_type"), HamletID: c.Query("hamlet_id"), As: c.Query("as"), Page: pg})
 	if err != nil {
 		s.fail(c, err)
 		return

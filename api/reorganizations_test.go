@@ -162,6 +162,15 @@ func TestMergeThroughTheAPI(t *testing.T) {
 			t.Fatalf("sign-in: %s", r.Body)
 		}
 		expect(t, e.anon().do("GET", "/api/v1/public/communes", nil), 200)
+		// The board of an ended commune shows its own petitions on either basis; a bad one is named.
+		for _, as := range []string{"now", "then"} {
+			expect(t, e.anon().do("GET", fmt.Sprintf("/api/v1/public/communes/%d/petitions?as=%s", w.CommuneA.ID, as), nil), 200)
+		}
+		r = e.anon().do("GET", fmt.Sprintf("/api/v1/public/communes/%d/petitions?as=later", w.CommuneA.ID), nil)
+		expect(t, r, 422)
+		if f := fieldErrors(t, r); f["as"] == "" {
+			t.Fatalf("bad basis: %v", f)
+		}
 
 		var waiting struct{ Items []models.UserBinding }
 		admin.do("GET", "/api/v1/users/rebind", nil).decode(t, &waiting)

@@ -166,7 +166,10 @@ type PublicFilter struct {
 	Topic     string
 	StateType string
 	HamletID  string
-	Page      Page
+	// As is the basis: "now" (default) shows what the commune holds now, its predecessors'
+	// petitions included; "then" only the petitions made in the commune itself.
+	As   string
+	Page Page
 }
 
 // publicCommune returns a commune by id for the public: anything else is not found.
@@ -188,9 +191,10 @@ func (s *Store) PublicPetitions(ctx context.Context, communeID int64, f PublicFi
 		return nil, "", err
 	}
 	v := &ValidationError{}
-	// A commune's board shows what it holds now: its predecessors' petitions follow their hamlets.
+	// Now, a commune's board shows what it holds: its predecessors' petitions follow their
+	// hamlets. Then, or for an ended commune, the petitions made in it.
 	q := s.publicQuery(ctx).Where("p.hamlet_id IN (SELECT id FROM units WHERE level = 'hamlet' AND path LIKE ?)", commune.Path+"%")
-	if !commune.Live() {
+	if parseBasis(v, f.As) == BasisThen || !commune.Live() {
 		q = s.publicQuery(ctx).Where("p.commune_id = ?", commune.ID)
 	}
 	q = q.Where(publicMatterOnce)

@@ -404,6 +404,30 @@ func TestReportsNowEqualTheSumOfThen(t *testing.T) {
 		if then := report(merged, "then"); then.Figures.Petitions.Total != 0 || then.Figures.Dialogues.Total != 0 {
 			t.Fatalf("the merged commune made nothing before it existed: %+v", then.Figures)
 		}
+		// The public board follows the same choice: now the merged commune's board holds its
+		// predecessors' public petitions, then it holds none of its own yet.
+		board := func(commune int64, as string) map[string]bool {
+			t.Helper()
+			items, _, err := s.PublicPetitions(ctx, commune, models.PublicFilter{As: as, Page: models.Page{Limit: 200}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := map[string]bool{}
+			for _, p := range items {
+				out[p.Reference] = true
+			}
+			return out
+		}
+		boardNow, boardA, boardB := board(merged, "now"), board(w.CommuneA.ID, "now"), board(w.CommuneB.ID, "then")
+		for ref := range boardA {
+			boardB[ref] = true
+		}
+		if len(boardA) == 0 || fmt.Sprint(boardNow) != fmt.Sprint(boardB) || len(board(merged, "then")) != 0 {
+			t.Fatalf("board now %v, A then %v, A and B then %v", boardNow, boardA, boardB)
+		}
+		if _, _, err := s.PublicPetitions(ctx, merged, models.PublicFilter{As: "later"}); err == nil {
+			t.Fatal("the board took an unknown basis")
+		}
 
 		names := func(sum *models.Summary) string {
 			var out []string

@@ -684,7 +684,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Load a reorganization table (admins), CSV or XLSX as for /units/import, one line per unit an act concerns. Columns: legal_number, legal_date, effective_on, kind (merge, rename, move, dissolve_district), unit_code; for a merge to_code, to_name, to_kind, parent_code (lines of one merger share legal_number and to_code; an existing to_code merges into that unit); for a rename to_name, to_kind; for a move parent_code. Acts apply in file order with the checks of POST /reorganizations; an act already in force counts as unchanged, so the same file twice changes nothing the second time. Splits are recorded through POST /reorganizations. */
+        /** Load a reorganization table (admins), CSV or XLSX as for /units/import, one line per unit an act concerns. Columns: legal_number, legal_date, effective_on, kind (merge, split, rename, move, dissolve_district), unit_code; for a merge to_code, to_name, to_kind, parent_code (lines of one merger share legal_number and to_code; an existing to_code merges into that unit); for a split one line per hamlet of the split commune (unit_code) with hamlet (its code or name) and the successor it goes to in to_code, to_name, to_kind, parent_code (lines with one to_code, or without a code one to_name, make one successor; an existing to_code receives the hamlets; the parent defaults to the split commune's); for a rename to_name, to_kind; for a move parent_code. Acts apply in file order with the checks of POST /reorganizations, each fault on the line it concerns; an act already in force (for a split: its commune has ended) counts as unchanged, so the same file twice changes nothing the second time. docs/examples/reorganizations.csv shows a split and a rename. */
         post: {
             parameters: {
                 query?: {
@@ -4437,6 +4437,8 @@ export interface paths {
                     topic?: string;
                     state_type?: "open" | "fixed" | "closed";
                     hamlet_id?: number;
+                    /** @description now: what the commune holds now, its predecessors' petitions included (they follow their hamlets); then: only the petitions made in the commune itself. An ended commune always shows its own. */
+                    as?: "now" | "then";
                     limit?: components["parameters"]["limit"];
                     cursor?: components["parameters"]["cursor"];
                 };
@@ -6590,6 +6592,7 @@ export const pathsApiV1PetitionsExportGetParametersQueryFormatValues: ReadonlyAr
 export const pathsApiV1PetitionsExportGetParametersQueryState_typeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/petitions/export"]["get"]["parameters"]["query"]["state_type"]> = ["open", "fixed", "closed"];
 export const pathsApiV1PetitionsExportGetParametersQuerySortValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/petitions/export"]["get"]["parameters"]["query"]["sort"]> = ["-received_at", "received_at", "due_on"];
 export const pathsApiV1PublicCommunesIdPetitionsGetParametersQueryState_typeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/public/communes/{id}/petitions"]["get"]["parameters"]["query"]["state_type"]> = ["open", "fixed", "closed"];
+export const pathsApiV1PublicCommunesIdPetitionsGetParametersQueryAsValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/public/communes/{id}/petitions"]["get"]["parameters"]["query"]["as"]> = ["now", "then"];
 export const pathsApiV1PublicCommunesIdSummaryGetParametersQueryAsValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/public/communes/{id}/summary"]["get"]["parameters"]["query"]["as"]> = ["now", "then"];
 export const pathsOpen311V2RequestsJsonGetParametersQueryStatusValues: ReadonlyArray<FlattenedDeepRequired<paths>["/open311/v2/requests.json"]["get"]["parameters"]["query"]["status"]> = ["open", "closed"];
 export const pathsOpen311V2RequestsXmlGetParametersQueryStatusValues: ReadonlyArray<FlattenedDeepRequired<paths>["/open311/v2/requests.xml"]["get"]["parameters"]["query"]["status"]> = ["open", "closed"];
