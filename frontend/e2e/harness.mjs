@@ -187,3 +187,20 @@ export async function axeViolations(page) {
       .map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
   )
 }
+
+/** pageApi calls the API from a signed-in page, as its user: the CSRF token comes from
+ * /auth/me, the body is JSON. It answers the status and the decoded reply. */
+export function pageApi(page, method, path, body) {
+  return page.evaluate(
+    async ({ method, path, body }) => {
+      const me = await (await fetch('/api/v1/auth/me')).json()
+      const r = await fetch('/api/v1' + path, {
+        method,
+        headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token },
+        body: body ? JSON.stringify(body) : undefined,
+      })
+      return { status: r.status, body: await r.json() }
+    },
+    { method, path, body },
+  )
+}

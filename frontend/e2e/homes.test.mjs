@@ -4,7 +4,7 @@
 // public page. Any console error fails the run.
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { chromiumMissing, launchBrowser, shot, startServer, viewports, watchConsole } from './harness.mjs'
+import { chromiumMissing, launchBrowser, pageApi, shot, startServer, viewports, watchConsole } from './harness.mjs'
 
 const skip = chromiumMissing()
 if (skip) console.log(`# SKIP browser tests: ${skip}`)
@@ -53,34 +53,19 @@ for (const vp of viewports) {
       return { ctx, page, watch }
     }
 
-    /** api calls the API from the page, as the signed-in user. */
-    function api(page, method, path, body) {
-      return page.evaluate(
-        async ({ method, path, body }) => {
-          const me = await (await fetch('/api/v1/auth/me')).json()
-          const r = await fetch('/api/v1' + path, {
-            method,
-            headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token },
-            body: body ? JSON.stringify(body) : undefined,
-          })
-          return { status: r.status, body: await r.json() }
-        },
-        { method, path, body },
-      )
-    }
 
     it('the secretary’s home counts the petitions due soon and opens exactly that list', async () => {
       const { ctx, page } = await signIn('secretary.tanthoi')
       await page.locator('[data-home-counts]').waitFor()
       // A received petition assigned today, due the next working day: due soon, not yet late.
-      const received = await api(page, 'GET', '/petitions?status=received&limit=1')
+      const received = await pageApi(page, 'GET', '/petitions?status=received&limit=1')
       assert.equal(received.status, 200)
       const p = received.body.items[0]
       assert.ok(p, 'the demo has a received petition')
       const tomorrow = new Date(Date.now() + 31 * 3600000).toISOString().slice(0, 10)
-      const moved = await api(page, 'POST', `/petitions/${p.id}/transitions`, { to: 'assigned', responsible_name: 'Trưởng ấp', due_on: tomorrow, version: p.version })
+      const moved = await pageApi(page, 'POST', `/petitions/${p.id}/transitions`, { to: 'assigned', responsible_name: 'Trưởng ấp', due_on: tomorrow, version: p.version })
       assert.equal(moved.status, 200, JSON.stringify(moved.body))
-      const soon = await api(page, 'GET', '/petitions?due_soon=true&limit=200')
+      const soon = await pageApi(page, 'GET', '/petitions?due_soon=true&limit=200')
       assert.ok(soon.body.items.some((x) => x.id === p.id), 'the petition is due soon')
 
       await page.reload()

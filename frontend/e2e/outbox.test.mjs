@@ -2,7 +2,7 @@
 // Chromium against a real papi on a fresh demo database. Any console error fails the run.
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { chromiumMissing, launchBrowser, shot, startServer, viewports, watchConsole } from './harness.mjs'
+import { chromiumMissing, launchBrowser, pageApi, shot, startServer, viewports, watchConsole } from './harness.mjs'
 
 const skip = chromiumMissing()
 if (skip) console.log(`# SKIP browser tests: ${skip}`)
@@ -47,25 +47,11 @@ for (const vp of viewports) {
       return { context, page, watch }
     }
 
-    function api(page, method, path, body) {
-      return page.evaluate(
-        async ({ method, path, body }) => {
-          const me = await (await fetch('/api/v1/auth/me')).json()
-          const r = await fetch('/api/v1' + path, {
-            method,
-            headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token },
-            body: body ? JSON.stringify(body) : undefined,
-          })
-          return { status: r.status, body: await r.json() }
-        },
-        { method, path, body },
-      )
-    }
 
     it('a petition queued offline, refused after sync, is corrected and resent from the queue', async () => {
       const sec = await signIn('secretary.tanthoi')
       const { page, context, watch } = sec
-      const held = await api(page, 'GET', '/dialogues?status=held&limit=1')
+      const held = await pageApi(page, 'GET', '/dialogues?status=held&limit=1')
       const dialogue = held.body.items[0]
       assert.ok(dialogue, 'the demo has a held dialogue')
       await page.goto(`${server.url}/dialogues/${dialogue.id}/run`)
@@ -82,9 +68,9 @@ for (const vp of viewports) {
 
       // Meanwhile an admin retires that topic: the server will refuse the petition.
       const admin = await signIn('admin')
-      const topics = await api(admin.page, 'GET', '/topics?all=true')
+      const topics = await pageApi(admin.page, 'GET', '/topics?all=true')
       const tl = topics.body.items.find((x) => x.code === 'TL')
-      assert.equal((await api(admin.page, 'PATCH', `/topics/${tl.id}`, { active: false, version: tl.version })).status, 200)
+      assert.equal((await pageApi(admin.page, 'PATCH', `/topics/${tl.id}`, { active: false, version: tl.version })).status, 200)
 
       await watch.allow(/status of 422|Failed to load resource/, async () => {
         await context.setOffline(false)
@@ -108,7 +94,7 @@ for (const vp of viewports) {
       await page.getByText('Đã gửi lại và được máy chủ ghi nhận.').waitFor()
       await page.locator('[data-outbox]').waitFor({ state: 'detached' })
       await page.locator('[data-raised]').getByText(content).waitFor()
-      const logged = await api(page, 'GET', `/petitions?dialogue_id=${dialogue.id}&q=${encodeURIComponent('nao vet kenh')}`)
+      const logged = await pageApi(page, 'GET', `/petitions?dialogue_id=${dialogue.id}&q=${encodeURIComponent('nao vet kenh')}`)
       assert.equal(logged.body.items.length, 1, 'recorded once')
       assert.notEqual(logged.body.items[0].topic_id, tl.id)
       await admin.context.close()
