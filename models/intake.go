@@ -45,8 +45,8 @@ func IdentificationRequired(k PetitionKind, day Date) bool {
 }
 
 // intakeDraft checks what the desk adds to a new petition, naming every bad field in v, and
-// writes it to p: the identification number, required where the law requires it, and a
-// letter's incoming document. It runs after p.ReceivedAt is known.
+// writes it to p: the identification number's form and a letter's incoming document
+// (requireIdentification checks whether one is needed).
 func intakeDraft(in PetitionInput, v *ValidationError, p *Petition) {
 	p.PetitionerIDNumber = strings.ToUpper(strings.ReplaceAll(strings.TrimSpace(in.PetitionerIDNumber), " ", ""))
 	if in.Anonymous && p.PetitionerIDNumber != "" {
@@ -54,16 +54,22 @@ func intakeDraft(in PetitionInput, v *ValidationError, p *Petition) {
 	} else if p.PetitionerIDNumber != "" && !idNumberPattern.MatchString(p.PetitionerIDNumber) {
 		v.Add("id_number", msgIDNumber)
 	}
-	received := calendar.DateOf(p.ReceivedAt)
-	if p.Kind.Valid() && IdentificationRequired(p.Kind, received) {
-		if p.PetitionerIDNumber == "" {
-			v.Add("id_number", msgIDRequired)
-		}
-		if p.PetitionerName == "" {
-			v.Add("name", msgIDRequired)
-		}
+	letterDocument(in, v, p, calendar.DateOf(p.ReceivedAt))
+}
+
+// requireIdentification names the name and identification number when the law requires them
+// of p. It runs once p.ReceivedAt is final: a petition raised at a dialogue is received when
+// the dialogue took place, so one typed up from paper minutes of 2024 needs none.
+func requireIdentification(v *ValidationError, p *Petition) {
+	if !p.Kind.Valid() || !IdentificationRequired(p.Kind, calendar.DateOf(p.ReceivedAt)) {
+		return
 	}
-	letterDocument(in, v, p, received)
+	if p.PetitionerIDNumber == "" {
+		v.Add("id_number", msgIDRequired)
+	}
+	if p.PetitionerName == "" {
+		v.Add("name", msgIDRequired)
+	}
 }
 
 // letterDocument checks and writes a letter's incoming document number and date: only for a

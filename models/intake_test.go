@@ -178,3 +178,50 @@ func TestReceiptOfALetter(t *testing.T) {
 		}
 	})
 }
+
+// A petition raised at a dialogue is received when the dialogue took place: a complaint from
+// paper minutes of 2024 typed up today needs no identification, one raised at a dialogue held
+// after 1 July 2026 does, and the rule is checked with the other fields.
+func TestIdentificationAtADialogueCountsFromItsDay(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, s *models.Store) {
+		pw := newPetitionWorld(t, s)
+		ctx := context.Background()
+		held := func(startsAt string) int64 {
+			start, err := time.Parse(time.RFC3339, startsAt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.Now = func() time.Time { return start.Add(-24 * time.Hour) }
+			d, err := s.CreateDialogue(ctx, pw.secretary, models.DialogueInput{CommuneID: pw.w.CommuneA.ID, HamletIDs: []int64{pw.w.HamletA1.ID},
+				Title: "Đối thoại " + startsAt, StartsAt: startsAt, Venue: "Nhà văn hóa ấp", AllowOverlap: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.Now = func() time.Time { return start.Add(5 * time.Minute) }
+			if _, err := s.TransitionDialogue(ctx, pw.chair, d.ID, models.DialogueTransition{To: models.TransitionHold}); err != nil {
+				t.Fatal(err)
+			}
+			return d.ID
+		}
+		old, recent := held("2024-05-10T08:00:00+07:00"), held("2026-11-30T08:00:00+07:00")
+		s.Now = func() time.Time { return dbtest.VN(t, "2026-12-02 09:00") }
+		raise := func(dialogueID int64, id string) (*models.Petition, error) {
+			return s.CreatePetition(ctx, pw.secretary, models.PetitionInput{CommuneID: pw.w.CommuneA.ID, HamletID: pw.w.HamletA1.ID,
+				DialogueID: &dialogueID, Kind: "khieu_nai", TopicCode: "DD", Content: "Khiếu nại việc cấp giấy chứng nhận quyền sử dụng đất.",
+				PetitionerName: "Lê Thị Hoa", PetitionerIDNumber: id})
+		}
+		if p, err := raise(old, ""); err != nil || p.Petitioner.IDNumber != "" {
+			t.Fatalf("complaint of a 2024 dialogue typed up now: %v", err)
+		}
+		before := countPetitions(t, s)
+		if _, err := raise(recent, ""); fieldsOf(err)["id_number"].VI == "" {
+			t.Fatalf("complaint of a dialogue of 30 November 2026 without identification: %v", err)
+		}
+		if n := countPetitions(t, s); n != before {
+			t.Fatalf("a refused complaint stored %d petitions", n-before)
+		}
+		if p, err := raise(recent, "079123456789"); err != nil || p.Petitioner.IDNumber != "079123456789" {
+			t.Fatalf("complaint with identification: %v", err)
+		}
+	})
+}

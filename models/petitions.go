@@ -309,6 +309,7 @@ func (s *Store) CreatePetition(ctx context.Context, actor Actor, in PetitionInpu
 				p.ReceivedAt = startsAt
 			}
 		}
+		requireIdentification(v, p)
 		if err := v.Err(); err != nil || !ok {
 			return err
 		}

@@ -219,6 +219,10 @@ const vi = {
   'entry.anonymous': 'Ý kiến ẩn danh không ghi họ tên, điện thoại hay địa chỉ người nêu.',
   'entry.name': 'Họ tên dài tối đa 120 ký tự.',
   'entry.onsite': 'Câu trả lời tại chỗ dài tối đa 4000 ký tự.',
+  'entry.nameRequired': 'Họ tên người nêu (bắt buộc với khiếu nại, tố cáo)',
+  'entry.idAnonymous': 'Ý kiến ẩn danh không ghi số định danh.',
+  'entry.idNumber': 'Số định danh là 12 chữ số (căn cước), 9 chữ số (chứng minh nhân dân cũ) hoặc số hộ chiếu.',
+  'entry.idRequired': 'Từ ngày 01/07/2026, khiếu nại và tố cáo phải ghi họ tên và số định danh của người nêu.',
 
   'units.title': 'Đơn vị hành chính',
   'units.addChild': 'Thêm đơn vị trực thuộc',
@@ -832,6 +836,10 @@ const en: Record<MessageKey, string> = {
   'entry.anonymous': 'An anonymous petition carries no name, phone or address.',
   'entry.name': 'The name is at most 120 characters.',
   'entry.onsite': 'The on-site answer is at most 4000 characters.',
+  'entry.nameRequired': 'Petitioner\'s name (required for complaints and denunciations)',
+  'entry.idAnonymous': 'An anonymous petition carries no identification number.',
+  'entry.idNumber': 'The identification number is 12 digits (citizen ID), 9 digits (old identity card) or a passport number.',
+  'entry.idRequired': 'From 1 July 2026 a complaint or a denunciation needs the petitioner\'s name and identification number.',
 
   'units.title': 'Administrative units',
   'units.addChild': 'Add a unit under it',

@@ -11,6 +11,7 @@ const labels: Record<string, MessageKey> = {
   kind: 'petitions.kind',
   content: 'petitions.content',
   name: 'petitions.name',
+  id_number: 'intake.idNumber',
   onsite_answer: 'petitions.onsite',
 }
 
