@@ -36,6 +36,9 @@ func open311Format(c *gin.Context) string {
 	return "json"
 }
 
+// open311Extensions tells whether the client asks for extended_attributes (extensions=true).
+func open311Extensions(c *gin.Context) bool { return c.Query("extensions") == "true" }
+
 // open311Error is one error of the spec's shape: [{"code": 404, "description": "..."}].
 type open311Error struct {
 	XMLName     xml.Name `json:"-" xml:"error"`
@@ -81,6 +84,16 @@ type open311Request struct {
 	AddressID string `json:"address_id" xml:"address_id"`
 	Zipcode   string `json:"zipcode" xml:"zipcode"`
 	MediaURL  string `json:"media_url" xml:"media_url"`
+	// Extended is given when the client asks for extensions=true (GeoReport v2 extensions).
+	Extended *open311Extended `json:"extended_attributes,omitempty" xml:"extended_attributes,omitempty"`
+}
+
+// open311Extended is what a petition adds to the standard fields: a matter raised in several
+// hamlets is listed once, under its main petition, with how many times it was raised; a linked
+// petition, looked up by its own id, names its main one.
+type open311Extended struct {
+	TimesRaised   int    `json:"times_raised" xml:"times_raised"`
+	MainRequestID string `json:"main_request_id,omitempty" xml:"main_request_id,omitempty"`
 }
 
 // open311MaxRequests caps the ids one request may name, as the spec suggests.
@@ -105,8 +118,9 @@ func open311ServiceOf(t models.Topic, lang string) open311Service {
 		Type: "realtime", Keywords: models.Fold(t.NameVI) + ", " + strings.ToLower(t.NameEN), Group: t.PAPIDimension}
 }
 
-// open311RequestOf turns a public petition into a service request.
-func open311RequestOf(p *models.PublicPetition, lang string) open311Request {
+// open311RequestOf turns a public petition into a service request; a matter raised more than
+// once says so at the end of its description, and in extended_attributes when extended.
+func open311RequestOf(p *models.PublicPetition, lang string, extended bool) open311Request {
 	r := open311Request{ServiceRequestID: p.Reference, Status: "open", ServiceCode: p.Topic.Code, ServiceName: p.Topic.Name,
 		AgencyResponsible: p.Responsible, RequestedDatetime: open311Time(p.ReceivedAt), UpdatedDatetime: open311Time(p.UpdatedAt),
 		Address: p.Hamlet.Name + ", " + p.Commune.Name}
@@ -124,6 +138,19 @@ func open311RequestOf(p *models.PublicPetition, lang string) open311Request {
 	}
 	if p.Content != nil {
 		r.Description = *p.Content
+	}
+	if p.TimesRaised > 1 {
+		raised := fmt.Sprintf("Vấn đề này được nêu %d lần.", p.TimesRaised)
+		if lang == "en" {
+			raised = fmt.Sprintf("This matter was raised %d times.", p.TimesRaised)
+		}
+		r.Description = strings.TrimSpace(r.Description + " " + raised)
+	}
+	if extended {
+		r.Extended = &open311Extended{TimesRaised: p.TimesRaised}
+		if p.MainReference != nil {
+			r.Extended.MainRequestID = *p.MainReference
+		}
 	}
 	if p.DueOn != nil {
 		// Due by the end of that day in Vietnam.
@@ -213,8 +240,9 @@ func (s *Server) open311Services(c *gin.Context) {
 	open311Render(c, "services", services)
 }
 
-// open311Requests lists public petitions as service requests, newest first, with the spec's
-// filters: service_request_id (references, comma-separated; the other filters then do not
+// open311Requests lists public petitions as service requests, newest first, each matter once
+// (petitions linked to a public main one are left out, the main one tells how many times it was
+// raised), with the spec's filters: service_request_id (references, comma-separated; the other filters then do not
 // apply), service_code, status (open, closed), start_date and end_date (ISO 8601; by default the
 // last 90 days), jurisdiction_id (a commune), and page with page_size (50 by default, 200 at most).
 func (s *Server) open311Requests(c *gin.Context) {
@@ -231,7 +259,7 @@ func (s *Server) open311Requests(c *gin.Context) {
 	}
 	reqs := make([]open311Request, len(found))
 	for i := range found {
-		reqs[i] = open311RequestOf(&found[i], lang(c))
+		reqs[i] = open311RequestOf(&found[i], lang(c), open311Extensions(c))
 	}
 	open311Render(c, "service_requests", reqs)
 }
@@ -338,5 +366,5 @@ func (s *Server) open311Request(c *gin.Context) {
 		s.open311Fail(c, err)
 		return
 	}
-	open311Render(c, "service_requests", []open311Request{open311RequestOf(p, lang(c))})
+	open311Render(c, "service_requests", []open311Request{open311RequestOf(p, lang(c), open311Extensions(c))})
 }

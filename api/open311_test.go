@@ -144,3 +144,84 @@ func TestOpen311Pages(t *testing.T) {
 		}
 	})
 }
+
+// Three petitions of one matter from the commune's hamlets, linked to one: Open311 lists the matter once,
+// under its main petition, saying how many times it was raised; each linked one is still found
+// by its own id, in the list filter and at /requests/{id}.
+func TestOpen311ListsAMatterOnce(t *testing.T) {
+	each(t, func(t *testing.T, e *testEnv) {
+		sec := e.as(e.world.SecretaryA)
+		type pet struct {
+			ID, Version int64
+			Reference   string
+		}
+		raise := func(hamlet int64) pet {
+			var p pet
+			r := sec.do("POST", "/api/v1/petitions", e.petitionBody(map[string]any{"hamlet_id": hamlet,
+				"content": "Đường liên ấp bị sụt lún, xe không qua được."}))
+			expect(t, r, 201)
+			r.decode(t, &p)
+			return p
+		}
+		main, a2, a3 := raise(e.world.HamletA1.ID), raise(e.world.HamletA2.ID), raise(e.world.HamletA1.ID)
+		for _, p := range []pet{a2, a3} {
+			expect(t, sec.do("POST", fmt.Sprintf("/api/v1/petitions/%d/link", p.ID), map[string]any{"main_id": main.ID, "version": p.Version}), 200)
+		}
+		anon := e.anon()
+		list := func(path string) []open311Request {
+			t.Helper()
+			r := anon.do("GET", path, nil)
+			expect(t, r, 200)
+			var out []open311Request
+			r.decode(t, &out)
+			return out
+		}
+		count := func(reqs []open311Request, ref string) int {
+			n := 0
+			for _, q := range reqs {
+				if q.ServiceRequestID == ref {
+					n++
+				}
+			}
+			return n
+		}
+		all := list("/open311/v2/requests.json?page_size=200&extensions=true")
+		if count(all, main.Reference) != 1 || count(all, a2.Reference) != 0 || count(all, a3.Reference) != 0 {
+			t.Fatalf("list %+v", all)
+		}
+		for _, q := range all {
+			if q.ServiceRequestID == main.Reference && (q.Extended == nil || q.Extended.TimesRaised != 3 ||
+				!strings.HasSuffix(q.Description, "Vấn đề này được nêu 3 lần.")) {
+				t.Fatalf("main %+v", q)
+			}
+		}
+		anon.lang = "en"
+		if got := list("/open311/v2/requests.json?page_size=200"); count(got, main.Reference) != 1 ||
+			!strings.HasSuffix(got[0].Description, "This matter was raised 3 times.") || got[0].Extended != nil {
+			t.Fatalf("English list %+v", got)
+		}
+		anon.lang = ""
+		var xmlDoc struct {
+			Requests []struct {
+				ID          string `xml:"service_request_id"`
+				TimesRaised int    `xml:"extended_attributes>times_raised"`
+			} `xml:"request"`
+		}
+		r := anon.do("GET", "/open311/v2/requests.xml?extensions=true&jurisdiction_id="+fmt.Sprint(e.world.CommuneA.ID), nil)
+		expect(t, r, 200)
+		if err := xml.Unmarshal(r.Body.Bytes(), &xmlDoc); err != nil {
+			t.Fatal(err)
+		}
+		if len(xmlDoc.Requests) != 1 || xmlDoc.Requests[0].ID != main.Reference || xmlDoc.Requests[0].TimesRaised != 3 {
+			t.Fatalf("XML %+v", xmlDoc)
+		}
+		byID := list("/open311/v2/requests.json?extensions=true&service_request_id=" + a2.Reference + "," + main.Reference)
+		if len(byID) != 2 || count(byID, a2.Reference) != 1 {
+			t.Fatalf("by ids %+v", byID)
+		}
+		one := list("/open311/v2/requests/" + a3.Reference + ".json?extensions=true")
+		if len(one) != 1 || one[0].ServiceRequestID != a3.Reference || one[0].Extended == nil || one[0].Extended.MainRequestID != main.Reference {
+			t.Fatalf("linked one %+v", one)
+		}
+	})
+}

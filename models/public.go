@@ -336,11 +336,19 @@ type PublicSearch struct {
 	Offset int
 }
 
-// SearchPublicPetitions returns the public petitions that match q, newest first.
+// OneMatterOnce tells whether the search lists each matter once, under its main petition: any
+// search but one naming its references, which finds a linked petition by its own reference too.
+func (q PublicSearch) OneMatterOnce() bool { return len(q.References) == 0 }
+
+// SearchPublicPetitions returns the public petitions that match q, newest first; a matter raised
+// by several linked petitions is listed once, under its main one (q.OneMatterOnce).
 func (s *Store) SearchPublicPetitions(ctx context.Context, q PublicSearch) ([]PublicPetition, error) {
 	db := s.publicQuery(ctx)
 	if q.CommuneID != nil {
 		db = db.Where("p.commune_id = ?", *q.CommuneID)
+	}
+	if q.OneMatterOnce() {
+		db = db.Where(publicMatterOnce)
 	}
 	if len(q.References) > 0 {
 		refs := make([]string, len(q.References))

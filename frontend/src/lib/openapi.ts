@@ -4634,8 +4634,10 @@ export interface paths {
                 query?: {
                     /** @description A commune: official code, slug or id. */
                     jurisdiction_id?: string;
-                    /** @description References */
+                    /** @description References, comma-separated; the other filters then do not apply, and a petition linked to a main one is found by its own reference (otherwise a matter is listed once, under its main petition, its description ending with how many times it was raised). */
                     service_request_id?: string;
+                    /** @description true adds extended_attributes: times_raised, and main_request_id for a linked petition. */
+                    extensions?: boolean;
                     /** @description Topic codes */
                     service_code?: string;
                     status?: "open" | "closed";
@@ -4719,6 +4721,8 @@ export interface paths {
                     page?: number;
                     /** @description As in requests.json. */
                     page_size?: number;
+                    /** @description As in requests.json. */
+                    extensions?: boolean;
                 };
                 header?: {
                     /** @description ETags of answers the client holds; when one is current the answer is 304 with no body. */
@@ -4778,11 +4782,13 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** One service request, as a list of one (JSON or XML by the suffix). Public. */
+        /** One service request, as a list of one (JSON or XML by the suffix); a petition linked to a main one is found by its own reference. Public. */
         get: {
             parameters: {
                 query?: {
                     jurisdiction_id?: string;
+                    /** @description As in requests.json. */
+                    extensions?: boolean;
                 };
                 header?: {
                     /** @description ETags of answers the client holds; when one is current the answer is 304 with no body. */
@@ -6448,6 +6454,13 @@ export interface components {
             address_id: string;
             zipcode: string;
             media_url: string;
+            /** @description Only with extensions=true (GeoReport v2 extensions). */
+            extended_attributes: {
+                /** @description How many public petitions raise this matter: the main one and those linked to it. */
+                times_raised: number;
+                /** @description For a linked petition looked up by its id: the main petition it follows. */
+                main_request_id: string;
+            };
         };
     };
     responses: {
