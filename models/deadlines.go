@@ -254,7 +254,7 @@ func (s *Store) AcceptPetition(ctx context.Context, actor Actor, id int64, in Ac
 			return err
 		}
 		now := s.now()
-		updates := map[string]any{"accepted_at": now, "complexity": c, "updated_at": now}
+		updates := map[string]any{"accepted_at": now, "accept_due_on": p.DueOn, "complexity": c, "updated_at": now}
 		data := map[string]any{"complexity": c}
 		d.set(updates, data)
 		if out, err = s.writePetition(ctx, actor, p, seesCommune, today, updates); err != nil {

@@ -160,12 +160,15 @@ type Petition struct {
 	AnsweredAt  *time.Time `json:"answered_at"`
 	// FirstAnsweredAt is when the first answer was published; a reopened petition answered
 	// again keeps it (reports count time to the first answer).
-	FirstAnsweredAt *time.Time   `json:"-"`
-	AnsweredBy      *int64       `json:"answered_by"`
-	ResolvedAt      *time.Time   `json:"resolved_at"`
-	ClosedAt        *time.Time   `json:"closed_at"`
-	CloseReason     *CloseReason `json:"close_reason"`
-	DuplicateOf     *int64       `json:"duplicate_of"`
+	FirstAnsweredAt *time.Time `json:"-"`
+	// AcceptDueOn is the due date a complaint or denunciation had when it was accepted: the
+	// law's figures judge the acceptance against it.
+	AcceptDueOn *Date        `json:"-"`
+	AnsweredBy  *int64       `json:"answered_by"`
+	ResolvedAt  *time.Time   `json:"resolved_at"`
+	ClosedAt    *time.Time   `json:"closed_at"`
+	CloseReason *CloseReason `json:"close_reason"`
+	DuplicateOf *int64       `json:"duplicate_of"`
 	// MainID is the main petition this one is linked to, raising the same matter (links.go).
 	MainID       *int64        `json:"main_id"`
 	Satisfaction *Satisfaction `json:"satisfaction"`

@@ -13,14 +13,17 @@ import (
 //     writing, on time as in the period figures (first published answer by the due date, or no
 //     due date), grouped by kind and by the rule of the due date they have now ("none" without).
 //   - Acceptance (thụ lý) of the complaints and denunciations received in the period: accepted,
-//     of them on time (accepted by the acceptance due date they had, which the acceptance event
-//     keeps; one with none is on time), and overdue (not accepted, open, that day past). The rate
-//     is on time ÷ (accepted + overdue).
+//     of them on time (accepted by the acceptance due date they had, which the petition keeps
+//     from its acceptance; one with none is on time), and overdue (not accepted, open, that day
+//     past). The rate is on time ÷ (accepted + overdue).
 //   - Extensions: petitions of the period extended at least once, and how many extensions.
 //   - Dialogues: those starting in the period and not cancelled, with notice and results judged
 //     by the dialogue rules (dialogue_compliance.go); the rates leave out those still in time.
 //     A calendar year (the one the period ends in): dialogues that took place in it, and the
 //     communes with fewer than the dialogue_yearly rule asks.
+//
+// The petitions' part is counted from the same rollup cells as the period figures (cellOf
+// holds the rule, the acceptance and the extensions), in the same read.
 
 // LawFigures are the figures of the law's clocks for one unit (or league line) and period.
 type LawFigures struct {
@@ -77,31 +80,9 @@ func newLawFigures() *LawFigures {
 	return f
 }
 
-// lawPetition is what the law figures need of one petition.
-type lawPetition struct {
-	CommuneID, HamletID int64
-	Kind                PetitionKind
-	DueRule             *string
-	DueOn               *Date
-	StateType           StateType
-	AcceptedAt          dbTime
-	AcceptDue           *string
-	Extensions          int
-	FirstAnsweredAt     dbTime
-}
-
-// lawFigures adds the law's figures to a summary and its league lines. The public board has
-// none of them.
-func (s *Store) lawFigures(ctx context.Context, sc *reportScope, period Period, sum *Summary) error {
-	total := newLawFigures()
-	lines := map[int64]*LawFigures{}
-	for i := range sum.Communes {
-		sum.Communes[i].Law = newLawFigures()
-		lines[sum.Communes[i].Commune.ID] = sum.Communes[i].Law
-	}
-	if err := s.lawPetitionFigures(ctx, sc, period, total, lines); err != nil {
-		return err
-	}
+// lawFigures adds the law's figures to a summary and its league lines, whose petition figures
+// the rollup cells have already counted (LawFigures.addCell). The public board has none of them.
+func (s *Store) lawFigures(ctx context.Context, sc *reportScope, period Period, sum *Summary, total *LawFigures, lines map[int64]*LawFigures) error {
 	clock, err := s.dialogueClock(ctx)
 	if err != nil {
 		return err
@@ -120,73 +101,36 @@ func (s *Store) lawFigures(ctx context.Context, sc *reportScope, period Period, 
 	return nil
 }
 
-// lawPetitionFigures counts the period's petitions by kind and rule, their acceptance and
+// addCell counts n petitions of one rollup cell: on time by kind and rule, acceptance,
 // extensions.
-func (s *Store) lawPetitionFigures(ctx context.Context, sc *reportScope, period Period, total *LawFigures, lines map[int64]*LawFigures) error {
-	cond, args := sc.filter("p")
-	rows, err := s.conn(ctx).Raw(`SELECT p.commune_id, p.hamlet_id, p.kind, p.due_rule, p.due_on, p.state_type, p.accepted_at,
-			(SELECT MIN(e.from_value) FROM petition_events e WHERE e.petition_id = p.id AND e.kind = ?) AS accept_due,
-			p.extensions,
-			CASE WHEN p.answered_at IS NULL THEN NULL ELSE COALESCE(
-				(SELECT MIN(COALESCE(e.occurred_at, e.created_at)) FROM petition_events e
-					WHERE e.petition_id = p.id AND e.kind = 'transition' AND e.to_value = 'answered'),
-				p.answered_at) END AS first_answered_at
-		FROM petitions p
-		WHERE `+cond+` AND p.received_at >= ? AND p.received_at < ?`,
-		append(append([]any{EventAccepted}, args...), period.Start, period.End)...).Rows()
-	if err != nil {
-		return err
+func (f *LawFigures) addCell(c *rollupCell, n int, today Date) {
+	if c.AnswerHours >= 0 {
+		f.OnTimeByKind[c.Kind] = f.OnTimeByKind[c.Kind].add(c.OnTime, n)
+		f.OnTimeByRule[c.DueRule] = f.OnTimeByRule[c.DueRule].add(c.OnTime, n)
 	}
-	defer rows.Close()
-	today := s.today()
-	for rows.Next() {
-		var r lawPetition
-		if err := rows.Scan(&r.CommuneID, &r.HamletID, &r.Kind, &r.DueRule, &r.DueOn, &r.StateType, &r.AcceptedAt,
-			&r.AcceptDue, &r.Extensions, &r.FirstAnsweredAt); err != nil {
-			return err
-		}
-		total.addPetition(&r, today)
-		if f := lines[sc.lineOf(r.CommuneID, r.HamletID)]; f != nil {
-			f.addPetition(&r, today)
-		}
-	}
-	return rows.Err()
-}
-
-// addPetition counts one petition.
-func (f *LawFigures) addPetition(r *lawPetition, today Date) {
-	if r.FirstAnsweredAt.Valid {
-		onTime := r.DueOn == nil || calendar.DateOf(r.FirstAnsweredAt.Time) <= *r.DueOn
-		rule := "none"
-		if r.DueRule != nil {
-			rule = *r.DueRule
-		}
-		f.OnTimeByKind[r.Kind] = f.OnTimeByKind[r.Kind].add(onTime)
-		f.OnTimeByRule[rule] = f.OnTimeByRule[rule].add(onTime)
-	}
-	if r.Kind == KindComplaint || r.Kind == KindDenunciation {
+	if c.Kind == KindComplaint || c.Kind == KindDenunciation {
 		switch {
-		case r.AcceptedAt.Valid:
-			f.Acceptance.Accepted++
-			if r.AcceptDue == nil || *r.AcceptDue == "" || string(calendar.DateOf(r.AcceptedAt.Time)) <= *r.AcceptDue {
-				f.Acceptance.OnTime++
+		case c.Acceptance != "":
+			f.Acceptance.Accepted += n
+			if c.Acceptance == "on_time" {
+				f.Acceptance.OnTime += n
 			}
-		case r.StateType == TypeOpen && r.DueRule != nil && (*r.DueRule == RuleComplaintAccept || *r.DueRule == RuleDenunciationAccept) &&
-			r.DueOn != nil && *r.DueOn < today:
-			f.Acceptance.Overdue++
+		case c.State.Type() == TypeOpen && (c.DueRule == RuleComplaintAccept || c.DueRule == RuleDenunciationAccept) &&
+			c.DueOn != "" && c.DueOn < today:
+			f.Acceptance.Overdue += n
 		}
 	}
-	if r.Extensions > 0 {
-		f.Extensions.Petitions++
-		f.Extensions.Extensions += r.Extensions
+	if c.Extensions > 0 {
+		f.Extensions.Petitions += n
+		f.Extensions.Extensions += n * c.Extensions
 	}
 }
 
-// add counts one answered petition, on time or not.
-func (o OnTimeRate) add(onTime bool) OnTimeRate {
-	o.Answered++
+// add counts n answered petitions, on time or not.
+func (o OnTimeRate) add(onTime bool, n int) OnTimeRate {
+	o.Answered += n
 	if onTime {
-		o.OnTime++
+		o.OnTime += n
 	}
 	return o
 }

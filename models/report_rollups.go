@@ -11,7 +11,7 @@ import (
 
 // rollupVersion names what a rollup cell holds (rollupCell, cellOf). Change it with them:
 // Migrate then rebuilds every cell from the petitions, so a new definition reaches the rollups.
-const rollupVersion = 1
+const rollupVersion = 2
 
 // rollupCell is what the report figures need of one petition, and nothing that tells two
 // petitions apart: petition_rollups counts the petitions of each cell. cellOf fills it and
@@ -19,8 +19,9 @@ const rollupVersion = 1
 type rollupCell struct {
 	HamletID  int64
 	CommuneID int64
-	// Day is the Vietnam day the petition was received.
-	Day     Date
+	// Month is the Vietnam month the petition was received, "2026-03": a period's whole months
+	// are read from the rollups, its days in a month it only partly covers from the petitions.
+	Month   string
 	TopicID int64
 	Kind    PetitionKind
 	Channel Channel
@@ -43,6 +44,13 @@ type rollupCell struct {
 	// Matter tells whether it counts as a distinct matter: not linked to a main petition and not
 	// closed as a duplicate.
 	Matter bool
+	// DueRule is the code of the rule that set the due date, "none" without one (report_law.go).
+	DueRule string
+	// Acceptance is how a complaint or denunciation was accepted: "on_time" or "late" by the due
+	// date it had then, "" when not accepted (or another kind).
+	Acceptance string
+	// Extensions is how many times its deadline was extended.
+	Extensions int
 }
 
 // rollupSource is the part of a petition cellOf reads.
@@ -60,21 +68,28 @@ type rollupSource struct {
 	Satisfaction                 *Satisfaction
 	MainID                       *int64
 	CloseReason                  *CloseReason
+	DueRule                      *string
+	AcceptedAt                   *time.Time
+	AcceptDueOn                  *Date
+	Extensions                   int
 }
 
 // rollupSourceColumns are the petitions' columns of a rollupSource, in its order.
 const rollupSourceColumns = `p.commune_id, p.hamlet_id, p.topic_id, p.kind, p.channel, p.state, p.private, p.onsite_answer,
-	p.received_at, p.first_answered_at, p.due_on, p.resolved_at, p.closed_at, p.satisfaction, p.main_id, p.close_reason`
+	p.received_at, p.first_answered_at, p.due_on, p.resolved_at, p.closed_at, p.satisfaction, p.main_id, p.close_reason,
+	p.due_rule, p.accepted_at, p.accept_due_on, p.extensions`
 
 // scanRollupSource reads one row of rollupSourceColumns.
 func scanRollupSource(scan func(dest ...any) error) (*rollupSource, error) {
 	var r rollupSource
-	var received, first, resolved, closed dbTime
+	var received, first, resolved, closed, accepted dbTime
 	if err := scan(&r.CommuneID, &r.HamletID, &r.TopicID, &r.Kind, &r.Channel, &r.State, &r.Private, &r.OnsiteAnswer,
-		&received, &first, &r.DueOn, &resolved, &closed, &r.Satisfaction, &r.MainID, &r.CloseReason); err != nil {
+		&received, &first, &r.DueOn, &resolved, &closed, &r.Satisfaction, &r.MainID, &r.CloseReason,
+		&r.DueRule, &accepted, &r.AcceptDueOn, &r.Extensions); err != nil {
 		return nil, err
 	}
 	r.ReceivedAt, r.FirstAnsweredAt, r.ResolvedAt, r.ClosedAt = received.Time, first.ptr(), resolved.ptr(), closed.ptr()
+	r.AcceptedAt = accepted.ptr()
 	return &r, nil
 }
 
@@ -82,15 +97,26 @@ func scanRollupSource(scan func(dest ...any) error) (*rollupSource, error) {
 func sourceOf(p *Petition) *rollupSource {
 	return &rollupSource{CommuneID: p.CommuneID, HamletID: p.HamletID, TopicID: p.TopicID, Kind: p.Kind, Channel: p.Channel,
 		State: p.State, Private: p.Private, OnsiteAnswer: p.OnsiteAnswer, ReceivedAt: p.ReceivedAt, FirstAnsweredAt: p.FirstAnsweredAt,
-		DueOn: p.DueOn, ResolvedAt: p.ResolvedAt, ClosedAt: p.ClosedAt, Satisfaction: p.Satisfaction, MainID: p.MainID, CloseReason: p.CloseReason}
+		DueOn: p.DueOn, ResolvedAt: p.ResolvedAt, ClosedAt: p.ClosedAt, Satisfaction: p.Satisfaction, MainID: p.MainID, CloseReason: p.CloseReason,
+		DueRule: p.DueRule, AcceptedAt: p.AcceptedAt, AcceptDueOn: p.AcceptDueOn, Extensions: p.Extensions}
 }
 
 // cellOf is the cell a petition counts in: every fact of it the figures read.
 func cellOf(p *rollupSource) rollupCell {
-	c := rollupCell{HamletID: p.HamletID, CommuneID: p.CommuneID, Day: calendar.DateOf(p.ReceivedAt), TopicID: p.TopicID,
+	c := rollupCell{HamletID: p.HamletID, CommuneID: p.CommuneID, Month: monthOf(calendar.DateOf(p.ReceivedAt)), TopicID: p.TopicID,
 		Kind: p.Kind, Channel: p.Channel, State: p.State, OnBoard: !p.Private && p.Kind != KindDenunciation,
 		Onsite: p.OnsiteAnswer != "", AnswerHours: -1, CloseHours: -1,
-		Matter: p.MainID == nil && !(p.State == StateClosed && p.CloseReason != nil && *p.CloseReason == ReasonDuplicate)}
+		Matter:  p.MainID == nil && !(p.State == StateClosed && p.CloseReason != nil && *p.CloseReason == ReasonDuplicate),
+		DueRule: "none", Extensions: p.Extensions}
+	if p.DueRule != nil {
+		c.DueRule = *p.DueRule
+	}
+	if p.AcceptedAt != nil && (p.Kind == KindComplaint || p.Kind == KindDenunciation) {
+		c.Acceptance = "on_time"
+		if p.AcceptDueOn != nil && calendar.DateOf(*p.AcceptedAt) > *p.AcceptDueOn {
+			c.Acceptance = "late"
+		}
+	}
 	if p.FirstAnsweredAt != nil {
 		c.AnswerHours = hoursBetween(p.ReceivedAt, *p.FirstAnsweredAt)
 		c.OnTime = p.DueOn == nil || calendar.DateOf(*p.FirstAnsweredAt) <= *p.DueOn
@@ -118,18 +144,28 @@ func cellOf(p *rollupSource) rollupCell {
 	return c
 }
 
+// monthOf is the month of a day, "2026-03".
+func monthOf(d Date) string {
+	return string(d)[:7]
+}
+
 // hoursBetween is the whole hours from a to b, never negative: durations are counted in hours.
 func hoursBetween(a, b time.Time) int {
 	return max(int(b.Sub(a)/time.Hour), 0)
 }
 
 // rollupColumns are petition_rollups' cell columns, in rollupCell's order.
-const rollupColumns = "hamlet_id, day, commune_id, topic_id, kind, channel, state, on_board, onsite, answer_hours, on_time, close_hours, satisfaction, due_on, matter"
+const rollupColumns = "hamlet_id, month, commune_id, topic_id, kind, channel, state, on_board, onsite, answer_hours, on_time, close_hours, " +
+	"satisfaction, due_on, matter, due_rule, acceptance, extensions"
+
+// rollupRow is the placeholders of one row of rollupColumns and its count.
+var rollupRow = "(" + strings.TrimSuffix(strings.Repeat("?, ", strings.Count(rollupColumns, ",")+2), ", ") + ")"
 
 // values lists the cell's columns for a statement, in rollupColumns' order.
 func (c *rollupCell) values() []any {
-	return []any{c.HamletID, string(c.Day), c.CommuneID, c.TopicID, string(c.Kind), string(c.Channel), string(c.State),
-		c.OnBoard, c.Onsite, c.AnswerHours, c.OnTime, c.CloseHours, string(c.Satisfaction), string(c.DueOn), c.Matter}
+	return []any{c.HamletID, c.Month, c.CommuneID, c.TopicID, string(c.Kind), string(c.Channel), string(c.State),
+		c.OnBoard, c.Onsite, c.AnswerHours, c.OnTime, c.CloseHours, string(c.Satisfaction), string(c.DueOn), c.Matter,
+		c.DueRule, c.Acceptance, c.Extensions}
 }
 
 // moveRollup moves a petition's count from the cell it was in (none for a new petition) to
@@ -157,7 +193,7 @@ func (s *Store) addToRollups(ctx context.Context, deltas map[rollupCell]int) err
 		if len(args) > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+		b.WriteString(rollupRow)
 		args = append(append(args, c.values()...), n)
 	}
 	if len(args) == 0 {
@@ -254,14 +290,13 @@ func (s *Store) insertCells(ctx context.Context, counts map[rollupCell]int) erro
 		rows = append(rows, append(c.values(), n))
 	}
 	const per = 500
-	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", 16), ", ") + ")"
 	for start := 0; start < len(rows); start += per {
 		end := min(start+per, len(rows))
-		args := make([]any, 0, (end-start)*16)
+		args := make([]any, 0, (end-start)*len(rows[start]))
 		for _, r := range rows[start:end] {
 			args = append(args, r...)
 		}
-		sql := "INSERT INTO petition_rollups (" + rollupColumns + ", n) VALUES " + strings.TrimSuffix(strings.Repeat(one+", ", end-start), ", ")
+		sql := "INSERT INTO petition_rollups (" + rollupColumns + ", n) VALUES " + strings.TrimSuffix(strings.Repeat(rollupRow+", ", end-start), ", ")
 		if err := s.conn(ctx).Exec(sql, args...).Error; err != nil {
 			return fmt.Errorf("rollups: %w", err)
 		}

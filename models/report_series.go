@@ -37,7 +37,9 @@ type Series struct {
 }
 
 // SeriesReport computes the figures of each month of a period, each month counted as its own
-// summary report counts it, so a month of the series and that month's summary always agree.
+// summary report counts it (a month of the series and that month's summary always agree), in
+// one pass: one grouped read of the dialogues, one of the rollups' months, and the petitions of
+// the days in months the period only partly covers.
 func (s *Store) SeriesReport(ctx context.Context, actor Actor, in SeriesInput) (*Series, error) {
 	if !actor.Can(PermReportsView) {
 		return nil, ErrForbidden
@@ -51,24 +53,57 @@ func (s *Store) SeriesReport(ctx context.Context, actor Actor, in SeriesInput) (
 		return nil, FieldError("to", Msg(fmt.Sprintf("Chuỗi theo tháng dài tối đa %d tháng.", maxSeriesMonths),
 			fmt.Sprintf("A monthly series covers at most %d months.", maxSeriesMonths)))
 	}
-	out := &Series{Period: period, Months: []SeriesPoint{}}
-	for _, m := range months {
-		sum, err := s.SummaryReport(ctx, actor, SummaryInput{UnitID: in.UnitID, Period: m, As: in.As})
-		if err != nil {
-			return nil, err
-		}
-		out.Unit, out.AsOf, out.Basis = sum.Unit, sum.AsOf, sum.Basis
-		out.Months = append(out.Months, SeriesPoint{Period: sum.Period, Figures: sum.Figures})
+	v := &ValidationError{}
+	unit := s.reportUnit(ctx, actor, v, in.UnitID)
+	basis := parseBasis(v, in.As)
+	if err := v.Err(); err != nil {
+		return nil, err
 	}
+	sc, err := s.scopeOf(ctx, unit, reportPaths(actor, unit), basis, period)
+	if err != nil {
+		return nil, err
+	}
+	out := &Series{Unit: refOf(unit), Period: period, AsOf: calendar.DateOf(s.now()), Basis: sc.basis, Months: []SeriesPoint{}}
 	if len(months) == 0 {
-		// A period still to come: the unit and basis are checked all the same.
-		sum, err := s.SummaryReport(ctx, actor, SummaryInput{UnitID: in.UnitID, Period: PeriodInput{Period: string(PeriodMonth)}, As: in.As})
-		if err != nil {
-			return nil, err
-		}
-		out.Unit, out.AsOf, out.Basis = sum.Unit, sum.AsOf, sum.Basis
+		return out, nil // a period still to come
 	}
-	return out, nil
+	return out, s.seriesFigures(ctx, sc, months, out)
+}
+
+// seriesFigures counts the months of a series into its points.
+func (s *Store) seriesFigures(ctx context.Context, sc *reportScope, months []PeriodInput, out *Series) error {
+	out.Months = make([]SeriesPoint, len(months))
+	byMonth := map[string]*tally{}
+	var bounds []time.Time
+	today := s.today()
+	for i, m := range months {
+		p, err := ParsePeriod(m, s.now())
+		if err != nil {
+			return err
+		}
+		out.Months[i].Period = p
+		byMonth[monthOf(calendar.Date(p.From))] = &tally{sc: sc, total: &out.Months[i].Figures, today: today}
+		if i > 0 {
+			bounds = append(bounds, p.Start)
+		}
+	}
+	first, last := out.Months[0].Period, out.Months[len(months)-1].Period
+	whole := Period{From: first.From, To: last.To, Start: first.Start, End: last.End}
+	err := s.dialogueFigures(ctx, sc, whole, bounds, func(b int) (*Figures, map[int64]*Figures) { return &out.Months[b].Figures, nil })
+	if err != nil {
+		return err
+	}
+	if err := s.petitionFigures(ctx, sc, whole, false, func(c *rollupCell) *tally { return byMonth[c.Month] }); err != nil {
+		return err
+	}
+	topics, err := s.Topics(ctx, true)
+	if err != nil {
+		return err
+	}
+	for i := range out.Months {
+		out.Months[i].Figures.Petitions.finish(topics)
+	}
+	return nil
 }
 
 // seriesMonths cuts a period into the calendar months it touches, up to the current month: a

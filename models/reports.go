@@ -297,14 +297,22 @@ func (s *Store) summaryOf(ctx context.Context, unit *Unit, paths []string, perio
 			byCommune[communes[i].ID] = &sum.Communes[i].Figures
 		}
 	}
-	if err := s.dialogueFigures(ctx, sc, period, &sum.Figures, byCommune); err != nil {
+	if err := s.dialogueFigures(ctx, sc, period, nil, func(int) (*Figures, map[int64]*Figures) { return &sum.Figures, byCommune }); err != nil {
 		return nil, err
 	}
-	if err := s.petitionFigures(ctx, sc, period, public, &sum.Figures, byCommune); err != nil {
+	t := &tally{sc: sc, total: &sum.Figures, byCommune: byCommune, today: s.today()}
+	if !public {
+		t.law, t.lawLines = newLawFigures(), map[int64]*LawFigures{}
+		for i := range sum.Communes {
+			sum.Communes[i].Law = newLawFigures()
+			t.lawLines[sum.Communes[i].Commune.ID] = sum.Communes[i].Law
+		}
+	}
+	if err := s.petitionFigures(ctx, sc, period, public, func(*rollupCell) *tally { return t }); err != nil {
 		return nil, err
 	}
 	if !public {
-		if err := s.lawFigures(ctx, sc, period, sum); err != nil {
+		if err := s.lawFigures(ctx, sc, period, sum, t.law, t.lawLines); err != nil {
 			return nil, err
 		}
 	}
@@ -318,6 +326,7 @@ func (s *Store) summaryOf(ctx context.Context, unit *Unit, paths []string, perio
 // dialogueRow is the dialogue and attendance figures of one commune, as the database sums them.
 type dialogueRow struct {
 	CommuneID                                 int64
+	Bucket                                    int
 	Total, Planned, Held, Closed, Cancelled   int
 	Postponed, MinutesOverdue, WithAttendance int
 	Residents, Businesses, Officials, Women   int
@@ -341,11 +350,25 @@ func (r *dialogueRow) addTo(f *Figures) {
 	a.Total += r.Residents + r.Businesses + r.Officials
 }
 
-// dialogueFigures sums the dialogues starting in the period and their attendance, per commune.
-func (s *Store) dialogueFigures(ctx context.Context, sc *reportScope, period Period, total *Figures, byCommune map[int64]*Figures) error {
+// dialogueFigures sums the dialogues starting in the period and their attendance, per commune
+// and bucket of time: bounds are the starts of the buckets after the first (none: one bucket),
+// and route gives each bucket's figures and league lines.
+func (s *Store) dialogueFigures(ctx context.Context, sc *reportScope, period Period, bounds []time.Time, route func(bucket int) (*Figures, map[int64]*Figures)) error {
 	var rows []dialogueRow
 	cond, args := sc.filter("d")
-	err := s.conn(ctx).Raw(`SELECT d.commune_id,
+	bucket, groupBucket := "0", ""
+	var bucketArgs []any
+	if len(bounds) > 0 {
+		var b strings.Builder
+		b.WriteString("CASE")
+		for i, t := range bounds {
+			fmt.Fprintf(&b, " WHEN d.starts_at < ? THEN %d", i)
+			bucketArgs = append(bucketArgs, t)
+		}
+		fmt.Fprintf(&b, " ELSE %d END", len(bounds))
+		bucket, groupBucket = b.String(), ", 2" // the bucket, by its place in the select list
+	}
+	err := s.conn(ctx).Raw(`SELECT d.commune_id, `+bucket+` AS bucket,
 			COUNT(*) AS total,
 			SUM(CASE WHEN d.status = 'planned' THEN 1 ELSE 0 END) AS planned,
 			SUM(CASE WHEN d.status = 'held' THEN 1 ELSE 0 END) AS held,
@@ -362,12 +385,13 @@ func (s *Store) dialogueFigures(ctx context.Context, sc *reportScope, period Per
 		LEFT JOIN dialogue_attendance a ON a.dialogue_id = d.id
 		WHERE `+cond+`
 			AND d.starts_at >= ? AND d.starts_at < ?
-		GROUP BY d.commune_id`,
-		append(append([]any{s.now().Add(-MinutesDueWithin)}, args...), period.Start, period.End)...).Scan(&rows).Error
+		GROUP BY d.commune_id`+groupBucket,
+		append(append(append(bucketArgs, s.now().Add(-MinutesDueWithin)), args...), period.Start, period.End)...).Scan(&rows).Error
 	if err != nil {
 		return err
 	}
 	for i := range rows {
+		total, byCommune := route(rows[i].Bucket)
 		rows[i].addTo(total)
 		if f := byCommune[sc.lineOf(rows[i].CommuneID, 0)]; f != nil {
 			rows[i].addTo(f)
@@ -376,48 +400,123 @@ func (s *Store) dialogueFigures(ctx context.Context, sc *reportScope, period Per
 	return nil
 }
 
-// petitionFigures counts the petitions received in the period per commune, from the rollups
-// (or, for Store.countFromPetitions, from the petitions themselves: the same cells either way).
-func (s *Store) petitionFigures(ctx context.Context, sc *reportScope, period Period, public bool, total *Figures, byCommune map[int64]*Figures) error {
-	if s.countFromPetitions {
-		return s.rawPetitionFigures(ctx, sc, period, public, total, byCommune)
+// tally receives the cells a report counts: the figures of the whole, of each league line and,
+// unless the report is public, the law's (report_law.go).
+type tally struct {
+	sc        *reportScope
+	total     *Figures
+	byCommune map[int64]*Figures
+	law       *LawFigures
+	lawLines  map[int64]*LawFigures
+	today     Date
+}
+
+// add counts n petitions of one cell in the whole, its league line and the law's figures.
+func (t *tally) add(c *rollupCell, n int) {
+	t.total.Petitions.addCell(c, n, t.today)
+	line := t.sc.lineOf(c.CommuneID, c.HamletID)
+	if f := t.byCommune[line]; f != nil {
+		f.Petitions.addCell(c, n, t.today)
 	}
+	if t.law != nil {
+		t.law.addCell(c, n, t.today)
+		if f := t.lawLines[line]; f != nil {
+			f.addCell(c, n, t.today)
+		}
+	}
+}
+
+// monthSplit is how a period is counted: its whole months from the rollups, first to last
+// ("2026-01" to "2026-03"; none when first > last), and its days in the months it only partly
+// covers from the petitions (edges, ranges of receipt).
+type monthSplit struct {
+	first, last string
+	edges       [][2]time.Time
+}
+
+// splitPeriod cuts a period into whole months and edges.
+func splitPeriod(p Period) monthSplit {
+	from, to := calendar.Date(p.From), calendar.Date(p.To)
+	firstWhole := from
+	if from.Day() != 1 {
+		firstWhole = calendar.DateFor(from.Year(), from.Month()+1, 1)
+	}
+	lastWhole := to // the last day of the last whole month
+	if to.AddDays(1).Day() != 1 {
+		lastWhole = calendar.DateFor(to.Year(), to.Month(), 1).AddDays(-1)
+	}
+	if firstWhole > lastWhole {
+		return monthSplit{first: "9999-12", last: "0000-01", edges: [][2]time.Time{{p.Start, p.End}}}
+	}
+	out := monthSplit{first: monthOf(firstWhole), last: monthOf(lastWhole)}
+	if from < firstWhole {
+		out.edges = append(out.edges, [2]time.Time{p.Start, firstWhole.Start()})
+	}
+	if to > lastWhole {
+		out.edges = append(out.edges, [2]time.Time{lastWhole.End(), p.End})
+	}
+	return out
+}
+
+// petitionFigures counts the petitions received in the period, each cell in the tally route
+// gives it: the period's whole months from the rollups, the days at its ends from the
+// petitions (or, for Store.countFromPetitions, every day from the petitions: the same cells
+// either way).
+func (s *Store) petitionFigures(ctx context.Context, sc *reportScope, period Period, public bool, route func(*rollupCell) *tally) error {
+	if s.countFromPetitions {
+		return s.rawPetitionFigures(ctx, sc, period.Start, period.End, public, route)
+	}
+	split := splitPeriod(period)
+	if split.first <= split.last {
+		if err := s.rollupFigures(ctx, sc, split.first, split.last, public, route); err != nil {
+			return err
+		}
+	}
+	for _, e := range split.edges {
+		if err := s.rawPetitionFigures(ctx, sc, e[0], e[1], public, route); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// rollupFigures counts the rollup cells of the months first to last.
+func (s *Store) rollupFigures(ctx context.Context, sc *reportScope, first, last string, public bool, route func(*rollupCell) *tally) error {
 	onBoard := ""
 	if public {
 		onBoard = " AND r.on_board = ?"
 	}
 	cond, args := sc.filter("r")
-	args = append(args, string(calendar.DateOf(period.Start)), string(calendar.DateOf(period.End.Add(-time.Second))))
+	args = append(args, first, last)
 	if public {
 		args = append(args, true)
 	}
 	rows, err := s.conn(ctx).Raw(`SELECT `+rollupColumns+`, SUM(r.n) AS n
 		FROM petition_rollups r
-		WHERE `+cond+` AND r.day >= ? AND r.day <= ?`+onBoard+`
+		WHERE `+cond+` AND r.month >= ? AND r.month <= ?`+onBoard+`
 		GROUP BY `+rollupColumns+`
 		HAVING SUM(r.n) <> 0`, args...).Rows()
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	today := s.today()
 	for rows.Next() {
 		var c rollupCell
 		var n int
-		if err := rows.Scan(&c.HamletID, &c.Day, &c.CommuneID, &c.TopicID, &c.Kind, &c.Channel, &c.State, &c.OnBoard, &c.Onsite,
-			&c.AnswerHours, &c.OnTime, &c.CloseHours, &c.Satisfaction, &c.DueOn, &c.Matter, &n); err != nil {
+		if err := rows.Scan(&c.HamletID, &c.Month, &c.CommuneID, &c.TopicID, &c.Kind, &c.Channel, &c.State, &c.OnBoard, &c.Onsite,
+			&c.AnswerHours, &c.OnTime, &c.CloseHours, &c.Satisfaction, &c.DueOn, &c.Matter, &c.DueRule, &c.Acceptance,
+			&c.Extensions, &n); err != nil {
 			return err
 		}
-		total.Petitions.addCell(&c, n, today)
-		if f := byCommune[sc.lineOf(c.CommuneID, c.HamletID)]; f != nil {
-			f.Petitions.addCell(&c, n, today)
+		if t := route(&c); t != nil {
+			t.add(&c, n)
 		}
 	}
 	return rows.Err()
 }
 
-// rawPetitionFigures counts the petitions received in the period per commune from the petitions.
-func (s *Store) rawPetitionFigures(ctx context.Context, sc *reportScope, period Period, public bool, total *Figures, byCommune map[int64]*Figures) error {
+// rawPetitionFigures counts the petitions received from start to end from the petitions.
+func (s *Store) rawPetitionFigures(ctx context.Context, sc *reportScope, start, end time.Time, public bool, route func(*rollupCell) *tally) error {
 	publicOnly := ""
 	if public {
 		publicOnly = " AND p.private = FALSE AND p.kind <> 'to_cao'"
@@ -427,21 +526,19 @@ func (s *Store) rawPetitionFigures(ctx context.Context, sc *reportScope, period 
 		FROM petitions p
 		WHERE `+cond+`
 			AND p.received_at >= ? AND p.received_at < ?`+publicOnly,
-		append(args, period.Start, period.End)...).Rows()
+		append(args, start, end)...).Rows()
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	today := s.today()
 	for rows.Next() {
 		src, err := scanRollupSource(rows.Scan)
 		if err != nil {
 			return err
 		}
 		c := cellOf(src)
-		total.Petitions.addCell(&c, 1, today)
-		if f := byCommune[sc.lineOf(c.CommuneID, c.HamletID)]; f != nil {
-			f.Petitions.addCell(&c, 1, today)
+		if t := route(&c); t != nil {
+			t.add(&c, 1)
 		}
 	}
 	return rows.Err()
