@@ -131,8 +131,11 @@ func (s *Store) inScope(ctx context.Context, actor Actor, q *gorm.DB) (*gorm.DB,
 	if u.Level == LevelHamlet {
 		return q.Where("petitions.hamlet_id = ?", u.ID), false, nil
 	}
-	cond, args := actor.scopeSQL("path")
-	return q.Where("petitions.hamlet_id IN (SELECT id FROM units WHERE level = 'hamlet' AND "+cond+")", args...), true, nil
+	cond, args, err := s.hamletsUnderSQL(ctx, "petitions", actor.scopePaths())
+	if err != nil {
+		return nil, false, err
+	}
+	return q.Where(cond, args...), true, nil
 }
 
 // Petitions lists the petitions the actor may see that match the filter, one keyset page at a
@@ -186,7 +189,11 @@ func (s *Store) filterPetitions(ctx context.Context, actor Actor, f PetitionFilt
 			// An ended unit: the records made in it, wherever its hamlets went.
 			q = q.Where("petitions.commune_id IN (SELECT id FROM units WHERE level = 'commune' AND path LIKE ?)", u.Path+"%")
 		default:
-			q = q.Where("petitions.hamlet_id IN (SELECT id FROM units WHERE level = 'hamlet' AND path LIKE ?)", u.Path+"%")
+			cond, args, err := s.hamletsUnderSQL(ctx, "petitions", []string{u.Path})
+			if err != nil {
+				return nil, err
+			}
+			q = q.Where(cond, args...)
 		}
 	}
 	if id, ok := parseID(v, "commune_id", f.CommuneID); ok {

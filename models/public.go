@@ -193,9 +193,13 @@ func (s *Store) PublicPetitions(ctx context.Context, communeID int64, f PublicFi
 	v := &ValidationError{}
 	// Now, a commune's board shows what it holds: its predecessors' petitions follow their
 	// hamlets. Then, or for an ended commune, the petitions made in it.
-	q := s.publicQuery(ctx).Where("p.hamlet_id IN (SELECT id FROM units WHERE level = 'hamlet' AND path LIKE ?)", commune.Path+"%")
-	if parseBasis(v, f.As) == BasisThen || !commune.Live() {
-		q = s.publicQuery(ctx).Where("p.commune_id = ?", commune.ID)
+	q := s.publicQuery(ctx).Where("p.commune_id = ?", commune.ID)
+	if parseBasis(v, f.As) == BasisNow && commune.Live() {
+		cond, args, err := s.hamletsUnderSQL(ctx, "p", []string{commune.Path})
+		if err != nil {
+			return nil, "", err
+		}
+		q = s.publicQuery(ctx).Where(cond, args...)
 	}
 	q = q.Where(publicMatterOnce)
 	if code := strings.TrimSpace(f.Topic); code != "" {

@@ -121,9 +121,10 @@ func TestMergeIsAtomicAndLosesNothing(t *testing.T) {
 			t.Fatal(err)
 		}
 		// Nothing lost, nothing duplicated: one new unit, the act, its lineage, the four hamlets'
-		// former parents, the planned dialogue passed to the new commune, and A's reference counters
-		// (2025 and 2026) carried on by the new Tân Thới.
-		want := "dialogue_events:+1 petition_counters:+2 reorganizations:+1 unit_lineage:+2 unit_names:+4 units:+1"
+		// former parents (and their new commune in the hamlets' commune lookup), the planned
+		// dialogue passed to the new commune, and A's reference counters (2025 and 2026) carried on
+		// by the new Tân Thới.
+		want := "dialogue_events:+1 hamlet_communes:+4 petition_counters:+2 reorganizations:+1 unit_lineage:+2 unit_names:+4 units:+1"
 		if d := diffCounts(before, rowCounts(t, s)); d != want {
 			t.Fatalf("applying changed %q, want %q", d, want)
 		}

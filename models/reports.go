@@ -798,10 +798,14 @@ func (s *Store) OverduePetitions(ctx context.Context, actor Actor, in OverdueInp
 		return nil, "", err
 	}
 	today := s.today()
-	cond, args := pathsSQL("path", reportPaths(actor, unit))
-	scope := "p.hamlet_id IN (SELECT id FROM units WHERE level = 'hamlet' AND " + cond + ")"
-	if !unit.Live() {
-		scope = "p.commune_id IN (SELECT id FROM units WHERE level = 'commune' AND " + cond + ")"
+	paths := reportPaths(actor, unit)
+	cond, args := pathsSQL("path", paths)
+	scope := "p.commune_id IN (SELECT id FROM units WHERE level = 'commune' AND " + cond + ")"
+	if unit.Live() {
+		var err error
+		if scope, args, err = s.hamletsUnderSQL(ctx, "p", paths); err != nil {
+			return nil, "", err
+		}
 	}
 	q := s.conn(ctx).Table("petitions p").
 		Select(`p.id, p.reference, p.commune_id, c.name AS commune_name, p.hamlet_id, h.name AS hamlet_name,
