@@ -114,9 +114,10 @@ func (s *Store) publicQuery(ctx context.Context) *gorm.DB {
 // shows once, under its main, with how many times it was raised.
 const publicMatterOnce = "NOT EXISTS (SELECT 1 FROM petitions pm WHERE pm.id = p.main_id AND pm.private = FALSE AND pm.kind <> 'to_cao')"
 
-// public turns a row into what the board shows.
-func (r *publicRow) public(today Date) PublicPetition {
-	mask := newPetitionerMasker(r.PetitionerName, r.PetitionerPhone, r.PetitionerAddr, r.HamletName, r.CommuneName).
+// public turns a row into what the board shows, masking with m (reset for this row's
+// petitioner; one masker serves a page).
+func (r *publicRow) public(today Date, m *petitionerMasker) PublicPetition {
+	mask := m.reset(r.PetitionerName, r.PetitionerPhone, r.PetitionerAddr, r.HamletName, r.CommuneName).
 		withIDNumber(r.PetitionerIDNumber).mask
 	p := PublicPetition{Reference: r.Reference,
 		Commune: UnitRef{ID: r.CommuneID, Name: r.CommuneName}, Hamlet: UnitRef{ID: r.HamletID, Name: r.HamletName},
@@ -390,8 +391,9 @@ func (s *Store) SearchPublicPetitions(ctx context.Context, q PublicSearch) ([]Pu
 func (s *Store) publicOf(rows []publicRow) []PublicPetition {
 	today := s.today()
 	out := make([]PublicPetition, len(rows))
+	m := new(petitionerMasker)
 	for i := range rows {
-		out[i] = rows[i].public(today)
+		out[i] = rows[i].public(today, m)
 	}
 	return out
 }

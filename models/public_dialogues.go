@@ -89,9 +89,9 @@ func (s *Store) publicDialoguesOf(ctx context.Context, rows []*Dialogue) ([]Publ
 		if err != nil {
 			return nil, err
 		}
-		today := s.today()
+		today, m := s.today(), new(petitionerMasker)
 		for i := range prow {
-			byDialogue[prow[i].DialogueID] = append(byDialogue[prow[i].DialogueID], prow[i].public(today))
+			byDialogue[prow[i].DialogueID] = append(byDialogue[prow[i].DialogueID], prow[i].public(today, m))
 		}
 	}
 	out := make([]PublicDialogue, len(rows))

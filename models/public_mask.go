@@ -2,6 +2,7 @@ package models
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -40,41 +41,90 @@ var (
 	moneyAfter = regexp.MustCompile(`^\s?(?i:đồng|đ\b|vnd|vnđ)`)
 )
 
-// petitionerMasker hides personal details in public text.
+// petitionerMasker hides personal details in public text. One masker serves a whole page,
+// petitioner after petitioner (reset): the folded words and the folding of each text live in
+// buffers it keeps, so a text with nothing to hide costs no allocation.
 type petitionerMasker struct {
-	words [][]rune // the petitioner's name and address, folded
+	words [][2]int // the petitioner's name, address and identification number: spans of buf
+	buf   []rune   // the folded words
 	phone string   // the petitioner's phone, its national digits
+	// folded is the text being masked as Fold reads it; start and end give, for each of its
+	// runes, the bytes of the text it stands for.
+	folded     []rune
+	start, end []int
 }
 
 // newPetitionerMasker prepares the masking of one petitioner. The address is left alone when it
 // is just the hamlet's or commune's name, which the board shows anyway.
 func newPetitionerMasker(name, phone, address string, shown ...string) *petitionerMasker {
-	m := &petitionerMasker{phone: nationalDigits(phone)}
-	add := func(s string) {
-		if f := []rune(Fold(s)); len(f) >= 3 {
-			m.words = append(m.words, f)
-		}
+	return new(petitionerMasker).reset(name, phone, address, shown...)
+}
+
+// reset makes the masker mask another petitioner, keeping its buffers.
+func (m *petitionerMasker) reset(name, phone, address string, shown ...string) *petitionerMasker {
+	m.words, m.buf, m.phone = m.words[:0], m.buf[:0], ""
+	if strings.ContainsFunc(phone, isASCIIDigit) {
+		m.phone = nationalDigits(phone)
 	}
-	add(name)
-	a := Fold(address)
+	m.add(name)
+	at := len(m.buf)
+	m.buf = foldAppend(m.buf, address)
+	a := m.buf[at:]
 	for _, s := range shown {
-		if a == Fold(s) {
-			a = ""
+		n := len(m.buf)
+		m.buf = foldAppend(m.buf, s)
+		same := slices.Equal(m.buf[n:], m.buf[at:n])
+		m.buf = m.buf[:n]
+		if same {
+			a = nil
 		}
 	}
-	if a != "" {
-		add(address)
+	if len(a) >= 3 {
+		m.words = append(m.words, [2]int{at, at + len(a)})
+	} else {
+		m.buf = m.buf[:at]
 	}
 	return m
+}
+
+// add folds s into the words hidden, unless it is too short to be anyone's.
+func (m *petitionerMasker) add(s string) {
+	at := len(m.buf)
+	m.buf = foldAppend(m.buf, s)
+	if len(m.buf)-at >= 3 {
+		m.words = append(m.words, [2]int{at, len(m.buf)})
+	} else {
+		m.buf = m.buf[:at]
+	}
 }
 
 // withIDNumber adds the petitioner's identification number to what is hidden, whatever its
 // shape (a passport number is no identity-card shape).
 func (m *petitionerMasker) withIDNumber(id string) *petitionerMasker {
-	if f := []rune(Fold(id)); len(f) >= 3 {
-		m.words = append(m.words, f)
-	}
+	m.add(id)
 	return m
+}
+
+func isASCIIDigit(r rune) bool { return r >= '0' && r <= '9' }
+
+// foldAppend appends s folded as Fold folds it (no marks, lower case, đ as d, spaces trimmed and
+// collapsed to one) to dst, rune by rune, without allocating beyond dst's growth.
+func foldAppend(dst []rune, s string) []rune {
+	at, space := len(dst), false
+	for _, r := range s {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+			continue
+		case unicode.IsSpace(r):
+			space = len(dst) > at
+			continue
+		}
+		if space {
+			dst, space = append(dst, ' '), false
+		}
+		dst = append(dst, foldRune(r))
+	}
+	return dst
 }
 
 // nationalDigits returns a phone number's digits without its country code or leading zero, so
@@ -101,8 +151,14 @@ func (m *petitionerMasker) mask(s string) string {
 	if s == "" {
 		return s
 	}
-	for _, w := range m.words {
-		s = maskFolded(s, w)
+	if len(m.words) > 0 {
+		m.fold(s)
+		for _, w := range m.words {
+			if out, ok := m.maskWord(s, m.buf[w[0]:w[1]]); ok {
+				s = out
+				m.fold(s)
+			}
+		}
 	}
 	digits := 0
 	for i := 0; i < len(s); i++ {
@@ -114,7 +170,9 @@ func (m *petitionerMasker) mask(s string) string {
 		return s // too few digits for any number masked below: most texts skip the patterns
 	}
 	for _, re := range phoneShapes {
-		s = re.ReplaceAllString(s, masked)
+		if re.MatchString(s) {
+			s = re.ReplaceAllString(s, masked)
+		}
 	}
 	if m.phone != "" {
 		// The petitioner's phone in a shape the Vietnamese ones above do not cover.
@@ -144,47 +202,52 @@ func replaceUnlessMoney(re *regexp.Regexp, s string) string {
 	return s
 }
 
-// maskFolded hides every whole-word occurrence of the folded word in s, comparing s folded as
-// Fold does (case, diacritics, composed or decomposed, runs of spaces) while keeping the rest
-// of s exactly as written.
-func maskFolded(s string, word []rune) string {
-	folded := make([]rune, 0, len(s))
-	start, end := make([]int, 0, len(s)), make([]int, 0, len(s))
-	for i, r := range s {
-		size := len(string(r))
+// fold reads s as maskWord compares it: folded as Fold does (case, diacritics, composed or
+// decomposed, runs of spaces), each folded rune remembering the bytes of s it stands for.
+func (m *petitionerMasker) fold(s string) {
+	m.folded, m.start, m.end = m.folded[:0], m.start[:0], m.end[:0]
+	for i, size := 0, 0; i < len(s); i += size {
+		var r rune
+		r, size = utf8.DecodeRuneInString(s[i:])
 		switch {
-		case unicode.Is(unicode.Mn, r) && len(folded) > 0:
-			end[len(end)-1] = i + size
+		case unicode.Is(unicode.Mn, r) && len(m.folded) > 0:
+			m.end[len(m.end)-1] = i + size
 			continue
 		case unicode.IsSpace(r):
-			if len(folded) > 0 && folded[len(folded)-1] == ' ' {
-				end[len(end)-1] = i + size
+			if len(m.folded) > 0 && m.folded[len(m.folded)-1] == ' ' {
+				m.end[len(m.end)-1] = i + size
 				continue
 			}
 			r = ' '
 		default:
 			r = foldRune(r)
 		}
-		folded = append(folded, r)
-		start, end = append(start, i), append(end, i+size)
+		m.folded = append(m.folded, r)
+		m.start, m.end = append(m.start, i), append(m.end, i+size)
 	}
+}
+
+// maskWord hides every whole-word occurrence of the folded word in s, which fold has read,
+// keeping the rest of s exactly as written; false when the word does not occur.
+func (m *petitionerMasker) maskWord(s string, word []rune) (string, bool) {
+	folded := m.folded
 	var out strings.Builder
 	last := 0
 	for i := 0; i+len(word) <= len(folded); i++ {
 		j := i + len(word)
-		if !runesEqual(folded[i:j], word) || (i > 0 && isWordRune(folded[i-1])) || (j < len(folded) && isWordRune(folded[j])) {
+		if folded[i] != word[0] || !runesEqual(folded[i:j], word) || (i > 0 && isWordRune(folded[i-1])) || (j < len(folded) && isWordRune(folded[j])) {
 			continue
 		}
-		out.WriteString(s[last:start[i]])
+		out.WriteString(s[last:m.start[i]])
 		out.WriteString(masked)
-		last = end[j-1]
+		last = m.end[j-1]
 		i = j - 1
 	}
 	if last == 0 {
-		return s
+		return s, false
 	}
 	out.WriteString(s[last:])
-	return out.String()
+	return out.String(), true
 }
 
 // foldRune is Fold for one character: its base letter, lower case, đ as d.
