@@ -1,10 +1,20 @@
 import { describe, expect, it } from 'vitest'
-import { percent, periodQuery, sortRows, type LeagueRow } from './reports'
+import { basisOf, basisQuery, percent, periodQuery, sortRows, type LeagueRow } from './reports'
 
 describe('reports helpers', () => {
   it('builds the period query', () => {
     expect(periodQuery({ period: 'month', year: 2026, month: 3 })).toEqual({ period: 'month', year: 2026, month: 3 })
     expect(periodQuery({ period: '6m', year: 2026, month: 3 })).toEqual({ period: '6m', year: 2026 })
+  })
+
+  it('reads and writes the now/then basis of a shared link, now by default', () => {
+    expect(basisOf('then')).toBe('then')
+    expect(basisOf('now')).toBe('now')
+    expect(basisOf(undefined)).toBe('now')
+    expect(basisOf(['then'])).toBe('now')
+    expect(basisOf('THEN')).toBe('now')
+    expect(basisQuery('then')).toEqual({ as: 'then' })
+    expect(basisQuery('now')).toEqual({})
   })
 
   it('shows rates as percentages, with a dash when nothing was counted', () => {

@@ -2,6 +2,19 @@
 // screen shows.
 import type { Summary } from './types'
 
+/** Basis says which units figures count under: as they are now, or as they were then. */
+export type Basis = 'now' | 'then'
+
+/** basisOf reads the basis a URL's query carries (as=then); anything else is now, the default. */
+export function basisOf(raw: unknown): Basis {
+  return raw === 'then' ? 'then' : 'now'
+}
+
+/** basisQuery is the query that carries a basis in a URL: nothing for now, the default. */
+export function basisQuery(b: Basis): { as?: 'then' } {
+  return b === 'then' ? { as: 'then' } : {}
+}
+
 /** PeriodChoice is what the period picker holds. */
 export interface PeriodChoice {
   period: 'month' | 'q1' | '6m' | '9m' | 'year'
