@@ -99,3 +99,42 @@ func TestOfficialsEmailThroughTheAPI(t *testing.T) {
 		}
 	})
 }
+
+// TestOfficialsPhoneThroughTheAPI sets a mobile number and the choice of SMS through /auth/me
+// and /users: 422 naming each bad field in Vietnamese or English, nothing changed by a refused
+// write, the number read only by the user and user managers.
+func TestOfficialsPhoneThroughTheAPI(t *testing.T) {
+	each(t, func(t *testing.T, e *testEnv) {
+		sec := e.as(e.world.SecretaryA)
+		before := sec.do("GET", "/api/v1/auth/me", nil).m(t)
+		r := sec.do("PATCH", "/api/v1/auth/me", map[string]any{"phone": "0912 34", "sms_notices": true})
+		expect(t, r, 422)
+		if f := fieldErrors(t, r); f["phone"] != "Số điện thoại di động không hợp lệ (ví dụ: 0912 345 678), hoặc để trống." ||
+			f["sms_notices"] != "Hãy ghi số điện thoại di động để nhận tin nhắn SMS." {
+			t.Fatalf("fields %v", f)
+		}
+		r = sec.do("PATCH", "/api/v1/auth/me", map[string]any{"sms_notices": true}, "Accept-Language", "en")
+		if f := fieldErrors(t, r); f["sms_notices"] != "Give a mobile number to receive SMS." {
+			t.Fatalf("English %v", f)
+		}
+		expect(t, sec.do("PATCH", "/api/v1/auth/me", `{"sms_notices": "yes"}`), 422)
+		if now := sec.do("GET", "/api/v1/auth/me", nil).m(t); now["version"] != before["version"] || now["phone"] != "" {
+			t.Fatalf("a refused write changed the record: %v", now)
+		}
+		r = sec.do("PATCH", "/api/v1/auth/me", map[string]any{"phone": "0912 345 678", "sms_notices": true})
+		expect(t, r, 200)
+		if me := r.m(t); me["phone"] != "84912345678" || me["sms_notices"] != true {
+			t.Fatalf("me %v", me)
+		}
+		admin := e.as(e.world.Admin)
+		r = admin.do("PATCH", fmt.Sprintf("/api/v1/users/%d", e.world.ChairA.ID), map[string]any{"phone": "+84 987 654 321", "sms_notices": true})
+		expect(t, r, 200)
+		if u := r.m(t); u["phone"] != "84987654321" || u["sms_notices"] != true {
+			t.Fatalf("admin's edit %v", u)
+		}
+		r = e.as(e.world.ChairA).do("GET", fmt.Sprintf("/api/v1/users/%d", e.world.SecretaryA.ID), nil)
+		if r.Code == 200 && r.m(t)["phone"] != "" {
+			t.Fatalf("the chair reads the secretary's number: %s", r.Body)
+		}
+	})
+}

@@ -42,7 +42,7 @@ var placeholdersOf = map[NoticeEvent][]string{
 	NoticeAnswered: {"reference", "commune", "link", "optout", "answer"},
 	NoticeClosed:   {"reference", "commune", "link", "optout"},
 	NoticeAssigned: {"reference", "commune", "link", "responsible", "due", "content"},
-	NoticeDigest:   {"day", "due_soon", "late", "list"},
+	NoticeDigest:   {"day", "due_soon", "late", "list", "link"},
 }
 
 type templateKey struct {
@@ -50,7 +50,8 @@ type templateKey struct {
 	ch NotifyChannel
 }
 
-// defaultTemplates is the built-in Vietnamese wording. Officials are told by e-mail only.
+// defaultTemplates is the built-in Vietnamese wording. Officials are told by e-mail, and by SMS
+// when they chose it: one GSM segment, written without diacritics (OfficialSMSLimit).
 var defaultTemplates = map[templateKey]NotificationTemplate{
 	{NoticeReceived, NotifySMS}:  {Body: "UBND {commune} đã tiếp nhận ý kiến {reference}. Theo dõi: {link} Từ chối nhận tin: {optout}"},
 	{NoticeReceived, NotifyZalo}: {Body: "UBND {commune} đã tiếp nhận ý kiến {reference} của ông/bà. Theo dõi kết quả tại {link}"},
@@ -69,13 +70,31 @@ var defaultTemplates = map[templateKey]NotificationTemplate{
 			"Không muốn nhận thông báo nữa: {optout}\n"},
 	{NoticeAssigned, NotifyEmail}: {Subject: "Được giao xử lý ý kiến {reference}",
 		Body: "Ý kiến {reference} của {commune} được giao cho {responsible}, hạn xử lý {due}.\n\n{content}\n\n{link}\n"},
+	{NoticeAssigned, NotifySMS}: {Body: "PAPI {commune}: y kien {reference} giao {responsible}, han {due}. Xem {link}"},
+	{NoticeDigest, NotifySMS}:   {Body: "PAPI ngay {day}: {due_soon} y kien sap den han, {late} y kien qua han. Xem {link}"},
 	{NoticeDigest, NotifyEmail}: {Subject: "Ý kiến sắp đến hạn và quá hạn ngày {day}",
 		Body: "Ngày {day}: {due_soon} ý kiến sắp đến hạn, {late} ý kiến quá hạn.\n\n{list}\n"},
 }
 
+// OfficialSMSLimit is the length of an official's SMS: one segment of the GSM 7-bit alphabet,
+// so the text goes without diacritics (PlainSMS). Residents' SMS keep their Vietnamese letters
+// over several Unicode segments (NotifyChannel.Limit).
+const OfficialSMSLimit = 160
+
+// plainSMS tells whether the message of (e, ch) goes as one plain GSM segment: an official's SMS.
+func plainSMS(e NoticeEvent, ch NotifyChannel) bool { return ch == NotifySMS && !e.ForResident() }
+
+// templateLimit is the most characters the message of (e, ch) may carry.
+func templateLimit(e NoticeEvent, ch NotifyChannel) int {
+	if plainSMS(e, ch) {
+		return OfficialSMSLimit
+	}
+	return ch.Limit()
+}
+
 // finishTemplate fills in what is never stored.
 func finishTemplate(t *NotificationTemplate, custom bool) {
-	t.Custom, t.Limit, t.Placeholders = custom, t.Channel.Limit(), placeholdersOf[t.Event]
+	t.Custom, t.Limit, t.Placeholders = custom, templateLimit(t.Event, t.Channel), placeholdersOf[t.Event]
 }
 
 // template returns the wording of (e, ch): the admin's, else the built-in one.
@@ -148,7 +167,7 @@ func (s *Store) UpdateNotificationTemplate(ctx context.Context, actor Actor, e N
 		}
 		v := &ValidationError{}
 		body, subject := strings.TrimSpace(in.Body), strings.TrimSpace(in.Subject)
-		checkTemplateText(v, "body", body, e, ch.Limit())
+		checkTemplateText(v, "body", body, e, templateLimit(e, ch))
 		if ch == NotifyEmail {
 			checkTemplateText(v, "subject", subject, e, 200)
 		} else {
@@ -210,26 +229,45 @@ func checkTemplateText(v *ValidationError, field, text string, e NoticeEvent, li
 	}
 }
 
-// render fills in the template within the channel's limit: a long answer is shortened first,
-// then the whole text. It also returns the Zalo parameters: the placeholders the body uses.
+// render fills in the template within its limit: a long answer (or the responsible body's
+// name) is shortened first, then the whole text; an official's SMS is written in plain GSM
+// letters. It also returns the Zalo parameters: the placeholders the body uses.
 func (t *NotificationTemplate) render(vars noticeVars) (subject, body string, params map[string]string) {
+	plain := plainSMS(t.Event, t.Channel)
 	fill := func(text string, vars noticeVars) string {
-		return placeholderPattern.ReplaceAllStringFunc(text, func(m string) string {
+		out := placeholderPattern.ReplaceAllStringFunc(text, func(m string) string {
 			return vars[m[1:len(m)-1]]
 		})
-	}
-	limit := t.Channel.Limit()
-	body = fill(t.Body, vars)
-	if over := utf8.RuneCountInString(body) - limit; over > 0 && vars["answer"] != "" {
-		short := noticeVars{}
-		for k, v := range vars {
-			short[k] = v
+		if plain {
+			out = PlainSMS(out)
 		}
-		short["answer"] = fitRunes(vars["answer"], max(utf8.RuneCountInString(vars["answer"])-over, 1))
-		vars = short
-		body = fill(t.Body, vars)
+		return out
 	}
-	body = fitRunes(body, limit)
+	limit := templateLimit(t.Event, t.Channel)
+	body = fill(t.Body, vars)
+	if over := utf8.RuneCountInString(body) - limit; over > 0 {
+		for _, k := range []string{"answer", "responsible"} {
+			if vars[k] == "" {
+				continue
+			}
+			short := noticeVars{}
+			for k, v := range vars {
+				short[k] = v
+			}
+			if plain {
+				over += 2 // the cut's "…" is written "..."
+			}
+			short[k] = fitRunes(vars[k], max(utf8.RuneCountInString(vars[k])-over, 1))
+			vars = short
+			body = fill(t.Body, vars)
+			break
+		}
+	}
+	if plain {
+		body = fitPlain(body, limit)
+	} else {
+		body = fitRunes(body, limit)
+	}
 	params = map[string]string{}
 	for _, m := range placeholderPattern.FindAllStringSubmatch(t.Body, -1) {
 		params[m[1]] = vars[m[1]]

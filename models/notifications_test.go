@@ -410,7 +410,7 @@ func TestTemplates(t *testing.T) {
 		pw := newPetitionWorld(t, s)
 		ctx := context.Background()
 		list, err := s.NotificationTemplates(ctx, pw.admin)
-		if err != nil || len(list) != 11 || list[0].Event != models.NoticeReceived {
+		if err != nil || len(list) != 13 || list[0].Event != models.NoticeReceived {
 			t.Fatalf("templates: %d %v", len(list), err)
 		}
 		if _, err := s.NotificationTemplates(ctx, pw.chair); !errors.Is(err, models.ErrForbidden) {

@@ -26,7 +26,8 @@ func (s *Store) noticeTransition(ctx context.Context, actor Actor, p *Petition) 
 
 // noticeAssignees tells of an assignment, but never the one assigning: the user who holds the
 // named officer's function, or else the active users of the responsible unit. Each gets an
-// entry in their notification list (one insert for all), and an e-mail when they gave an address.
+// entry in their notification list (one insert for all), and an e-mail or an SMS as they chose
+// (tellOfficial).
 func (s *Store) noticeAssignees(ctx context.Context, actor Actor, p *Petition) error {
 	users, err := s.assignmentRecipients(ctx, actor, p)
 	if err != nil || len(users) == 0 {
@@ -42,7 +43,7 @@ func (s *Store) noticeAssignees(ctx context.Context, actor Actor, p *Petition) e
 	mail := false
 	for i, u := range users {
 		entries[i] = UserNotification{UserID: u.ID, Event: NoticeAssigned, PetitionID: &pid, Title: title, Body: fitRunes(p.Content, 300), CreatedAt: now}
-		mail = mail || u.Email != ""
+		mail = mail || u.reachable()
 	}
 	if err := s.conn(ctx).Create(&entries).Error; err != nil || !mail {
 		return err
@@ -55,22 +56,45 @@ func (s *Store) noticeAssignees(ctx context.Context, actor Actor, p *Petition) e
 		"due": due, "content": fitRunes(p.Content, 500),
 		"link": strings.TrimRight(s.PublicURL, "/") + "/petitions/" + strconv.FormatInt(p.ID, 10)}
 	for _, u := range users {
-		if u.Email == "" {
-			continue
-		}
-		uid := u.ID
-		key := fmt.Sprintf("petition-%d-v%d-assigned-user-%d", p.ID, p.Version, uid)
-		if err := s.enqueue(ctx, NoticeAssigned, NotifyEmail, u.Email, key, &pid, &uid, vars); err != nil {
+		key := fmt.Sprintf("petition-%d-v%d-assigned-user-%d", p.ID, p.Version, u.ID)
+		if err := s.tellOfficial(ctx, NoticeAssigned, u, key, &pid, vars); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// recipient is an official to tell, with their address if they gave one.
+// recipient is an official to tell, with the contact they gave: an e-mail address, and a
+// mobile number with whether they chose SMS.
 type recipient struct {
-	ID    int64
-	Email string
+	ID         int64
+	Email      string
+	Phone      string
+	SMSNotices bool
+}
+
+// recipientColumns are the columns of a recipient in users.
+const recipientColumns = "id, email, phone, sms_notices"
+
+// reachable tells whether the official gets messages beyond the app's list.
+func (r recipient) reachable() bool { return r.Email != "" || r.texts() }
+
+// texts tells whether the official chose SMS and gave a number for it.
+func (r recipient) texts() bool { return r.SMSNotices && r.Phone != "" }
+
+// tellOfficial writes an official's messages of event e under key: an e-mail when they gave an
+// address, an SMS (its key ending in "-sms") when they chose SMS.
+func (s *Store) tellOfficial(ctx context.Context, e NoticeEvent, r recipient, key string, petitionID *int64, vars noticeVars) error {
+	uid := r.ID
+	if r.Email != "" {
+		if err := s.enqueue(ctx, e, NotifyEmail, r.Email, key, petitionID, &uid, vars); err != nil {
+			return err
+		}
+	}
+	if r.texts() {
+		return s.enqueue(ctx, e, NotifySMS, r.Phone, key+"-sms", petitionID, &uid, vars)
+	}
+	return nil
 }
 
 // assignmentRecipients lists who hears of p's assignment, in one read: the holder of its named
@@ -87,7 +111,7 @@ func (s *Store) assignmentRecipients(ctx context.Context, actor Actor, p *Petiti
 		return nil, nil
 	}
 	var out []recipient
-	err := s.conn(ctx).Table("users").Select("id, email").Where("active = ? AND id <> ?", true, actor.UserID).
+	err := s.conn(ctx).Table("users").Select(recipientColumns).Where("active = ? AND id <> ?", true, actor.UserID).
 		Where(`id IN (SELECT user_id FROM assignees WHERE id = ? AND user_id IS NOT NULL)
 			OR (unit_id = ? AND NOT EXISTS (SELECT 1 FROM assignees WHERE id = ? AND user_id IS NOT NULL))`, assignee, unit, assignee).
 		Order("id").Scan(&out).Error
@@ -199,7 +223,7 @@ type digestLine struct {
 
 // QueueDailyDigest writes the digest of day for every active chair and monitoring official
 // whose units have petitions due soon or late: one entry in their notification list and one
-// e-mail (to those who gave an address), never one per petition. "Due soon" is the due_soon
+// e-mail (to those who gave an address) or SMS (to those who chose it), never one per petition. "Due soon" is the due_soon
 // rule's window on the working-day calendar, as the petition list's filter counts it. A day is
 // written once, however many processes try.
 func (s *Store) QueueDailyDigest(ctx context.Context, day Date) (int, error) {
@@ -266,15 +290,19 @@ func (s *Store) digestFor(ctx context.Context, u *User, day, until Date) (bool, 
 	if len(lines) > 30 {
 		fmt.Fprintf(&list, "… và %d ý kiến khác\n", len(lines)-30)
 	}
-	vars := noticeVars{"day": string(day), "due_soon": strconv.Itoa(len(lines) - late), "late": strconv.Itoa(late), "list": list.String()}
+	link := strings.TrimRight(s.PublicURL, "/") + "/petitions?due_soon=true"
+	if late > 0 {
+		link = strings.TrimRight(s.PublicURL, "/") + "/petitions?overdue=true"
+	}
+	vars := noticeVars{"day": string(day), "due_soon": strconv.Itoa(len(lines) - late), "late": strconv.Itoa(late),
+		"list": list.String(), "link": link}
 	title := fmt.Sprintf("Ngày %s: %d ý kiến sắp đến hạn, %d ý kiến quá hạn", day, len(lines)-late, late)
 	if err := s.addUserNotification(ctx, u.ID, NoticeDigest, nil, title, fitRunes(list.String(), 2000)); err != nil {
 		return false, err
 	}
-	var email string
-	if err := s.conn(ctx).Table("users").Where("id = ?", u.ID).Pluck("email", &email).Error; err != nil || email == "" {
+	var r recipient
+	if err := s.conn(ctx).Table("users").Select(recipientColumns).Where("id = ?", u.ID).Scan(&r).Error; err != nil {
 		return true, err
 	}
-	uid := u.ID
-	return true, s.enqueue(ctx, NoticeDigest, NotifyEmail, email, fmt.Sprintf("digest-%s-user-%d", day, u.ID), nil, &uid, vars)
+	return true, s.tellOfficial(ctx, NoticeDigest, r, fmt.Sprintf("digest-%s-user-%d", day, u.ID), nil, vars)
 }

@@ -6,6 +6,12 @@ import (
 	"strings"
 )
 
+var (
+	msgUserPhone = Msg("Số điện thoại di động không hợp lệ (ví dụ: 0912 345 678), hoặc để trống.",
+		"The mobile number is not valid (such as 0912 345 678); or leave it empty.")
+	msgSMSNeedsPhone = Msg("Hãy ghi số điện thoại di động để nhận tin nhắn SMS.", "Give a mobile number to receive SMS.")
+)
+
 var msgUserEmail = Msg("Địa chỉ email không hợp lệ (ví dụ: ten@ubnd.gov.vn), hoặc để trống.",
 	"The e-mail address is not valid (such as name@ubnd.gov.vn); or leave it empty.")
 
@@ -23,6 +29,46 @@ func cleanEmail(v *ValidationError, field, email string) string {
 	return email
 }
 
+// cleanPhone checks an official's mobile number for SMS and returns it as gateways take it (84
+// and nine digits, NormalizePhone, as a resident's), or empty for none.
+func cleanPhone(v *ValidationError, field, phone string) string {
+	if strings.TrimSpace(phone) == "" {
+		return ""
+	}
+	n, ok := NormalizePhone(phone)
+	if !ok {
+		v.Add(field, msgUserPhone)
+	}
+	return n
+}
+
+// checkSMSNotices names sms_notices when a user would choose SMS without a mobile number.
+func checkSMSNotices(v *ValidationError, smsNotices bool, phone string) {
+	if smsNotices && phone == "" {
+		v.Add("sms_notices", msgSMSNeedsPhone)
+	}
+}
+
+// contactUpdates checks a change of a user's contact against the user's record u and adds it to
+// updates: e-mail, mobile number and the choice of SMS, which needs a number.
+func contactUpdates(v *ValidationError, u *User, email, phone *string, smsNotices *bool, updates map[string]any) {
+	if email != nil {
+		updates["email"] = cleanEmail(v, "email", *email)
+	}
+	finalPhone, finalSMS := u.Phone, u.SMSNotices
+	if phone != nil {
+		finalPhone = cleanPhone(v, "phone", *phone)
+		updates["phone"] = finalPhone
+	}
+	if smsNotices != nil {
+		finalSMS = *smsNotices
+		updates["sms_notices"] = finalSMS
+	}
+	if phone != nil || smsNotices != nil {
+		checkSMSNotices(v, finalSMS, finalPhone)
+	}
+}
+
 // SeesContactOf tells whether the actor may read a user's contact (their e-mail address): the
 // user themself and those who manage users. Colleagues who only pick a user from a list do not.
 func (a Actor) SeesContactOf(u *User) bool {
@@ -32,20 +78,23 @@ func (a Actor) SeesContactOf(u *User) bool {
 // forReader hides what the actor may not read of the user.
 func (u *User) forReader(a Actor) *User {
 	if !a.SeesContactOf(u) {
-		u.Email = ""
+		u.Email, u.Phone = "", ""
 	}
 	return u
 }
 
 // ContactInput is what a signed-in user changes of their own record: where the app sends them
-// assignments and the daily digest.
+// assignments and the daily digest: an e-mail address, and a mobile number with whether to
+// send SMS too.
 type ContactInput struct {
-	Email   *string `json:"email"`
-	Version *int    `json:"version"`
+	Email      *string `json:"email"`
+	Phone      *string `json:"phone"`
+	SMSNotices *bool   `json:"sms_notices"`
+	Version    *int    `json:"version"`
 }
 
-// UpdateOwnContact sets the actor's own e-mail address for messages. An empty address stops
-// e-mails; the list in the app stays.
+// UpdateOwnContact sets the actor's own e-mail address and mobile number for messages. An empty
+// address stops e-mails, no SMS choice stops SMS; the list in the app stays.
 func (s *Store) UpdateOwnContact(ctx context.Context, actor Actor, in ContactInput) (*User, error) {
 	if !actor.Can(PermOwnContact) {
 		return nil, ErrForbidden
@@ -61,9 +110,7 @@ func (s *Store) UpdateOwnContact(ctx context.Context, actor Actor, in ContactInp
 		}
 		v := &ValidationError{}
 		updates := map[string]any{"version": u.Version + 1, "updated_at": s.now()}
-		if in.Email != nil {
-			updates["email"] = cleanEmail(v, "email", *in.Email)
-		}
+		contactUpdates(v, &u, in.Email, in.Phone, in.SMSNotices, updates)
 		if err := v.Err(); err != nil {
 			return err
 		}

@@ -21,10 +21,14 @@ type User struct {
 	Active       bool   `json:"active"`
 	// Email is where the app sends the user assignments and the daily digest; empty for none.
 	// Only the user and those who manage users read it.
-	Email     string    `json:"email"`
-	Version   int       `json:"version"`
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
+	Email string `json:"email"`
+	// Phone is the user's mobile number (84 and nine digits), read like Email; SMSNotices is
+	// whether assignments and the daily digest also go to it by SMS.
+	Phone      string    `json:"phone"`
+	SMSNotices bool      `json:"sms_notices"`
+	Version    int       `json:"version"`
+	CreatedAt  time.Time `json:"created_at"`
+	UpdatedAt  time.Time `json:"updated_at"`
 	// PasswordChangeRequired is set at sign-in when the password falls short of today's rules
 	// (it was chosen before them); choosing a new one clears it. /auth/me tells the web app.
 	PasswordChangeRequired bool `json:"-"`
@@ -143,6 +147,9 @@ type UserInput struct {
 	Role     Role   `json:"role"`
 	UnitID   int64  `json:"unit_id"`
 	Email    string `json:"email"`
+	// Phone and SMSNotices: a mobile number, and whether to send SMS to it (user_contact.go).
+	Phone      string `json:"phone"`
+	SMSNotices bool   `json:"sms_notices"`
 }
 
 // CreateUser adds a user in a unit the actor sees, with a role the actor may grant.
@@ -156,7 +163,8 @@ func (s *Store) CreateUser(ctx context.Context, actor Actor, in UserInput) (*Use
 	validatePassword(v, "password", username, in.Password)
 	validateFullName(v, in.FullName)
 	validateRole(v, actor, in.Role)
-	email := cleanEmail(v, "email", in.Email)
+	email, phone := cleanEmail(v, "email", in.Email), cleanPhone(v, "phone", in.Phone)
+	checkSMSNotices(v, in.SMSNotices, phone)
 	if _, err := s.Unit(ctx, actor, in.UnitID); err != nil {
 		v.Add("unit_id", Msg("Không tìm thấy đơn vị.", "Unknown unit."))
 	}
@@ -168,7 +176,7 @@ func (s *Store) CreateUser(ctx context.Context, actor Actor, in UserInput) (*Use
 		return nil, err
 	}
 	u := &User{Username: username, PasswordHash: hash, FullName: strings.TrimSpace(in.FullName),
-		Role: in.Role, UnitID: in.UnitID, Email: email, Active: true, Version: 1}
+		Role: in.Role, UnitID: in.UnitID, Email: email, Phone: phone, SMSNotices: in.SMSNotices, Active: true, Version: 1}
 	if err := s.conn(ctx).Create(u).Error; err != nil {
 		if isUniqueViolation(err) {
 			return nil, FieldError("username", Msg("Tên đăng nhập đã tồn tại.", "This username is taken."))
@@ -186,7 +194,10 @@ type UserPatch struct {
 	Password *string `json:"password"`
 	Active   *bool   `json:"active"`
 	Email    *string `json:"email"`
-	Version  *int    `json:"version"`
+	// Phone and SMSNotices change the mobile number and the choice of SMS.
+	Phone      *string `json:"phone"`
+	SMSNotices *bool   `json:"sms_notices"`
+	Version    *int    `json:"version"`
 }
 
 // UpdateUser edits a user the actor manages. A new password or a deactivation ends the user's sessions.
@@ -219,9 +230,7 @@ func (s *Store) UpdateUser(ctx context.Context, actor Actor, id int64, p UserPat
 			}
 			updates["unit_id"] = *p.UnitID
 		}
-		if p.Email != nil {
-			updates["email"] = cleanEmail(v, "email", *p.Email)
-		}
+		contactUpdates(v, u, p.Email, p.Phone, p.SMSNotices, updates)
 		endSessions := false
 		if p.Password != nil {
 			validatePassword(v, "password", u.Username, *p.Password)

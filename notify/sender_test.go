@@ -463,3 +463,56 @@ func TestBatchOutlivingItsClaimLeavesTheRest(t *testing.T) {
 		}
 	})
 }
+
+// An official who chose SMS gets the assignment through the gateway once, as one plain GSM
+// segment (IsUnicode "0"), while a resident's SMS goes as Unicode with its Vietnamese letters.
+func TestOfficialSMSThroughTheGateway(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, s *models.Store) {
+		f := newFixture(t, s)
+		g := startGateway(t, 0)
+		sms, err := notify.NewSMS(notify.SMSConfig{URL: g.srv.URL, Username: "key", Password: "secret", Brand: "UBND-TANTHOI"}, http.DefaultClient)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Gorm().Exec("UPDATE users SET phone = ?, sms_notices = ? WHERE id = ?", "84912345678", true, f.w.SecretaryA.ID).Error; err != nil {
+			t.Fatal(err)
+		}
+		p := f.petition(t, "sms", "")
+		chair := f.w.Actor(t, s, f.w.ChairA)
+		if _, err := s.TransitionPetition(context.Background(), chair, p.ID, models.TransitionInput{To: "assigned",
+			ResponsibleUnitID: &f.w.CommuneA.ID, Version: &p.Version}); err != nil {
+			t.Fatal(err)
+		}
+		sn := f.sender(notify.Channels{models.NotifySMS: sms})
+		for i := 0; i < 2; i++ {
+			if _, err := sn.RunOnce(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var official, resident []map[string]string
+		for _, r := range g.all() {
+			if r["Phone"] == "84912345678" {
+				official = append(official, r)
+			} else {
+				resident = append(resident, r)
+			}
+		}
+		if len(official) != 1 || len(resident) != 1 {
+			t.Fatalf("gateway saw %d official and %d resident messages", len(official), len(resident))
+		}
+		o := official[0]
+		if o["IsUnicode"] != "0" || !models.IsGSM7(o["Content"]) || len(o["Content"]) > 160 ||
+			!strings.HasPrefix(o["Content"], "PAPI Tan Thoi: y kien "+p.Reference) || !strings.Contains(o["RequestId"], "-sms") {
+			t.Fatalf("official SMS %v", o)
+		}
+		if resident[0]["IsUnicode"] != "1" || !strings.Contains(resident[0]["Content"], "Tân Thới") {
+			t.Fatalf("resident SMS %v", resident[0])
+		}
+		if st := f.status(t); st[models.NotificationSent] != 2 || len(st) != 1 {
+			t.Fatalf("outbox %v", st)
+		}
+		if strings.Contains(f.logs.String(), "84912345678") {
+			t.Fatalf("a phone number in the log: %s", f.logs)
+		}
+	})
+}

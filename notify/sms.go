@@ -14,10 +14,11 @@ import (
 )
 
 // DefaultSMSBody is the request body of Vietnamese brand-name SMS gateways (eSMS's
-// SendMultipleMessage_V4_post_json shape): credentials, the number, the text, the brand name, and
-// the request id by which the gateway drops a repeated request.
+// SendMultipleMessage_V4_post_json shape): credentials, the number, the text, the brand name,
+// whether the text needs Unicode (Vietnamese letters: "1") or goes as 7-bit GSM (an official's
+// plain SMS: "0"), and the request id by which the gateway drops a repeated request.
 const DefaultSMSBody = `{"ApiKey":{{json .Username}},"SecretKey":{{json .Password}},"Phone":{{json .To}},` +
-	`"Content":{{json .Text}},"Brandname":{{json .Brand}},"SmsType":"2","IsUnicode":"1","RequestId":{{json .Key}}}`
+	`"Content":{{json .Text}},"Brandname":{{json .Brand}},"SmsType":"2","IsUnicode":{{json .Unicode}},"RequestId":{{json .Key}}}`
 
 // SMSConfig is an HTTP SMS gateway.
 type SMSConfig struct {
@@ -25,8 +26,8 @@ type SMSConfig struct {
 	Username string
 	Password string
 	Brand    string
-	// Body is a text/template of the request body over To, Text, Key, Brand, Username and
-	// Password; the json function quotes a value.
+	// Body is a text/template of the request body over To, Text, Key, Brand, Username,
+	// Password and Unicode ("1", or "0" for a text in GSM letters); the json function quotes a value.
 	Body string
 	// ContentType of the body; application/json by default.
 	ContentType string
@@ -58,7 +59,7 @@ func NewSMS(cfg SMSConfig, client *http.Client) (*SMS, error) {
 }
 
 type smsFields struct {
-	To, Text, Key, Brand, Username, Password string
+	To, Text, Key, Brand, Username, Password, Unicode string
 }
 
 // Send posts one message. A 5xx or 429 answer is retried; another 4xx is not. A JSON answer
@@ -66,7 +67,7 @@ type smsFields struct {
 func (s *SMS) Send(ctx context.Context, m *models.Notification) error {
 	var body bytes.Buffer
 	if err := s.body.Execute(&body, smsFields{To: m.Recipient, Text: m.Body, Key: m.IdempotencyKey, Brand: s.cfg.Brand,
-		Username: s.cfg.Username, Password: s.cfg.Password}); err != nil {
+		Username: s.cfg.Username, Password: s.cfg.Password, Unicode: unicodeFlag(m.Body)}); err != nil {
 		return Permanent(fmt.Errorf("sms body: %w", err))
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.cfg.URL, &body)
@@ -111,4 +112,13 @@ func firstLine(b []byte) string {
 		s = s[:200]
 	}
 	return s
+}
+
+// unicodeFlag is "0" for a text in GSM letters only, which the gateway sends 160 to a segment,
+// and "1" for one with Vietnamese letters.
+func unicodeFlag(text string) string {
+	if models.IsGSM7(text) {
+		return "0"
+	}
+	return "1"
 }

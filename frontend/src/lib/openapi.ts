@@ -273,6 +273,10 @@ export interface paths {
                     "application/json": {
                         /** @description One plain address */
                         email: string;
+                        /** @description A Vietnamese mobile number (0912 345 678, +84 912 345 678), or empty. */
+                        phone: string;
+                        /** @description Also send SMS; needs a phone. */
+                        sms_notices: boolean;
                         version: number;
                     };
                 };
@@ -1288,6 +1292,10 @@ export interface paths {
                          * @description For assignments and the daily digest; may be empty.
                          */
                         email?: string;
+                        /** @description A Vietnamese mobile number, or empty. */
+                        phone?: string;
+                        /** @description Also send SMS; needs a phone. */
+                        sms_notices?: boolean;
                     };
                 };
             };
@@ -1374,6 +1382,10 @@ export interface paths {
                         active: boolean;
                         /** @description An address for assignments and the daily digest */
                         email: string;
+                        /** @description A Vietnamese mobile number, or empty. */
+                        phone: string;
+                        /** @description Also send SMS; needs a phone. */
+                        sms_notices: boolean;
                         version: number;
                     };
                 };
@@ -5438,6 +5450,10 @@ export interface components {
             active: boolean;
             /** @description Where the app e-mails the user assignments and the daily digest; empty for none. Shown only to the user and to those who manage users (empty for other readers). */
             email: string;
+            /** @description The user's mobile number as SMS gateways take it (84 and nine digits), or empty; read like email. */
+            phone: string;
+            /** @description Assignments and the daily digest also go by SMS to phone (one plain GSM segment of 160 characters, without diacritics). */
+            sms_notices: boolean;
             version: number;
             /** Format: date-time */
             created_at: string;
