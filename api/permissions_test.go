@@ -140,6 +140,18 @@ func TestPermissionsEveryRoleEveryEndpoint(t *testing.T) {
 				}
 				return w
 			}()},
+		{"correct a petition", "PATCH", func(tg targets, s scope) string {
+			return fmt.Sprintf("/api/v1/petitions/%d", loggedIn(store, cur, tg.hamlet[s]))
+		}, func(targets, scope) any {
+			return map[string]any{"content": fresh("Đề nghị lắp đường ống nước sạch, lần "), "version": 1}
+		},
+			func() want {
+				w := all(403, 404)
+				for _, r := range []models.Role{models.RoleAdmin, models.RoleCommuneChair, models.RoleSecretary} {
+					w[r] = [2]int{200, 404}
+				}
+				return w
+			}()},
 		{"list assignees", "GET", func(tg targets, s scope) string {
 			return fmt.Sprintf("/api/v1/assignees?commune_id=%d", tg.commune[s].ID)
 		}, nil, all(200, 404)},

@@ -9,11 +9,12 @@ import (
 	"github.com/papi-dialogue/papi/models"
 )
 
-// petitionRoutes registers petitions, their transitions, answers, due dates, notes, events and export.
+// petitionRoutes registers petitions, their corrections, transitions, answers, due dates, notes, events and export.
 func (s *Server) petitionRoutes(authed *gin.RouterGroup) {
 	authed.GET("/petitions", s.listPetitions)
 	authed.POST("/petitions", s.createPetition)
 	authed.GET("/petitions/:id", s.getPetition)
+	authed.PATCH("/petitions/:id", s.correctPetition)
 	authed.POST("/petitions/:id/transitions", s.transitionPetition)
 	authed.POST("/petitions/:id/answers", s.draftAnswer)
 	authed.POST("/petitions/:id/due-date", s.changeDueDate)
@@ -80,6 +81,25 @@ func (s *Server) getPetition(c *gin.Context) {
 		return
 	}
 	p, err := s.store.Petition(c.Request.Context(), actor(c), id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, p)
+}
+
+// correctPetition corrects what was recorded of a petition (models/corrections.go).
+func (s *Server) correctPetition(c *gin.Context) {
+	id, ok := pathID(c, "id")
+	if !ok {
+		return
+	}
+	var in models.PetitionCorrection
+	if !s.bind(c, &in) {
+		return
+	}
+	in.Version = ifMatchVersion(c, in.Version)
+	p, err := s.store.CorrectPetition(c.Request.Context(), actor(c), id, in)
 	if err != nil {
 		s.fail(c, err)
 		return

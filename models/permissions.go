@@ -115,6 +115,9 @@ const (
 	// PermPetitionsLink allows linking petitions that raise one matter to a main petition, and
 	// unlinking them.
 	PermPetitionsLink Permission = "petitions.link"
+	// PermPetitionsCorrect allows correcting what was recorded of an open petition of the actor's
+	// commune: its hamlet, topic, kind, channel, content and petitioner (corrections.go).
+	PermPetitionsCorrect Permission = "petitions.correct"
 	// PermOwnContact allows setting one's own e-mail address for assignments and the digest.
 	PermOwnContact Permission = "account.contact"
 )
@@ -133,7 +136,8 @@ func (r Role) Has(p Permission) bool {
 	case PermDialoguesPostpone, PermDialoguesCancel, PermDialoguesClose:
 		// Putting off, calling off and signing off a dialogue are the chair's decisions.
 		return r == RoleAdmin || r == RoleCommuneChair
-	case PermPetitionsLog, PermPetitionsProcess, PermPetitionsLink:
+	case PermPetitionsLog, PermPetitionsProcess, PermPetitionsLink, PermPetitionsCorrect:
+		// The commune office keeps the record it typed, and puts it right.
 		return r == RoleAdmin || r == RoleCommuneChair || r == RoleSecretary
 	case PermPetitionsDecide, PermPetitionsSeeDenouncer:
 		return r == RoleAdmin || r == RoleCommuneChair
@@ -248,7 +252,8 @@ func AllPermissions() []Permission {
 		PermPetitionsNote, PermPetitionsSeeDenouncer,
 		PermReportsView, PermPetitionsExportPersonal, PermExportLogRead,
 		PermAttachmentsAdd, PermAttachmentsRemoveAny, PermAttachmentsPublish, PermAttachmentsPurge,
-		PermCalendarManage, PermNotificationsManage, PermAssigneesManage, PermPetitionsLink, PermDeadlineRulesManage, PermDialoguesPublish, PermOwnContact}
+		PermCalendarManage, PermNotificationsManage, PermAssigneesManage, PermPetitionsLink, PermDeadlineRulesManage, PermDialoguesPublish, PermOwnContact,
+		PermPetitionsCorrect}
 }
 
 // Permissions lists the permissions the actor's role carries.

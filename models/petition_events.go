@@ -52,10 +52,17 @@ func (s *Store) petitionEvents(ctx context.Context, petitionID int64) ([]Petitio
 
 // PetitionEvents returns the history of a petition the actor may see, oldest first.
 func (s *Store) PetitionEvents(ctx context.Context, actor Actor, petitionID int64) ([]PetitionEvent, error) {
-	if _, _, err := s.petitionRow(ctx, actor, petitionID); err != nil {
+	p, seesCommune, err := s.petitionRow(ctx, actor, petitionID)
+	if err != nil {
 		return nil, err
 	}
-	return s.petitionEvents(ctx, petitionID)
+	events, err := s.petitionEvents(ctx, petitionID)
+	if err != nil {
+		return nil, err
+	}
+	// The petitioner's details a correction changed are personal data (corrections.go).
+	redactCorrections(events, seesCommune && knowsPetitioner(actor, p), actor.Can(PermPetitionsSeeDenouncer))
+	return events, nil
 }
 
 // EventData is the JSON object of details an event carries, stored as text.

@@ -189,6 +189,11 @@ type Petition struct {
 	IncomingDate       *Date  `json:"incoming_date"`
 
 	SearchText string `json:"-"`
+	// CorrectedAt is when a correction after the answer's publication changed what the public
+	// board shows; PetitionerFormer the petitioner's details corrections replaced, kept only
+	// for the board's masking (corrections.go).
+	CorrectedAt      *time.Time `json:"corrected_at"`
+	PetitionerFormer string     `json:"-"`
 	// The resident's consent to messages (notifications.go); personal data, shown as Consent.
 	ContactConsent bool       `json:"-"`
 	ContactChannel string     `json:"-"`
@@ -204,6 +209,9 @@ type Petition struct {
 	// AllowedTransitions lists the states the reader may move it to now, so a client offers
 	// only what the server accepts.
 	AllowedTransitions []PetitionState `json:"allowed_transitions" gorm:"-"`
+	// Correctable lists the fields the reader may correct now (corrections.go), so a client
+	// offers only those.
+	Correctable []string `json:"correctable" gorm:"-"`
 }
 
 // finish computes what is never stored: overdue, and what the actor may see of the petitioner.
@@ -214,6 +222,7 @@ func (p *Petition) finish(a Actor, seesCommune bool, today Date) {
 	visible := seesCommune && (p.Kind != KindDenunciation || a.Can(PermPetitionsSeeDenouncer))
 	p.Petitioner, p.PetitionerHidden = nil, false
 	p.AllowedTransitions = AllowedTransitions(a, p)
+	p.Correctable = CorrectableFields(a, p, seesCommune)
 	switch {
 	case has && visible:
 		p.Petitioner = &Petitioner{Name: p.PetitionerName, Phone: p.PetitionerPhone, Address: p.PetitionerAddress, IDNumber: p.PetitionerIDNumber}

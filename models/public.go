@@ -59,6 +59,9 @@ type PublicPetition struct {
 	// PhotoIDs are the photos staff marked public, oldest first (see PublicPhotos); the board
 	// and the petition's page show their thumbnails.
 	PhotoIDs []int64 `json:"photo_ids"`
+	// CorrectedAt is when staff corrected what the board shows after the answer was published
+	// ("đã chỉnh sửa ngày …"); null when they did not (corrections.go).
+	CorrectedAt *time.Time `json:"corrected_at"`
 }
 
 // publicRow is what the board reads of a petition, the petitioner included only to mask it.
@@ -87,6 +90,8 @@ type publicRow struct {
 	LinkedCount                                     int
 	MainReference                                   *string
 	PetitionerIDNumber                              string
+	PetitionerFormer                                string
+	CorrectedAt                                     *time.Time
 }
 
 // publicColumns are the columns of a publicRow.
@@ -95,6 +100,7 @@ const publicColumns = `p.id, p.reference, p.commune_id, c.name AS commune_name, 
 	p.content, p.received_at, p.state, p.responsible_name, p.due_on, p.onsite_answer, p.answer,
 	p.answered_at, p.resolved_at, p.closed_at, p.close_reason, o.reference AS duplicate_of_ref, p.updated_at,
 	p.petitioner_name, p.petitioner_phone, p.petitioner_address AS petitioner_addr, p.petitioner_id_number,
+	p.petitioner_former, p.corrected_at,
 	(SELECT COUNT(*) FROM petitions l WHERE l.main_id = p.id AND l.private = FALSE AND l.kind <> 'to_cao') AS linked_count,
 	(SELECT m.reference FROM petitions m WHERE m.id = p.main_id AND m.private = FALSE AND m.kind <> 'to_cao') AS main_reference`
 
@@ -118,13 +124,14 @@ const publicMatterOnce = "NOT EXISTS (SELECT 1 FROM petitions pm WHERE pm.id = p
 // petitioner; one masker serves a page).
 func (r *publicRow) public(today Date, m *petitionerMasker) PublicPetition {
 	mask := m.reset(r.PetitionerName, r.PetitionerPhone, r.PetitionerAddr, r.HamletName, r.CommuneName).
-		withIDNumber(r.PetitionerIDNumber).mask
+		withIDNumber(r.PetitionerIDNumber).withFormer(r.PetitionerFormer, r.HamletName, r.CommuneName).mask
 	p := PublicPetition{Reference: r.Reference,
 		Commune: UnitRef{ID: r.CommuneID, Name: r.CommuneName}, Hamlet: UnitRef{ID: r.HamletID, Name: r.HamletName},
 		Topic: TopicRef{ID: r.TopicID, Code: r.TopicCode, Name: r.TopicName, NameEN: r.TopicNameEN},
 		Kind:  r.Kind, Channel: r.Channel, ReceivedAt: r.ReceivedAt.UTC(), ReceivedOn: calendar.DateOf(r.ReceivedAt),
 		State: r.State, StateType: r.State.Type(), Responsible: mask(r.ResponsibleName), DueOn: r.DueOn,
-		OnsiteAnswer: mask(r.OnsiteAnswer), UpdatedAt: r.UpdatedAt.UTC(), TimesRaised: 1 + r.LinkedCount, MainReference: r.MainReference}
+		OnsiteAnswer: mask(r.OnsiteAnswer), UpdatedAt: r.UpdatedAt.UTC(), TimesRaised: 1 + r.LinkedCount, MainReference: r.MainReference,
+		CorrectedAt: utcPtr(r.CorrectedAt)}
 	p.Overdue, p.AwaitingClosure = Late(r.State, r.DueOn, today), AwaitingClosure(r.State)
 	if r.Kind != KindComplaint {
 		content := mask(r.Content)

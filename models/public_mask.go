@@ -48,6 +48,8 @@ type petitionerMasker struct {
 	words [][2]int // the petitioner's name, address and identification number: spans of buf
 	buf   []rune   // the folded words
 	phone string   // the petitioner's phone, its national digits
+	// formerPhones are the national digits of phones corrections replaced (withFormer).
+	formerPhones []string
 	// folded is the text being masked as Fold reads it; start and end give, for each of its
 	// runes, the bytes of the text it stands for.
 	folded     []rune
@@ -66,7 +68,15 @@ func (m *petitionerMasker) reset(name, phone, address string, shown ...string) *
 	if strings.ContainsFunc(phone, isASCIIDigit) {
 		m.phone = nationalDigits(phone)
 	}
+	m.formerPhones = m.formerPhones[:0]
 	m.add(name)
+	m.addUnlessShown(address, shown)
+	return m
+}
+
+// addUnlessShown adds an address to the words hidden, unless it is just a name the board shows
+// anyway (the hamlet's or the commune's).
+func (m *petitionerMasker) addUnlessShown(address string, shown []string) {
 	at := len(m.buf)
 	m.buf = foldAppend(m.buf, address)
 	a := m.buf[at:]
@@ -83,6 +93,22 @@ func (m *petitionerMasker) reset(name, phone, address string, shown ...string) *
 		m.words = append(m.words, [2]int{at, at + len(a)})
 	} else {
 		m.buf = m.buf[:at]
+	}
+}
+
+// withFormer adds the petitioner's details corrections replaced (one per line: a name, an
+// address, a phone, an identification number) to what is hidden, but for a former address that
+// is just a name the board shows anyway.
+func (m *petitionerMasker) withFormer(former string, shown ...string) *petitionerMasker {
+	for former != "" {
+		var line string
+		line, former, _ = strings.Cut(former, "\n")
+		m.addUnlessShown(line, shown)
+		if strings.ContainsFunc(line, isASCIIDigit) {
+			if d := nationalDigits(line); d != "" {
+				m.formerPhones = append(m.formerPhones, d)
+			}
+		}
 	}
 	return m
 }
@@ -174,10 +200,10 @@ func (m *petitionerMasker) mask(s string) string {
 			s = re.ReplaceAllString(s, masked)
 		}
 	}
-	if m.phone != "" {
+	if m.phone != "" || len(m.formerPhones) > 0 {
 		// The petitioner's phone in a shape the Vietnamese ones above do not cover.
 		s = digitRuns.ReplaceAllStringFunc(s, func(run string) string {
-			if nationalDigits(run) == m.phone {
+			if d := nationalDigits(run); d != "" && (d == m.phone || slices.Contains(m.formerPhones, d)) {
 				return masked
 			}
 			return run

@@ -141,6 +141,9 @@ func randomHistory(t *testing.T, s *models.Store, rw *dbtest.ReportData, rng *ra
 			if at.After(end) {
 				break
 			}
+			if rng.Intn(5) == 0 && len(p.Correctable) > 0 {
+				p = randomCorrection(t, s, d.chair, p, d.hamlets, topics, kinds, channels, rng)
+			}
 			if next, ok := acceptOrExtend(t, s, d.chair, p, rng); ok {
 				p = next
 				continue
@@ -188,6 +191,33 @@ func acceptOrExtend(t *testing.T, s *models.Store, chair models.Actor, p *models
 		t.Fatalf("accept or extend %s: %v", p.Reference, err)
 	}
 	return next, true
+}
+
+// randomCorrection corrects some of a petition's hamlet, topic, kind and channel, as its
+// commune's chair, and returns it as it is then (unchanged when the rules refuse the correction).
+func randomCorrection(t *testing.T, s *models.Store, chair models.Actor, p *models.Petition, hamlets []*models.Unit,
+	topics, kinds, channels []string, rng *rand.Rand) *models.Petition {
+	t.Helper()
+	ctx := context.Background()
+	in := models.PetitionCorrection{Version: &p.Version, HamletID: &hamlets[rng.Intn(len(hamlets))].ID}
+	if tp, err := s.TopicByCode(ctx, topics[rng.Intn(len(topics))]); err == nil && rng.Intn(2) == 0 {
+		in.TopicID = &tp.ID
+	}
+	if rng.Intn(2) == 0 {
+		in.Kind = &kinds[rng.Intn(len(kinds))]
+	}
+	if rng.Intn(2) == 0 {
+		in.Channel = &channels[rng.Intn(len(channels))]
+	}
+	next, err := s.CorrectPetition(ctx, chair, p.ID, in)
+	var verr *models.ValidationError
+	if errors.As(err, &verr) {
+		return p // nothing to change, or a rule this walk did not mind; the rules are tested elsewhere
+	}
+	if err != nil {
+		t.Fatalf("correct %s: %v", p.Reference, err)
+	}
+	return next
 }
 
 // rollupCells reads the rollups' cells that hold petitions, as text.
