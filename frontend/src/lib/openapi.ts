@@ -2094,7 +2094,74 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Correct what was recorded of a petition (commune staff).
+         * @description Commune staff (secretary, chair, admin: `petitions.correct`) correct an open petition's hamlet, topic,
+         *     kind, channel, content and petitioner; the fields left out stay. `correctable` on the petition lists
+         *     what the user may correct now. The petition as corrected passes the rules of a new one: the hamlet is a
+         *     live hamlet of its commune, the topic active, a complaint or denunciation received from 1 July 2026
+         *     names its petitioner with an identification number. A petition raised at a dialogue keeps the channel
+         *     dialogue, an accepted complaint or denunciation its kind, an anonymous one has no petitioner; a
+         *     secretary corrects neither the kind nor the petitioner of a denunciation (403). A resolved or closed
+         *     petition answers 409 `petition_not_open`: reopen it first. A correction that changes nothing answers
+         *     422 naming the fields sent. Each correction is one `corrected` event with every change before and
+         *     after; the report counts move with it; corrected to a denunciation it becomes private. After an answer
+         *     is published, correcting what the board shows sets `corrected_at`. A stale version answers 409
+         *     `stale_version` with the current record.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The version the client last saw; an alternative to `version` in the body. */
+                    "If-Match"?: components["parameters"]["ifMatch"];
+                };
+                path: {
+                    id: components["parameters"]["id"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: int64 */
+                        hamlet_id: number;
+                        /** Format: int64 */
+                        topic_id: number;
+                        /** @enum {string} */
+                        kind: "phan_anh" | "kien_nghi" | "khieu_nai" | "to_cao";
+                        /**
+                         * @description Corrected away from letter, the incoming document number and date are cleared.
+                         * @enum {string}
+                         */
+                        channel: "dialogue" | "reception" | "letter" | "phone" | "online";
+                        content: string;
+                        name: string;
+                        phone: string;
+                        address: string;
+                        id_number: string;
+                        /** @description Why; at most 2000 characters. */
+                        note: string;
+                        version: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Petition"];
+                    };
+                };
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                422: components["responses"]["Invalid"];
+            };
+        };
         trace?: never;
     };
     "/api/v1/petitions/{id}/transitions": {
@@ -5870,6 +5937,13 @@ export interface components {
             updated_at: string;
             /** @description The targets the signed-in user may move it to now. */
             allowed_transitions: components["schemas"]["PetitionState"][];
+            /** @description The fields the signed-in user may correct now (PATCH /petitions/{id}); empty when they may not, or when the petition is resolved or closed. */
+            correctable: ("hamlet_id" | "topic_id" | "kind" | "channel" | "content" | "name" | "phone" | "address" | "id_number")[];
+            /**
+             * Format: date-time
+             * @description When a correction after the answer's publication changed what the public board shows (the board says "đã chỉnh sửa ngày …").
+             */
+            corrected_at: string | null;
             /** @description The resident's consent to messages; null when none was given or the reader may not know the petitioner. */
             consent: {
                 agrees: boolean;
@@ -5973,11 +6047,19 @@ export interface components {
             actor_id: number | null;
             actor_name: string;
             /** @enum {string} */
-            kind: "created" | "transition" | "answer_drafted" | "due_changed" | "note" | "consent_changed" | "opted_out" | "notice_sent" | "reassigned" | "linked" | "unlinked";
+            kind: "created" | "transition" | "answer_drafted" | "due_changed" | "note" | "consent_changed" | "opted_out" | "notice_sent" | "reassigned" | "linked" | "unlinked" | "accepted" | "deadline_extended" | "corrected";
             /** @description Previous state (transition) or due date (due_changed). */
             from: string | null;
             to: string | null;
             note: string;
+            /**
+             * @description Details by kind. corrected: `changes`, a list of {field, from, to} for each changed field
+             *     (hamlet_id, topic_id, kind, channel, content, name, phone, address, id_number, and
+             *     incoming_number/incoming_date when a letter's channel is corrected); the petitioner's fields
+             *     come as {field, hidden: true} to a reader who may not know the petitioner. `public` is true
+             *     when the correction set the petition's corrected_at; `due_on`/`due_rule` when it reset the
+             *     first deadline.
+             */
             data: {
                 [key: string]: unknown;
             };
@@ -6430,6 +6512,11 @@ export interface components {
             main_reference: string | null;
             /** @description Photos staff marked public, oldest first: /public/photos/{id}/thumbnail and /public/photos/{id}. Never a photo of a private petition or a denunciation, nor one not marked, removed or purged. */
             photo_ids: number[];
+            /**
+             * Format: date-time
+             * @description When staff corrected what the board shows after the answer was published, shown as "đã chỉnh sửa ngày …"; null otherwise.
+             */
+            corrected_at: string | null;
         };
         PublicPetitionList: {
             items: components["schemas"]["PublicPetition"][];
@@ -6602,6 +6689,8 @@ export const pathsApiV1PetitionsGetParametersQueryState_typeValues: ReadonlyArra
 export const pathsApiV1PetitionsGetParametersQuerySortValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/petitions"]["get"]["parameters"]["query"]["sort"]> = ["-received_at", "received_at", "due_on"];
 export const pathsApiV1PetitionsPostRequestBodyContentApplicationJsonChannelValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/petitions"]["post"]["requestBody"]["content"]["application/json"]["channel"]> = ["dialogue", "reception", "letter", "phone", "online"];
 export const pathsApiV1PetitionsPostRequestBodyContentApplicationJsonKindValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/petitions"]["post"]["requestBody"]["content"]["application/json"]["kind"]> = ["phan_anh", "kien_nghi", "khieu_nai", "to_cao"];
+export const pathsApiV1PetitionsIdPatchRequestBodyContentApplicationJsonKindValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/petitions/{id}"]["patch"]["requestBody"]["content"]["application/json"]["kind"]> = ["phan_anh", "kien_nghi", "khieu_nai", "to_cao"];
+export const pathsApiV1PetitionsIdPatchRequestBodyContentApplicationJsonChannelValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/petitions/{id}"]["patch"]["requestBody"]["content"]["application/json"]["channel"]> = ["dialogue", "reception", "letter", "phone", "online"];
 export const pathsApiV1PetitionsIdTransitionsPostRequestBodyContentApplicationJsonReasonValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/petitions/{id}/transitions"]["post"]["requestBody"]["content"]["application/json"]["reason"]> = ["explained", "duplicate", "not_competent", "withdrawn"];
 export const pathsApiV1PetitionsIdTransitionsPostRequestBodyContentApplicationJsonSatisfactionValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/petitions/{id}/transitions"]["post"]["requestBody"]["content"]["application/json"]["satisfaction"]> = ["very_satisfied", "satisfied", "not_satisfied", "unknown"];
 export const pathsApiV1PetitionsIdAcceptancePostRequestBodyContentApplicationJsonComplexityValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/petitions/{id}/acceptance"]["post"]["requestBody"]["content"]["application/json"]["complexity"]> = ["normal", "complex", "particularly_complex"];
@@ -6645,6 +6734,7 @@ export const petitionState_typeValues: ReadonlyArray<FlattenedDeepRequired<compo
 export const petitionComplexityValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Petition"]["complexity"]> = ["normal", "complex", "particularly_complex"];
 export const petitionClose_reasonValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Petition"]["close_reason"]> = ["explained", "duplicate", "not_competent", "withdrawn"];
 export const petitionSatisfactionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Petition"]["satisfaction"]> = ["very_satisfied", "satisfied", "not_satisfied", "unknown"];
+export const petitionCorrectableValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Petition"]["correctable"]> = ["hamlet_id", "topic_id", "kind", "channel", "content", "name", "phone", "address", "id_number"];
 export const consentInputChannelValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ConsentInput"]["channel"]> = ["sms", "email", "zalo"];
 export const notificationEventValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Notification"]["event"]> = ["received", "answered", "closed", "assigned", "digest"];
 export const notificationChannelValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Notification"]["channel"]> = ["email", "sms", "zalo"];
@@ -6652,7 +6742,7 @@ export const notificationStatusValues: ReadonlyArray<FlattenedDeepRequired<compo
 export const notificationTemplateEventValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["NotificationTemplate"]["event"]> = ["received", "answered", "closed", "assigned", "digest"];
 export const notificationTemplateChannelValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["NotificationTemplate"]["channel"]> = ["email", "sms", "zalo"];
 export const userNotificationEventValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["UserNotification"]["event"]> = ["assigned", "digest"];
-export const petitionEventKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PetitionEvent"]["kind"]> = ["created", "transition", "answer_drafted", "due_changed", "note", "consent_changed", "opted_out", "notice_sent", "reassigned", "linked", "unlinked"];
+export const petitionEventKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PetitionEvent"]["kind"]> = ["created", "transition", "answer_drafted", "due_changed", "note", "consent_changed", "opted_out", "notice_sent", "reassigned", "linked", "unlinked", "accepted", "deadline_extended", "corrected"];
 export const attachmentKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Attachment"]["kind"]> = ["photo", "document"];
 export const attachmentContent_typeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Attachment"]["content_type"]> = ["image/jpeg", "image/png", "image/webp", "application/pdf"];
 export const deadlineRuleStepValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DeadlineRule"]["step"]> = ["accept", "resolve", "other", "dialogue"];
