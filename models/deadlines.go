@@ -162,15 +162,40 @@ func (s *Store) DeadlineRules(ctx context.Context) ([]DeadlineRule, error) {
 // deadlineFor computes the due date of a rule for a petition, counted from a day: the place
 // every deadline of a petition comes from.
 func (s *Store) deadlineFor(ctx context.Context, code string, from Date, c Complexity, remote bool, topicDays int) (deadline, error) {
-	rule, err := s.deadlineRule(ctx, code)
-	if err != nil {
-		return deadline{}, err
-	}
-	w, err := s.Workdays(ctx)
+	rule, w, err := s.deadlineRuleAndDays(ctx, code)
 	if err != nil {
 		return deadline{}, err
 	}
 	return deadline{due: rule.Due(w, from, rule.limit(c, remote, topicDays)), rule: rule}, nil
+}
+
+// deadlineRuleAndDays reads a rule and the working-day calendar's decisions in one statement,
+// the decisions folded into one text ("2026-04-25=1,2026-04-27=0").
+func (s *Store) deadlineRuleAndDays(ctx context.Context, code string) (*DeadlineRule, *calendar.Workdays, error) {
+	agg := "group_concat"
+	if s.dialect == Postgres {
+		agg = "string_agg"
+	}
+	var rows []struct {
+		DeadlineRule
+		CalendarDays *string
+	}
+	err := s.conn(ctx).Raw(`SELECT deadline_rules.*, (SELECT `+agg+`(CAST(day AS TEXT) || '=' || CASE WHEN working THEN '1' ELSE '0' END, ',')
+		FROM calendar_days) AS calendar_days FROM deadline_rules WHERE code = ?`, code).Scan(&rows).Error
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(rows) == 0 {
+		return nil, nil, fmt.Errorf("deadline rule %s: %w", code, ErrNotFound)
+	}
+	var overrides []calendar.Override
+	if days := rows[0].CalendarDays; days != nil && *days != "" {
+		for _, d := range strings.Split(*days, ",") {
+			day, working, _ := strings.Cut(d, "=")
+			overrides = append(overrides, calendar.Override{Date: Date(day), Working: working == "1"})
+		}
+	}
+	return &rows[0].DeadlineRule, calendar.NewWorkdays(overrides), nil
 }
 
 // firstRule names the rule of a new petition's first step, if the law sets one: a complaint or

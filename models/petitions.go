@@ -303,16 +303,18 @@ func (s *Store) CreatePetition(ctx context.Context, actor Actor, in PetitionInpu
 	v := &ValidationError{}
 	p := petitionDraft(in, v, s.now())
 	err := s.WithTx(ctx, func(ctx context.Context) error {
-		commune, err := s.Unit(ctx, actor, in.CommuneID)
-		if err != nil || commune.Level != LevelCommune || !commune.Live() {
+		commune, hamlet, topic, err := s.petitionPlace(ctx, actor, in)
+		if err != nil {
+			return err
+		}
+		if commune == nil || commune.Level != LevelCommune || !commune.Live() {
 			commune = nil
 			v.Add("commune_id", Msg("Không tìm thấy xã trong phạm vi của bạn.", "No such commune within your units."))
 		}
-		hamlet, err := s.unitByID(ctx, in.HamletID)
-		if err != nil || hamlet.Level != LevelHamlet || !hamlet.Live() || commune == nil || hamlet.ParentID == nil || *hamlet.ParentID != commune.ID {
+		if hamlet == nil || hamlet.Level != LevelHamlet || !hamlet.Live() || commune == nil || hamlet.ParentID == nil || *hamlet.ParentID != commune.ID {
 			v.Add("hamlet_id", Msg("Ấp không thuộc xã đã chọn.", "The hamlet is not in the chosen commune."))
 		}
-		topic, ok := s.petitionTopic(ctx, v, in.TopicID, in.TopicCode)
+		ok := checkPetitionTopic(v, in.TopicID, in.TopicCode, topic)
 		if in.DialogueID != nil && commune != nil {
 			startsAt, err := s.heldDialogueStart(ctx, *in.DialogueID, commune.ID)
 			if err != nil {
@@ -326,18 +328,20 @@ func (s *Store) CreatePetition(ctx context.Context, actor Actor, in PetitionInpu
 			return err
 		}
 		p.ReceivedAt = p.ReceivedAt.UTC().Truncate(time.Second)
-		if p.Reference, err = s.nextReference(ctx, commune, p.ReceivedAt); err != nil {
-			return err
-		}
 		p.CommuneID, p.HamletID, p.TopicID, p.CreatedBy = commune.ID, hamlet.ID, topic.ID, actor.UserID
-		p.SearchText = petitionSearchText(p)
 		if err := s.setFirstDeadline(ctx, p, commune.Remote); err != nil {
 			return err
 		}
-		if err := s.conn(ctx).Create(p).Error; err != nil {
+		if err := s.moveRollup(ctx, nil, p); err != nil {
 			return err
 		}
-		if err := s.moveRollup(ctx, nil, p); err != nil {
+		// The commune's reference counter is the one row every create of the commune writes:
+		// taken last, it stays locked for the insert and the event only.
+		if p.Reference, err = s.nextReference(ctx, commune, p.ReceivedAt); err != nil {
+			return err
+		}
+		p.SearchText = petitionSearchText(p)
+		if err := s.conn(ctx).Create(p).Error; err != nil {
 			return err
 		}
 		if err := s.appendEvent(ctx, petitionLog, actor, p.ID, EventCreated, "", string(StateReceived), "", map[string]any{
@@ -406,26 +410,66 @@ func petitionDraft(in PetitionInput, v *ValidationError, now time.Time) *Petitio
 	return p
 }
 
-// petitionTopic resolves the topic by id or code; it must be active.
-func (s *Store) petitionTopic(ctx context.Context, v *ValidationError, id *int64, code string) (*Topic, bool) {
-	var (
-		t   *Topic
-		err error
-	)
+// petitionPlace reads, in one statement, the commune a new petition names (nil when missing or
+// outside the actor's units), its hamlet and its topic (by id, else by code; nil when missing).
+func (s *Store) petitionPlace(ctx context.Context, actor Actor, in PetitionInput) (commune, hamlet *Unit, topic *Topic, err error) {
+	topicCond, topicArg := "t.id = ?", any(int64(0))
 	switch {
-	case id != nil:
-		t, err = s.Topic(ctx, *id)
-	case strings.TrimSpace(code) != "":
-		t, err = s.TopicByCode(ctx, code)
-	default:
+	case in.TopicID != nil:
+		topicArg = *in.TopicID
+	case strings.TrimSpace(in.TopicCode) != "":
+		topicCond, topicArg = "t.code = ?", strings.ToUpper(strings.TrimSpace(in.TopicCode))
+	}
+	var rows []struct {
+		CommuneID, HamletID, TopicID           *int64
+		CommuneLevel, CommunePath, HamletLevel string
+		CommuneSlug                            *string
+		CommuneRemote, CommuneLive, HamletLive bool
+		HamletParentID                         *int64
+		TopicActive                            bool
+		TopicResponseDays                      int
+	}
+	err = s.conn(ctx).Raw(`SELECT c.id AS commune_id, c.level AS commune_level, c.path AS commune_path, c.slug AS commune_slug,
+			c.remote AS commune_remote, c.valid_to IS NULL AS commune_live,
+			h.id AS hamlet_id, h.level AS hamlet_level, h.parent_id AS hamlet_parent_id, h.valid_to IS NULL AS hamlet_live,
+			t.id AS topic_id, t.active AS topic_active, t.response_days AS topic_response_days
+		FROM (SELECT 1 AS one) x
+		LEFT JOIN units c ON c.id = ?
+		LEFT JOIN units h ON h.id = ?
+		LEFT JOIN topics t ON `+topicCond, in.CommuneID, in.HamletID, topicArg).Scan(&rows).Error
+	if err != nil || len(rows) == 0 {
+		return nil, nil, nil, err
+	}
+	r := rows[0]
+	if r.CommuneID != nil && (actor.Sees(r.CommunePath) || *r.CommuneID == actor.UnitID) {
+		commune = &Unit{ID: *r.CommuneID, Level: Level(r.CommuneLevel), Path: r.CommunePath, Slug: r.CommuneSlug, Remote: r.CommuneRemote}
+		if !r.CommuneLive {
+			commune.ValidTo = new(Date)
+		}
+	}
+	if r.HamletID != nil {
+		hamlet = &Unit{ID: *r.HamletID, Level: Level(r.HamletLevel), ParentID: r.HamletParentID}
+		if !r.HamletLive {
+			hamlet.ValidTo = new(Date)
+		}
+	}
+	if r.TopicID != nil {
+		topic = &Topic{ID: *r.TopicID, Active: r.TopicActive, ResponseDays: r.TopicResponseDays}
+	}
+	return commune, hamlet, topic, nil
+}
+
+// checkPetitionTopic checks the topic petitionPlace found: named, existing and active.
+func checkPetitionTopic(v *ValidationError, id *int64, code string, t *Topic) bool {
+	switch {
+	case id == nil && strings.TrimSpace(code) == "":
 		v.Add("topic_id", msgRequired)
-		return nil, false
-	}
-	if err != nil || !t.Active {
+		return false
+	case t == nil || !t.Active:
 		v.Add("topic_id", Msg("Lĩnh vực không tồn tại hoặc đã ngừng sử dụng.", "Unknown or inactive topic."))
-		return nil, false
+		return false
 	}
-	return t, true
+	return true
 }
 
 // heldDialogueStart returns when a held dialogue of the commune started; petitions may only be
