@@ -169,33 +169,43 @@ func (s *Store) deadlineFor(ctx context.Context, code string, from Date, c Compl
 	return deadline{due: rule.Due(w, from, rule.limit(c, remote, topicDays)), rule: rule}, nil
 }
 
-// deadlineRuleAndDays reads a rule and the working-day calendar's decisions in one statement,
-// the decisions folded into one text ("2026-04-25=1,2026-04-27=0").
+// deadlineRuleAndDays reads a rule and the working-day calendar's decisions in one statement.
 func (s *Store) deadlineRuleAndDays(ctx context.Context, code string) (*DeadlineRule, *calendar.Workdays, error) {
-	agg := "group_concat"
-	if s.dialect == Postgres {
-		agg = "string_agg"
-	}
 	var rows []struct {
 		DeadlineRule
 		CalendarDays *string
 	}
-	err := s.conn(ctx).Raw(`SELECT deadline_rules.*, (SELECT `+agg+`(CAST(day AS TEXT) || '=' || CASE WHEN working THEN '1' ELSE '0' END, ',')
-		FROM calendar_days) AS calendar_days FROM deadline_rules WHERE code = ?`, code).Scan(&rows).Error
+	err := s.conn(ctx).Raw(`SELECT deadline_rules.*, (`+s.calendarDaysSQL()+`) AS calendar_days FROM deadline_rules WHERE code = ?`, code).
+		Scan(&rows).Error
 	if err != nil {
 		return nil, nil, err
 	}
 	if len(rows) == 0 {
 		return nil, nil, fmt.Errorf("deadline rule %s: %w", code, ErrNotFound)
 	}
+	return &rows[0].DeadlineRule, workdaysOf(rows[0].CalendarDays), nil
+}
+
+// calendarDaysSQL is a subquery folding the calendar's decisions into one text,
+// "2026-04-25=1,2026-04-27=0", for workdaysOf.
+func (s *Store) calendarDaysSQL() string {
+	agg := "group_concat"
+	if s.dialect == Postgres {
+		agg = "string_agg"
+	}
+	return "SELECT " + agg + "(CAST(day AS TEXT) || '=' || CASE WHEN working THEN '1' ELSE '0' END, ',') FROM calendar_days"
+}
+
+// workdaysOf is the working-day calendar with the decisions calendarDaysSQL folded.
+func workdaysOf(days *string) *calendar.Workdays {
 	var overrides []calendar.Override
-	if days := rows[0].CalendarDays; days != nil && *days != "" {
+	if days != nil && *days != "" {
 		for _, d := range strings.Split(*days, ",") {
 			day, working, _ := strings.Cut(d, "=")
 			overrides = append(overrides, calendar.Override{Date: Date(day), Working: working == "1"})
 		}
 	}
-	return &rows[0].DeadlineRule, calendar.NewWorkdays(overrides), nil
+	return calendar.NewWorkdays(overrides)
 }
 
 // firstRule names the rule of a new petition's first step, if the law sets one: a complaint or

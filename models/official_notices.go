@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -29,24 +31,18 @@ func (s *Store) noticeTransition(ctx context.Context, actor Actor, p *Petition) 
 // entry in their notification list (one insert for all), and an e-mail or an SMS as they chose
 // (tellOfficial).
 func (s *Store) noticeAssignees(ctx context.Context, actor Actor, p *Petition) error {
-	users, err := s.assignmentRecipients(ctx, actor, p)
-	if err != nil || len(users) == 0 {
-		return err
-	}
 	due := ""
 	if p.DueOn != nil {
 		due = string(*p.DueOn)
 	}
 	title := fitRunes(fmt.Sprintf("Ý kiến %s được giao cho %s, hạn %s", p.Reference, p.ResponsibleName, due), 300)
-	pid, now := p.ID, s.now()
-	entries := make([]UserNotification, len(users))
-	mail := false
-	for i, u := range users {
-		entries[i] = UserNotification{UserID: u.ID, Event: NoticeAssigned, PetitionID: &pid, Title: title, Body: fitRunes(p.Content, 300), CreatedAt: now}
-		mail = mail || u.reachable()
-	}
-	if err := s.conn(ctx).Create(&entries).Error; err != nil || !mail {
+	users, err := s.notifyRecipients(ctx, actor, p, title)
+	if err != nil || len(users) == 0 {
 		return err
+	}
+	pid := p.ID
+	if !slices.ContainsFunc(users, recipient.reachable) {
+		return nil
 	}
 	var commune Unit
 	if err := s.conn(ctx).Select("id, name").First(&commune, p.CommuneID).Error; err != nil {
@@ -97,9 +93,10 @@ func (s *Store) tellOfficial(ctx context.Context, e NoticeEvent, r recipient, ke
 	return nil
 }
 
-// assignmentRecipients lists who hears of p's assignment, in one read: the holder of its named
-// officer's function when there is one, else the responsible unit's active users; never the actor.
-func (s *Store) assignmentRecipients(ctx context.Context, actor Actor, p *Petition) ([]recipient, error) {
+// notifyRecipients puts the assignment of p in the notification list of whoever hears of it, in
+// one statement that returns them with their contact: the holder of its named officer's
+// function when there is one, else the responsible unit's active users; never the actor.
+func (s *Store) notifyRecipients(ctx context.Context, actor Actor, p *Petition, title string) ([]recipient, error) {
 	var assignee, unit int64
 	if p.AssigneeID != nil {
 		assignee = *p.AssigneeID
@@ -111,10 +108,18 @@ func (s *Store) assignmentRecipients(ctx context.Context, actor Actor, p *Petiti
 		return nil, nil
 	}
 	var out []recipient
-	err := s.conn(ctx).Table("users").Select(recipientColumns).Where("active = ? AND id <> ?", true, actor.UserID).
-		Where(`id IN (SELECT user_id FROM assignees WHERE id = ? AND user_id IS NOT NULL)
-			OR (unit_id = ? AND NOT EXISTS (SELECT 1 FROM assignees WHERE id = ? AND user_id IS NOT NULL))`, assignee, unit, assignee).
-		Order("id").Scan(&out).Error
+	err := s.conn(ctx).Raw(`INSERT INTO user_notifications (user_id, event, petition_id, title, body, read_at, created_at)
+		SELECT u.id, ?, ?, ?, ?, NULL, ? FROM users u
+		WHERE u.active = ? AND u.id <> ?
+			AND (u.id IN (SELECT user_id FROM assignees WHERE id = ? AND user_id IS NOT NULL)
+				OR (u.unit_id = ? AND NOT EXISTS (SELECT 1 FROM assignees WHERE id = ? AND user_id IS NOT NULL)))
+		ORDER BY u.id
+		RETURNING user_id AS id,
+			(SELECT COALESCE(e.email, '') FROM users e WHERE e.id = user_notifications.user_id) AS email,
+			(SELECT COALESCE(e.phone, '') FROM users e WHERE e.id = user_notifications.user_id) AS phone,
+			(SELECT e.sms_notices FROM users e WHERE e.id = user_notifications.user_id) AS sms_notices`,
+		NoticeAssigned, p.ID, title, fitRunes(p.Content, 300), s.now(), true, actor.UserID, assignee, unit, assignee).Scan(&out).Error
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out, err
 }
 

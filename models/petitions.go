@@ -516,20 +516,55 @@ type petitionRecord struct {
 	CommuneRemote bool
 	// HasLinked tells whether other petitions are linked to it (links.go).
 	HasLinked bool
+	// NamedUnit* is the unit a move names as responsible, when recordWith asked for it.
+	NamedUnitID   *int64
+	NamedUnitPath string
+	NamedUnitName string
+	// Rule and CalendarDays are a deadline rule and the calendar's decisions, when recordWith
+	// asked for them (calendarDaysSQL).
+	Rule         DeadlineRule `gorm:"embedded;embeddedPrefix:rule_"`
+	CalendarDays *string
 }
 
 // petitionRecord loads a petition with what its rules need, in one statement, and checks that
 // the actor may see it: its hamlet lies in the actor's subtree. It also tells whether the actor
 // sees its commune (for the petitioner rules).
 func (s *Store) petitionRecord(ctx context.Context, actor Actor, id int64) (*petitionRecord, bool, error) {
+	return s.petitionRecordWith(ctx, actor, id, recordWith{})
+}
+
+// recordWith asks petitionRecordWith to read, in the same statement, what a move will need: the
+// unit it names as responsible, and a deadline rule with the working-day calendar's decisions.
+type recordWith struct {
+	unitID *int64
+	rule   string
+}
+
+// ruleColumns are deadline_rules' columns, read beside a petition as rule_<column>.
+var ruleColumns = []string{"code", "kind", "channel", "step", "counts_from", "days", "working", "complex_days", "remote_days",
+	"remote_complex_days", "max_extensions", "extension_days", "name_vi", "name_en", "legal_basis", "measure", "version", "updated_at"}
+
+// petitionRecordWith is petitionRecord reading also what w asks for.
+func (s *Store) petitionRecordWith(ctx context.Context, actor Actor, id int64, w recordWith) (*petitionRecord, bool, error) {
 	var rows []petitionRecord
-	err := s.conn(ctx).Table("petitions").
-		Select("petitions.*, c.path AS commune_path, c.remote AS commune_remote, h.path AS hamlet_path, t.response_days AS topic_response_days, "+
-			"EXISTS (SELECT 1 FROM petitions f WHERE f.main_id = petitions.id) AS has_linked").
+	sel := "petitions.*, c.path AS commune_path, c.remote AS commune_remote, h.path AS hamlet_path, t.response_days AS topic_response_days, " +
+		"EXISTS (SELECT 1 FROM petitions f WHERE f.main_id = petitions.id) AS has_linked"
+	q := s.conn(ctx).Table("petitions").
 		Joins("JOIN units c ON c.id = petitions.commune_id").
 		Joins("JOIN units h ON h.id = petitions.hamlet_id").
-		Joins("JOIN topics t ON t.id = petitions.topic_id").
-		Where("petitions.id = ?", id).Limit(1).Scan(&rows).Error
+		Joins("JOIN topics t ON t.id = petitions.topic_id")
+	if w.unitID != nil {
+		sel += ", ru.id AS named_unit_id, ru.path AS named_unit_path, ru.name AS named_unit_name"
+		q = q.Joins("LEFT JOIN units ru ON ru.id = ?", *w.unitID)
+	}
+	if w.rule != "" {
+		for _, c := range ruleColumns {
+			sel += ", dr." + c + " AS rule_" + c
+		}
+		sel += ", (" + s.calendarDaysSQL() + ") AS calendar_days"
+		q = q.Joins("LEFT JOIN deadline_rules dr ON dr.code = ?", w.rule)
+	}
+	err := q.Select(sel).Where("petitions.id = ?", id).Limit(1).Scan(&rows).Error
 	if err != nil {
 		return nil, false, err
 	}
@@ -633,7 +668,12 @@ func illegalTransition(p *Petition, to PetitionState) error {
 func (s *Store) TransitionPetition(ctx context.Context, actor Actor, id int64, in TransitionInput) (*Petition, error) {
 	var out *Petition
 	err := s.WithTx(ctx, func(ctx context.Context) error {
-		r, seesCommune, err := s.petitionRecord(ctx, actor, id)
+		var with recordWith
+		if to := PetitionState(in.To); to == StateAssigned || to == StateReferred {
+			with.unitID, _ = in.responsible()
+			with.rule = RuleTopic
+		}
+		r, seesCommune, err := s.petitionRecordWith(ctx, actor, id, with)
 		if err != nil {
 			return err
 		}
@@ -818,7 +858,7 @@ func (s *Store) responsibleUpdates(ctx context.Context, v *ValidationError, r *p
 	}
 	switch {
 	case unitID != nil:
-		u, err := s.unitByID(ctx, *unitID)
+		u, err := s.namedUnit(ctx, r, *unitID)
 		// The commune itself, one of its hamlets, or a unit above it (referral to the district).
 		if err != nil || !(strings.HasPrefix(u.Path, r.CommunePath) || strings.HasPrefix(r.CommunePath, u.Path)) {
 			v.Add("responsible", Msg("Đơn vị xử lý không hợp lệ.", "The responsible unit is not valid."))
@@ -856,13 +896,25 @@ func (s *Store) responsibleUpdates(ctx context.Context, v *ValidationError, r *p
 	case lawClock(p), p.DueOn != nil && p.State != StateReceived && p.State != StateReopened:
 		updates["due_on"], data["due_on"] = *p.DueOn, *p.DueOn
 	default:
-		d, err := s.deadlineFor(ctx, RuleTopic, today, ComplexityNormal, false, r.TopicResponseDays)
-		if err != nil {
-			return err
+		rule, w := &r.Rule, workdaysOf(r.CalendarDays)
+		if rule.Code != RuleTopic {
+			var err error
+			if rule, w, err = s.deadlineRuleAndDays(ctx, RuleTopic); err != nil {
+				return err
+			}
 		}
-		d.set(updates, data)
+		deadline{due: rule.Due(w, today, rule.limit(ComplexityNormal, false, r.TopicResponseDays)), rule: rule}.set(updates, data)
 	}
 	return nil
+}
+
+// namedUnit is the unit a move names as responsible: read with the petition when it asked for
+// it (recordWith), else now.
+func (s *Store) namedUnit(ctx context.Context, r *petitionRecord, id int64) (*Unit, error) {
+	if r.NamedUnitID != nil && *r.NamedUnitID == id {
+		return &Unit{ID: id, Path: r.NamedUnitPath, Name: r.NamedUnitName}, nil
+	}
+	return s.unitByID(ctx, id)
 }
 
 // duplicateUpdates checks the original a duplicate points to: another petition of the same commune.

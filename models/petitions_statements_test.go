@@ -61,10 +61,10 @@ func TestPetitionTransitionStatements(t *testing.T) {
 			in   models.TransitionInput
 			want int
 		}{
-			// read, responsible unit, the deadline rule with the calendar's decisions, update, the
-			// report rollups, event; the assignees' notification list (one insert for all) and
-			// whether any of them takes e-mail (one read; none does here)
-			{models.TransitionInput{To: "assigned", ResponsibleUnitID: &pw.w.CommuneA.ID}, 8},
+			// the read of the petition with the unit it names, the topic's deadline rule and the
+			// calendar's decisions; update, the report rollups, event; the assignees' notification
+			// list, one insert returning them with their e-mail addresses (none has one here)
+			{models.TransitionInput{To: "assigned", ResponsibleUnitID: &pw.w.CommuneA.ID}, 5},
 			// read, update, the report rollups (the petition's count moves to its new cell), event
 			{models.TransitionInput{To: "in_progress"}, 4},
 			{models.TransitionInput{To: "answered", Answer: "Đã lắp đặt đường ống."}, 4},

@@ -119,6 +119,7 @@ def requests(u):
         ("petition detail", "chair", "GET", "/api/v1/petitions/%s" % u["petition"], None),
         ("district summary, a year", "official", "GET", "/api/v1/reports/summary?period=year", None),
         ("province summary, a year", "admin", "GET", "/api/v1/reports/summary?period=year", None),
+        ("province series, a year by month", "admin", "GET", "/api/v1/reports/series?period=year", None),
         ("petition list, a district", "official", "GET", "/api/v1/petitions", None),
         ("overdue, a district", "official", "GET", "/api/v1/reports/overdue", None),
         ("search \"nuoc\", a district", "official", "GET", "/api/v1/petitions?q=nuoc", None),
