@@ -472,6 +472,24 @@ func checkPetitionTopic(v *ValidationError, id *int64, code string, t *Topic) bo
 	return true
 }
 
+// petitionTopic resolves the topic by id or code; it must be active.
+func (s *Store) petitionTopic(ctx context.Context, v *ValidationError, id *int64, code string) (*Topic, bool) {
+	var (
+		t   *Topic
+		err error
+	)
+	switch {
+	case id != nil:
+		t, err = s.Topic(ctx, *id)
+	case strings.TrimSpace(code) != "":
+		t, err = s.TopicByCode(ctx, code)
+	}
+	if err != nil {
+		t = nil
+	}
+	return t, checkPetitionTopic(v, id, code, t)
+}
+
 // heldDialogueStart returns when a held dialogue of the commune started; petitions may only be
 // logged against a dialogue that took place and is not yet closed.
 func (s *Store) heldDialogueStart(ctx context.Context, dialogueID, communeID int64) (time.Time, error) {
