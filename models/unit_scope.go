@@ -3,7 +3,6 @@ package models
 import (
 	"context"
 	"slices"
-	"strings"
 )
 
 // hamletsUnderSQL is the condition on a record's commune_id and hamlet_id keeping the records
@@ -14,21 +13,31 @@ import (
 // (commune_id, …) indexes and stops after a page; the hamlets to leave out are named only when
 // one of those communes also had hamlets elsewhere (a split).
 func (s *Store) hamletsUnderSQL(ctx context.Context, alias string, paths []string) (string, []any, error) {
-	cond, args := pathsSQL("h2.path", paths)
 	var rows []struct {
 		CommuneID, HamletID int64
-		Path                string
+		Inside              bool
 	}
-	err := s.conn(ctx).Raw(`SELECT hc.commune_id, hc.hamlet_id, h.path FROM hamlet_communes hc JOIN units h ON h.id = hc.hamlet_id
-		WHERE hc.commune_id IN (SELECT hc2.commune_id FROM hamlet_communes hc2 JOIN units h2 ON h2.id = hc2.hamlet_id
-			WHERE h2.level = 'hamlet' AND `+cond+`)`, args...).Scan(&rows).Error
-	if err != nil {
+	inner, innerArgs := pathsSQL("h.path", paths)
+	under, underArgs := pathsSQL("path", paths)
+	// PostgreSQL would rather hash the whole lookup than probe its indexes a few hundred times
+	// for a province; OFFSET 0 keeps each step a probe by hamlet, then by commune.
+	q := `SELECT hx.commune_id, hx.hamlet_id, hx.hamlet_id IN (SELECT id FROM units WHERE level = 'hamlet' AND ` + under + `) AS inside
+		FROM (SELECT DISTINCT c.commune_id FROM units h
+			CROSS JOIN LATERAL (SELECT commune_id FROM hamlet_communes WHERE hamlet_id = h.id OFFSET 0) c
+			WHERE h.level = 'hamlet' AND ` + inner + `) cs
+		CROSS JOIN LATERAL (SELECT commune_id, hamlet_id FROM hamlet_communes WHERE commune_id = cs.commune_id OFFSET 0) hx`
+	if s.dialect != Postgres {
+		q = `SELECT hx.commune_id, hx.hamlet_id, hx.hamlet_id IN (SELECT id FROM units WHERE level = 'hamlet' AND ` + under + `) AS inside
+			FROM hamlet_communes hx WHERE hx.commune_id IN (SELECT c.commune_id FROM hamlet_communes c
+				JOIN units h ON h.id = c.hamlet_id WHERE h.level = 'hamlet' AND ` + inner + `)`
+	}
+	if err := s.conn(ctx).Raw(q, append(underArgs, innerArgs...)...).Scan(&rows).Error; err != nil {
 		return "", nil, err
 	}
 	var communes, outside []int64
 	for _, r := range rows {
 		communes = append(communes, r.CommuneID)
-		if !underAny(r.Path, paths) {
+		if !r.Inside {
 			outside = append(outside, r.HamletID)
 		}
 	}
@@ -36,28 +45,19 @@ func (s *Store) hamletsUnderSQL(ctx context.Context, alias string, paths []strin
 	communes = slices.Compact(communes)
 	slices.Sort(outside)
 	outside = slices.Compact(outside)
-	var q string
+	var cond string
+	var args []any
 	switch len(communes) {
 	case 0:
 		return "1 = 0", nil, nil
 	case 1:
-		q, args = alias+".commune_id = ?", []any{communes[0]}
+		cond, args = alias+".commune_id = ?", []any{communes[0]}
 	default:
-		q, args = alias+".commune_id IN ?", []any{communes}
+		cond, args = alias+".commune_id IN ?", []any{communes}
 	}
 	if len(outside) > 0 {
-		q += " AND " + alias + ".hamlet_id NOT IN ?"
+		cond += " AND " + alias + ".hamlet_id NOT IN ?"
 		args = append(args, outside)
 	}
-	return "(" + q + ")", args, nil
-}
-
-// underAny tells whether a materialized path lies under one of paths.
-func underAny(path string, paths []string) bool {
-	for _, p := range paths {
-		if strings.HasPrefix(path, p) {
-			return true
-		}
-	}
-	return false
+	return "(" + cond + ")", args, nil
 }
