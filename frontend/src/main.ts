@@ -4,7 +4,7 @@ import { router } from './router'
 import { loadSession, forget } from './lib/session'
 import { whenUnauthenticated } from './lib/api'
 import { startOutbox } from './lib/outbox'
-import { lang } from './lib/i18n'
+import { lang, langReady } from './lib/i18n'
 import './style.css'
 
 document.documentElement.lang = lang.value
@@ -24,7 +24,8 @@ if ('serviceWorker' in navigator && import.meta.env.PROD) {
   else window.addEventListener('load', () => void register(), { once: true })
 }
 
-void loadSession().then(() => {
+// English, when it was chosen before, loads alongside the session, so the app opens in it.
+void Promise.all([loadSession(), langReady]).then(() => {
   startOutbox()
   createApp(App).use(router).mount('#app')
 })

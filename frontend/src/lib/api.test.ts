@@ -24,7 +24,7 @@ describe('request', () => {
     const fetch = vi.fn(async () => reply(200, { ok: true }))
     vi.stubGlobal('fetch', fetch)
     setCsrfToken('tok')
-    setLang('en')
+    await setLang('en')
     await request('/topics')
     await request('/topics', { method: 'POST', body: { code: 'X' }, idempotencyKey: 'k1' })
     const [getUrl, getInit] = fetch.mock.calls[0] as unknown as [string, RequestInit]

@@ -1,6 +1,8 @@
 // A small translation layer: Vietnamese by default, English on request, the choice remembered.
-import { ref } from 'vue'
-import { messages, type MessageKey } from './messages'
+// The English texts load only when English is chosen, so the first visit on a slow link does
+// not carry them.
+import { ref, shallowRef } from 'vue'
+import { vi, type MessageKey } from './messages'
 
 /** Lang is a language the app speaks. */
 export type Lang = 'vi' | 'en'
@@ -16,10 +18,30 @@ function initialLang(): Lang {
 }
 
 /** lang is the language in use; views re-render when it changes. */
-export const lang = ref<Lang>(initialLang())
+export const lang = ref<Lang>('vi')
 
-/** setLang switches the language and remembers it for the next visit. */
-export function setLang(l: Lang): void {
+const en = shallowRef<Record<MessageKey, string> | null>(null)
+let english: Promise<boolean> | null = null
+
+// loadEnglish fetches the English texts once; false when they could not be loaded (offline on a
+// device that never had them), and the next call tries again.
+function loadEnglish(): Promise<boolean> {
+  english ??= import('./messages.en').then(
+    (m) => {
+      en.value = m.default
+      return true
+    },
+    () => {
+      english = null
+      return false
+    },
+  )
+  return english
+}
+
+/** setLang switches the language once its texts are loaded and remembers it for the next visit. */
+export async function setLang(l: Lang): Promise<void> {
+  if (l === 'en' && !en.value && !(await loadEnglish())) return
   lang.value = l
   try {
     globalThis.localStorage?.setItem(storageKey, l)
@@ -29,12 +51,15 @@ export function setLang(l: Lang): void {
   if (typeof document !== 'undefined') document.documentElement.lang = l
 }
 
+/** langReady settles once the language remembered from the last visit can be shown. */
+export const langReady: Promise<void> = initialLang() === 'en' ? setLang('en') : Promise.resolve()
+
 /** t returns the message for key in the current language, with {name} placeholders filled.
  * Numbers are written as the language writes them (1.409 in Vietnamese, 1,409 in English),
  * except a year, which is never grouped. */
 export function t(key: MessageKey, params?: Record<string, string | number>): string {
-  const dict = messages[lang.value] as Record<string, string>
-  let s = dict[key] ?? (messages.vi as Record<string, string>)[key] ?? key
+  const dict: Record<string, string> = (lang.value === 'en' && en.value) || vi
+  let s = dict[key] ?? (vi as Record<string, string>)[key] ?? key
   if (params) {
     for (const [k, v] of Object.entries(params)) s = s.split(`{${k}}`).join(typeof v === 'number' && k !== 'year' ? localNumber(v) : String(v))
   }
@@ -48,7 +73,7 @@ export function localNumber(n: number): string {
 
 /** has tells whether key names a message, for labels built from API codes. */
 export function has(key: string): key is MessageKey {
-  return key in messages.vi
+  return key in vi
 }
 
 /** tCode translates an API code under a prefix ("state.answered"), falling back to the code itself. */
