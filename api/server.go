@@ -61,6 +61,8 @@ type Server struct {
 	metrics *metrics
 	// publicLimits holds the token bucket of each client address on the public endpoints.
 	publicLimits *clientLimits
+	// assets holds the build's hashed assets gzipped, made once each.
+	assets *gzippedAssets
 }
 
 // New returns a Server over store.
@@ -71,7 +73,7 @@ func New(store *models.Store, cfg Config, log *slog.Logger) *Server {
 	if cfg.SessionIdle <= 0 {
 		cfg.SessionIdle = time.Hour
 	}
-	s := &Server{store: store, cfg: cfg, log: log, publicLimits: newClientLimits(cfg.PublicRate, cfg.PublicBurst)}
+	s := &Server{store: store, cfg: cfg, log: log, publicLimits: newClientLimits(cfg.PublicRate, cfg.PublicBurst), assets: newGzippedAssets(cfg.SPA)}
 	s.metrics = newMetrics(s)
 	return s
 }

@@ -33,6 +33,20 @@ func TestSPAFallbackCacheAndCSP(t *testing.T) {
 	if csp := r.Header().Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") || strings.Contains(csp, "unsafe") {
 		t.Fatalf("CSP %q", csp)
 	}
+	// A public page names the API answers it needs first, so a slow phone fetches them along
+	// with the script; other pages and a filtered board name none.
+	for path, want := range map[string]string{
+		"/public/42": "</api/v1/public/communes/42/summary?as=now>; rel=preload; as=fetch; crossorigin, " +
+			"</api/v1/public/communes/42/petitions?limit=50&as=now>; rel=preload; as=fetch; crossorigin",
+		"/public/p/tanthoi-2026-0001": "</api/v1/public/petitions/TANTHOI-2026-0001>; rel=preload; as=fetch; crossorigin",
+		"/public/42?as=then":          "",
+		"/public":                     "",
+		"/dialogues/42":               "",
+	} {
+		if r = get(path); r.Code != 200 || r.Header().Get("Link") != want {
+			t.Fatalf("%s: %d Link %q, want %q", path, r.Code, r.Header().Get("Link"), want)
+		}
+	}
 	r = get("/assets/app-1a2b3c.js")
 	if r.Code != 200 || !strings.Contains(r.Header().Get("Cache-Control"), "immutable") || r.Body.Len() != 6400 {
 		t.Fatalf("asset: %d %v", r.Code, r.Header())
@@ -43,7 +57,8 @@ func TestSPAFallbackCacheAndCSP(t *testing.T) {
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 	if rec.Code != 200 || rec.Header().Get("Content-Encoding") != "gzip" || rec.Body.Len() >= 6400 ||
-		!strings.Contains(rec.Header().Get("Cache-Control"), "immutable") {
+		!strings.Contains(rec.Header().Get("Cache-Control"), "immutable") || rec.Header().Get("Vary") != "Accept-Encoding" ||
+		!strings.HasPrefix(rec.Header().Get("Content-Type"), "text/javascript") {
 		t.Fatalf("gzipped asset: %d %d bytes %v", rec.Code, rec.Body.Len(), rec.Header())
 	}
 	zr, err := gzip.NewReader(rec.Body)
