@@ -102,7 +102,7 @@ func CorrectableFields(a Actor, p *Petition, seesCommune bool) []string {
 		return out
 	}
 	for _, f := range correctionFields {
-		if correctionRefusal(p, f) != nil || ((f == "kind" || personalFields[f]) && !knowsPetitioner(a, p)) {
+		if correctionRefusal(p, f) != nil || guarded(a, p, f) {
 			continue
 		}
 		out = append(out, f)
@@ -119,6 +119,12 @@ func mayCorrect(a Actor, seesCommune bool) bool {
 // raised it: a denunciation's petitioner only with PermPetitionsSeeDenouncer.
 func knowsPetitioner(a Actor, p *Petition) bool {
 	return p.Kind != KindDenunciation || a.Can(PermPetitionsSeeDenouncer)
+}
+
+// guarded tells whether the field is kept from the actor: the kind and the petitioner of a
+// denunciation, which would tell who raised it, for who may not know.
+func guarded(a Actor, p *Petition, field string) bool {
+	return (field == "kind" || personalFields[field]) && !knowsPetitioner(a, p)
 }
 
 // correctionRefusal says why a field of the petition cannot be corrected, whoever asks; nil
@@ -143,7 +149,7 @@ func checkCorrection(a Actor, p *Petition, seesCommune bool, today Date, in Peti
 	}
 	given := in.given()
 	for _, f := range given {
-		if (f == "kind" || personalFields[f]) && !knowsPetitioner(a, p) {
+		if guarded(a, p, f) {
 			return ErrForbidden
 		}
 	}
