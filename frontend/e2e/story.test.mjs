@@ -533,6 +533,46 @@ for (const vp of viewports) {
       await download.saveAs(file)
       const head = readFileSync(file).subarray(0, 2).toString('latin1')
       assert.equal(head, 'PK', 'an XLSX is a zip file')
+
+      // 2024, before the mergers: as units are now, today's communes carry their predecessors'
+      // figures; as they were then, the old communes each count their own. The choice is in the
+      // link, and the overdue list says it always counts units as they are now.
+      const year = '2024'
+      await page.locator('[data-period="year"]').click()
+      await page.locator('[data-period-picker] select').last().selectOption(year)
+      await page.locator('[data-period-label]', { hasText: year }).waitFor()
+      const league = page.locator('[data-league]')
+      await page.locator('[data-overdue-basis]').waitFor()
+      const byBasis = (as) =>
+        page.evaluate(
+          async ([as, year]) => {
+            const me = await (await fetch('/api/v1/auth/me')).json()
+            const s = await (await fetch(`/api/v1/reports/summary?unit_id=${me.unit_id}&period=year&year=${year}&as=${as}`)).json()
+            return { petitions: s.figures.petitions.total, communes: s.communes.map((c) => c.commune.name) }
+          },
+          [as, year],
+        )
+      const now = await byBasis('now')
+      const then = await byBasis('then')
+      assert.ok(then.communes.length > now.communes.length, `more communes then than now: ${then.communes} / ${now.communes}`)
+      await page.locator('[data-shown-basis="now"]').waitFor()
+      assert.ok(!page.url().includes('as=then'))
+      await page.locator('[data-basis-toggle] [data-basis="then"]').click()
+      await page.waitForURL(/[?&]as=then/)
+      await page.locator('[data-shown-basis="then"]').waitFor()
+      await figures.locator('[data-figure="petitions"]', { hasText: String(then.petitions) }).waitFor()
+      for (const name of then.communes) await league.getByRole('link', { name, exact: true }).first().waitFor()
+      assert.equal(await league.locator('tbody tr').count(), then.communes.length)
+      assert.match((await page.locator('[data-xlsx]').getAttribute('href')) ?? '', /as=then/)
+      // A shared link opens on the same choice.
+      await page.reload()
+      await page.locator('[data-shown-basis="then"]').waitFor()
+      assert.equal(await page.locator('[data-basis-toggle] [data-basis="then"]').getAttribute('aria-pressed'), 'true')
+      await page.locator('[data-basis-toggle] [data-basis="now"]').click()
+      await page.locator('[data-shown-basis="now"]').waitFor()
+      await league.locator('tbody tr').nth(now.communes.length - 1).waitFor()
+      assert.equal(await league.locator('tbody tr').count(), now.communes.length)
+      assert.ok(!page.url().includes('as=then'))
       await page.context().close()
     })
 
@@ -560,6 +600,21 @@ for (const vp of viewports) {
       await page.getByLabel('Tra cứu theo mã số ý kiến').fill(reference.toLowerCase())
       await page.getByRole('button', { name: 'Tra cứu' }).click()
       await page.locator('[data-found]').getByText('UBND xã sẽ gia cố đoạn sạt lở').first().waitFor()
+
+      // As the commune was then: only what was raised in it, not its predecessors'; the choice
+      // is in the link. The board shows exactly what the API gives for each.
+      const refs = (as) =>
+        page.evaluate(async ([id, as]) => (await (await fetch(`/api/v1/public/communes/${id}/petitions?limit=50&as=${as}`)).json()).items.map((p) => p.reference).sort(), [communeId, as])
+      const shownRefs = async () => (await board.locator('article').evaluateAll((els) => els.map((e) => e.getAttribute('data-reference')))).sort()
+      const nowRefs = await refs('now')
+      const thenRefs = await refs('then')
+      assert.deepEqual(await shownRefs(), nowRefs)
+      await page.locator('[data-shown-basis="now"]').waitFor()
+      await page.locator('[data-basis-toggle] [data-basis="then"]').click()
+      await page.waitForURL(/[?&]as=then/)
+      await page.locator('[data-shown-basis="then"]').waitFor()
+      await page.waitForFunction((n) => document.querySelectorAll('[data-board] article').length === n, thenRefs.length)
+      assert.deepEqual(await shownRefs(), thenRefs)
       await context.close()
     })
 
