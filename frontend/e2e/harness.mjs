@@ -144,6 +144,51 @@ export async function launchBrowser() {
   return chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, headless: true })
 }
 
+/** signIn opens a fresh browser context in the viewport vp (Vietnamese, in Vietnam's time zone,
+ * service workers blocked unless opts.serviceWorkers is 'allow'), signs username in on server
+ * with the demo password and waits for the first screen: a heading matching opts.waitFor
+ * (commune staff's home or the dashboard by default; false waits for nothing). Its console watch
+ * goes to opts.consoles when given, so a story can fail on any console error at the end. Other
+ * options: password, path (the page to sign in from, /login), timeout (15 s), acceptDownloads,
+ * beforeLogin(page). It answers { context, page, watch }. */
+export async function signIn(browser, server, vp, username, opts = {}) {
+  const {
+    password = 'demo-password',
+    consoles,
+    serviceWorkers = 'block',
+    acceptDownloads = false,
+    timeout = 15000,
+    beforeLogin,
+    path = '/login',
+    waitFor = /Xin chào|Tổng hợp theo dõi/,
+  } = opts
+  const context = await browser.newContext({
+    viewport: { width: vp.width, height: vp.height },
+    hasTouch: vp.hasTouch,
+    isMobile: !!vp.isMobile,
+    locale: 'vi-VN',
+    timezoneId: 'Asia/Ho_Chi_Minh',
+    serviceWorkers,
+    acceptDownloads,
+  })
+  const page = await context.newPage()
+  page.setDefaultTimeout(timeout)
+  const watch = watchConsole(page, `${vp.name}/${username}`)
+  consoles?.push(watch)
+  if (beforeLogin) await beforeLogin(page)
+  await page.goto(server.url + path)
+  await page.getByLabel('Tên đăng nhập').fill(username)
+  await page.getByLabel('Mật khẩu').fill(password)
+  await page.getByRole('button', { name: 'Đăng nhập' }).click()
+  if (waitFor) await page.getByRole('heading', { name: waitFor }).waitFor()
+  return { context, page, watch }
+}
+
+/** vnDay is the yyyy-mm-dd of Vietnam's calendar n days from now (negative: before). */
+export function vnDay(n = 0) {
+  return new Date(Date.now() + 7 * 3600000 + n * 86400000).toISOString().slice(0, 10)
+}
+
 /** watchConsole collects every console error and uncaught page error of a page. Expected
  * failures can be allowed for the span of one step with allow(). */
 export function watchConsole(page, label) {
