@@ -807,18 +807,21 @@ func (s *Store) OverduePetitions(ctx context.Context, actor Actor, in OverdueInp
 			return nil, "", err
 		}
 	}
-	q := s.conn(ctx).Table("petitions p").
+	page := s.conn(ctx).Table("petitions p").Where(lateSQL("p", today)).Where(scope, args...)
+	if after.ID != 0 {
+		page = page.Where("(p.due_on > ? OR (p.due_on = ? AND p.id > ?))", after.Due, after.Due, after.ID)
+	}
+	limit := in.Page.limit()
+	// The page first, then the names of its units and topics: joined before the limit, the
+	// names of every late petition of a province would be read.
+	page = page.Order("p.due_on, p.id").Limit(limit + 1)
+	q := s.conn(ctx).Table("(?) AS p", page).
 		Select(`p.id, p.reference, p.commune_id, c.name AS commune_name, p.hamlet_id, h.name AS hamlet_name,
 			p.topic_id, t.code AS topic_code, t.name_vi AS topic_name, t.name_en AS topic_name_en, p.kind, p.state,
 			p.received_at, p.due_on, p.responsible_unit_id, p.responsible_name`).
 		Joins("JOIN units c ON c.id = p.commune_id").
 		Joins("JOIN units h ON h.id = p.hamlet_id").
-		Joins("JOIN topics t ON t.id = p.topic_id").
-		Where(lateSQL("p", today)).
-		Where(scope, args...)
-	if after.ID != 0 {
-		q = q.Where("(p.due_on > ? OR (p.due_on = ? AND p.id > ?))", after.Due, after.Due, after.ID)
-	}
+		Joins("JOIN topics t ON t.id = p.topic_id")
 	var rows []struct {
 		ID                                int64
 		Reference                         string
@@ -835,8 +838,7 @@ func (s *Store) OverduePetitions(ctx context.Context, actor Actor, in OverdueInp
 		ResponsibleUnitID                 *int64
 		ResponsibleName                   string
 	}
-	limit := in.Page.limit()
-	if err := q.Order("p.due_on, p.id").Limit(limit + 1).Scan(&rows).Error; err != nil {
+	if err := q.Order("p.due_on, p.id").Scan(&rows).Error; err != nil {
 		return nil, "", err
 	}
 	rows, more := trimPage(rows, limit)
