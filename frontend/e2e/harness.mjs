@@ -23,12 +23,21 @@ export const chromiumArgs = [
   '--no-first-run',
 ]
 
-/** viewports are the window sizes every story runs in: a tablet in portrait and an office PC. */
 const allViewports = [
   { name: 'tablet', width: 820, height: 1180, hasTouch: true },
   { name: 'desktop', width: 1440, height: 900, hasTouch: false },
+  { name: 'phone', width: 390, height: 844, hasTouch: true, isMobile: true },
 ]
-export const viewports = process.env.PAPI_E2E_VIEWPORTS ? allViewports.filter((v) => process.env.PAPI_E2E_VIEWPORTS.split(',').includes(v.name)) : allViewports
+const chosen = process.env.PAPI_E2E_VIEWPORTS ? allViewports.filter((v) => process.env.PAPI_E2E_VIEWPORTS.split(',').includes(v.name)) : allViewports
+
+/** storyViewports are the window sizes the full story (story.test.mjs) runs in: a tablet in
+ * portrait, an office PC and a phone (PAPI_E2E_VIEWPORTS=tablet,phone picks some). */
+export const storyViewports = chosen
+
+/** viewports are the window sizes the other browser tests run in: the tablet and the office PC.
+ * They test behaviour that a phone's layout does not change; the story covers the phone's
+ * layout on every screen, and CI would take a third longer running them all on it too. */
+export const viewports = chosen.filter((v) => v.name !== 'phone')
 
 /** chromiumMissing explains why the browser tests cannot run here, or returns ''. In CI a missing
  * browser is a failure, not a skip. */
@@ -212,6 +221,28 @@ export function watchConsole(page, label) {
       }
     },
   }
+}
+
+/** overflowing lists what sticks out past the right edge of the window (a page a phone would
+ * scroll sideways), or nothing when the page fits its width. */
+export function overflowing(page) {
+  return page.evaluate(() => {
+    const width = document.documentElement.clientWidth
+    if (document.documentElement.scrollWidth <= width) return []
+    const out = []
+    for (const el of document.body.querySelectorAll('*')) {
+      const r = el.getBoundingClientRect()
+      if (r.right <= width + 1 || r.width === 0) continue
+      // Inside a box that scrolls sideways on its own (a wide table), sticking out is fine.
+      let scroller = el.parentElement
+      while (scroller && scroller !== document.body && getComputedStyle(scroller).overflowX === 'visible') scroller = scroller.parentElement
+      if (scroller && scroller !== document.body) continue
+      const name = el.tagName.toLowerCase() + (el.id ? `#${el.id}` : '') + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\s+/).join('.') : '')
+      out.push(`${name} ends at ${Math.round(r.right)} px`)
+      if (out.length === 5) break
+    }
+    return [`page ${document.documentElement.scrollWidth} px wide in a ${width} px window`, ...out]
+  })
 }
 
 /** shot saves a full-page screenshot under test-output/. */

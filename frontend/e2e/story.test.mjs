@@ -1,9 +1,10 @@
-// The story of issue 6, in a real Chromium against a real papi on a fresh database, once on a
-// tablet-sized and once on a desktop-sized window. Any console error fails the run.
+// The story of issue 6, in a real Chromium against a real papi on a fresh database, on a
+// tablet-sized, a desktop-sized and a phone-sized window. Any console error fails the run, and so
+// does a screen wider than its window.
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { axeViolations, chromiumMissing, launchBrowser, outDir, shot, startServer, viewports, watchConsole } from './harness.mjs'
+import { axeViolations, chromiumMissing, launchBrowser, outDir, overflowing, shot as saveShot, startServer, storyViewports, watchConsole } from './harness.mjs'
 
 // PHOTO is a small JPEG, as a tablet's camera would send (smaller).
 const PHOTO =
@@ -14,11 +15,20 @@ if (skip) console.log(`# SKIP browser tests: ${skip}`)
 
 const password = 'demo-password'
 
-for (const vp of viewports) {
+/** shot saves the screen for review and fails when it is wider than the window: nothing may make
+ * a phone scroll sideways. */
+async function shot(page, viewport, name) {
+  await saveShot(page, viewport, name)
+  assert.deepEqual(await overflowing(page), [], `${viewport}-${name} is wider than the window`)
+}
+
+for (const vp of storyViewports) {
   describe(`story on a ${vp.name} (${vp.width}×${vp.height})`, { skip: skip || false }, () => {
     let server
     let browser
     const consoles = []
+    // The window and what it is: a phone is a mobile touch device.
+    const device = { viewport: { width: vp.width, height: vp.height }, hasTouch: vp.hasTouch, isMobile: !!vp.isMobile }
 
     before(async () => {
       server = await startServer()
@@ -33,9 +43,7 @@ for (const vp of viewports) {
     /** session opens a fresh browser context (its own cookies and storage) as one person. */
     async function session(username, { serviceWorkers = 'block' } = {}) {
       const context = await browser.newContext({
-        viewport: { width: vp.width, height: vp.height },
-        hasTouch: vp.hasTouch,
-        isMobile: !!vp.isMobile,
+        ...device,
         locale: 'vi-VN',
         timezoneId: 'Asia/Ho_Chi_Minh',
         acceptDownloads: true,
@@ -72,7 +80,7 @@ for (const vp of viewports) {
     }
 
     it('a wrong password is refused in Vietnamese, next to the form', async () => {
-      const context = await browser.newContext({ viewport: { width: vp.width, height: vp.height } })
+      const context = await browser.newContext(device)
       const page = await context.newPage()
       page.setDefaultTimeout(30000)
       const watch = watchConsole(page, `${vp.name}/login`)
@@ -172,7 +180,7 @@ for (const vp of viewports) {
     })
 
     it('a user of a merged commune is told why at sign-in; an admin sees the act and rebinds them in one step', async () => {
-      const context = await browser.newContext({ viewport: { width: vp.width, height: vp.height } })
+      const context = await browser.newContext(device)
       const page = await context.newPage()
       page.setDefaultTimeout(30000)
       const watch = watchConsole(page, `${vp.name}/merged`)
@@ -578,7 +586,7 @@ for (const vp of viewports) {
 
     it('the public board shows the answer without the petitioner’s name', async () => {
       const communeId = await story.chair.page.evaluate(async () => (await (await fetch('/api/v1/auth/me')).json()).unit_id)
-      const context = await browser.newContext({ viewport: { width: vp.width, height: vp.height }, hasTouch: vp.hasTouch, serviceWorkers: 'block' })
+      const context = await browser.newContext({ ...device, serviceWorkers: 'block' })
       const page = await context.newPage()
       page.setDefaultTimeout(30000)
       consoles.push(watchConsole(page, `${vp.name}/public`))
