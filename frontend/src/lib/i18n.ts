@@ -22,6 +22,7 @@ export const lang = ref<Lang>('vi')
 
 const en = shallowRef<Record<MessageKey, string> | null>(null)
 let english: Promise<boolean> | null = null
+let wanted: Lang = 'vi'
 
 // loadEnglish fetches the English texts once; false when they could not be loaded (offline on a
 // device that never had them), and the next call tries again.
@@ -39,15 +40,19 @@ function loadEnglish(): Promise<boolean> {
   return english
 }
 
-/** setLang switches the language once its texts are loaded and remembers it for the next visit. */
+/** setLang remembers the language for the next visit at once (a page left before the texts have
+ * loaded still opens in it) and switches to it once its texts are loaded. */
 export async function setLang(l: Lang): Promise<void> {
-  if (l === 'en' && !en.value && !(await loadEnglish())) return
-  lang.value = l
+  wanted = l
   try {
     globalThis.localStorage?.setItem(storageKey, l)
   } catch {
     // Private browsing may refuse storage; the switch still works for this visit.
   }
+  if (l === 'en' && !en.value && !(await loadEnglish())) return
+  // Switched back while the texts were loading: the last choice wins.
+  if (wanted !== l) return
+  lang.value = l
   if (typeof document !== 'undefined') document.documentElement.lang = l
 }
 
