@@ -4,7 +4,7 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { axeViolations, chromiumMissing, launchBrowser, outDir, overflowing, shot as saveShot, startServer, storyViewports, watchConsole } from './harness.mjs'
+import { axeViolations, chromiumMissing, launchBrowser, outDir, overflowing, shot as saveShot, signIn, startServer, storyViewports, watchConsole } from './harness.mjs'
 
 // PHOTO is a small JPEG, as a tablet's camera would send (smaller).
 const PHOTO =
@@ -40,26 +40,10 @@ for (const vp of storyViewports) {
       await server?.stop()
     })
 
-    /** session opens a fresh browser context (its own cookies and storage) as one person. */
-    async function session(username, { serviceWorkers = 'block' } = {}) {
-      const context = await browser.newContext({
-        ...device,
-        locale: 'vi-VN',
-        timezoneId: 'Asia/Ho_Chi_Minh',
-        acceptDownloads: true,
-        serviceWorkers,
-      })
-      const page = await context.newPage()
-      page.setDefaultTimeout(30000)
-      const watch = watchConsole(page, `${vp.name}/${username}`)
-      consoles.push(watch)
-      await page.goto(server.url + '/')
-      await page.getByLabel('Tên đăng nhập').fill(username)
-      await page.getByLabel('Mật khẩu').fill(password)
-      await page.getByRole('button', { name: 'Đăng nhập' }).click()
-      // Commune staff land on their home page, a monitoring official on the dashboard.
-      await page.getByRole('heading', { name: /Xin chào|Tổng hợp theo dõi/ }).waitFor()
-      return { context, page, watch }
+    /** session opens a fresh browser context (its own cookies and storage) as one person: commune
+     * staff land on their home page, a monitoring official on the dashboard. */
+    function session(username, { serviceWorkers = 'block' } = {}) {
+      return signIn(browser, server, vp, username, { consoles, serviceWorkers, acceptDownloads: true, timeout: 30000, path: '/' })
     }
 
     /** fillWhen types a Vietnam-time yyyy-mm-ddTHH:mm (or a yyyy-mm-dd) the way users do: dd/mm/yyyy, HH:mm. */
