@@ -3,12 +3,10 @@
 // into each page, so these contexts bypass the Content-Security-Policy (the server's pages keep it).
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { axeViolations, chromiumMissing, launchBrowser, shot, startServer, viewports, watchConsole } from './harness.mjs'
+import { axeViolations, chromiumMissing, launchBrowser, shot, signIn as signInAs, startServer, viewports } from './harness.mjs'
 
 const skip = chromiumMissing()
 if (skip) console.log(`# SKIP browser tests: ${skip}`)
-
-const password = 'demo-password'
 
 for (const vp of viewports) {
   describe(`accessibility on a ${vp.name} (${vp.width}×${vp.height})`, { skip: skip || false }, () => {
@@ -26,26 +24,8 @@ for (const vp of viewports) {
       await server?.stop()
     })
 
-    async function signIn(username) {
-      const context = await browser.newContext({
-        viewport: { width: vp.width, height: vp.height },
-        hasTouch: vp.hasTouch,
-        isMobile: !!vp.isMobile,
-        locale: 'vi-VN',
-        timezoneId: 'Asia/Ho_Chi_Minh',
-        serviceWorkers: 'block',
-        bypassCSP: true,
-      })
-      const page = await context.newPage()
-      page.setDefaultTimeout(15000)
-      consoles.push(watchConsole(page, `${vp.name}/${username}`))
-      await page.goto(server.url + '/login')
-      await page.getByLabel('Tên đăng nhập').fill(username)
-      await page.getByLabel('Mật khẩu').fill(password)
-      await page.getByRole('button', { name: 'Đăng nhập' }).click()
-      await page.getByRole('heading', { name: /Xin chào|Tổng hợp theo dõi/ }).waitFor()
-      return { context, page }
-    }
+    /** signIn signs a demo user in, in a fresh context that lets axe in (harness.mjs). */
+    const signIn = (username) => signInAs(browser, server, vp, username, { consoles, bypassCSP: true })
 
     /** check opens a screen, waits for what shows it has loaded, and runs axe on it. */
     async function check(page, path, ready, found) {

@@ -35,6 +35,8 @@ for (const vp of viewports) {
       const sec = await signIn(browser, server, vp, 'secretary.tanthoi', { consoles })
       const me = (await pageApi(sec.page, 'GET', '/auth/me')).body
       await sec.page.goto(server.url + '/intake')
+      // The hamlets arrive with the screen's lookups: wait for a blank choice and three hamlets.
+      await sec.page.locator('#in-hamlet option').nth(3).waitFor({ state: 'attached' })
       const options = await sec.page.locator('#in-hamlet option').evaluateAll((os) => os.map((o) => o.value).filter(Boolean))
       assert.ok(options.length >= 3, `the demo commune has ${options.length} hamlets`)
       const raised = []

@@ -159,13 +159,14 @@ export async function launchBrowser() {
  * (commune staff's home or the dashboard by default; false waits for nothing). Its console watch
  * goes to opts.consoles when given, so a story can fail on any console error at the end. Other
  * options: password, path (the page to sign in from, /login), timeout (15 s), acceptDownloads,
- * beforeLogin(page). It answers { context, page, watch }. */
+ * bypassCSP (for axe, which is injected), beforeLogin(page). It answers { context, page, watch }. */
 export async function signIn(browser, server, vp, username, opts = {}) {
   const {
     password = 'demo-password',
     consoles,
     serviceWorkers = 'block',
     acceptDownloads = false,
+    bypassCSP = false,
     timeout = 15000,
     beforeLogin,
     path = '/login',
@@ -179,6 +180,7 @@ export async function signIn(browser, server, vp, username, opts = {}) {
     timezoneId: 'Asia/Ho_Chi_Minh',
     serviceWorkers,
     acceptDownloads,
+    bypassCSP,
   })
   const page = await context.newPage()
   page.setDefaultTimeout(timeout)

@@ -2,12 +2,11 @@
 // Chromium against a real papi on a fresh demo database. Any console error fails the run.
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { chromiumMissing, launchBrowser, pageApi, shot, startServer, viewports, watchConsole } from './harness.mjs'
+import { chromiumMissing, launchBrowser, pageApi, shot, signIn as signInAs, startServer, viewports } from './harness.mjs'
 
 const skip = chromiumMissing()
 if (skip) console.log(`# SKIP browser tests: ${skip}`)
 
-const password = 'demo-password'
 const content = 'Đề nghị nạo vét kênh thủy lợi nội đồng ấp Tân Phong trước vụ Đông Xuân.'
 
 for (const vp of viewports) {
@@ -26,27 +25,8 @@ for (const vp of viewports) {
       await server?.stop()
     })
 
-    async function signIn(username) {
-      const context = await browser.newContext({
-        viewport: { width: vp.width, height: vp.height },
-        hasTouch: vp.hasTouch,
-        isMobile: !!vp.isMobile,
-        locale: 'vi-VN',
-        timezoneId: 'Asia/Ho_Chi_Minh',
-        serviceWorkers: 'block',
-      })
-      const page = await context.newPage()
-      page.setDefaultTimeout(15000)
-      const watch = watchConsole(page, `${vp.name}/${username}`)
-      consoles.push(watch)
-      await page.goto(server.url + '/login')
-      await page.getByLabel('Tên đăng nhập').fill(username)
-      await page.getByLabel('Mật khẩu').fill(password)
-      await page.getByRole('button', { name: 'Đăng nhập' }).click()
-      await page.getByRole('heading', { name: /Xin chào/ }).waitFor()
-      return { context, page, watch }
-    }
-
+    /** signIn signs a demo user in, in a fresh context, its console watched (harness.mjs). */
+    const signIn = (username) => signInAs(browser, server, vp, username, { consoles })
 
     it('a petition queued offline, refused after sync, is corrected and resent from the queue', async () => {
       const sec = await signIn('secretary.tanthoi')
