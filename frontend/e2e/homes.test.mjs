@@ -4,7 +4,7 @@
 // public page. Any console error fails the run.
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { chromiumMissing, launchBrowser, pageApi, shot, startServer, viewports, watchConsole } from './harness.mjs'
+import { chromiumMissing, launchBrowser, pageApi, shot, signIn as signInAs, startServer, viewports, watchConsole } from './harness.mjs'
 
 const skip = chromiumMissing()
 if (skip) console.log(`# SKIP browser tests: ${skip}`)
@@ -38,18 +38,10 @@ for (const vp of viewports) {
       })
     }
 
-    /** signIn opens a fresh context and signs in; the page is left where the app sends the user. */
+    /** signIn opens a fresh context and signs in (harness.mjs); the page is left where the app
+     * sends the user. */
     async function signIn(username, { beforeLogin } = {}) {
-      const ctx = await context()
-      const page = await ctx.newPage()
-      page.setDefaultTimeout(15000)
-      const watch = watchConsole(page, `${vp.name}/${username}`)
-      consoles.push(watch)
-      if (beforeLogin) await beforeLogin(page)
-      await page.goto(server.url + '/login')
-      await page.getByLabel('Tên đăng nhập').fill(username)
-      await page.getByLabel('Mật khẩu').fill(password)
-      await page.getByRole('button', { name: 'Đăng nhập' }).click()
+      const { context: ctx, page, watch } = await signInAs(browser, server, vp, username, { consoles, beforeLogin, waitFor: false })
       return { ctx, page, watch }
     }
 
