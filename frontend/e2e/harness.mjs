@@ -30,13 +30,14 @@ const allViewports = [
 ]
 const chosen = process.env.PAPI_E2E_VIEWPORTS ? allViewports.filter((v) => process.env.PAPI_E2E_VIEWPORTS.split(',').includes(v.name)) : allViewports
 
-/** storyViewports are the window sizes the full story (story.test.mjs) runs in: a tablet in
- * portrait, an office PC and a phone (PAPI_E2E_VIEWPORTS=tablet,phone picks some). */
+/** storyViewports are the window sizes the full story (story.test.mjs), the homes and the
+ * outbox run in: a tablet in portrait, an office PC and a phone (PAPI_E2E_VIEWPORTS=tablet,phone
+ * picks some). */
 export const storyViewports = chosen
 
 /** viewports are the window sizes the other browser tests run in: the tablet and the office PC.
- * They test behaviour that a phone's layout does not change; the story covers the phone's
- * layout on every screen, and CI would take a third longer running them all on it too. */
+ * They test behaviour that a phone's layout does not change; the story, the homes and the
+ * outbox cover the phone, and CI would take a third longer running them all on it too. */
 export const viewports = chosen.filter((v) => v.name !== 'phone')
 
 /** chromiumMissing explains why the browser tests cannot run here, or returns ''. In CI a missing

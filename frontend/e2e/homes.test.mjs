@@ -4,7 +4,7 @@
 // public page. Any console error fails the run.
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { chromiumMissing, launchBrowser, pageApi, shot, signIn as signInAs, startServer, viewports, watchConsole } from './harness.mjs'
+import { chromiumMissing, launchBrowser, pageApi, shot, signIn as signInAs, startServer, storyViewports as viewports, watchConsole } from './harness.mjs'
 
 const skip = chromiumMissing()
 if (skip) console.log(`# SKIP browser tests: ${skip}`)

@@ -2,7 +2,7 @@
 // Chromium against a real papi on a fresh demo database. Any console error fails the run.
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { chromiumMissing, launchBrowser, pageApi, shot, signIn as signInAs, startServer, viewports } from './harness.mjs'
+import { chromiumMissing, launchBrowser, pageApi, shot, signIn as signInAs, startServer, storyViewports as viewports } from './harness.mjs'
 
 const skip = chromiumMissing()
 if (skip) console.log(`# SKIP browser tests: ${skip}`)
