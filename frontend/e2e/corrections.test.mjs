@@ -4,12 +4,10 @@
 // that must be reopened first. Any console error fails the run.
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { chromiumMissing, launchBrowser, pageApi, shot, startServer, viewports, watchConsole } from './harness.mjs'
+import { chromiumMissing, launchBrowser, pageApi, shot, signIn, startServer, viewports } from './harness.mjs'
 
 const skip = chromiumMissing()
 if (skip) console.log(`# SKIP browser tests: ${skip}`)
-
-const password = 'demo-password'
 
 for (const vp of viewports) {
   describe(`corrections on a ${vp.name} (${vp.width}×${vp.height})`, { skip: skip || false }, () => {
@@ -27,29 +25,10 @@ for (const vp of viewports) {
       await server?.stop()
     })
 
-    async function signIn(username) {
-      const context = await browser.newContext({
-        viewport: { width: vp.width, height: vp.height },
-        hasTouch: vp.hasTouch,
-        isMobile: !!vp.isMobile,
-        locale: 'vi-VN',
-        timezoneId: 'Asia/Ho_Chi_Minh',
-        serviceWorkers: 'block',
-      })
-      const page = await context.newPage()
-      page.setDefaultTimeout(15000)
-      const watch = watchConsole(page, `${vp.name}/${username}`)
-      consoles.push(watch)
-      await page.goto(server.url + '/login')
-      await page.getByLabel('Tên đăng nhập').fill(username)
-      await page.getByLabel('Mật khẩu').fill(password)
-      await page.getByRole('button', { name: 'Đăng nhập' }).click()
-      await page.getByRole('heading', { name: /Xin chào/ }).waitFor()
-      return { context, page, watch }
-    }
+    const signInAs = (username) => signIn(browser, server, vp, username, { consoles })
 
     it('a petition logged in the wrong hamlet is corrected, and its history shows before → after', async () => {
-      const sec = await signIn('secretary.tanthoi')
+      const sec = await signInAs('secretary.tanthoi')
       const { page } = sec
       const me = await pageApi(page, 'GET', '/auth/me')
       const units = (await pageApi(page, 'GET', '/units?limit=200')).body.items
@@ -86,7 +65,7 @@ for (const vp of viewports) {
       await shot(page, vp.name, 'correct-history')
 
       // After the chair's answer, a corrected content shows on the public page as corrected.
-      const chair = await signIn('chair.tanthoi')
+      const chair = await signInAs('chair.tanthoi')
       const cur = (await pageApi(chair.page, 'GET', `/petitions/${p.id}`)).body
       const answered = await pageApi(chair.page, 'POST', `/petitions/${p.id}/transitions`, { to: 'answered', version: cur.version, answer: 'Xã đã cho nạo vét cống.' })
       assert.equal(answered.status, 200)
