@@ -3,12 +3,10 @@
 // read them on the public board, and a petition shows the rule and legal basis of its due date.
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { chromiumMissing, launchBrowser, shot, startServer, viewports, watchConsole } from './harness.mjs'
+import { chromiumMissing, launchBrowser, shot, signIn, startServer, viewports, watchConsole } from './harness.mjs'
 
 const skip = chromiumMissing()
 if (skip) console.log(`# SKIP browser tests: ${skip}`)
-
-const password = 'demo-password'
 
 for (const vp of viewports) {
   describe(`the law's clocks on a ${vp.name} (${vp.width}×${vp.height})`, { skip: skip || false }, () => {
@@ -41,16 +39,9 @@ for (const vp of viewports) {
       return { ctx, page }
     }
 
-    /** session signs one person in, in a fresh browser context. */
+    /** session signs one person in, in a fresh browser context (harness signIn). */
     async function session(username) {
-      const { ctx, page } = await context()
-      const watch = watchConsole(page, `${vp.name}/${username}`)
-      consoles.push(watch)
-      await page.goto(server.url + '/')
-      await page.getByLabel('Tên đăng nhập').fill(username)
-      await page.getByLabel('Mật khẩu').fill(password)
-      await page.getByRole('button', { name: 'Đăng nhập' }).click()
-      await page.getByRole('heading', { name: /Xin chào|Tổng hợp theo dõi/ }).waitFor()
+      const { context: ctx, page, watch } = await signIn(browser, server, vp, username, { consoles, path: '/', timeout: 10000 })
       return { ctx, page, watch }
     }
 
