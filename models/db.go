@@ -50,6 +50,8 @@ type Store struct {
 	// countFromPetitions makes reports count the petitions themselves instead of the rollups
 	// (tests compare the two).
 	countFromPetitions bool
+	// scopeCache keeps units and what they hold while the units do not change (unit_scope.go).
+	scopeCache *scopeCache
 }
 
 // DialectOf tells which dialect a database URL selects: a postgres:// URL selects PostgreSQL,
@@ -118,7 +120,7 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		return nil, fmt.Errorf("connect to %s database: %w", dialect, err)
 	}
 	return &Store{db: db, dialect: dialect, Now: func() time.Time { return time.Now().UTC() }, BcryptCost: DefaultBcryptCost,
-		PublicURL: "http://localhost:8080"}, nil
+		PublicURL: "http://localhost:8080", scopeCache: &scopeCache{}}, nil
 }
 
 // Close releases the database connections.

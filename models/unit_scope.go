@@ -3,7 +3,46 @@ package models
 import (
 	"context"
 	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"gorm.io/gorm"
 )
+
+// unitScope is what the units under some paths hold now, by commune: the communes their
+// hamlets ever belonged to (hamlet_communes), less the hamlets of those communes that lie
+// elsewhere (a split). It is never changed once made: caches share it.
+type unitScope struct {
+	communes, outside []int64
+}
+
+// sql is the condition on a record's commune_id and hamlet_id keeping the records of the scope.
+func (sc *unitScope) sql(alias string) (string, []any) {
+	var cond string
+	var args []any
+	switch len(sc.communes) {
+	case 0:
+		return "1 = 0", nil
+	case 1:
+		cond, args = alias+".commune_id = ?", []any{sc.communes[0]}
+	default:
+		cond, args = alias+".commune_id IN ?", []any{sc.communes}
+	}
+	if c, a := sc.outsideSQL(alias); c != "" {
+		cond += " AND " + c
+		args = append(args, a...)
+	}
+	return "(" + cond + ")", args
+}
+
+// outsideSQL is the condition leaving out the hamlets that lie elsewhere; "" when there are none.
+func (sc *unitScope) outsideSQL(alias string) (string, []any) {
+	if len(sc.outside) == 0 {
+		return "", nil
+	}
+	return alias + ".hamlet_id NOT IN ?", []any{sc.outside}
+}
 
 // hamletsUnderSQL is the condition on a record's commune_id and hamlet_id keeping the records
 // whose hamlet lies under one of paths: what those units hold now, a merged or split commune's
@@ -13,10 +52,84 @@ import (
 // (commune_id, …) indexes and stops after a page; the hamlets to leave out are named only when
 // one of those communes also had hamlets elsewhere (a split).
 func (s *Store) hamletsUnderSQL(ctx context.Context, alias string, paths []string) (string, []any, error) {
-	var rows []struct {
-		CommuneID, HamletID int64
-		Inside              bool
+	r, err := s.scopes(ctx)
+	if err != nil {
+		return "", nil, err
 	}
+	sc, err := r.held(paths)
+	if err != nil {
+		return "", nil, err
+	}
+	cond, args := sc.sql(alias)
+	return cond, args, nil
+}
+
+// scopeReader resolves units and what they hold for one request: from the store's cache while
+// the units and hamlet_communes have not changed (unit_scope_version, bumped by their triggers
+// in the transaction that changes them, whichever process makes it), from the database
+// otherwise. The version is read once, when the reader is made.
+type scopeReader struct {
+	s       *Store
+	ctx     context.Context
+	version int64
+	// keep tells whether what is read may be cached: not inside a transaction, which may have
+	// changed the units itself and may still roll back.
+	keep bool
+}
+
+// scopes starts a scopeReader: one round trip, for the version.
+func (s *Store) scopes(ctx context.Context) (*scopeReader, error) {
+	version, err := s.scopeVersion(ctx)
+	if err != nil {
+		return nil, err
+	}
+	_, inTx := ctx.Value(txKey{}).(*gorm.DB)
+	return &scopeReader{s: s, ctx: ctx, version: version, keep: !inTx}, nil
+}
+
+// held returns what the units under paths hold.
+func (r *scopeReader) held(paths []string) (*unitScope, error) {
+	key := "scope:" + strings.Join(paths, "|")
+	if v, ok := r.s.scopeCache.get(key, r.version); ok {
+		return v.(*unitScope), nil
+	}
+	sc, err := r.s.lookupScope(r.ctx, paths)
+	if err != nil {
+		return nil, err
+	}
+	if r.keep {
+		r.s.scopeCache.put(key, r.version, sc)
+	}
+	return sc, nil
+}
+
+// unit returns a unit by id (ErrNotFound when there is none); the caller owns the copy.
+func (r *scopeReader) unit(id int64) (*Unit, error) {
+	key := "unit:" + strconv.FormatInt(id, 10)
+	if v, ok := r.s.scopeCache.get(key, r.version); ok {
+		u := *v.(*Unit)
+		return &u, nil
+	}
+	u, err := r.s.unitByID(r.ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if r.keep {
+		kept := *u
+		r.s.scopeCache.put(key, r.version, &kept)
+	}
+	return u, nil
+}
+
+// scopeVersion reads the counter the unit triggers bump.
+func (s *Store) scopeVersion(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.conn(ctx).Raw("SELECT n FROM unit_scope_version WHERE id = 1").Row().Scan(&n)
+	return n, err
+}
+
+// lookupScope reads what the units under paths hold from the database.
+func (s *Store) lookupScope(ctx context.Context, paths []string) (*unitScope, error) {
 	inner, innerArgs := pathsSQL("h.path", paths)
 	under, underArgs := pathsSQL("path", paths)
 	// PostgreSQL would rather hash the whole lookup than probe its indexes a few hundred times
@@ -31,33 +144,72 @@ func (s *Store) hamletsUnderSQL(ctx context.Context, alias string, paths []strin
 			FROM hamlet_communes hx WHERE hx.commune_id IN (SELECT c.commune_id FROM hamlet_communes c
 				JOIN units h ON h.id = c.hamlet_id WHERE h.level = 'hamlet' AND ` + inner + `)`
 	}
-	if err := s.conn(ctx).Raw(q, append(underArgs, innerArgs...)...).Scan(&rows).Error; err != nil {
-		return "", nil, err
+	rows, err := s.conn(ctx).Raw(q, append(underArgs, innerArgs...)...).Rows()
+	if err != nil {
+		return nil, err
 	}
-	var communes, outside []int64
-	for _, r := range rows {
-		communes = append(communes, r.CommuneID)
-		if !r.Inside {
-			outside = append(outside, r.HamletID)
+	defer rows.Close()
+	sc := &unitScope{}
+	for rows.Next() {
+		var commune, hamlet int64
+		var inside bool
+		if err := rows.Scan(&commune, &hamlet, &inside); err != nil {
+			return nil, err
+		}
+		sc.communes = append(sc.communes, commune)
+		if !inside {
+			sc.outside = append(sc.outside, hamlet)
 		}
 	}
-	slices.Sort(communes)
-	communes = slices.Compact(communes)
-	slices.Sort(outside)
-	outside = slices.Compact(outside)
-	var cond string
-	var args []any
-	switch len(communes) {
-	case 0:
-		return "1 = 0", nil, nil
-	case 1:
-		cond, args = alias+".commune_id = ?", []any{communes[0]}
-	default:
-		cond, args = alias+".commune_id IN ?", []any{communes}
+	if err := rows.Err(); err != nil {
+		return nil, err
 	}
-	if len(outside) > 0 {
-		cond += " AND " + alias + ".hamlet_id NOT IN ?"
-		args = append(args, outside)
+	slices.Sort(sc.communes)
+	sc.communes = slices.Compact(sc.communes)
+	slices.Sort(sc.outside)
+	sc.outside = slices.Compact(sc.outside)
+	return sc, nil
+}
+
+// scopeCacheSize bounds the entries kept; past it the cache starts again (the scopes of a
+// country are a few thousand units and monitors' sets).
+const scopeCacheSize = 20000
+
+// scopeCache keeps resolved scopes and units for one version of the units. Entries are never
+// changed once kept.
+type scopeCache struct {
+	mu      sync.Mutex
+	version int64
+	entries map[string]any
+}
+
+// get returns the entry of key if it was kept at version.
+func (c *scopeCache) get(key string, version int64) (any, bool) {
+	if c == nil {
+		return nil, false
 	}
-	return "(" + cond + ")", args, nil
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.version != version {
+		return nil, false
+	}
+	v, ok := c.entries[key]
+	return v, ok
+}
+
+// put keeps an entry read at version; a newer version drops every entry of the older one, and
+// an entry of an older version than the cache's is not kept.
+func (c *scopeCache) put(key string, version int64, v any) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if version < c.version {
+		return
+	}
+	if version > c.version || c.entries == nil || len(c.entries) >= scopeCacheSize {
+		c.version, c.entries = version, map[string]any{}
+	}
+	c.entries[key] = v
 }
