@@ -119,23 +119,25 @@ func likePattern(word string) string {
 // inScope limits q to the petitions the actor may see: those whose hamlet lies in the actor's
 // subtree (a merged or split commune's petitions follow their hamlets to the successor), or of
 // the actor's hamlet for a hamlet-level user. It also tells whether the actor sees whole
-// communes, which the petitioner rules ask.
-func (s *Store) inScope(ctx context.Context, actor Actor, q *gorm.DB) (*gorm.DB, bool, error) {
+// communes, which the petitioner rules ask, and returns the scope it applied (nil for the
+// whole country or a hamlet).
+func (s *Store) inScope(r *scopeReader, actor Actor, q *gorm.DB) (*gorm.DB, bool, *unitScope, error) {
 	if actor.UnitPath == "/" && len(actor.Communes) == 0 {
-		return q, true, nil
+		return q, true, nil, nil
 	}
-	u, err := s.unitByID(ctx, actor.UnitID)
+	u, err := r.unit(actor.UnitID)
 	if err != nil {
-		return nil, false, err
+		return nil, false, nil, err
 	}
 	if u.Level == LevelHamlet {
-		return q.Where("petitions.hamlet_id = ?", u.ID), false, nil
+		return q.Where("petitions.hamlet_id = ?", u.ID), false, nil, nil
 	}
-	cond, args, err := s.hamletsUnderSQL(ctx, "petitions", actor.scopePaths())
+	sc, err := r.held(actor.scopePaths())
 	if err != nil {
-		return nil, false, err
+		return nil, false, nil, err
 	}
-	return q.Where(cond, args...), true, nil
+	cond, args := sc.sql("petitions")
+	return q.Where(cond, args...), true, sc, nil
 }
 
 // Petitions lists the petitions the actor may see that match the filter, one keyset page at a
@@ -167,19 +169,29 @@ type petitionQuery struct {
 	sort      string
 	// seesCommunes tells whether the actor works at a commune or above (not at a hamlet).
 	seesCommunes bool
+	// split is a scope q is limited to that names a few communes, so that a page can be read
+	// commune by commune (listByCommune); nil when there is none.
+	split *unitScope
 }
 
 // filterPetitions builds the query of the petitions the actor may see that match the filter.
 // Bad filters are added to v. The list and the exports share it, so both take exactly the
 // same filters.
 func (s *Store) filterPetitions(ctx context.Context, actor Actor, f PetitionFilter, v *ValidationError) (*petitionQuery, error) {
+	r, err := s.scopes(ctx)
+	if err != nil {
+		return nil, err
+	}
 	q := s.conn(ctx).Model(&Petition{})
-	q, seesCommunes, err := s.inScope(ctx, actor, q)
+	q, seesCommunes, split, err := s.inScope(r, actor, q)
 	if err != nil {
 		return nil, err
 	}
 	if id, ok := parseID(v, "unit_id", f.UnitID); ok {
-		u, err := s.Unit(ctx, actor, id)
+		u, err := r.unit(id)
+		if err == nil && !actor.Sees(u.Path) && u.ID != actor.UnitID {
+			err = ErrNotFound
+		}
 		switch {
 		case err != nil:
 			v.Add("unit_id", Msg("Không tìm thấy đơn vị.", "Unknown unit."))
@@ -189,11 +201,15 @@ func (s *Store) filterPetitions(ctx context.Context, actor Actor, f PetitionFilt
 			// An ended unit: the records made in it, wherever its hamlets went.
 			q = q.Where("petitions.commune_id IN (SELECT id FROM units WHERE level = 'commune' AND path LIKE ?)", u.Path+"%")
 		default:
-			cond, args, err := s.hamletsUnderSQL(ctx, "petitions", []string{u.Path})
+			sc, err := r.held([]string{u.Path})
 			if err != nil {
 				return nil, err
 			}
+			cond, args := sc.sql("petitions")
 			q = q.Where(cond, args...)
+			if split == nil || len(sc.communes) < len(split.communes) {
+				split = sc
+			}
 		}
 	}
 	if id, ok := parseID(v, "commune_id", f.CommuneID); ok {
@@ -291,7 +307,7 @@ func (s *Store) filterPetitions(ctx context.Context, actor Actor, f PetitionFilt
 	if !valid {
 		v.Add("sort", Msg("Thứ tự phải là -received_at, received_at hoặc due_on.", "sort must be -received_at, received_at or due_on."))
 	}
-	return &petitionQuery{q: q, search: search, searching: len(patterns) > 0, sort: sort, seesCommunes: seesCommunes}, nil
+	return &petitionQuery{q: q, search: search, searching: len(patterns) > 0, sort: sort, seesCommunes: seesCommunes, split: split}, nil
 }
 
 // petitionOrder is the ORDER BY of a petition sort, the id breaking ties.
@@ -376,8 +392,7 @@ func (s *Store) petitions(ctx context.Context, actor Actor, f PetitionFilter) ([
 		}
 	}
 	if !done {
-		items = nil
-		if err := ordered.Scopes(search).Limit(limit + 1).Find(&items).Error; err != nil {
+		if items, err = s.listPage(ctx, pq, ordered, orderBy, limit+1); err != nil {
 			return nil, "", err
 		}
 	}
@@ -398,6 +413,32 @@ func (s *Store) petitions(ctx context.Context, actor Actor, f PetitionFilter) ([
 		next = encodeCursor(pos)
 	}
 	return items, next, nil
+}
+
+// maxSplit is the most communes a list reads one by one (listPage): a merged commune's few,
+// not a province's hundreds.
+const maxSplit = 16
+
+// listPage reads up to n petitions of ordered (pq's filters, ordered and after the cursor). A
+// scope of a few communes (a commune merged from several, its predecessors' records following
+// their hamlets) is read commune by commune, each branch an index scan on (commune_id, the sort
+// key) that stops after n rows, which PostgreSQL merges in order (Merge Append): the same rows
+// in the same order as the one query, without reading and sorting every predecessor's rows.
+func (s *Store) listPage(ctx context.Context, pq *petitionQuery, ordered *gorm.DB, orderBy string, n int) ([]Petition, error) {
+	var items []Petition
+	if pq.split == nil || len(pq.split.communes) < 2 || len(pq.split.communes) > maxSplit || pq.searching {
+		err := ordered.Scopes(pq.search).Limit(n).Find(&items).Error
+		return items, err
+	}
+	parts := make([]string, len(pq.split.communes))
+	branches := make([]any, len(pq.split.communes))
+	for i, c := range pq.split.communes {
+		parts[i] = "SELECT * FROM (?) AS b" + strconv.Itoa(i)
+		branches[i] = ordered.Where("petitions.commune_id = ?", c).Limit(n)
+	}
+	union := s.conn(ctx).Raw(strings.Join(parts, " UNION ALL "), branches...)
+	err := s.conn(ctx).Table("(?) AS petitions", union).Order(orderBy).Limit(n).Find(&items).Error
+	return items, err
 }
 
 // searchOlder finds a search's page when the newest rows in scope did not hold it (PostgreSQL,

@@ -1,0 +1,243 @@
+package models_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/papi-dialogue/papi/models"
+	"github.com/papi-dialogue/papi/models/dbtest"
+	"golang.org/x/crypto/bcrypt"
+)
+
+// twoStores opens two stores on one fresh database, as two papi processes would.
+func twoStores(t *testing.T, d models.Dialect) (*models.Store, *models.Store) {
+	t.Helper()
+	url := dbtest.NewDatabase(t, d)
+	open := func() *models.Store {
+		s, err := models.Open(context.Background(), url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.BcryptCost = bcrypt.MinCost
+		t.Cleanup(func() { s.Close() })
+		return s
+	}
+	return open(), open()
+}
+
+// listedRefs is what a unit's official sees in the petition list, sorted.
+func listedRefs(t *testing.T, s *models.Store, u *models.Unit) []string {
+	t.Helper()
+	actor := models.Actor{UserID: -1, Role: models.RoleDistrictOfficial, UnitID: u.ID, UnitPath: u.Path}
+	out := []string{}
+	for _, p := range allPetitions(t, s, actor, models.PetitionFilter{}) {
+		out = append(out, p.Reference)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// sameRefs fails unless got equals want.
+func sameRefs(t *testing.T, what string, got, want []string) {
+	t.Helper()
+	if want == nil {
+		want = []string{}
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("%s: %v, want %v", what, got, want)
+	}
+}
+
+// A process keeps what units hold between requests; a reorganization applied by this process or
+// by another one on the same database shows in the next list, with nothing timed.
+func TestHeldScopeFollowsReorganizations(t *testing.T) {
+	for _, d := range dbtest.Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			a, b := twoStores(t, d)
+			ctx := context.Background()
+			rw := dbtest.BuildReportData(t, a, dbtest.NewWorld(t, a))
+			w := rw.W
+			for _, s := range []*models.Store{a, b} {
+				s.Now = func() time.Time { return rw.Now }
+			}
+			check := func(stage string, units ...*models.Unit) {
+				t.Helper()
+				for _, u := range units {
+					want := heldByHamlets(t, a, u.Path, "")
+					sameRefs(t, stage+": "+u.Name+" in this process", listedRefs(t, a, u), want)
+					sameRefs(t, stage+": "+u.Name+" in another process", listedRefs(t, b, u), want)
+				}
+			}
+			check("before", w.Province, w.District, w.OtherDistrict, w.CommuneA, w.CommuneB)
+			// Asked twice: the second answer comes from the cache.
+			check("before, again", w.Province, w.District, w.OtherDistrict, w.CommuneA, w.CommuneB)
+			if len(heldByHamlets(t, a, w.CommuneB.Path, "")) == 0 {
+				t.Fatal("commune B holds nothing: the test would prove nothing")
+			}
+
+			// This process splits commune A: hamlet A2 goes to commune B.
+			split := models.ReorganizationInput{Kind: models.ReorgSplit, LegalNumber: "1/NQ", LegalDate: "2026-03-16", EffectiveOn: "2026-04-05",
+				UnitIDs: []int64{w.CommuneA.ID}, Parts: []models.SplitPart{
+					{Into: models.UnitTarget{Name: "Tân Thới Đông"}, HamletIDs: []int64{w.HamletA1.ID}},
+					{Into: models.UnitTarget{ID: &w.CommuneB.ID}, HamletIDs: []int64{w.HamletA2.ID}},
+				}}
+			if _, err := a.ApplyReorganization(ctx, rw.Admin, split); err != nil {
+				t.Fatal(err)
+			}
+			commB := reloadUnit(t, a, w.CommuneB.ID)
+			check("after the split", w.Province, w.District, commB)
+			districtBefore := heldByHamlets(t, a, w.District.Path, "")
+
+			// The other process merges commune B into a commune of the other district.
+			code := "29998"
+			merge := models.ReorganizationInput{Kind: models.ReorgMerge, LegalNumber: "2/NQ", LegalDate: "2026-03-16", EffectiveOn: "2026-04-06",
+				UnitIDs: []int64{w.CommuneB.ID, w.OtherCommune.ID},
+				Into:    &models.UnitTarget{Name: "Phú Tân", Code: &code, Kind: "xa", ParentID: &w.OtherDistrict.ID}}
+			act, err := b.ApplyReorganization(ctx, rw.Admin, merge)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var merged int64
+			a.Gorm().Raw("SELECT successor_id FROM unit_lineage WHERE reorganization_id = ?", act.ID).Scan(&merged)
+			check("after the merger", w.Province, w.District, w.OtherDistrict, reloadUnit(t, a, merged))
+			if slices.Equal(heldByHamlets(t, a, w.District.Path, ""), districtBefore) {
+				t.Error("the merger changed nothing the district holds: the test would prove nothing")
+			}
+		})
+	}
+}
+
+// reloadUnit reads a unit as it is now.
+func reloadUnit(t *testing.T, s *models.Store, id int64) *models.Unit {
+	t.Helper()
+	u, err := s.Unit(context.Background(), models.SystemActor(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+// scopeVersion reads the counter the unit triggers bump.
+func scopeVersion(t *testing.T, s *models.Store) int64 {
+	t.Helper()
+	var n int64
+	if err := s.Gorm().Raw("SELECT n FROM unit_scope_version WHERE id = 1").Scan(&n).Error; err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// The counter moves with the units and with a new (hamlet, commune) pair, and stays put when a
+// petition is made in a hamlet and commune already known, so creates never wait on it.
+func TestUnitScopeVersionMoves(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, s *models.Store) {
+		w := dbtest.NewWorld(t, s)
+		ctx := context.Background()
+		admin := w.Actor(t, s, w.Admin)
+		v := scopeVersion(t, s)
+		in := models.PetitionInput{CommuneID: w.CommuneA.ID, HamletID: w.HamletA1.ID, TopicCode: "GT", Kind: "phan_anh",
+			Channel: "reception", Content: "Cầu ấp bị sạt lở sau mùa mưa."}
+		p, err := s.CreatePetition(ctx, admin, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := scopeVersion(t, s); got != v {
+			t.Errorf("a petition in a known hamlet and commune moved the version %d → %d", v, got)
+		}
+		// A petition filed under another commune than its hamlet's (as an import may have it).
+		if err := s.Gorm().Exec("UPDATE petitions SET commune_id = ? WHERE id = ?", w.CommuneB.ID, p.ID).Error; err != nil {
+			t.Fatal(err)
+		}
+		if got := scopeVersion(t, s); got <= v {
+			t.Errorf("a new hamlet and commune left the version at %d", got)
+		}
+		want := heldByHamlets(t, s, w.CommuneB.Path, "")
+		sameRefs(t, "commune B after the new pair", listedRefs(t, s, w.CommuneB), want)
+		v = scopeVersion(t, s)
+		if err := s.Gorm().Exec("UPDATE units SET name = name || ' mới' WHERE id = ?", w.HamletA1.ID).Error; err != nil {
+			t.Fatal(err)
+		}
+		if got := scopeVersion(t, s); got <= v {
+			t.Errorf("a unit edit left the version at %d", got)
+		}
+	})
+}
+
+// oldOrder is the ORDER BY of a list sort, as the lists read it in one query.
+var oldOrder = map[string]string{
+	"-received_at": "p.received_at DESC, p.id DESC",
+	"received_at":  "p.received_at, p.id",
+	"due_on":       "CASE WHEN p.due_on IS NULL THEN 1 ELSE 0 END, p.due_on, p.id",
+}
+
+// A merged commune's list, read commune by commune, gives exactly the pages of the definition by
+// hamlets, in the same order, through every cursor, for every sort.
+func TestMergedCommunePagesEqualOneQuery(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, s *models.Store) {
+		rw := dbtest.BuildReportData(t, s, dbtest.NewWorld(t, s))
+		w, ctx := rw.W, context.Background()
+		s.Now = func() time.Time { return rw.Now }
+		code := "29997"
+		merge := models.ReorganizationInput{Kind: models.ReorgMerge, LegalNumber: "3/NQ", LegalDate: "2026-03-16", EffectiveOn: "2026-04-06",
+			UnitIDs: []int64{w.CommuneA.ID, w.CommuneB.ID, w.OtherCommune.ID},
+			Into:    &models.UnitTarget{Name: "Tân Phú Tây", Code: &code, Kind: "xa", ParentID: &w.District.ID}}
+		act, err := s.ApplyReorganization(ctx, rw.Admin, merge)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var mergedID int64
+		s.Gorm().Raw("SELECT successor_id FROM unit_lineage WHERE reorganization_id = ?", act.ID).Scan(&mergedID)
+		merged := reloadUnit(t, s, mergedID)
+		// Petitions of the merged commune itself, alongside its predecessors'.
+		for i := 0; i < 4; i++ {
+			var hamlet int64
+			s.Gorm().Raw("SELECT id FROM units WHERE parent_id = ? ORDER BY id LIMIT 1 OFFSET ?", mergedID, i%3).Scan(&hamlet)
+			in := models.PetitionInput{CommuneID: mergedID, HamletID: hamlet, TopicCode: "GT", Kind: "phan_anh",
+				Channel: "reception", Content: fmt.Sprintf("Đường liên ấp số %d xuống cấp.", i)}
+			if _, err := s.CreatePetition(ctx, rw.Admin, in); err != nil {
+				t.Fatal(err)
+			}
+		}
+		official := models.Actor{UserID: -1, Role: models.RoleDistrictOfficial, UnitID: merged.ID, UnitPath: merged.Path}
+		for _, sort := range models.PetitionSorts() {
+			for _, state := range []string{"", "open"} {
+				extra := ""
+				if state != "" {
+					extra = " AND p.state_type = '" + state + "'"
+				}
+				var want []string
+				if err := s.Gorm().Raw(`SELECT p.reference FROM petitions p
+					WHERE p.hamlet_id IN (SELECT id FROM units WHERE level = 'hamlet' AND path LIKE ?)`+extra+`
+					ORDER BY `+oldOrder[sort], merged.Path+"%").Scan(&want).Error; err != nil {
+					t.Fatal(err)
+				}
+				if len(want) < 6 {
+					t.Fatalf("the merged commune holds %d petitions: too few pages to compare", len(want))
+				}
+				f := models.PetitionFilter{Sort: sort, StateType: state}
+				for _, c := range []struct {
+					who   string
+					actor models.Actor
+					f     models.PetitionFilter
+				}{{"its official", official, f}, {"unit_id", models.SystemActor(), withUnit(f, merged.ID)}} {
+					var got []string
+					for _, p := range allPetitions(t, s, c.actor, c.f) {
+						got = append(got, p.Reference)
+					}
+					if strings.Join(got, " ") != strings.Join(want, " ") {
+						t.Errorf("%s, sort %s, state %q:\n got %v\nwant %v", c.who, sort, state, got, want)
+					}
+				}
+			}
+		}
+	})
+}
+
+func withUnit(f models.PetitionFilter, id int64) models.PetitionFilter {
+	f.UnitID = fmt.Sprint(id)
+	return f
+}
