@@ -54,7 +54,7 @@ func (s *Server) publicDialogues(c *gin.Context) {
 	if !ok {
 		return
 	}
-	items, next, err := s.store.PublicDialogues(c.Request.Context(), id, pg)
+	items, next, err := s.store.PublicDialogues(c.Request.Context(), id, c.Query("as"), pg)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -152,6 +152,14 @@ func TestTheLawsClocksThroughTheAPI(t *testing.T) {
 			t.Fatalf("board with results: %s", r.Body.String())
 		}
 		expect(t, e.anon().do("GET", "/api/v1/public/communes/999999/dialogues", nil), http.StatusNotFound)
+		r = e.anon().do("GET", board+"?as=later", nil)
+		expect(t, r, http.StatusUnprocessableEntity)
+		if f := fieldErrors(t, r); f["as"] == "" || len(f) != 1 {
+			t.Fatalf("fields: %v", f)
+		}
+		if r = e.anon().do("GET", board+"?as=then", nil); !strings.Contains(r.Body.String(), "Đã trả lời tại chỗ 4 ý kiến") {
+			t.Fatalf("board then: %s", r.Body.String())
+		}
 
 		r = admin.do("PATCH", "/api/v1/deadline-rules/dialogue_results", map[string]any{"version": 1, "days": 0, "working": true, "legal_basis": ""},
 			"Accept-Language", "en")

@@ -57,7 +57,7 @@ func TestDialogueNoticeAndResultsOnTheLawsClock(t *testing.T) {
 		}
 		// Published on 6 February, a day after the notice was due.
 		at(t, s, "2026-02-06 09:00")
-		if pub, _, _ := s.PublicDialogues(ctx, pw.w.CommuneA.ID, models.Page{}); len(pub) != 0 {
+		if pub, _, _ := s.PublicDialogues(ctx, pw.w.CommuneA.ID, "", models.Page{}); len(pub) != 0 {
 			t.Fatalf("unpublished notices on the board: %+v", pub)
 		}
 		n, err := s.PublishDialogueNotice(ctx, pw.chair, d.ID, models.Publication{Version: &d.Version})
@@ -73,7 +73,7 @@ func TestDialogueNoticeAndResultsOnTheLawsClock(t *testing.T) {
 		if _, err := s.PublishDialogueResults(ctx, pw.chair, d.ID, models.Publication{Summary: "Kết quả đối thoại.", Version: &n.Version}); conflictReason(err) != "results_not_publishable" {
 			t.Fatalf("results of a planned dialogue: %v", err)
 		}
-		pub, _, err := s.PublicDialogues(ctx, pw.w.CommuneA.ID, models.Page{})
+		pub, _, err := s.PublicDialogues(ctx, pw.w.CommuneA.ID, "", models.Page{})
 		if err != nil || len(pub) != 1 || pub[0].ID != d.ID || pub[0].Venue != "Nhà văn hóa ấp" || len(pub[0].Hamlets) != 1 {
 			t.Fatalf("board: %+v %v", pub, err)
 		}

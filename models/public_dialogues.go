@@ -32,19 +32,33 @@ type PublicDialogue struct {
 
 // PublicDialogues lists a commune's dialogues whose notice or results were published, latest
 // first, a keyset page at a time. A dialogue's notice shows from the time it was published.
-func (s *Store) PublicDialogues(ctx context.Context, communeID int64, p Page) ([]PublicDialogue, string, error) {
+// As is the basis, as on the board's petitions: "now" (default) lists what the commune holds
+// now, its predecessors' dialogues following their hamlets; "then", or for an ended commune,
+// only the dialogues held by the commune itself.
+func (s *Store) PublicDialogues(ctx context.Context, communeID int64, as string, p Page) ([]PublicDialogue, string, error) {
 	commune, err := s.publicCommune(ctx, communeID)
 	if err != nil {
 		return nil, "", err
 	}
+	v := &ValidationError{}
+	basis := parseBasis(v, as)
 	var after dialogueCursor
 	if err := p.decode(&after); err != nil {
-		return nil, "", FieldError("cursor", Msg("Con trỏ phân trang không hợp lệ.", "The page cursor is not valid."))
+		v.Add("cursor", Msg("Con trỏ phân trang không hợp lệ.", "The page cursor is not valid."))
+	}
+	if err := v.Err(); err != nil {
+		return nil, "", err
 	}
 	now := s.now()
-	q := s.conn(ctx).Model(&Dialogue{}).
-		Where("commune_id IN (SELECT id FROM units WHERE level = 'commune' AND path LIKE ?)", commune.Path+"%").
-		Where("(notice_published_at IS NOT NULL AND notice_published_at <= ?) OR results_published_at IS NOT NULL", now)
+	q := s.conn(ctx).Model(&Dialogue{}).Where("dialogues.commune_id = ?", commune.ID)
+	if basis == BasisNow && commune.Live() {
+		cond, args, err := s.dialoguesHeldSQL(ctx, commune)
+		if err != nil {
+			return nil, "", err
+		}
+		q = s.conn(ctx).Model(&Dialogue{}).Where(cond, args...)
+	}
+	q = q.Where("(notice_published_at IS NOT NULL AND notice_published_at <= ?) OR results_published_at IS NOT NULL", now)
 	if after.ID != 0 {
 		q = q.Where("(starts_at < ? OR (starts_at = ? AND id < ?))", after.StartsAt, after.StartsAt, after.ID)
 	}
@@ -64,6 +78,18 @@ func (s *Store) PublicDialogues(ctx context.Context, communeID int64, p Page) ([
 		next = encodeCursor(dialogueCursor{StartsAt: last.StartsAt, ID: last.ID})
 	}
 	return out, next, nil
+}
+
+// dialoguesHeldSQL is the condition keeping the dialogues a live commune holds now: those held
+// at one of the hamlets under it, by the one definition of what a unit holds (hamletsUnderSQL),
+// applied to each of a dialogue's hamlets with the commune that held it.
+func (s *Store) dialoguesHeldSQL(ctx context.Context, commune *Unit) (string, []any, error) {
+	cond, args, err := s.hamletsUnderSQL(ctx, "dh", []string{commune.Path})
+	if err != nil {
+		return "", nil, err
+	}
+	return `EXISTS (SELECT 1 FROM (SELECT x.hamlet_id, dialogues.commune_id AS commune_id
+		FROM dialogue_hamlets x WHERE x.dialogue_id = dialogues.id) dh WHERE ` + cond + ")", args, nil
 }
 
 // publicDialoguesOf turns dialogues into what the board shows, with the public petitions of

@@ -4,7 +4,7 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { axeViolations, chromiumMissing, launchBrowser, outDir, overflowing, shot as saveShot, signIn, startServer, storyViewports, watchConsole } from './harness.mjs'
+import { axeViolations, chromiumMissing, launchBrowser, outDir, overflowing, pageApi, shot as saveShot, signIn, startServer, storyViewports, watchConsole } from './harness.mjs'
 
 // PHOTO is a small JPEG, as a tablet's camera would send (smaller).
 const PHOTO =
@@ -570,6 +570,16 @@ for (const vp of storyViewports) {
 
     it('the public board shows the answer without the petitioner’s name', async () => {
       const communeId = await story.chair.page.evaluate(async () => (await (await fetch('/api/v1/auth/me')).json()).unit_id)
+      // The chair puts the results of two dialogues on the board: today's, and one the old xã
+      // Tân Thới held in 2024, before the merger.
+      const closed = (await pageApi(story.chair.page, 'GET', '/dialogues?status=closed&limit=200')).body.items
+      const own = closed.find((d) => d.id === story.dialogueId)
+      const old = closed.find((d) => d.commune_id !== communeId)
+      assert.ok(own && old, 'a closed dialogue of the commune and one of its predecessor')
+      for (const d of [own, old]) {
+        const r = await pageApi(story.chair.page, 'POST', `/dialogues/${d.id}/results`, { version: d.version, summary: 'Đã trả lời tại chỗ các ý kiến của bà con.' })
+        assert.equal(r.status, 200, JSON.stringify(r.body))
+      }
       const context = await browser.newContext({ ...device, serviceWorkers: 'block' })
       const page = await context.newPage()
       page.setDefaultTimeout(30000)
@@ -601,12 +611,24 @@ for (const vp of storyViewports) {
       const nowRefs = await refs('now')
       const thenRefs = await refs('then')
       assert.deepEqual(await shownRefs(), nowRefs)
+      // The dialogues follow the same choice: now the predecessor's too, then the commune's own.
+      const dialogueIds = (as) =>
+        page.evaluate(async ([id, as]) => (await (await fetch(`/api/v1/public/communes/${id}/dialogues?limit=20&as=${as}`)).json()).items.map((d) => d.id), [communeId, as])
+      const shownDialogues = () => page.locator('[data-public-dialogue]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-public-dialogue'))))
+      const nowDialogues = await dialogueIds('now')
+      const thenDialogues = await dialogueIds('then')
+      assert.ok(nowDialogues.includes(own.id) && nowDialogues.includes(old.id), `now: ${nowDialogues}`)
+      assert.ok(thenDialogues.includes(own.id) && !thenDialogues.includes(old.id), `then: ${thenDialogues}`)
+      await page.locator('[data-dialogues-basis="now"]').waitFor()
+      assert.deepEqual(await shownDialogues(), nowDialogues)
       await page.locator('[data-shown-basis="now"]').waitFor()
       await page.locator('[data-basis-toggle] [data-basis="then"]').click()
       await page.waitForURL(/[?&]as=then/)
       await page.locator('[data-shown-basis="then"]').waitFor()
       await page.waitForFunction((n) => document.querySelectorAll('[data-board] article').length === n, thenRefs.length)
       assert.deepEqual(await shownRefs(), thenRefs)
+      await page.locator('[data-dialogues-basis="then"]').waitFor()
+      assert.deepEqual(await shownDialogues(), thenDialogues)
       await context.close()
     })
 

@@ -4570,6 +4570,8 @@ export interface paths {
                 query?: {
                     limit?: components["parameters"]["limit"];
                     cursor?: components["parameters"]["cursor"];
+                    /** @description now: what the commune holds now, its predecessors' dialogues included (they follow their hamlets); then: only the dialogues held by the commune itself. An ended commune always shows its own. */
+                    as?: "now" | "then";
                 };
                 header?: {
                     /** @description ETags of answers the client holds; when one is current the answer is 304 with no body. */
@@ -6711,6 +6713,7 @@ export const pathsApiV1PetitionsExportGetParametersQueryState_typeValues: Readon
 export const pathsApiV1PetitionsExportGetParametersQuerySortValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/petitions/export"]["get"]["parameters"]["query"]["sort"]> = ["-received_at", "received_at", "due_on"];
 export const pathsApiV1PublicCommunesIdPetitionsGetParametersQueryState_typeValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/public/communes/{id}/petitions"]["get"]["parameters"]["query"]["state_type"]> = ["open", "fixed", "closed"];
 export const pathsApiV1PublicCommunesIdPetitionsGetParametersQueryAsValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/public/communes/{id}/petitions"]["get"]["parameters"]["query"]["as"]> = ["now", "then"];
+export const pathsApiV1PublicCommunesIdDialoguesGetParametersQueryAsValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/public/communes/{id}/dialogues"]["get"]["parameters"]["query"]["as"]> = ["now", "then"];
 export const pathsApiV1PublicCommunesIdSummaryGetParametersQueryAsValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/v1/public/communes/{id}/summary"]["get"]["parameters"]["query"]["as"]> = ["now", "then"];
 export const pathsOpen311V2RequestsJsonGetParametersQueryStatusValues: ReadonlyArray<FlattenedDeepRequired<paths>["/open311/v2/requests.json"]["get"]["parameters"]["query"]["status"]> = ["open", "closed"];
 export const pathsOpen311V2RequestsXmlGetParametersQueryStatusValues: ReadonlyArray<FlattenedDeepRequired<paths>["/open311/v2/requests.xml"]["get"]["parameters"]["query"]["status"]> = ["open", "closed"];
