@@ -5,7 +5,7 @@
 // its thumbnail and nothing else.
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { chromiumMissing, launchBrowser, shot, startServer, viewports, watchConsole } from './harness.mjs'
+import { chromiumMissing, launchBrowser, shot, signIn, startServer, viewports, watchConsole } from './harness.mjs'
 
 // BASE is a small JPEG without metadata (24×16).
 const BASE = Buffer.from(
@@ -81,23 +81,9 @@ describe('a photo taken offline at a dialogue, on a tablet', { skip: skip || !ta
     await server?.stop()
   })
 
-  async function session(username) {
-    const context = await browser.newContext({
-      viewport: { width: tablet.width, height: tablet.height },
-      hasTouch: tablet.hasTouch,
-      locale: 'vi-VN',
-      timezoneId: 'Asia/Ho_Chi_Minh',
-      serviceWorkers: 'block',
-    })
-    const page = await context.newPage()
-    page.setDefaultTimeout(10000)
-    watches.push(watchConsole(page, username))
-    await page.goto(server.url + '/')
-    await page.getByLabel('Tên đăng nhập').fill(username)
-    await page.getByLabel('Mật khẩu').fill('demo-password')
-    await page.getByRole('button', { name: 'Đăng nhập' }).click()
-    await page.getByRole('heading', { name: /Xin chào/ }).waitFor()
-    return { context, page }
+  /** session signs username in on the tablet, at the home page. */
+  function session(username) {
+    return signIn(browser, server, tablet, username, { consoles: watches, path: '/', timeout: 10000 })
   }
 
   /** api reads the API as the page's user. */

@@ -5,7 +5,7 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { createServer } from 'node:net'
-import { chromiumMissing, launchBrowser, shot, startServer, viewports, watchConsole } from './harness.mjs'
+import { chromiumMissing, launchBrowser, shot, signIn, startServer, viewports, watchConsole } from './harness.mjs'
 
 const skip = chromiumMissing()
 if (skip) console.log(`# SKIP browser tests: ${skip}`)
@@ -152,14 +152,8 @@ for (const vp of viewports) {
       return { ctx, page, watch }
     }
 
-    async function session(username) {
-      const s = await context()
-      await s.page.goto(server.url + '/')
-      await s.page.getByLabel('Tên đăng nhập').fill(username)
-      await s.page.getByLabel('Mật khẩu').fill(password)
-      await s.page.getByRole('button', { name: 'Đăng nhập' }).click()
-      await s.page.getByRole('heading', { name: /Xin chào|Tổng hợp theo dõi/ }).waitFor()
-      return s
+    function session(username) {
+      return signIn(browser, server, vp, username, { consoles, path: '/' })
     }
 
     async function openMenu(page) {
