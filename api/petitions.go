@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -28,19 +27,7 @@ func (s *Server) createPetition(c *gin.Context) {
 	if !s.bind(c, &in) {
 		return
 	}
-	ctx, a := c.Request.Context(), actor(c)
-	id, replayed, err := s.store.Idempotent(ctx, a, c.GetHeader("Idempotency-Key"), "petitions.create", in, func(ctx context.Context) (int64, error) {
-		p, err := s.store.CreatePetition(ctx, a, in)
-		if err != nil {
-			return 0, err
-		}
-		return p.ID, nil
-	})
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	p, err := s.store.Petition(ctx, a, id)
+	p, replayed, err := s.store.CreatePetitionOnce(c.Request.Context(), actor(c), c.GetHeader("Idempotency-Key"), in)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -395,18 +395,19 @@ func (s *Store) extensionRule(ctx context.Context, p *Petition) (*DeadlineRule, 
 	return rule, nil
 }
 
-// setFirstDeadline gives a new petition the due date of its first step, if the law sets one,
-// counted from the day it was received.
-func (s *Store) setFirstDeadline(ctx context.Context, p *Petition, remote bool) error {
+// setFirstDeadline gives a new petition the due date of its first step, if the law sets one
+// (firstRule), counted from the day it was received: rule is that rule as read with the
+// petition's place (petitionPlace), w the working-day calendar.
+func setFirstDeadline(p *Petition, rule *DeadlineRule, w *calendar.Workdays, remote bool) error {
 	code := firstRule(p.Kind, p.Channel)
 	if code == "" {
 		return nil
 	}
-	d, err := s.deadlineFor(ctx, code, calendar.DateOf(p.ReceivedAt), ComplexityNormal, remote, 0)
-	if err != nil {
-		return err
+	if rule == nil || rule.Code != code {
+		return fmt.Errorf("deadline rule %s: %w", code, ErrNotFound)
 	}
-	p.DueOn, p.DueRule, p.DueRuleText = &d.due, &d.rule.Code, d.rule.Text()
+	due := rule.Due(w, calendar.DateOf(p.ReceivedAt), rule.limit(ComplexityNormal, remote, 0))
+	p.DueOn, p.DueRule, p.DueRuleText = &due, &rule.Code, rule.Text()
 	return nil
 }
 

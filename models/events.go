@@ -33,11 +33,27 @@ func (s *Store) appendEvent(ctx context.Context, log eventLog, actor Actor, owne
 // appendEventAt is appendEvent for a step that happened at another time than now (paper.go):
 // occurred is kept beside the typing time; nil means now.
 func (s *Store) appendEventAt(ctx context.Context, log eventLog, actor Actor, ownerID int64, kind, from, to, note string, data any, occurred *time.Time) error {
+	ev, err := s.eventRow(log, actor, ownerID, kind, from, to, note, data, occurred)
+	if err != nil {
+		return err
+	}
+	return s.conn(ctx).Exec(ev.sql, ev.args...).Error
+}
+
+// sqlPart is a statement, or a part of one, with its arguments.
+type sqlPart struct {
+	sql  string
+	args []any
+}
+
+// eventRow is the insert appendEventAt sends, for a write that sends it inside its own statement
+// (writePetition, insertPetition). owner is the record's id, or an expression that gives it.
+func (s *Store) eventRow(log eventLog, actor Actor, owner any, kind, from, to, note string, data any, occurred *time.Time) (sqlPart, error) {
 	raw := []byte("{}")
 	if data != nil {
 		var err error
 		if raw, err = json.Marshal(data); err != nil {
-			return err
+			return sqlPart{}, err
 		}
 		if string(raw) == "null" {
 			raw = []byte("{}")
@@ -52,9 +68,9 @@ func (s *Store) appendEventAt(ctx context.Context, log eventLog, actor Actor, ow
 		t := occurred.UTC().Truncate(EventPrecision)
 		at = &t
 	}
-	return s.conn(ctx).Exec("INSERT INTO "+log.table+" ("+log.owner+`, actor_id, kind, from_value, to_value, note, data, created_at, occurred_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, ownerID, actorID, kind, nullable(from), nullable(to), note, string(raw),
-		s.now().Truncate(EventPrecision), at).Error
+	return sqlPart{"INSERT INTO " + log.table + " (" + log.owner + `, actor_id, kind, from_value, to_value, note, data, created_at, occurred_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, []any{owner, actorID, kind, nullable(from), nullable(to), note, string(raw),
+		s.now().Truncate(EventPrecision), at}}, nil
 }
 
 func nullable(s string) *string {

@@ -99,13 +99,20 @@ func (s *Store) recallIdempotency(ctx context.Context, actor Actor, key, scope, 
 	if res.Error != nil || res.RowsAffected == 0 {
 		return 0, false, res.Error
 	}
+	id, err := k.check(scope, hash)
+	return id, err == nil, err
+}
+
+// check returns the id a used key created, when it comes again with the same operation and
+// request; else the conflict or field error that says why not.
+func (k *idempotencyKey) check(scope, hash string) (int64, error) {
 	if k.Scope != scope {
-		return 0, false, &ConflictError{Reason: "idempotency_key_reused",
+		return 0, &ConflictError{Reason: "idempotency_key_reused",
 			Message: Msg("Khóa chống trùng đã được dùng cho thao tác khác.", "This Idempotency-Key was used for another operation.")}
 	}
 	if k.RequestHash != "" && k.RequestHash != hash {
-		return 0, false, FieldError("Idempotency-Key", Msg("Khóa chống trùng đã được dùng cho một yêu cầu khác; hãy dùng khóa mới.",
+		return 0, FieldError("Idempotency-Key", Msg("Khóa chống trùng đã được dùng cho một yêu cầu khác; hãy dùng khóa mới.",
 			"This Idempotency-Key was used for another request; use a new key."))
 	}
-	return k.ResourceID, true, nil
+	return k.ResourceID, nil
 }

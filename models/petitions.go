@@ -7,13 +7,11 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/papi-dialogue/papi/models/calendar"
-	"gorm.io/gorm/clause"
 )
 
 // PetitionKind is what sort of petition was raised.
@@ -297,64 +295,103 @@ func runeLen(s string) int { return utf8.RuneCountInString(strings.TrimSpace(s))
 
 // CreatePetition logs a petition in a commune the actor works in and gives it its reference.
 func (s *Store) CreatePetition(ctx context.Context, actor Actor, in PetitionInput) (*Petition, error) {
+	p, _, err := s.CreatePetitionOnce(ctx, actor, "", in)
+	return p, err
+}
+
+// CreatePetitionOnce is CreatePetition once per (actor, key), as Idempotent: a retry with the
+// same key and the same input returns the petition the first call created, as the actor may
+// see it now, and replayed=true, even when both calls race; an empty key always creates. The
+// key is looked up in the create's first read and recorded in its last write (insertPetition),
+// so a create sends no statement for it.
+func (s *Store) CreatePetitionOnce(ctx context.Context, actor Actor, key string, in PetitionInput) (p *Petition, replayed bool, err error) {
 	if !actor.Can(PermPetitionsLog) {
-		return nil, ErrForbidden
+		return nil, false, ErrForbidden
+	}
+	once := petitionKey{key: strings.TrimSpace(key)}
+	if once.key != "" {
+		if once.hash, err = keyedRequestHash(once.key, in); err != nil {
+			return nil, false, err
+		}
 	}
 	v := &ValidationError{}
-	p := petitionDraft(in, v, s.now())
-	err := s.WithTx(ctx, func(ctx context.Context) error {
-		commune, hamlet, topic, err := s.petitionPlace(ctx, actor, in)
+	// To PostgreSQL's microseconds, so that the petition answered is the one a read gives.
+	p = petitionDraft(in, v, s.now().Truncate(EventPrecision))
+	var stored *Petition
+	err = s.WithTx(ctx, func(ctx context.Context) error {
+		place, err := s.petitionPlace(ctx, actor, in, firstRule(p.Kind, p.Channel), once.key)
 		if err != nil {
 			return err
 		}
-		if commune == nil || commune.Level != LevelCommune || !commune.Live() {
-			commune = nil
-			v.Add("commune_id", Msg("Không tìm thấy xã trong phạm vi của bạn.", "No such commune within your units."))
-		}
-		if hamlet == nil || hamlet.Level != LevelHamlet || !hamlet.Live() || commune == nil || hamlet.ParentID == nil || *hamlet.ParentID != commune.ID {
-			v.Add("hamlet_id", Msg("Ấp không thuộc xã đã chọn.", "The hamlet is not in the chosen commune."))
-		}
-		ok := checkPetitionTopic(v, in.TopicID, in.TopicCode, topic)
-		if in.DialogueID != nil && commune != nil {
-			startsAt, err := s.heldDialogueStart(ctx, *in.DialogueID, commune.ID)
+		if place.key != nil {
+			id, err := place.key.check(petitionCreateScope, once.hash)
 			if err != nil {
-				v.Add("dialogue_id", Msg("Buổi đối thoại không tồn tại, không thuộc xã này hoặc chưa diễn ra.", "No held dialogue of this commune has this id."))
-			} else if in.ReceivedAt == nil {
-				p.ReceivedAt = startsAt
+				return err
 			}
-		}
-		requireIdentification(v, p)
-		if err := v.Err(); err != nil || !ok {
+			stored, err = s.Petition(ctx, actor, id)
 			return err
 		}
-		p.ReceivedAt = p.ReceivedAt.UTC().Truncate(time.Second)
-		p.CommuneID, p.HamletID, p.TopicID, p.CreatedBy = commune.ID, hamlet.ID, topic.ID, actor.UserID
-		if err := s.setFirstDeadline(ctx, p, commune.Remote); err != nil {
-			return err
-		}
-		if err := s.moveRollup(ctx, nil, p); err != nil {
-			return err
-		}
-		// The commune's reference counter is the one row every create of the commune writes:
-		// taken last, it stays locked for the insert and the event only.
-		if p.Reference, err = s.nextReference(ctx, commune, p.ReceivedAt); err != nil {
-			return err
-		}
-		p.SearchText = petitionSearchText(p)
-		if err := s.conn(ctx).Create(p).Error; err != nil {
-			return err
-		}
-		if err := s.appendEvent(ctx, petitionLog, actor, p.ID, EventCreated, "", string(StateReceived), "", map[string]any{
-			"channel": p.Channel, "kind": p.Kind, "topic_id": p.TopicID, "dialogue_id": p.DialogueID, "due_on": p.DueOn, "due_rule": p.DueRule}); err != nil {
-			return err
-		}
-		return s.noticeResident(ctx, p, NoticeReceived, false)
+		return s.createPetition(ctx, actor, in, v, p, place, once)
 	})
+	if isUniqueViolation(err) && once.key != "" {
+		// A concurrent request with the same key won; ours rolled back, theirs stands.
+		id, ok, rerr := s.recallIdempotency(ctx, actor, once.key, petitionCreateScope, once.hash)
+		if rerr != nil {
+			return nil, false, rerr
+		}
+		if ok {
+			stored, err = s.Petition(ctx, actor, id)
+		}
+	}
 	if err != nil {
-		return nil, failed(err, "create petition in commune %d", in.CommuneID)
+		return nil, false, failed(err, "create petition in commune %d", in.CommuneID)
+	}
+	if stored != nil {
+		return stored, true, nil
 	}
 	p.finish(actor, true, s.today())
-	return p, nil
+	return p, false, nil
+}
+
+// petitionCreateScope is the scope of the idempotency keys of creates.
+const petitionCreateScope = "petitions.create"
+
+// petitionKey is the idempotency key a create came with, and its request's fingerprint.
+type petitionKey struct{ key, hash string }
+
+// createPetition checks what petitionPlace read and writes the petition, in the caller's
+// transaction.
+func (s *Store) createPetition(ctx context.Context, actor Actor, in PetitionInput, v *ValidationError, p *Petition, place *newPlace, once petitionKey) error {
+	commune, hamlet := place.commune, place.hamlet
+	if commune == nil || commune.Level != LevelCommune || !commune.Live() {
+		commune = nil
+		v.Add("commune_id", Msg("Không tìm thấy xã trong phạm vi của bạn.", "No such commune within your units."))
+	}
+	if hamlet == nil || hamlet.Level != LevelHamlet || !hamlet.Live() || commune == nil || hamlet.ParentID == nil || *hamlet.ParentID != commune.ID {
+		v.Add("hamlet_id", Msg("Ấp không thuộc xã đã chọn.", "The hamlet is not in the chosen commune."))
+	}
+	ok := checkPetitionTopic(v, in.TopicID, in.TopicCode, place.topic)
+	if in.DialogueID != nil && commune != nil {
+		startsAt, err := s.heldDialogueStart(ctx, *in.DialogueID, commune.ID)
+		if err != nil {
+			v.Add("dialogue_id", Msg("Buổi đối thoại không tồn tại, không thuộc xã này hoặc chưa diễn ra.", "No held dialogue of this commune has this id."))
+		} else if in.ReceivedAt == nil {
+			p.ReceivedAt = startsAt
+		}
+	}
+	requireIdentification(v, p)
+	if err := v.Err(); err != nil || !ok {
+		return err
+	}
+	p.ReceivedAt = p.ReceivedAt.UTC().Truncate(time.Second)
+	p.CommuneID, p.HamletID, p.TopicID, p.CreatedBy = commune.ID, hamlet.ID, place.topic.ID, actor.UserID
+	if err := setFirstDeadline(p, place.rule, place.workdays, commune.Remote); err != nil {
+		return err
+	}
+	if err := s.insertPetition(ctx, actor, p, commune, once); err != nil {
+		return err
+	}
+	return s.noticeResident(ctx, p, NoticeReceived, false)
 }
 
 // petitionDraft checks what of a new petition needs no lookup, naming every bad field in v, and
@@ -410,9 +447,22 @@ func petitionDraft(in PetitionInput, v *ValidationError, now time.Time) *Petitio
 	return p
 }
 
-// petitionPlace reads, in one statement, the commune a new petition names (nil when missing or
-// outside the actor's units), its hamlet and its topic (by id, else by code; nil when missing).
-func (s *Store) petitionPlace(ctx context.Context, actor Actor, in PetitionInput) (commune, hamlet *Unit, topic *Topic, err error) {
+// newPlace is what a new petition's first read finds: the commune it names (nil when missing or
+// outside the actor's units), its hamlet and its topic (nil when missing), the rule of its first
+// deadline with the working-day calendar (nil without one), and the idempotency key it came
+// with when that key was used before.
+type newPlace struct {
+	commune, hamlet *Unit
+	topic           *Topic
+	rule            *DeadlineRule
+	workdays        *calendar.Workdays
+	key             *idempotencyKey
+}
+
+// petitionPlace reads, in one statement, the commune a new petition names, its hamlet, its topic
+// (by id, else by code), the deadline rule named rule with the calendar's decisions (none when
+// rule is empty) and the actor's idempotency key named key (none when empty).
+func (s *Store) petitionPlace(ctx context.Context, actor Actor, in PetitionInput, rule, key string) (*newPlace, error) {
 	topicCond, topicArg := "t.id = ?", any(int64(0))
 	switch {
 	case in.TopicID != nil:
@@ -428,35 +478,63 @@ func (s *Store) petitionPlace(ctx context.Context, actor Actor, in PetitionInput
 		HamletParentID                         *int64
 		TopicActive                            bool
 		TopicResponseDays                      int
+		Rule                                   DeadlineRule `gorm:"embedded;embeddedPrefix:rule_"`
+		CalendarDays                           *string
+		KeyScope, KeyRequestHash               *string
+		KeyResourceID                          *int64
 	}
-	err = s.conn(ctx).Raw(`SELECT c.id AS commune_id, c.level AS commune_level, c.path AS commune_path, c.slug AS commune_slug,
+	sel, joins := "", ""
+	args := []any{in.CommuneID, in.HamletID, topicArg}
+	if rule != "" {
+		for _, c := range ruleColumns {
+			sel += ", dr." + c + " AS rule_" + c
+		}
+		sel += ", (" + s.calendarDaysSQL() + ") AS calendar_days"
+		joins += " LEFT JOIN deadline_rules dr ON dr.code = ?"
+		args = append(args, rule)
+	}
+	if key != "" {
+		sel += ", k.scope AS key_scope, k.request_hash AS key_request_hash, k.resource_id AS key_resource_id"
+		joins += " LEFT JOIN idempotency_keys k ON k.user_id = ? AND k.idem_key = ?"
+		args = append(args, actor.UserID, key)
+	}
+	err := s.conn(ctx).Raw(`SELECT c.id AS commune_id, c.level AS commune_level, c.path AS commune_path, c.slug AS commune_slug,
 			c.remote AS commune_remote, c.valid_to IS NULL AS commune_live,
 			h.id AS hamlet_id, h.level AS hamlet_level, h.parent_id AS hamlet_parent_id, h.valid_to IS NULL AS hamlet_live,
-			t.id AS topic_id, t.active AS topic_active, t.response_days AS topic_response_days
+			t.id AS topic_id, t.active AS topic_active, t.response_days AS topic_response_days`+sel+`
 		FROM (SELECT 1 AS one) x
 		LEFT JOIN units c ON c.id = ?
 		LEFT JOIN units h ON h.id = ?
-		LEFT JOIN topics t ON `+topicCond, in.CommuneID, in.HamletID, topicArg).Scan(&rows).Error
+		LEFT JOIN topics t ON `+topicCond+joins, args...).Scan(&rows).Error
 	if err != nil || len(rows) == 0 {
-		return nil, nil, nil, err
+		return &newPlace{}, err
 	}
-	r := rows[0]
+	r, out := rows[0], &newPlace{}
 	if r.CommuneID != nil && (actor.Sees(r.CommunePath) || *r.CommuneID == actor.UnitID) {
-		commune = &Unit{ID: *r.CommuneID, Level: Level(r.CommuneLevel), Path: r.CommunePath, Slug: r.CommuneSlug, Remote: r.CommuneRemote}
+		out.commune = &Unit{ID: *r.CommuneID, Level: Level(r.CommuneLevel), Path: r.CommunePath, Slug: r.CommuneSlug, Remote: r.CommuneRemote}
 		if !r.CommuneLive {
-			commune.ValidTo = new(Date)
+			out.commune.ValidTo = new(Date)
 		}
 	}
 	if r.HamletID != nil {
-		hamlet = &Unit{ID: *r.HamletID, Level: Level(r.HamletLevel), ParentID: r.HamletParentID}
+		out.hamlet = &Unit{ID: *r.HamletID, Level: Level(r.HamletLevel), ParentID: r.HamletParentID}
 		if !r.HamletLive {
-			hamlet.ValidTo = new(Date)
+			out.hamlet.ValidTo = new(Date)
 		}
 	}
 	if r.TopicID != nil {
-		topic = &Topic{ID: *r.TopicID, Active: r.TopicActive, ResponseDays: r.TopicResponseDays}
+		out.topic = &Topic{ID: *r.TopicID, Active: r.TopicActive, ResponseDays: r.TopicResponseDays}
 	}
-	return commune, hamlet, topic, nil
+	if r.Rule.Code != "" {
+		out.rule, out.workdays = &r.Rule, workdaysOf(r.CalendarDays)
+	}
+	if r.KeyScope != nil {
+		out.key = &idempotencyKey{UserID: actor.UserID, IdemKey: key, Scope: *r.KeyScope, ResourceID: *r.KeyResourceID}
+		if r.KeyRequestHash != nil {
+			out.key.RequestHash = *r.KeyRequestHash
+		}
+	}
+	return out, nil
 }
 
 // checkPetitionTopic checks the topic petitionPlace found: named, existing and active.
@@ -503,24 +581,6 @@ func (s *Store) heldDialogueStart(ctx context.Context, dialogueID, communeID int
 		return time.Time{}, ErrNotFound
 	}
 	return row.StartsAt, nil
-}
-
-// nextReference hands out the next reference of the commune for the year of receivedAt
-// (in Vietnam): TANTHOI-2026-0042. The counter row's upsert serialises concurrent inserts.
-func (s *Store) nextReference(ctx context.Context, commune *Unit, receivedAt time.Time) (string, error) {
-	year := receivedAt.In(calendar.Zone).Year()
-	var seq int64
-	err := s.conn(ctx).Raw(`INSERT INTO petition_counters (commune_id, year, last_seq) VALUES (?, ?, 1)
-		ON CONFLICT (commune_id, year) DO UPDATE SET last_seq = petition_counters.last_seq + 1
-		RETURNING last_seq`, commune.ID, year).Scan(&seq).Error
-	if err != nil {
-		return "", err
-	}
-	slug := "XA" + strconv.FormatInt(commune.ID, 10)
-	if commune.Slug != nil && *commune.Slug != "" {
-		slug = *commune.Slug
-	}
-	return fmt.Sprintf("%s-%d-%04d", slug, year, seq), nil
 }
 
 // petitionRecord is a petition as its rules read it: the row, the paths of its commune and
@@ -729,11 +789,12 @@ func (s *Store) TransitionPetition(ctx context.Context, actor Actor, id int64, i
 			return err
 		}
 		receptionMet(p, updates)
-		stored, err := s.writePetition(ctx, actor, p, seesCommune, today, updates)
+		ev, err := s.eventRow(petitionLog, actor, p.ID, EventTransition, string(p.State), string(to), note, data, moveEventTime(to, updates, when, now))
 		if err != nil {
 			return err
 		}
-		if err := s.appendEventAt(ctx, petitionLog, actor, p.ID, EventTransition, string(p.State), string(to), note, data, moveEventTime(to, updates, when, now)); err != nil {
+		stored, err := s.writePetitionLogged(ctx, actor, p, seesCommune, today, updates, ev)
+		if err != nil {
 			return err
 		}
 		out = stored
@@ -772,15 +833,48 @@ func checkPetitionMove(a Actor, p *Petition, in TransitionInput, seesCommune boo
 // at the version p was read at, and returns the row as stored, finished for the actor: the
 // update returns it, so nothing is read again.
 func (s *Store) writePetition(ctx context.Context, a Actor, p *Petition, seesCommune bool, today Date, updates map[string]any) (*Petition, error) {
+	return s.writePetitionLogged(ctx, a, p, seesCommune, today, updates, sqlPart{})
+}
+
+// writePetitionLogged is writePetition appending also ev, the event that records the change (a
+// statement of eventRow): on PostgreSQL in the update's own statement, on SQLite after it. A
+// stale version writes neither (the caller's transaction rolls the event back).
+func (s *Store) writePetitionLogged(ctx context.Context, a Actor, p *Petition, seesCommune bool, today Date, updates map[string]any, ev sqlPart) (*Petition, error) {
 	updates["version"] = p.Version + 1
-	stored := &Petition{ID: p.ID}
-	res := s.conn(ctx).Model(stored).Clauses(clause.Returning{}).Where("version = ?", p.Version).Updates(updates)
-	if res.Error != nil {
-		return nil, res.Error
+	columns := make([]string, 0, len(updates))
+	for c := range updates {
+		columns = append(columns, c)
 	}
-	if res.RowsAffected == 0 {
+	slices.Sort(columns)
+	var b strings.Builder
+	var args []any
+	inline := ev.sql != "" && s.dialect == Postgres
+	if inline {
+		b.WriteString("WITH e AS (" + ev.sql + ") ")
+		args = append(args, ev.args...)
+	}
+	b.WriteString("UPDATE petitions SET ")
+	for i, c := range columns {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(c + " = ?")
+		args = append(args, updates[c])
+	}
+	b.WriteString(" WHERE id = ? AND version = ? RETURNING *")
+	var rows []Petition
+	if err := s.conn(ctx).Raw(b.String(), append(args, p.ID, p.Version)...).Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	if len(rows) == 0 {
 		p.finish(a, seesCommune, today)
 		return nil, StaleVersion(p)
+	}
+	stored := &rows[0]
+	if ev.sql != "" && !inline {
+		if err := s.conn(ctx).Exec(ev.sql, ev.args...).Error; err != nil {
+			return nil, err
+		}
 	}
 	if err := s.moveRollup(ctx, p, stored); err != nil {
 		return nil, err
@@ -981,11 +1075,12 @@ func (s *Store) DraftAnswer(ctx context.Context, actor Actor, id int64, in Answe
 		if err := p.staleFor(*in.Version, actor, seesCommune, today); err != nil {
 			return err
 		}
-		out, err = s.writePetition(ctx, actor, p, seesCommune, today, map[string]any{"answer_draft": text, "updated_at": s.now()})
+		ev, err := s.eventRow(petitionLog, actor, p.ID, EventAnswerDrafted, "", "", "", map[string]any{"answer": text}, nil)
 		if err != nil {
 			return err
 		}
-		return s.appendEvent(ctx, petitionLog, actor, p.ID, EventAnswerDrafted, "", "", "", map[string]any{"answer": text})
+		out, err = s.writePetitionLogged(ctx, actor, p, seesCommune, today, map[string]any{"answer_draft": text, "updated_at": s.now()}, ev)
+		return err
 	})
 	return out, failed(err, "draft answer to petition %d", id)
 }
@@ -1036,11 +1131,12 @@ func (s *Store) ChangeDueDate(ctx context.Context, actor Actor, id int64, in Due
 		}
 		updates := map[string]any{"updated_at": s.now()}
 		deadline{due: d, rule: rule}.set(updates, map[string]any{})
-		out, err = s.writePetition(ctx, actor, p, seesCommune, today, updates)
+		ev, err := s.eventRow(petitionLog, actor, p.ID, EventDueChanged, from, string(d), note, nil, nil)
 		if err != nil {
 			return err
 		}
-		return s.appendEvent(ctx, petitionLog, actor, p.ID, EventDueChanged, from, string(d), note, nil)
+		out, err = s.writePetitionLogged(ctx, actor, p, seesCommune, today, updates, ev)
+		return err
 	})
 	return out, failed(err, "change due date of petition %d", id)
 }

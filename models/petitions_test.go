@@ -955,41 +955,49 @@ func TestSearchPathsAgree(t *testing.T) {
 }
 
 // TestIdempotentCreateUnderRetries sends the same Idempotency-Key from ten goroutines at once:
-// one petition, one reference, every caller gets its id.
+// one petition, one reference taken from the counter, every caller gets it, and all but one
+// are told it was replayed.
 func TestIdempotentCreateUnderRetries(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, s *models.Store) {
 		pw := newPetitionWorld(t, s)
+		in := models.PetitionInput{CommuneID: pw.w.CommuneA.ID, HamletID: pw.w.HamletA1.ID,
+			Channel: "online", Kind: "kien_nghi", TopicCode: "MT", Content: "Đề nghị thu gom rác hai lần mỗi tuần."}
 		var (
-			wg  sync.WaitGroup
-			mu  sync.Mutex
-			ids = map[int64]int{}
+			wg      sync.WaitGroup
+			mu      sync.Mutex
+			refs    = map[string]int{}
+			created int
 		)
 		for i := 0; i < 10; i++ {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				id, _, err := s.Idempotent(context.Background(), pw.secretary, "retry-1", "petitions.create", nil, func(ctx context.Context) (int64, error) {
-					p, err := s.CreatePetition(ctx, pw.secretary, models.PetitionInput{CommuneID: pw.w.CommuneA.ID, HamletID: pw.w.HamletA1.ID,
-						Channel: "online", Kind: "kien_nghi", TopicCode: "MT", Content: "Đề nghị thu gom rác hai lần mỗi tuần."})
-					if err != nil {
-						return 0, err
-					}
-					return p.ID, nil
-				})
+				p, replayed, err := s.CreatePetitionOnce(context.Background(), pw.secretary, "retry-1", in)
 				if err != nil {
 					t.Error(err)
 					return
 				}
 				mu.Lock()
-				ids[id]++
+				refs[fmt.Sprintf("%d %s", p.ID, p.Reference)]++
+				if !replayed {
+					created++
+				}
 				mu.Unlock()
 			}()
 		}
 		wg.Wait()
-		var n int64
+		var n, seq int64
 		s.Gorm().Table("petitions").Count(&n)
-		if len(ids) != 1 || n != 1 {
-			t.Fatalf("ids %v, %d petitions", ids, n)
+		s.Gorm().Table("petition_counters").Where("commune_id = ?", pw.w.CommuneA.ID).Select("last_seq").Scan(&seq)
+		if len(refs) != 1 || created != 1 || n != 1 || seq != 1 {
+			t.Fatalf("answers %v, %d created, %d petitions, counter at %d", refs, created, n, seq)
+		}
+		// The same key with another request is refused by name and creates nothing.
+		other := in
+		other.Content = "Một ý kiến khác hẳn, về đèn đường."
+		var verr *models.ValidationError
+		if _, _, err := s.CreatePetitionOnce(context.Background(), pw.secretary, "retry-1", other); !errors.As(err, &verr) || verr.Fields["Idempotency-Key"].VI == "" {
+			t.Fatalf("reused key: %v", err)
 		}
 	})
 }
