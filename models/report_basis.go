@@ -50,6 +50,9 @@ type reportScope struct {
 	communes []Unit
 	// made lists the communes whose records count on the "then" basis.
 	made []int64
+	// hamlets are the records under the paths now (unitScope, as the lists read them), on the
+	// "now" basis.
+	hamlets *unitScope
 }
 
 // reportPaths returns the subtrees a report on unit reads for the actor: a monitor bound to a
@@ -70,10 +73,18 @@ func (s *Store) scopeOf(ctx context.Context, unit *Unit, paths []string, basis B
 	sc := &reportScope{basis: basis, paths: paths, holder: map[int64]int64{}}
 	cond, args := pathsSQL("path", paths)
 	var units []Unit
-	if err := s.conn(ctx).Where("level IN ?", []Level{LevelCommune, LevelHamlet}).Where(cond, args...).Find(&units).Error; err != nil {
+	err := s.conn(ctx).Where("level IN ?", []Level{LevelCommune, LevelHamlet}).Where(cond, args...).Find(&units).Error
+	if err != nil {
 		return nil, err
 	}
 	if basis == BasisNow {
+		r, err := s.scopes(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if sc.hamlets, err = r.held(paths); err != nil {
+			return nil, err
+		}
 		byPath := make(map[string]*Unit, len(units))
 		for i := range units {
 			byPath[units[i].Path] = &units[i]
@@ -154,7 +165,9 @@ func (s *Store) madeUnder(ctx context.Context, c *Unit, anchors map[int64]bool) 
 }
 
 // filter is the SQL condition on a record's commune_id and hamlet_id keeping the records
-// a report counts.
+// a report counts: as they were then, those made in its communes; now, the petitions and
+// rollup cells under its units as every list reads them (unitScope), the dialogues of its
+// communes.
 func (sc *reportScope) filter(alias string) (string, []any) {
 	if sc.basis == BasisThen {
 		if len(sc.made) == 0 {
@@ -162,11 +175,12 @@ func (sc *reportScope) filter(alias string) (string, []any) {
 		}
 		return alias + ".commune_id IN ?", []any{sc.made}
 	}
-	cond, args := pathsSQL("path", sc.paths)
 	if alias == "d" {
+		// Dialogues are held by a commune, not a hamlet.
+		cond, args := pathsSQL("path", sc.paths)
 		return "d.commune_id IN (SELECT id FROM units WHERE level = 'commune' AND " + cond + ")", args
 	}
-	return alias + ".hamlet_id IN (SELECT id FROM units WHERE level = 'hamlet' AND " + cond + ")", args
+	return sc.hamlets.sql(alias)
 }
 
 // lineOf returns the league line a record counts in: by the commune it was made in (then) or
