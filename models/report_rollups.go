@@ -244,7 +244,7 @@ func (s *Store) RebuildRollups(ctx context.Context) error {
 }
 
 // rebuildRollups empties the rollups and counts every petition again, a hundred hamlets at a
-// time (cells begin with the hamlet, so each batch of cells is complete).
+// time (a cell has one hamlet, so each batch of cells is complete).
 func (s *Store) rebuildRollups(ctx context.Context) error {
 	if err := s.conn(ctx).Exec("DELETE FROM petition_rollups").Error; err != nil {
 		return err

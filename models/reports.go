@@ -491,11 +491,11 @@ func (s *Store) rollupFigures(ctx context.Context, sc *reportScope, first, last 
 	if public {
 		args = append(args, true)
 	}
-	rows, err := s.conn(ctx).Raw(`SELECT `+rollupColumns+`, SUM(r.n) AS n
+	// Each row is one cell (the primary key holds every column of it), so nothing is grouped;
+	// the scope and the months select whole ranges of that key (commune, month, …).
+	rows, err := s.conn(ctx).Raw(`SELECT `+rollupColumns+`, r.n
 		FROM petition_rollups r
-		WHERE `+cond+` AND r.month >= ? AND r.month <= ?`+onBoard+`
-		GROUP BY `+rollupColumns+`
-		HAVING SUM(r.n) <> 0`, args...).Rows()
+		WHERE `+cond+` AND r.month >= ? AND r.month <= ? AND r.n <> 0`+onBoard, args...).Rows()
 	if err != nil {
 		return err
 	}
