@@ -20,6 +20,7 @@ func (s *Server) petitionRoutes(authed *gin.RouterGroup) {
 	authed.POST("/petitions/:id/notes", s.addPetitionNote)
 	authed.GET("/petitions/:id/events", s.petitionEvents)
 	authed.GET("/petitions/export", s.exportPetitions)
+	authed.GET("/petitions/rules", petitionRules)
 }
 
 func (s *Server) createPetition(c *gin.Context) {

@@ -2,6 +2,7 @@ package models
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/papi-dialogue/papi/models/calendar"
@@ -41,7 +42,7 @@ var (
 // petitioner's identification: a complaint or a denunciation received on or after
 // IdentificationFrom. A denunciation's identity stays protected (PermPetitionsSeeDenouncer).
 func IdentificationRequired(k PetitionKind, day Date) bool {
-	return (k == KindComplaint || k == KindDenunciation) && day >= IdentificationFrom
+	return slices.Contains(identificationKinds, k) && day >= IdentificationFrom
 }
 
 // intakeDraft checks what the desk adds to a new petition, naming every bad field in v, and
@@ -50,7 +51,7 @@ func IdentificationRequired(k PetitionKind, day Date) bool {
 func intakeDraft(in PetitionInput, v *ValidationError, p *Petition) {
 	p.PetitionerIDNumber = strings.ToUpper(strings.ReplaceAll(strings.TrimSpace(in.PetitionerIDNumber), " ", ""))
 	if in.Anonymous && p.PetitionerIDNumber != "" {
-		v.Add("id_number", Msg("Ý kiến ẩn danh không ghi số định danh.", "An anonymous petition carries no identification number."))
+		v.Add("id_number", msgIDAnonymous)
 	} else if p.PetitionerIDNumber != "" && !idNumberPattern.MatchString(p.PetitionerIDNumber) {
 		v.Add("id_number", msgIDNumber)
 	}

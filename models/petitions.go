@@ -415,14 +415,14 @@ func petitionDraft(in PetitionInput, v *ValidationError, now time.Time) *Petitio
 	case in.DialogueID != nil && p.Channel != ChannelDialogue:
 		v.Add("channel", Msg("Ý kiến nêu tại buổi đối thoại có kênh là dialogue.", "A petition raised at a dialogue has the channel dialogue."))
 	}
-	if n := runeLen(p.Content); n < 10 || n > 4000 {
-		v.Add("content", msgContentLength)
+	if !contentRule.ok(p.Content) {
+		v.Add("content", contentRule.Message)
 	}
 	if in.Anonymous && (p.PetitionerName != "" || p.PetitionerPhone != "" || p.PetitionerAddress != "") {
-		v.Add("anonymous", Msg("Ý kiến ẩn danh không ghi họ tên, điện thoại hay địa chỉ người nêu.", "An anonymous petition carries no name, phone or address."))
+		v.Add("anonymous", msgAnonymous)
 	}
-	if runeLen(p.PetitionerName) > 120 {
-		v.Add("name", Msg("Họ tên dài tối đa 120 ký tự.", "The name is at most 120 characters."))
+	if !nameRule.ok(p.PetitionerName) {
+		v.Add("name", nameRule.Message)
 	}
 	if p.PetitionerPhone != "" && !phonePattern.MatchString(p.PetitionerPhone) {
 		v.Add("phone", Msg("Số điện thoại không hợp lệ.", "The phone number is not valid."))
@@ -430,8 +430,8 @@ func petitionDraft(in PetitionInput, v *ValidationError, now time.Time) *Petitio
 	if runeLen(p.PetitionerAddress) > 300 {
 		v.Add("address", Msg("Địa chỉ dài tối đa 300 ký tự.", "The address is at most 300 characters."))
 	}
-	if runeLen(p.OnsiteAnswer) > 4000 {
-		v.Add("onsite_answer", Msg("Câu trả lời tại chỗ dài tối đa 4000 ký tự.", "The on-site answer is at most 4000 characters."))
+	if !onsiteRule.ok(p.OnsiteAnswer) {
+		v.Add("onsite_answer", onsiteRule.Message)
 	}
 	if in.ReceivedAt != nil {
 		switch {
@@ -544,7 +544,7 @@ func checkPetitionTopic(v *ValidationError, id *int64, code string, t *Topic) bo
 		v.Add("topic_id", msgRequired)
 		return false
 	case t == nil || !t.Active:
-		v.Add("topic_id", Msg("Lĩnh vực không tồn tại hoặc đã ngừng sử dụng.", "Unknown or inactive topic."))
+		v.Add("topic_id", msgUnknownTopic)
 		return false
 	}
 	return true

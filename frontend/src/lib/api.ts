@@ -149,7 +149,7 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
 
 // The answers a screen needs to open without a connection (running a dialogue at the hamlet
 // hall) are kept on the device; anything else is always asked for.
-const keepPaths = [/^\/api\/v1\/(units|topics)(\?|$)/, /^\/api\/v1\/dialogues\/\d+(\?|$)/, /^\/api\/v1\/petitions\?(.*&)?dialogue_id=/]
+const keepPaths = [/^\/api\/v1\/(units|topics|petitions\/rules)(\?|$)/, /^\/api\/v1\/dialogues\/\d+(\?|$)/, /^\/api\/v1\/petitions\?(.*&)?dialogue_id=/]
 const keptPrefix = 'papi.kept:'
 
 function keep(url: string, data: unknown) {

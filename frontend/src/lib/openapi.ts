@@ -1914,6 +1914,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/petitions/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The rules of a new petition that need no database (lengths, the identification number, which kinds need it from which day, with their messages), for the run screen and the desk to check an entry on the device, offline too. */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PetitionRules"];
+                    };
+                };
+                401: components["responses"]["Unauthenticated"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/petitions": {
         parameters: {
             query?: never;
@@ -5488,6 +5525,39 @@ export interface components {
             items: components["schemas"]["Unit"][];
             next_cursor: string;
         };
+        LocalText: {
+            vi: string;
+            en: string;
+        };
+        /** @description A text's length in characters after trimming, from min to max; message when it is not. */
+        TextRule: {
+            min: number;
+            max: number;
+            message: components["schemas"]["LocalText"];
+        };
+        /** @description The rules of a new petition that need no database, as models enforce them: the device checks an entry with them before it is sent or queued offline; the server still judges what is sent. */
+        PetitionRules: {
+            required: components["schemas"]["LocalText"];
+            kinds: ("phan_anh" | "kien_nghi" | "khieu_nai" | "to_cao")[];
+            topic: components["schemas"]["LocalText"];
+            content: components["schemas"]["TextRule"];
+            name: components["schemas"]["TextRule"];
+            onsite_answer: components["schemas"]["TextRule"];
+            anonymous: components["schemas"]["LocalText"];
+            /** @description The form of an identification number written without spaces in upper case: a regular expression valid in RE2 and JavaScript. */
+            id_number: {
+                pattern: string;
+                message: components["schemas"]["LocalText"];
+                anonymous: components["schemas"]["LocalText"];
+            };
+            /** @description Petitions of these kinds received on or after from need the petitioner's name and identification number. */
+            identification: {
+                /** Format: date */
+                from: string;
+                kinds: ("phan_anh" | "kien_nghi" | "khieu_nai" | "to_cao")[];
+                message: components["schemas"]["LocalText"];
+            };
+        };
         Topic: {
             /** Format: int64 */
             id: number;
@@ -6722,6 +6792,8 @@ export const unitKindValues: ReadonlyArray<FlattenedDeepRequired<components>["sc
 export const unitSummaryLevelValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["UnitSummary"]["level"]> = ["province", "district", "commune", "hamlet"];
 export const reorganizationInputKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReorganizationInput"]["kind"]> = ["merge", "split", "rename", "move", "dissolve_district"];
 export const reorganizationPreviewChangesChangeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ReorganizationPreview"]["changes"]["change"]> = ["created", "ends", "moves", "renamed"];
+export const petitionRulesKindsValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PetitionRules"]["kinds"]> = ["phan_anh", "kien_nghi", "khieu_nai", "to_cao"];
+export const petitionRulesIdentificationKindsValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PetitionRules"]["identification"]["kinds"]> = ["phan_anh", "kien_nghi", "khieu_nai", "to_cao"];
 export const roleValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Role"]> = ["admin", "district_official", "commune_chair", "secretary", "inspector"];
 export const dialogueStatusValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["DialogueStatus"]> = ["planned", "held", "closed", "cancelled"];
 export const attendeeGroupValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Attendee"]["group"]> = ["resident", "business", "official"];

@@ -21,6 +21,7 @@ export type Unit = Schemas['Unit']
 export type Me = Schemas['Me']
 /** Topic is a category of petitions (lĩnh vực). */
 export type Topic = Schemas['Topic']
+export type PetitionRules = Schemas['PetitionRules']
 /** User is an account as the users API returns it. */
 export type User = Schemas['User']
 /** Role is what a user may do, in the product's words. */
