@@ -143,7 +143,7 @@ func (s *Store) inScope(r *scopeReader, actor Actor, q *gorm.DB) (*gorm.DB, bool
 // Petitions lists the petitions the actor may see that match the filter, one keyset page at a
 // time: the cursor holds the sort key of the last item, so new petitions never shift a page.
 func (s *Store) Petitions(ctx context.Context, actor Actor, f PetitionFilter) (items []Petition, next string, err error) {
-	if s.dialect == Postgres && strings.TrimSpace(f.Q) != "" {
+	if s.dialect == Postgres && searchesWords(f.Q) {
 		// A prepared statement soon runs on a generic plan, which cannot tell a common word (walk
 		// the received_at index and stop after a page) from a rare one (use the trigram index).
 		// Plan every search with its own words.
@@ -157,6 +157,13 @@ func (s *Store) Petitions(ctx context.Context, actor Actor, f PetitionFilter) (i
 		return items, next, err
 	}
 	return s.petitions(ctx, actor, f)
+}
+
+// searchesWords tells whether a list's q asks for words in the text, not for a whole reference
+// (looked up in its unique index, so any plan does).
+func searchesWords(q string) bool {
+	folded := Fold(q)
+	return strings.TrimSpace(folded) != "" && !referencePattern.MatchString(folded)
 }
 
 // petitionQuery is a petition list's query: the filters, the word search kept apart so the
@@ -365,9 +372,8 @@ func (s *Store) petitions(ctx context.Context, actor Actor, f PetitionFilter) ([
 		// page, found by walking the list's own index. Only when they do not is the trigram index
 		// asked for every match, which is then usually a short list.
 		for _, window := range searchWindows {
-			items = nil
 			recent := ordered.Limit(window)
-			if err := s.conn(ctx).Table("(?) AS petitions", recent).Scopes(search).Order(orderBy).Limit(limit + 1).Find(&items).Error; err != nil {
+			if items, err = findPetitions(s.conn(ctx).Table("(?) AS petitions", recent).Scopes(search).Order(orderBy).Limit(limit + 1)); err != nil {
 				return nil, "", err
 			}
 			if len(items) > limit {
@@ -416,8 +422,8 @@ func (s *Store) petitions(ctx context.Context, actor Actor, f PetitionFilter) ([
 }
 
 // maxSplit is the most communes a list reads one by one (listPage): a merged commune's few,
-// not a province's hundreds.
-const maxSplit = 16
+// not a province's hundreds (each branch costs PostgreSQL planning time).
+var maxSplit = 16
 
 // listPage reads up to n petitions of ordered (pq's filters, ordered and after the cursor). A
 // scope of a few communes (a commune merged from several, its predecessors' records following
@@ -425,20 +431,23 @@ const maxSplit = 16
 // key) that stops after n rows, which PostgreSQL merges in order (Merge Append): the same rows
 // in the same order as the one query, without reading and sorting every predecessor's rows.
 func (s *Store) listPage(ctx context.Context, pq *petitionQuery, ordered *gorm.DB, orderBy string, n int) ([]Petition, error) {
-	var items []Petition
-	if pq.split == nil || len(pq.split.communes) < 2 || len(pq.split.communes) > maxSplit || pq.searching {
-		err := ordered.Scopes(pq.search).Limit(n).Find(&items).Error
-		return items, err
+	switch {
+	case pq.split == nil || len(pq.split.communes) < 2 || pq.searching:
+		return findPetitions(ordered.Scopes(pq.search).Limit(n))
+	case len(pq.split.communes) > maxSplit:
+		// Many communes (a province): the page's keys first, which an index may give alone (the
+		// late petitions' index for the overdue list), then only the page's rows.
+		keys := ordered.Select("petitions.id").Limit(n)
+		return findPetitions(s.conn(ctx).Model(&Petition{}).Where("petitions.id IN (?)", keys).Order(orderBy))
 	}
 	parts := make([]string, len(pq.split.communes))
 	branches := make([]any, len(pq.split.communes))
 	for i, c := range pq.split.communes {
 		parts[i] = "SELECT * FROM (?) AS b" + strconv.Itoa(i)
-		branches[i] = ordered.Where("petitions.commune_id = ?", c).Limit(n)
+		branches[i] = ordered.Select(petitionListColumns).Where("petitions.commune_id = ?", c).Limit(n)
 	}
 	union := s.conn(ctx).Raw(strings.Join(parts, " UNION ALL "), branches...)
-	err := s.conn(ctx).Table("(?) AS petitions", union).Order(orderBy).Limit(n).Find(&items).Error
-	return items, err
+	return findPetitions(s.conn(ctx).Table("(?) AS petitions", union).Order(orderBy).Limit(n))
 }
 
 // searchOlder finds a search's page when the newest rows in scope did not hold it (PostgreSQL,
@@ -448,8 +457,9 @@ func (s *Store) listPage(ctx context.Context, pq *petitionQuery, ordered *gorm.D
 // the trigram index would fetch every match only to keep a page of them.
 func (s *Store) searchOlder(ctx context.Context, unordered, ordered *gorm.DB, search func(*gorm.DB) *gorm.DB, sort string, limit int) ([]Petition, bool, error) {
 	var pool []Petition
-	err := s.withSettings(ctx, "enable_seqscan", func() error {
-		return unordered.Scopes(search).Limit(searchPool).Find(&pool).Error
+	err := s.withSettings(ctx, "enable_seqscan", func() (err error) {
+		pool, err = findPetitions(unordered.Scopes(search).Limit(searchPool))
+		return err
 	})
 	if err != nil {
 		return nil, false, err
@@ -471,8 +481,9 @@ func (s *Store) searchOlder(ctx context.Context, unordered, ordered *gorm.DB, se
 		return pool, true, nil
 	}
 	var items []Petition
-	err = s.withSettings(ctx, "enable_bitmapscan", func() error {
-		return ordered.Scopes(search).Limit(limit + 1).Find(&items).Error
+	err = s.withSettings(ctx, "enable_bitmapscan", func() (err error) {
+		items, err = findPetitions(ordered.Scopes(search).Limit(limit + 1))
+		return err
 	})
 	return items, err == nil, err
 }

@@ -104,6 +104,34 @@ const publicColumns = `p.id, p.reference, p.commune_id, c.name AS commune_name, 
 	(SELECT COUNT(*) FROM petitions l WHERE l.main_id = p.id AND l.private = FALSE AND l.kind <> 'to_cao') AS linked_count,
 	(SELECT m.reference FROM petitions m WHERE m.id = p.main_id AND m.private = FALSE AND m.kind <> 'to_cao') AS main_reference`
 
+// fields are the destinations of publicColumns in r, in their order.
+func (r *publicRow) fields() []any {
+	return []any{&r.ID, &r.Reference, &r.CommuneID, &r.CommuneName, &r.HamletID, &r.HamletName,
+		&r.TopicID, &r.TopicCode, &r.TopicName, &r.TopicNameEN, &r.Kind, &r.Channel,
+		&r.Content, &r.ReceivedAt, &r.State, &r.ResponsibleName, &r.DueOn, &r.OnsiteAnswer, &r.Answer,
+		&r.AnsweredAt, &r.ResolvedAt, &r.ClosedAt, &r.CloseReason, &r.DuplicateOfRef, &r.UpdatedAt,
+		&r.PetitionerName, &r.PetitionerPhone, &r.PetitionerAddr, &r.PetitionerIDNumber,
+		&r.PetitionerFormer, &r.CorrectedAt, &r.LinkedCount, &r.MainReference}
+}
+
+// findPublic reads the rows of a publicQuery, scanned straight into their fields (GORM's
+// reflection over every column of every row cost more than the board's SQL).
+func findPublic(q *gorm.DB) ([]publicRow, error) {
+	rows, err := q.Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []publicRow
+	for rows.Next() {
+		out = append(out, publicRow{})
+		if err := rows.Scan(out[len(out)-1].fields()...); err != nil {
+			return nil, err
+		}
+	}
+	return out, rows.Err()
+}
+
 // publicQuery selects the petitions the public may see, with the names the board shows.
 func (s *Store) publicQuery(ctx context.Context) *gorm.DB {
 	return s.conn(ctx).Table("petitions p").
@@ -182,7 +210,16 @@ type PublicFilter struct {
 
 // publicCommune returns a commune by id for the public: anything else is not found.
 func (s *Store) publicCommune(ctx context.Context, id int64) (*Unit, error) {
-	u, err := s.unitByID(ctx, id)
+	r, err := s.scopes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return r.publicCommune(id)
+}
+
+// publicCommune is Store.publicCommune through r's cache.
+func (r *scopeReader) publicCommune(id int64) (*Unit, error) {
+	u, err := r.unit(id)
 	if err != nil {
 		return nil, err
 	}
@@ -194,7 +231,11 @@ func (s *Store) publicCommune(ctx context.Context, id int64) (*Unit, error) {
 
 // PublicPetitions lists the public petitions of a commune, newest first, a keyset page at a time.
 func (s *Store) PublicPetitions(ctx context.Context, communeID int64, f PublicFilter) ([]PublicPetition, string, error) {
-	commune, err := s.publicCommune(ctx, communeID)
+	r, err := s.scopes(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	commune, err := r.publicCommune(communeID)
 	if err != nil {
 		return nil, "", err
 	}
@@ -203,10 +244,11 @@ func (s *Store) PublicPetitions(ctx context.Context, communeID int64, f PublicFi
 	// hamlets. Then, or for an ended commune, the petitions made in it.
 	q := s.publicQuery(ctx).Where("p.commune_id = ?", commune.ID)
 	if parseBasis(v, f.As) == BasisNow && commune.Live() {
-		cond, args, err := s.hamletsUnderSQL(ctx, "p", []string{commune.Path})
+		sc, err := r.held([]string{commune.Path})
 		if err != nil {
 			return nil, "", err
 		}
+		cond, args := sc.sql("p")
 		q = s.publicQuery(ctx).Where(cond, args...)
 	}
 	q = q.Where(publicMatterOnce)
@@ -240,9 +282,9 @@ func (s *Store) PublicPetitions(ctx context.Context, communeID int64, f PublicFi
 	if after.ID != 0 {
 		q = q.Where("(p.received_at < ? OR (p.received_at = ? AND p.id < ?))", after.At, after.At, after.ID)
 	}
-	var rows []publicRow
 	limit := f.Page.limit()
-	if err := q.Order("p.received_at DESC, p.id DESC").Limit(limit + 1).Scan(&rows).Error; err != nil {
+	rows, err := findPublic(q.Order("p.received_at DESC, p.id DESC").Limit(limit + 1))
+	if err != nil {
 		return nil, "", err
 	}
 	rows, more := trimPage(rows, limit)
@@ -268,8 +310,8 @@ func (s *Store) PublicPetition(ctx context.Context, reference string) (*PublicPe
 	if ref == "" || len(ref) > 64 {
 		return nil, ErrNotFound
 	}
-	var rows []publicRow
-	if err := s.publicQuery(ctx).Where("p.reference = ?", ref).Limit(1).Scan(&rows).Error; err != nil {
+	rows, err := findPublic(s.publicQuery(ctx).Where("p.reference = ?", ref).Limit(1))
+	if err != nil {
 		return nil, err
 	}
 	if len(rows) == 0 {
@@ -387,8 +429,8 @@ func (s *Store) SearchPublicPetitions(ctx context.Context, q PublicSearch) ([]Pu
 	if q.Offset > 0 {
 		db = db.Offset(q.Offset)
 	}
-	var rows []publicRow
-	if err := db.Order("p.received_at DESC, p.id DESC").Scan(&rows).Error; err != nil {
+	rows, err := findPublic(db.Order("p.received_at DESC, p.id DESC"))
+	if err != nil {
 		return nil, err
 	}
 	return s.publicOf(rows), nil
