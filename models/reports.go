@@ -807,15 +807,16 @@ func (s *Store) OverduePetitions(ctx context.Context, actor Actor, in OverdueInp
 			return nil, "", err
 		}
 	}
-	page := s.conn(ctx).Table("petitions p").Where(lateSQL("p", today)).Where(scope, args...)
+	page := s.conn(ctx).Table("petitions p").Select("p.id").Where(lateSQL("p", today)).Where(scope, args...)
 	if after.ID != 0 {
 		page = page.Where("(p.due_on > ? OR (p.due_on = ? AND p.id > ?))", after.Due, after.Due, after.ID)
 	}
 	limit := in.Page.limit()
-	// The page first, then the names of its units and topics: joined before the limit, the
-	// names of every late petition of a province would be read.
+	// The page's keys first, from the late petitions' index alone, then its rows and the names
+	// of its units and topics: joined before the limit, the names (and rows) of every late
+	// petition of a province would be read.
 	page = page.Order("p.due_on, p.id").Limit(limit + 1)
-	q := s.conn(ctx).Table("(?) AS p", page).
+	q := s.conn(ctx).Table("petitions p").Where("p.id IN (?)", page).
 		Select(`p.id, p.reference, p.commune_id, c.name AS commune_name, p.hamlet_id, h.name AS hamlet_name,
 			p.topic_id, t.code AS topic_code, t.name_vi AS topic_name, t.name_en AS topic_name_en, p.kind, p.state,
 			p.received_at, p.due_on, p.responsible_unit_id, p.responsible_name`).

@@ -29,7 +29,13 @@ CREATE TRIGGER unit_scope_version_units AFTER INSERT OR UPDATE OR DELETE ON unit
 CREATE TRIGGER unit_scope_version_hamlet_communes AFTER INSERT OR DELETE ON hamlet_communes
     FOR EACH ROW EXECUTE FUNCTION unit_scope_version_bump();
 
+-- The late petitions of a commune by due date (lateSQL): a province's overdue lists sort the
+-- keys of its late petitions from this index alone, then read the page's rows.
+CREATE INDEX petitions_late_idx ON petitions (commune_id, due_on, id)
+    WHERE state_type = 'open' AND state <> 'answered' AND due_on IS NOT NULL;
+
 -- +goose Down
+DROP INDEX petitions_late_idx;
 DROP TRIGGER unit_scope_version_hamlet_communes ON hamlet_communes;
 DROP TRIGGER unit_scope_version_units ON units;
 DROP FUNCTION unit_scope_version_bump();

@@ -37,7 +37,13 @@ BEGIN
 END;
 -- +goose StatementEnd
 
+-- The late petitions of a commune by due date (lateSQL): a province's overdue lists sort the
+-- keys of its late petitions from this index alone, then read the page's rows.
+CREATE INDEX petitions_late_idx ON petitions (commune_id, due_on, id)
+    WHERE state_type = 'open' AND state <> 'answered' AND due_on IS NOT NULL;
+
 -- +goose Down
+DROP INDEX petitions_late_idx;
 DROP TRIGGER unit_scope_version_hamlet_commune_delete;
 DROP TRIGGER unit_scope_version_hamlet_commune_insert;
 DROP TRIGGER unit_scope_version_unit_delete;
