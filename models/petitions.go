@@ -801,7 +801,10 @@ func (s *Store) TransitionPetition(ctx context.Context, actor Actor, id int64, i
 		if err := s.followMain(ctx, actor, stored, r.HasLinked); err != nil {
 			return err
 		}
-		return s.noticeTransition(ctx, actor, stored)
+		if err := s.noticeTransition(ctx, actor, stored); err != nil {
+			return err
+		}
+		return s.moveRollup(ctx, p, stored)
 	})
 	return out, failed(err, "transition petition %d to %s", id, in.To)
 }
@@ -833,12 +836,17 @@ func checkPetitionMove(a Actor, p *Petition, in TransitionInput, seesCommune boo
 // at the version p was read at, and returns the row as stored, finished for the actor: the
 // update returns it, so nothing is read again.
 func (s *Store) writePetition(ctx context.Context, a Actor, p *Petition, seesCommune bool, today Date, updates map[string]any) (*Petition, error) {
-	return s.writePetitionLogged(ctx, a, p, seesCommune, today, updates, sqlPart{})
+	stored, err := s.writePetitionLogged(ctx, a, p, seesCommune, today, updates, sqlPart{})
+	if err != nil {
+		return nil, err
+	}
+	return stored, s.moveRollup(ctx, p, stored)
 }
 
 // writePetitionLogged is writePetition appending also ev, the event that records the change (a
 // statement of eventRow): on PostgreSQL in the update's own statement, on SQLite after it. A
-// stale version writes neither (the caller's transaction rolls the event back).
+// stale version writes neither (the caller's transaction rolls the event back). It leaves the
+// report rollups to the caller, to move last (moveRollup).
 func (s *Store) writePetitionLogged(ctx context.Context, a Actor, p *Petition, seesCommune bool, today Date, updates map[string]any, ev sqlPart) (*Petition, error) {
 	updates["version"] = p.Version + 1
 	columns := make([]string, 0, len(updates))
@@ -875,9 +883,6 @@ func (s *Store) writePetitionLogged(ctx context.Context, a Actor, p *Petition, s
 		if err := s.conn(ctx).Exec(ev.sql, ev.args...).Error; err != nil {
 			return nil, err
 		}
-	}
-	if err := s.moveRollup(ctx, p, stored); err != nil {
-		return nil, err
 	}
 	stored.finish(a, seesCommune, today)
 	return stored, nil
@@ -1079,8 +1084,10 @@ func (s *Store) DraftAnswer(ctx context.Context, actor Actor, id int64, in Answe
 		if err != nil {
 			return err
 		}
-		out, err = s.writePetitionLogged(ctx, actor, p, seesCommune, today, map[string]any{"answer_draft": text, "updated_at": s.now()}, ev)
-		return err
+		if out, err = s.writePetitionLogged(ctx, actor, p, seesCommune, today, map[string]any{"answer_draft": text, "updated_at": s.now()}, ev); err != nil {
+			return err
+		}
+		return s.moveRollup(ctx, p, out)
 	})
 	return out, failed(err, "draft answer to petition %d", id)
 }
@@ -1135,8 +1142,10 @@ func (s *Store) ChangeDueDate(ctx context.Context, actor Actor, id int64, in Due
 		if err != nil {
 			return err
 		}
-		out, err = s.writePetitionLogged(ctx, actor, p, seesCommune, today, updates, ev)
-		return err
+		if out, err = s.writePetitionLogged(ctx, actor, p, seesCommune, today, updates, ev); err != nil {
+			return err
+		}
+		return s.moveRollup(ctx, p, out)
 	})
 	return out, failed(err, "change due date of petition %d", id)
 }

@@ -170,16 +170,32 @@ func (c *rollupCell) values() []any {
 
 // moveRollup moves a petition's count from the cell it was in (none for a new petition) to
 // the cell it is in now, in the caller's transaction: one statement, or none when the cell
-// stays. A cell left at 0 stays until SweepRollups.
+// stays. A cell left at 0 stays until SweepRollups. The two cells are written in one order,
+// whichever way the petition moves, so two moves between the same cells never deadlock; a
+// write path sends it last, so the cells many petitions share stay locked for the commit only.
 func (s *Store) moveRollup(ctx context.Context, before, after *Petition) error {
-	deltas := map[rollupCell]int{}
-	if after != nil {
-		deltas[cellOf(sourceOf(after))]++
+	if after == nil || before == nil {
+		deltas := map[rollupCell]int{}
+		if after != nil {
+			deltas[cellOf(sourceOf(after))]++
+		}
+		if before != nil {
+			deltas[cellOf(sourceOf(before))]--
+		}
+		return s.addToRollups(ctx, deltas)
 	}
-	if before != nil {
-		deltas[cellOf(sourceOf(before))]--
+	from, to := cellOf(sourceOf(before)), cellOf(sourceOf(after))
+	if from == to {
+		return nil
 	}
-	return s.addToRollups(ctx, deltas)
+	cells := []rollupCell{from, to}
+	n := []int{-1, 1}
+	if fmt.Sprint(from.values()...) > fmt.Sprint(to.values()...) {
+		cells[0], cells[1], n[0], n[1] = to, from, 1, -1
+	}
+	args := append(append(append(cells[0].values(), n[0]), cells[1].values()...), n[1])
+	return s.conn(ctx).Exec("INSERT INTO petition_rollups ("+rollupColumns+", n) VALUES "+rollupRow+", "+rollupRow+
+		" ON CONFLICT ("+rollupColumns+") DO UPDATE SET n = petition_rollups.n + excluded.n", args...).Error
 }
 
 // addToRollups adds counts to cells, creating those not there yet, in one statement.
