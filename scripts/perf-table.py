@@ -12,7 +12,29 @@ data set (seeded first when the database has no petitions):
 - main query alone: pgbench on the slowest of them;
 
 and prints the table with API ÷ SQL. The machine's load average is printed with it: on a shared
-machine the figures are upper bounds of the time taken. Usage (root, PostgreSQL on this host):
+machine the figures are upper bounds of the time taken.
+
+Statements are counted as PostgreSQL logs them for the one request, the session's read and the
+idempotency key's statements included, BEGIN and COMMIT left out of the count (they are in the
+replay).
+
+The two writes:
+
+- a create sends a fresh Idempotency-Key each time, so every request creates a petition in the
+  benchmark commune. Its replay is trustworthy as it stands: the key gets a fresh suffix per
+  transaction, the reference is computed inside the one write statement from the counter (no
+  literal to collide), and the replay takes the commune's counter and rollup cell at the same
+  point as papi does, in the last statement before COMMIT; API and replay wait in the same queue.
+- a transition received → assigned (to the commune itself, its officials told) needs a petition
+  still received for each request. wrk moves each petition of a pool once: received petitions
+  of the commune with the create's text, version 1, topped up to PERF_POOL (default 600 a second
+  measured) by running the create row's wrk first. The replay instead runs the captured
+  statements in a transaction that is rolled back, each pgbench client on a petition of its own
+  (PERF_CLIENTS fresh ones, created just before): a pool would run dry at pgbench's rate, and the
+  rollback keeps each client's petition received. The rollback spares the replay the commit's
+  WAL flush that papi's transaction pays, so for this row API ÷ SQL is a lower bound.
+
+Usage (root, PostgreSQL on this host):
 
     make perf-table                                   # or:
     PERF_DATABASE_URL=postgres://postgres@127.0.0.1:5432/papi_perf?sslmode=disable \\
@@ -20,7 +42,8 @@ machine the figures are upper bounds of the time taken. Usage (root, PostgreSQL 
 
 Environment: PERF_DATABASE_URL (default papi_perf on 127.0.0.1, created if missing),
 PERF_COMMUNES (communes to seed into an empty database, default 3300: about a million
-petitions, some minutes), PERF_SECONDS (20), PERF_CLIENTS (32), PERF_PG_LOG (the server's log
+petitions, some minutes), PERF_SECONDS (20), PERF_CLIENTS (32), PERF_POOL (received petitions
+for the transition's wrk, default 600 per second measured), PERF_PG_LOG (the server's log
 file; default: the newest file in /var/log/postgresql). Needs wrk (apt-get install -y wrk),
 pgbench and psql. Not part of make test: it measures, it does not assert.
 """
@@ -40,6 +63,7 @@ URL = os.environ.get("PERF_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/pa
 SECONDS = int(os.environ.get("PERF_SECONDS", "20"))
 CLIENTS = int(os.environ.get("PERF_CLIENTS", "32"))
 COMMUNES = os.environ.get("PERF_COMMUNES", "3300")
+POOL = int(os.environ.get("PERF_POOL", str(600 * SECONDS)))
 DB = urllib.parse.urlparse(URL).path.lstrip("/")
 ADMIN_URL = URL.replace("/" + DB, "/postgres", 1)
 
@@ -124,7 +148,31 @@ def requests(u):
         ("overdue, a district", "official", "GET", "/api/v1/reports/overdue", None),
         ("search \"nuoc\", a district", "official", "GET", "/api/v1/petitions?q=nuoc", None),
         ("create a petition (unique key)", "chair", "POST", "/api/v1/petitions", create),
+        (TRANSITION, "chair", "POST", "/api/v1/petitions/{id}/transitions",
+         {"to": "assigned", "version": 1, "responsible_unit_id": int(u["commune"])}),
     ]
+
+
+TRANSITION = "transition received → assigned"
+CREATE = "create a petition (unique key)"
+
+
+def received_pool(u, content):
+    """The received petitions a transition may move: the create row's, not moved yet."""
+    out = psql("""SELECT id FROM petitions WHERE commune_id = %s AND state = 'received' AND version = 1
+        AND content = '%s' ORDER BY id""" % (u["commune"], content.replace("'", "''")))
+    return [int(x) for x in out.split()] if out else []
+
+
+def fresh_petitions(base, session, body, n):
+    """Creates n petitions one after another, so their ids follow each other; returns the first."""
+    ids = []
+    for i in range(n):
+        _, raw = call(base, "POST", "/api/v1/petitions", session, body, {"Idempotency-Key": "perf-pool-%d-%d" % (time.time_ns(), i)})
+        ids.append(json.loads(raw)["id"])
+    if ids != list(range(ids[0], ids[0] + n)):
+        raise SystemExit("the fresh petitions' ids do not follow each other: %s" % ids)
+    return ids[0]
 
 
 LINE = re.compile(r"^\S+ \S+ \S+ \[(\d+)\] (?:\S*@(\S*) )?(LOG|DETAIL):  (.*)$")
@@ -184,14 +232,22 @@ def quote_colons(sql):
     return "".join(out)
 
 
-def pgbench(statements, unique=()):
-    """tx/s of the statements replayed at CLIENTS connections for SECONDS."""
+def pgbench(statements, unique=(), petition=None, first=None):
+    """tx/s of the statements replayed at CLIENTS connections for SECONDS. With petition (the id
+    the captured statements name) and first, each client names petition first + its number
+    instead, and its transaction is rolled back."""
     with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as f:
         f.write("\\set r random(1, 2000000000)\n")
+        if petition:
+            f.write("\\set pid %d + :client_id\n" % first)
         for sql in statements:
             sql = quote_colons(sql)
             for value in unique:
                 sql = sql.replace("'%s'" % value, "('%s-' || :client_id || '-' || :r)" % value[:20])
+            if petition:
+                sql = re.sub(r"(?<![\w'.-])%d(?![\w-])" % petition, ":pid", sql)
+                if sql.strip().lower() == "commit":
+                    sql = "ROLLBACK"
             f.write(" ".join(sql.split()) + ";\n")
         script = f.name
     try:
@@ -206,7 +262,22 @@ def pgbench(statements, unique=()):
         os.unlink(script)
 
 
-def wrk(base, method, path, session, body):
+def lua_str(text):
+    """A Lua string literal of text: wrk's LuaJIT knows no \\u escapes, so every byte outside
+    printable ASCII is written as a decimal escape (a literal it cannot read makes wrk drop the
+    script and send plain GETs)."""
+    out = []
+    for b in text.encode("utf-8"):
+        c = chr(b)
+        out.append(c if 32 <= b < 127 and c not in '"\\' else "\\%d" % b)
+    return '"' + "".join(out) + '"'
+
+
+# Lua: each wrk thread learns its number (0, 1) in setup.
+LUA_THREADS = 'local counter = 0\nfunction setup(thread)\n thread:set("tid", counter)\n counter = counter + 1\nend\n'
+
+
+def wrk(base, method, path, session, body, pool=None):
     """req/s through papi at CLIENTS connections for SECONDS, the non-2xx answers and the 95th
     percentile of the latency in ms."""
     args = ["wrk", "-t2", "-c%d" % CLIENTS, "-d%ds" % SECONDS]
@@ -214,17 +285,29 @@ def wrk(base, method, path, session, body):
     for k, v in headers.items():
         args += ["-H", "%s: %s" % (k, v)]
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
-        if method == "POST":
+        if pool is not None:
+            # Each request moves another petition of the pool, once; each thread takes every
+            # other one.
+            f.write('wrk.method = "POST"\nlocal ids = {%s}\nlocal n = 0\n' % ", ".join(map(str, pool)) + LUA_THREADS)
+            f.write('function init(args)\n n = tid\nend\n')
+            f.write('request = function()\n local id = ids[(n %% #ids) + 1]\n n = n + 2\n'
+                    ' return wrk.format(nil, "%s", nil, %s)\nend\n' % (path.replace("{id}", '" .. id .. "'),
+                                                                     lua_str(json.dumps(body, ensure_ascii=False))))
+        elif method == "POST":
             # Each request carries a fresh Idempotency-Key: every one creates a petition.
-            f.write('wrk.method = "POST"\nwrk.body = %s\nlocal n = 0\n' % json.dumps(json.dumps(body, ensure_ascii=False)))
-            f.write('request = function()\n n = n + 1\n wrk.headers["Idempotency-Key"] = "perf-" .. os.time() .. "-" .. n .. "-" .. math.random(1e9)\n'
+            f.write('wrk.method = "POST"\nwrk.body = %s\nlocal n = 0\n' % lua_str(json.dumps(body, ensure_ascii=False)) + LUA_THREADS)
+            f.write('request = function()\n n = n + 1\n'
+                    ' wrk.headers["Idempotency-Key"] = "perf-" .. os.time() .. "-" .. tid .. "-" .. n .. "-" .. math.random(1e9)\n'
                     ' return wrk.format()\nend\n')
         # The 95th percentile of the latency, which wrk's own summary leaves out.
         f.write('done = function(summary, latency, requests)\n io.write(string.format("p95: %d\\n", latency:percentile(95)))\nend\n')
         script = f.name
     args += ["-s", script]
-    out = subprocess.run(args + [base + path], capture_output=True, text=True).stdout
+    run = subprocess.run(args + [base + path], capture_output=True, text=True)
+    out = run.stdout
     os.unlink(script)
+    if run.stderr.strip():
+        raise SystemExit("wrk: " + run.stderr.strip()[:300])
     rate = float(re.search(r"Requests/sec:\s+([0-9.]+)", out).group(1))
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     p95 = int(re.search(r"p95: (\d+)", out).group(1)) / 1000
@@ -263,18 +346,36 @@ def main():
                 time.sleep(0.1)
             sessions = {who: Session(base, u[who]) for who in ("chair", "official", "admin")}
             background = frozenset(raw for _, _, raw in capture(logfile, lambda: time.sleep(4.5))) if capturing else None
-            for i, (name, who, method, path, body) in enumerate(requests(u)):
+            table = requests(u)
+            create = next(r for r in table if r[0] == CREATE)
+            for i, (name, who, method, path, body) in enumerate(table):
                 if names and name not in names:
                     continue
                 session = sessions.get(who)
                 if capturing:
-                    call(base, method, path, session, body, {"Idempotency-Key": "perf-warm-%d" % time.time_ns()} if body else None)
+                    moved = None
+                    if name == TRANSITION:
+                        # one petition to warm up with, one to capture
+                        moved = fresh_petitions(base, sessions[create[1]], create[4], 2) + 1
+                        call(base, method, path.replace("{id}", str(moved - 1)), session, body)
+                    else:
+                        call(base, method, path, session, body, {"Idempotency-Key": "perf-warm-%d" % time.time_ns()} if body else None)
                     key = "perf-capture-%d" % time.time_ns()
-                    stmts = capture(logfile, lambda: call(base, method, path, session, body, {"Idempotency-Key": key} if body else None), background)
+                    target = path.replace("{id}", str(moved))
+                    stmts = capture(logfile, lambda: call(base, method, target, session, body, {"Idempotency-Key": key} if body else None), background)
                     unique = [key]
                     for _, sql, _ in stmts:
                         unique += re.findall(r"'([A-Za-z0-9]+-\d{4}-\d{4,})'", sql)
-                    rows.append({"name": name, "stmts": stmts, "unique": unique, "args": (method, path, who, body)})
+                    rows.append({"name": name, "stmts": stmts, "unique": unique, "args": (method, path, who, body), "petition": moved})
+                elif name == TRANSITION:
+                    row = next(r for r in rows if r["name"] == name)
+                    pool = received_pool(u, create[4]["content"])
+                    while len(pool) < POOL:
+                        print("%d received petitions to move, %d wanted: creating more..." % (len(pool), POOL), flush=True)
+                        wrk(base, "POST", create[3], sessions[create[1]], create[4])
+                        pool = received_pool(u, create[4]["content"])
+                    row["api"], row["bad"], row["p95"] = wrk(base, method, path, session, body, pool)
+                    row["first"] = fresh_petitions(base, sessions[create[1]], create[4], CLIENTS)
                 else:
                     row = next(r for r in rows if r["name"] == name)
                     row["api"], row["bad"], row["p95"] = wrk(base, method, path, session, body)
@@ -283,7 +384,7 @@ def main():
             server.wait()
     for row in rows:
         sqls = [s for _, s, _ in row["stmts"]]
-        row["sql"] = pgbench(sqls, row["unique"])
+        row["sql"] = pgbench(sqls, row["unique"], row["petition"], row.get("first"))
         main_query = max(row["stmts"], key=lambda s: s[0])[1] if row["stmts"] else None
         row["main"] = pgbench([main_query], row["unique"]) if main_query and row["args"][0] == "GET" else None
     load = open("/proc/loadavg").read().split()[:3]
