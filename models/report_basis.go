@@ -71,17 +71,15 @@ func (s *Store) scopeOf(ctx context.Context, unit *Unit, paths []string, basis B
 		basis = BasisThen
 	}
 	sc := &reportScope{basis: basis, paths: paths, holder: map[int64]int64{}}
-	cond, args := pathsSQL("path", paths)
-	var units []Unit
-	err := s.conn(ctx).Where("level IN ?", []Level{LevelCommune, LevelHamlet}).Where(cond, args...).Find(&units).Error
+	r, err := s.scopes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	units, err := r.communesAndHamlets(paths)
 	if err != nil {
 		return nil, err
 	}
 	if basis == BasisNow {
-		r, err := s.scopes(ctx)
-		if err != nil {
-			return nil, err
-		}
 		if sc.hamlets, err = r.held(paths); err != nil {
 			return nil, err
 		}
@@ -112,7 +110,7 @@ func (s *Store) scopeOf(ctx context.Context, unit *Unit, paths []string, basis B
 		if c.Level != LevelCommune {
 			continue
 		}
-		ok, err := s.madeUnder(ctx, c, anchors)
+		ok, err := s.madeUnder(ctx, r, c, anchors)
 		if err != nil {
 			return nil, err
 		}
@@ -125,6 +123,25 @@ func (s *Store) scopeOf(ctx context.Context, unit *Unit, paths []string, basis B
 		}
 	}
 	return sc, nil
+}
+
+// communesAndHamlets returns the communes and hamlets under paths, live or ended, from the
+// cache while the units have not changed (scopeReader). The slice is shared: read it only.
+func (r *scopeReader) communesAndHamlets(paths []string) ([]Unit, error) {
+	key := "report-units:" + strings.Join(paths, "|")
+	if v, ok := r.s.scopeCache.get(key, r.version); ok {
+		return v.([]Unit), nil
+	}
+	cond, args := pathsSQL("path", paths)
+	var units []Unit
+	err := r.s.conn(r.ctx).Where("level IN ?", []Level{LevelCommune, LevelHamlet}).Where(cond, args...).Find(&units).Error
+	if err != nil {
+		return nil, err
+	}
+	if r.keep {
+		r.s.scopeCache.put(key, r.version, units)
+	}
+	return units, nil
 }
 
 // liveCommuneOf returns the nearest live commune on a unit's path: the commune that holds it now.
@@ -140,13 +157,13 @@ func liveCommuneOf(u *Unit, byPath map[string]*Unit) int64 {
 // madeUnder tells whether a commune is one of the anchors or lay under one when it was made:
 // its parent chain as recorded (an ended unit keeps its parent; a moved one's former parents
 // are in unit_names).
-func (s *Store) madeUnder(ctx context.Context, c *Unit, anchors map[int64]bool) (bool, error) {
+func (s *Store) madeUnder(ctx context.Context, r *scopeReader, c *Unit, anchors map[int64]bool) (bool, error) {
 	id := c.ID
 	for depth := 0; depth < 8; depth++ {
 		if anchors[id] {
 			return true, nil
 		}
-		u, err := s.unitByID(ctx, id)
+		u, err := r.unit(id)
 		if err != nil || u.ParentID == nil {
 			return false, err
 		}
