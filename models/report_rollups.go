@@ -3,7 +3,6 @@ package models
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -161,61 +160,6 @@ const rollupColumns = "hamlet_id, month, commune_id, topic_id, kind, channel, st
 
 // rollupRow is the placeholders of one row of rollupColumns and its count.
 var rollupRow = "(" + strings.TrimSuffix(strings.Repeat("?, ", strings.Count(rollupColumns, ",")+2), ", ") + ")"
-
-// rollupCellText is a rollup row, alias r, as one text: its rollupColumns and n joined by "|",
-// booleans as t or f. A report reads a province's thousands of cells this way: one value a row
-// instead of nineteen, which database/sql would each convert and the garbage collector collect,
-// costs the report a fraction of the time (parseCellText reads it back).
-var rollupCellText = func() string {
-	parts := strings.Split(rollupColumns+", n", ", ")
-	for i, col := range parts {
-		switch col {
-		case "on_board", "onsite", "on_time", "matter":
-			parts[i] = "CASE WHEN r." + col + " THEN 't' ELSE 'f' END"
-		default:
-			parts[i] = "CAST(r." + col + " AS TEXT)"
-		}
-	}
-	return strings.Join(parts, " || '|' || ")
-}()
-
-// parseCellText reads a cell and its count from rollupCellText. The cell's strings share the
-// text's memory.
-func parseCellText(text string) (rollupCell, int, error) {
-	var c rollupCell
-	var f [19]string
-	rest := text
-	for i := range f {
-		var ok bool
-		if f[i], rest, ok = strings.Cut(rest, "|"); !ok && i < len(f)-1 {
-			return c, 0, fmt.Errorf("rollup cell %q: %d fields", text, i+1)
-		}
-	}
-	ints := [...]struct {
-		dst   *int64
-		field int
-	}{{&c.HamletID, 0}, {&c.CommuneID, 2}, {&c.TopicID, 3}}
-	for _, x := range ints {
-		v, err := strconv.ParseInt(f[x.field], 10, 64)
-		if err != nil {
-			return c, 0, fmt.Errorf("rollup cell %q: %w", text, err)
-		}
-		*x.dst = v
-	}
-	var small [4]int
-	for i, field := range [...]int{9, 11, 17, 18} {
-		v, err := strconv.Atoi(f[field])
-		if err != nil {
-			return c, 0, fmt.Errorf("rollup cell %q: %w", text, err)
-		}
-		small[i] = v
-	}
-	c.Month, c.Kind, c.Channel, c.State = f[1], PetitionKind(f[4]), Channel(f[5]), PetitionState(f[6])
-	c.OnBoard, c.Onsite, c.OnTime, c.Matter = f[7] == "t", f[8] == "t", f[10] == "t", f[14] == "t"
-	c.AnswerHours, c.CloseHours, c.Extensions = small[0], small[1], small[2]
-	c.Satisfaction, c.DueOn, c.DueRule, c.Acceptance = Satisfaction(f[12]), Date(f[13]), f[15], f[16]
-	return c, small[3], nil
-}
 
 // values lists the cell's columns for a statement, in rollupColumns' order.
 func (c *rollupCell) values() []any {
