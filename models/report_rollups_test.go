@@ -317,5 +317,35 @@ func TestRollupsCountAsThePetitions(t *testing.T) {
 			}
 		}
 		expectRollupsMatchPetitions(t, s, "after the merge", actors[:2], units, communes)
+		expectMergedLine(t, s, rw)
 	})
+}
+
+// expectMergedLine checks that a report read before a merger does not outlive it: the
+// province's league, as it is now, has the merged commune holding A's and B's petitions
+// (the units under a report's paths and what they hold are kept between reports).
+func expectMergedLine(t *testing.T, s *models.Store, rw *dbtest.ReportData) {
+	t.Helper()
+	sum, err := s.SummaryReport(context.Background(), rw.Admin, models.SummaryInput{Period: models.PeriodInput{Period: "year", Year: "2026"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want int
+	s.Gorm().Raw("SELECT COUNT(*) FROM petitions WHERE commune_id IN ? AND received_at >= ? AND received_at < ?",
+		[]int64{rw.W.CommuneA.ID, rw.W.CommuneB.ID}, dbtest.VN(t, "2026-01-01 00:00"), dbtest.VN(t, "2027-01-01 00:00")).Scan(&want)
+	found := false
+	for _, line := range sum.Communes {
+		switch {
+		case line.Commune.ID == rw.W.CommuneA.ID || line.Commune.ID == rw.W.CommuneB.ID:
+			t.Fatalf("the ended commune %s still has a line of its own", line.Commune.Name)
+		case line.Commune.Code != nil && *line.Commune.Code == "29999":
+			found = true
+			if line.Figures.Petitions.Total != want || want == 0 {
+				t.Fatalf("the merged commune counts %d petitions, A and B received %d", line.Figures.Petitions.Total, want)
+			}
+		}
+	}
+	if !found {
+		t.Fatal("the merged commune has no line")
+	}
 }
