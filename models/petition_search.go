@@ -147,6 +147,9 @@ func (s *Store) Petitions(ctx context.Context, actor Actor, f PetitionFilter) (i
 		// A prepared statement soon runs on a generic plan, which cannot tell a common word (walk
 		// the received_at index and stop after a page) from a rare one (use the trigram index).
 		// Plan every search with its own words.
+		if ctx, err = s.withScopes(ctx); err != nil {
+			return nil, "", err
+		}
 		err = s.WithTx(ctx, func(ctx context.Context) error {
 			if err := s.conn(ctx).Exec("SET LOCAL plan_cache_mode = force_custom_plan").Error; err != nil {
 				return err

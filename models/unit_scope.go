@@ -77,8 +77,24 @@ type scopeReader struct {
 	keep bool
 }
 
-// scopes starts a scopeReader: one round trip, for the version.
+// scopeReaderKey carries a request's scopeReader in its context (withScopes).
+type scopeReaderKey struct{}
+
+// withScopes starts a scopeReader outside the transaction a read is about to open for itself
+// (with no writes), so that what it resolves is cached all the same.
+func (s *Store) withScopes(ctx context.Context) (context.Context, error) {
+	r, err := s.scopes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return context.WithValue(ctx, scopeReaderKey{}, r), nil
+}
+
+// scopes starts a scopeReader (one round trip, for the version), or returns the request's.
 func (s *Store) scopes(ctx context.Context) (*scopeReader, error) {
+	if r, ok := ctx.Value(scopeReaderKey{}).(*scopeReader); ok {
+		return r, nil
+	}
 	version, err := s.scopeVersion(ctx)
 	if err != nil {
 		return nil, err
