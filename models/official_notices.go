@@ -95,7 +95,9 @@ func (s *Store) tellOfficial(ctx context.Context, e NoticeEvent, r recipient, ke
 
 // notifyRecipients puts the assignment of p in the notification list of whoever hears of it, in
 // one statement that returns them with their contact: the holder of its named officer's
-// function when there is one, else the responsible unit's active users; never the actor.
+// function when there is one, else the responsible unit's active users; never the actor. The
+// two are one list (UNION ALL), so the unit's users come from the users' unit index: with an
+// OR, PostgreSQL read every user (2 ms of the assignment on the million).
 func (s *Store) notifyRecipients(ctx context.Context, actor Actor, p *Petition, title string) ([]recipient, error) {
 	var assignee, unit int64
 	if p.AssigneeID != nil {
@@ -111,8 +113,9 @@ func (s *Store) notifyRecipients(ctx context.Context, actor Actor, p *Petition, 
 	err := s.conn(ctx).Raw(`INSERT INTO user_notifications (user_id, event, petition_id, title, body, read_at, created_at)
 		SELECT u.id, ?, ?, ?, ?, NULL, ? FROM users u
 		WHERE u.active = ? AND u.id <> ?
-			AND (u.id IN (SELECT user_id FROM assignees WHERE id = ? AND user_id IS NOT NULL)
-				OR (u.unit_id = ? AND NOT EXISTS (SELECT 1 FROM assignees WHERE id = ? AND user_id IS NOT NULL)))
+			AND u.id IN (SELECT user_id FROM assignees WHERE id = ? AND user_id IS NOT NULL
+				UNION ALL
+				SELECT id FROM users WHERE unit_id = ? AND NOT EXISTS (SELECT 1 FROM assignees WHERE id = ? AND user_id IS NOT NULL))
 		ORDER BY u.id
 		RETURNING user_id AS id,
 			(SELECT COALESCE(e.email, '') FROM users e WHERE e.id = user_notifications.user_id) AS email,
