@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"slices"
 
 	"github.com/papi-dialogue/papi/models/calendar"
 )
@@ -32,6 +33,12 @@ type LawFigures struct {
 	Acceptance   AcceptanceFigures           `json:"acceptance"`
 	Extensions   ExtensionFigures            `json:"extensions"`
 	Dialogues    DialogueLawFigures          `json:"dialogues"`
+
+	// byKind and byRule count the on-time figures while cells are added: by the place of the
+	// kind in reportKinds, by rule in the order first met; finish adds them to the maps.
+	byKind [8]OnTimeRate
+	rules  []string
+	byRule []OnTimeRate
 }
 
 // AcceptanceFigures count how complaints and denunciations were accepted (thụ lý) in time.
@@ -105,8 +112,7 @@ func (s *Store) lawFigures(ctx context.Context, sc *reportScope, period Period, 
 // extensions.
 func (f *LawFigures) addCell(c *rollupCell, n int, today Date) {
 	if c.AnswerHours >= 0 {
-		f.OnTimeByKind[c.Kind] = f.OnTimeByKind[c.Kind].add(c.OnTime, n)
-		f.OnTimeByRule[c.DueRule] = f.OnTimeByRule[c.DueRule].add(c.OnTime, n)
+		f.addOnTime(c, n)
 	}
 	if c.Kind == KindComplaint || c.Kind == KindDenunciation {
 		switch {
@@ -126,12 +132,34 @@ func (f *LawFigures) addCell(c *rollupCell, n int, today Date) {
 	}
 }
 
+// addOnTime counts n answered petitions of a cell by kind and by rule.
+func (f *LawFigures) addOnTime(c *rollupCell, n int) {
+	if i := slices.Index(reportKinds, c.Kind); i >= 0 && i < len(f.byKind) {
+		f.byKind[i] = f.byKind[i].add(c.OnTime, n)
+	} else {
+		f.OnTimeByKind[c.Kind] = f.OnTimeByKind[c.Kind].add(c.OnTime, n)
+	}
+	r := slices.Index(f.rules, c.DueRule)
+	if r < 0 {
+		r = len(f.rules)
+		f.rules, f.byRule = append(f.rules, c.DueRule), append(f.byRule, OnTimeRate{})
+	}
+	f.byRule[r] = f.byRule[r].add(c.OnTime, n)
+}
+
 // add counts n answered petitions, on time or not.
 func (o OnTimeRate) add(onTime bool, n int) OnTimeRate {
 	o.Answered += n
 	if onTime {
 		o.OnTime += n
 	}
+	return o
+}
+
+// plus is the sum of two counts of answered petitions.
+func (o OnTimeRate) plus(p OnTimeRate) OnTimeRate {
+	o.Answered += p.Answered
+	o.OnTime += p.OnTime
 	return o
 }
 
@@ -240,6 +268,13 @@ func (f *DialogueLawFigures) setYear(year int, over bool, required int) {
 
 // finish turns the counts into rates.
 func (f *LawFigures) finish() {
+	for i, k := range reportKinds[:min(len(reportKinds), len(f.byKind))] {
+		f.OnTimeByKind[k] = f.OnTimeByKind[k].plus(f.byKind[i])
+	}
+	for i, r := range f.rules {
+		f.OnTimeByRule[r] = f.OnTimeByRule[r].plus(f.byRule[i])
+	}
+	f.byKind, f.rules, f.byRule = [8]OnTimeRate{}, nil, nil
 	for k, o := range f.OnTimeByKind {
 		o.Rate = ratio(o.OnTime, o.Answered)
 		f.OnTimeByKind[k] = o

@@ -1,9 +1,11 @@
 package models
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -123,9 +125,8 @@ type PetitionFigures struct {
 	Satisfaction            map[Satisfaction]int `json:"satisfaction"`
 	Satisfied               SatisfiedRate        `json:"satisfied"`
 
-	topics       map[int64]int
-	daysToAnswer []float64
-	daysToClose  []float64
+	// counts holds the counts while cells are added (addCell); finish turns them into the above.
+	counts *cellCounts
 }
 
 // Figures are all the figures of one unit for one period.
@@ -409,19 +410,29 @@ type tally struct {
 	law       *LawFigures
 	lawLines  map[int64]*LawFigures
 	today     Date
+	// last is the league line of the cell added last: the cells of a hamlet come together.
+	last struct {
+		hamlet, commune int64
+		figures         *Figures
+		law             *LawFigures
+	}
 }
 
 // add counts n petitions of one cell in the whole, its league line and the law's figures.
 func (t *tally) add(c *rollupCell, n int) {
 	t.total.Petitions.addCell(c, n, t.today)
-	line := t.sc.lineOf(c.CommuneID, c.HamletID)
-	if f := t.byCommune[line]; f != nil {
-		f.Petitions.addCell(c, n, t.today)
+	l := &t.last
+	if l.hamlet != c.HamletID || l.commune != c.CommuneID || (l.figures == nil && l.law == nil) {
+		line := t.sc.lineOf(c.CommuneID, c.HamletID)
+		l.hamlet, l.commune, l.figures, l.law = c.HamletID, c.CommuneID, t.byCommune[line], t.lawLines[line]
+	}
+	if l.figures != nil {
+		l.figures.Petitions.addCell(c, n, t.today)
 	}
 	if t.law != nil {
 		t.law.addCell(c, n, t.today)
-		if f := t.lawLines[line]; f != nil {
-			f.addCell(c, n, t.today)
+		if l.law != nil {
+			l.law.addCell(c, n, t.today)
 		}
 	}
 }
@@ -569,19 +580,21 @@ func (s *Store) rawPetitionFigures(ctx context.Context, sc *reportScope, start, 
 
 // addCell counts n petitions of one cell.
 func (f *PetitionFigures) addCell(c *rollupCell, n int, today Date) {
-	if f.topics == nil {
-		f.init()
+	if f.counts == nil {
+		f.counts = &cellCounts{}
 	}
+	k := f.counts
 	f.Total += n
 	if c.Matter {
 		f.Matters += n
 	}
-	f.topics[c.TopicID] += n
-	f.ByKind[c.Kind] += n
-	f.ByChannel[c.Channel] += n
-	f.ByState[c.State] += n
+	k.addTopic(c.TopicID, n)
+	k.kinds.add(reportKinds, c.Kind, n)
+	k.channels.add(reportChannels, c.Channel, n)
 	typ := c.State.Type()
-	f.ByStateType[typ] += n
+	if i := k.states.add(reportStates, c.State, n); i >= 0 {
+		typ = reportStateTypes[i]
+	}
 	switch typ {
 	case TypeOpen:
 		f.Open += n
@@ -609,17 +622,13 @@ func (f *PetitionFigures) addCell(c *rollupCell, n int, today Date) {
 		if c.OnTime {
 			f.OnTime.OnTime += n
 		}
-		for range n {
-			f.daysToAnswer = append(f.daysToAnswer, float64(c.AnswerHours)/24)
-		}
+		k.toAnswer.add(c.AnswerHours, n)
 	}
 	if c.CloseHours >= 0 {
-		for range n {
-			f.daysToClose = append(f.daysToClose, float64(c.CloseHours)/24)
-		}
+		k.toClose.add(c.CloseHours, n)
 	}
 	if typ != TypeOpen {
-		f.Satisfaction[c.Satisfaction] += n
+		k.satisfaction.add(reportSatisfactions, c.Satisfaction, n)
 		switch c.Satisfaction {
 		case VerySatisfied, Satisfied:
 			f.Satisfied.Satisfied += n
@@ -630,42 +639,184 @@ func (f *PetitionFigures) addCell(c *rollupCell, n int, today Date) {
 	}
 }
 
+// The kinds, channels, states and views a report lists, each with 0 when none was counted.
+var (
+	reportKinds         = PetitionKinds()
+	reportChannels      = []Channel{ChannelDialogue, ChannelReception, ChannelLetter, ChannelPhone, ChannelOnline}
+	reportStates        = PetitionStates()
+	reportStateTypes    = stateTypesOf(reportStates)
+	reportSatisfactions = []Satisfaction{VerySatisfied, Satisfied, NotSatisfied, SatisfactionUnknown}
+)
+
+// stateTypesOf is the type of each state, in order.
+func stateTypesOf(states []PetitionState) []StateType {
+	types := make([]StateType, len(states))
+	for i, st := range states {
+		types[i] = st.Type()
+	}
+	return types
+}
+
+// cellCounts are the counts of a PetitionFigures while cells are added: by the place of the
+// kind, channel, state and view in its list rather than in maps, by topic ID, and the hours
+// to the first answer and to closure with how many petitions took them (a report adds
+// thousands of cells to each of its figures; finish makes the maps and medians once).
+type cellCounts struct {
+	kinds             ordinalCounts[PetitionKind]
+	channels          ordinalCounts[Channel]
+	states            ordinalCounts[PetitionState]
+	satisfaction      ordinalCounts[Satisfaction]
+	topics            []int
+	otherTopics       map[int64]int
+	toAnswer, toClose hourCounts
+}
+
+// topicSlots bounds the topic IDs counted by index; any above are counted in a map.
+const topicSlots = 1024
+
+// addTopic counts n petitions of a topic.
+func (k *cellCounts) addTopic(id int64, n int) {
+	if id < 0 || id >= topicSlots {
+		if k.otherTopics == nil {
+			k.otherTopics = map[int64]int{}
+		}
+		k.otherTopics[id] += n
+		return
+	}
+	if int(id) >= len(k.topics) {
+		k.topics = append(k.topics, make([]int, int(id)+1-len(k.topics))...)
+	}
+	k.topics[id] += n
+}
+
+// topic is the count of a topic.
+func (k *cellCounts) topic(id int64) int {
+	if id >= 0 && id < int64(len(k.topics)) {
+		return k.topics[id]
+	}
+	return k.otherTopics[id]
+}
+
+// ordinalCounts counts by the place of a value in a short list; a value not in it (none that
+// the domain writes) is counted in a map.
+type ordinalCounts[K ~string] struct {
+	n     [8]int
+	other map[K]int
+}
+
+// add counts n for v and returns its place in keys, -1 when it is counted in the map.
+func (o *ordinalCounts[K]) add(keys []K, v K, n int) int {
+	for i, k := range keys[:min(len(keys), len(o.n))] {
+		if k == v {
+			o.n[i] += n
+			return i
+		}
+	}
+	if o.other == nil {
+		o.other = map[K]int{}
+	}
+	o.other[v] += n
+	return -1
+}
+
+// into adds the counts to m.
+func (o *ordinalCounts[K]) into(keys []K, m map[K]int) {
+	for i, k := range keys[:min(len(keys), len(o.n))] {
+		m[k] += o.n[i]
+	}
+	for k, n := range o.other {
+		m[k] += n
+	}
+}
+
+// hourCounts are whole hours, each with how many petitions took them, in the order added.
+type hourCounts []hourCount
+
+type hourCount struct{ hours, n int }
+
+// add counts n petitions that took hours.
+func (h *hourCounts) add(hours, n int) {
+	if n > 0 {
+		*h = append(*h, hourCount{hours, n})
+	}
+}
+
+// medianDays is the median of the counted petitions' hours, in days: the middle value (the
+// mean of the middle two for an even count) to one decimal, or nil for none. The running
+// totals of the counts sorted by hours say which hours are in the middle.
+func (h hourCounts) medianDays() *float64 {
+	total := 0
+	for _, c := range h {
+		total += c.n
+	}
+	if total == 0 {
+		return nil
+	}
+	slices.SortFunc(h, func(a, b hourCount) int { return cmp.Compare(a.hours, b.hours) })
+	at := func(i int) float64 { // the i-th value, from 0, in days
+		for _, c := range h {
+			if i < c.n {
+				return float64(c.hours) / 24
+			}
+			i -= c.n
+		}
+		panic("hourCounts: past the last value")
+	}
+	m := at(total / 2)
+	if total%2 == 0 {
+		m = (at(total/2-1) + at(total/2)) / 2
+	}
+	m = math.Round(m*10) / 10
+	return &m
+}
+
 // init sets every breakdown to zero, so a client sees every kind, channel and state.
 func (f *PetitionFigures) init() {
-	f.topics = map[int64]int{}
 	f.ByKind = map[PetitionKind]int{}
-	for _, k := range PetitionKinds() {
+	for _, k := range reportKinds {
 		f.ByKind[k] = 0
 	}
 	f.ByChannel = map[Channel]int{}
-	for _, c := range []Channel{ChannelDialogue, ChannelReception, ChannelLetter, ChannelPhone, ChannelOnline} {
+	for _, c := range reportChannels {
 		f.ByChannel[c] = 0
 	}
 	f.ByState = map[PetitionState]int{}
-	for _, st := range PetitionStates() {
+	for _, st := range reportStates {
 		f.ByState[st] = 0
 	}
 	f.ByStateType = map[StateType]int{TypeOpen: 0, TypeFixed: 0, TypeClosed: 0}
-	f.Satisfaction = map[Satisfaction]int{VerySatisfied: 0, Satisfied: 0, NotSatisfied: 0, SatisfactionUnknown: 0}
+	f.Satisfaction = map[Satisfaction]int{}
+	for _, v := range reportSatisfactions {
+		f.Satisfaction[v] = 0
+	}
 }
 
-// finish turns the counts into the topic list, the rates and the medians.
+// finish turns the counts into the breakdowns, the topic list, the rates and the medians.
 func (f *PetitionFigures) finish(topics []Topic) {
-	if f.topics == nil {
-		f.init()
+	f.init()
+	k := f.counts
+	if k == nil {
+		k = &cellCounts{}
 	}
+	k.kinds.into(reportKinds, f.ByKind)
+	k.channels.into(reportChannels, f.ByChannel)
+	k.states.into(reportStates, f.ByState)
+	for st, n := range f.ByState {
+		f.ByStateType[st.Type()] += n
+	}
+	k.satisfaction.into(reportSatisfactions, f.Satisfaction)
 	f.ByTopic = []TopicCount{}
 	for _, t := range topics {
-		if n := f.topics[t.ID]; n > 0 {
+		if n := k.topic(t.ID); n > 0 {
 			f.ByTopic = append(f.ByTopic, TopicCount{TopicID: t.ID, Code: t.Code, Name: t.NameVI, NameEN: t.NameEN, Count: n})
 		}
 	}
 	sort.SliceStable(f.ByTopic, func(i, j int) bool { return f.ByTopic[i].Count > f.ByTopic[j].Count })
 	f.OnTime.Rate = ratio(f.OnTime.OnTime, f.OnTime.Answered)
 	f.Satisfied.Rate = ratio(f.Satisfied.Satisfied, f.Satisfied.Rated)
-	f.MedianDaysToFirstAnswer = median(f.daysToAnswer)
-	f.MedianDaysToClosure = median(f.daysToClose)
-	f.topics, f.daysToAnswer, f.daysToClose = nil, nil, nil
+	f.MedianDaysToFirstAnswer = k.toAnswer.medianDays()
+	f.MedianDaysToClosure = k.toClose.medianDays()
+	f.counts = nil
 }
 
 // ratio is n ÷ of to four decimals, or nil when nothing was counted.
@@ -675,21 +826,6 @@ func ratio(n, of int) *float64 {
 	}
 	r := math.Round(float64(n)/float64(of)*10000) / 10000
 	return &r
-}
-
-// median is the middle value (the mean of the middle two for an even count) to one decimal,
-// or nil for no values.
-func median(xs []float64) *float64 {
-	if len(xs) == 0 {
-		return nil
-	}
-	sort.Float64s(xs)
-	m := xs[len(xs)/2]
-	if len(xs)%2 == 0 {
-		m = (xs[len(xs)/2-1] + xs[len(xs)/2]) / 2
-	}
-	m = math.Round(m*10) / 10
-	return &m
 }
 
 // sortLeague orders the league table; communes without the figure (no rate yet) come last,
