@@ -591,9 +591,11 @@ func (f *PetitionFigures) addCell(c *rollupCell, n int, today Date) {
 	k.addTopic(c.TopicID, n)
 	k.kinds.add(reportKinds, c.Kind, n)
 	k.channels.add(reportChannels, c.Channel, n)
-	typ := c.State.Type()
+	var typ StateType
 	if i := k.states.add(reportStates, c.State, n); i >= 0 {
 		typ = reportStateTypes[i]
+	} else {
+		typ = c.State.Type()
 	}
 	switch typ {
 	case TypeOpen:
