@@ -1,7 +1,6 @@
 package models
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -731,15 +730,17 @@ func (o *ordinalCounts[K]) into(keys []K, m map[K]int) {
 	}
 }
 
-// hourCounts are whole hours, each with how many petitions took them, in the order added.
-type hourCounts []hourCount
-
-type hourCount struct{ hours, n int }
+// hourCounts are whole hours, each with how many petitions took them, in the order added: one
+// number each, the hours in the upper 32 bits and the count in the lower, so that sorting the
+// numbers sorts by hours. Hours fit: they come from a time.Duration, at most 292 years.
+type hourCounts []uint64
 
 // add counts n petitions that took hours.
 func (h *hourCounts) add(hours, n int) {
-	if n > 0 {
-		*h = append(*h, hourCount{hours, n})
+	for n > 0 {
+		part := min(n, math.MaxInt32)
+		*h = append(*h, uint64(hours)<<32|uint64(part))
+		n -= part
 	}
 }
 
@@ -749,18 +750,19 @@ func (h *hourCounts) add(hours, n int) {
 func (h hourCounts) medianDays() *float64 {
 	total := 0
 	for _, c := range h {
-		total += c.n
+		total += int(c & math.MaxUint32)
 	}
 	if total == 0 {
 		return nil
 	}
-	slices.SortFunc(h, func(a, b hourCount) int { return cmp.Compare(a.hours, b.hours) })
+	slices.Sort(h)
 	at := func(i int) float64 { // the i-th value, from 0, in days
 		for _, c := range h {
-			if i < c.n {
-				return float64(c.hours) / 24
+			if n := int(c & math.MaxUint32); i >= n {
+				i -= n
+				continue
 			}
-			i -= c.n
+			return float64(c>>32) / 24
 		}
 		panic("hourCounts: past the last value")
 	}
