@@ -110,7 +110,7 @@ func (s *Store) scopeOf(ctx context.Context, unit *Unit, paths []string, basis B
 		if c.Level != LevelCommune {
 			continue
 		}
-		ok, err := s.madeUnder(ctx, r, c, anchors)
+		ok, err := r.madeUnder(c, anchors)
 		if err != nil {
 			return nil, err
 		}
@@ -157,7 +157,11 @@ func liveCommuneOf(u *Unit, byPath map[string]*Unit) int64 {
 // madeUnder tells whether a commune is one of the anchors or lay under one when it was made:
 // its parent chain as recorded (an ended unit keeps its parent; a moved one's former parents
 // are in unit_names).
-func (s *Store) madeUnder(ctx context.Context, r *scopeReader, c *Unit, anchors map[int64]bool) (bool, error) {
+func (r *scopeReader) madeUnder(c *Unit, anchors map[int64]bool) (bool, error) {
+	formerParents, err := r.formerParents()
+	if err != nil {
+		return false, err
+	}
 	id := c.ID
 	for depth := 0; depth < 8; depth++ {
 		if anchors[id] {
@@ -167,11 +171,7 @@ func (s *Store) madeUnder(ctx context.Context, r *scopeReader, c *Unit, anchors 
 		if err != nil || u.ParentID == nil {
 			return false, err
 		}
-		var former []int64
-		if err := s.conn(ctx).Table("unit_names").Where("unit_id = ? AND parent_id IS NOT NULL", id).Pluck("parent_id", &former).Error; err != nil {
-			return false, err
-		}
-		for _, f := range former {
+		for _, f := range formerParents[id] {
 			if anchors[f] {
 				return true, nil
 			}
@@ -210,4 +210,34 @@ func (sc *reportScope) lineOf(communeID, hamletID int64) int64 {
 		return sc.holder[hamletID]
 	}
 	return sc.holder[communeID]
+}
+
+// formerParents returns, for every unit that was moved, the parents it had before (unit_names),
+// from the cache while the units have not changed: a reorganization records them in the
+// transaction that moves the unit. The map is shared: read it only.
+func (r *scopeReader) formerParents() (map[int64][]int64, error) {
+	const key = "former-parents"
+	if v, ok := r.s.scopeCache.get(key, r.version); ok {
+		return v.(map[int64][]int64), nil
+	}
+	rows, err := r.s.conn(r.ctx).Raw("SELECT unit_id, parent_id FROM unit_names WHERE parent_id IS NOT NULL").Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	former := map[int64][]int64{}
+	for rows.Next() {
+		var unit, parent int64
+		if err := rows.Scan(&unit, &parent); err != nil {
+			return nil, err
+		}
+		former[unit] = append(former[unit], parent)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if r.keep {
+		r.s.scopeCache.put(key, r.version, former)
+	}
+	return former, nil
 }
