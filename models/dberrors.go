@@ -134,13 +134,21 @@ func DatabaseFailure(ctx context.Context) error {
 // noteFailure is a GORM callback: it records an unavailability in the watch of the statement's
 // context, if any.
 func noteFailure(db *gorm.DB) {
-	if db.Error == nil || db.Statement == nil || db.Statement.Context == nil || !IsUnavailable(db.Error) {
+	if db.Statement != nil && db.Statement.Context != nil {
+		noteUnavailable(db.Statement.Context, db.Error)
+	}
+}
+
+// noteUnavailable records err in the watch of ctx, if any, when it is an unavailability: for
+// the statements run past GORM.
+func noteUnavailable(ctx context.Context, err error) {
+	if err == nil || !IsUnavailable(err) {
 		return
 	}
-	if w, ok := db.Statement.Context.Value(watchKey{}).(*databaseWatch); ok {
+	if w, ok := ctx.Value(watchKey{}).(*databaseWatch); ok {
 		w.mu.Lock()
 		if w.err == nil {
-			w.err = db.Error
+			w.err = err
 		}
 		w.mu.Unlock()
 	}

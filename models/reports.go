@@ -502,26 +502,18 @@ func (s *Store) rollupFigures(ctx context.Context, sc *reportScope, first, last 
 		args = append(args, true)
 	}
 	// Each row is one cell (the primary key holds every column of it), so nothing is grouped;
-	// the scope and the months select whole ranges of that key (commune, month, …).
-	rows, err := s.conn(ctx).Raw(`SELECT `+rollupColumns+`, r.n
+	// the scope and the months select whole ranges of that key (commune, month, …). One cell is
+	// filled again for each row: route keeps no pointer to it.
+	var c rollupCell
+	return s.eachRollupRow(ctx, `SELECT `+rollupColumns+`, r.n
 		FROM petition_rollups r
-		WHERE `+cond+` AND r.month >= ? AND r.month <= ? AND r.n <> 0`+onBoard, args...).Rows()
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	var r rollupRowScan
-	dest := r.dest()
-	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
-			return err
-		}
-		c, n := r.cell()
+		WHERE `+cond+` AND r.month >= ? AND r.month <= ? AND r.n <> 0`+onBoard, args, func(r *rollupRowScan) {
+		var n int
+		c, n = r.cell()
 		if t := route(&c); t != nil {
 			t.add(&c, n)
 		}
-	}
-	return rows.Err()
+	})
 }
 
 // rollupRowScan receives one row of rollupColumns and its count in the driver's own types:
