@@ -46,10 +46,15 @@ type DialogueCompliance struct {
 	ResultsLate   bool   `json:"results_late"`
 }
 
-// dialogueClock holds what the dialogue rules need: the rules and the working-day calendar.
+// dialogueClock holds what the dialogue rules need: the rules and the working-day calendar. It
+// keeps the rules' texts and the last days it worked out, since a report judges thousands of
+// dialogues on a few hundred days: one clock serves one request, not several at once.
 type dialogueClock struct {
 	notice, results, yearly, voters *DeadlineRule
 	w                               *calendar.Workdays
+	noticeText, resultsText         string
+	votersText                      string
+	noticeDues, resultsDues         map[Date]Date
 }
 
 // dialogueClock loads the dialogue rules and the calendar.
@@ -79,27 +84,40 @@ func (s *Store) dialogueClock(ctx context.Context) (*dialogueClock, error) {
 	if c.w, err = s.Workdays(ctx); err != nil {
 		return nil, err
 	}
+	c.noticeText, c.resultsText, c.votersText = c.notice.Text(), c.results.Text(), c.voters.Text()
+	c.noticeDues, c.resultsDues = map[Date]Date{}, map[Date]Date{}
 	return c, nil
 }
 
 // noticeDue is the last day the notice of a dialogue starting on day may be published in time:
 // the rule's days (working days when it says so) before it.
 func (c *dialogueClock) noticeDue(day Date) Date {
-	if !c.notice.Working {
-		return day.AddDays(-c.notice.Days)
+	if due, ok := c.noticeDues[day]; ok {
+		return due
 	}
-	for n := c.notice.Days; n > 0; {
-		day = day.AddDays(-1)
-		if c.w.IsWorkingDay(day) {
-			n--
+	due := day
+	if !c.notice.Working {
+		due = day.AddDays(-c.notice.Days)
+	} else {
+		for n := c.notice.Days; n > 0; {
+			due = due.AddDays(-1)
+			if c.w.IsWorkingDay(due) {
+				n--
+			}
 		}
 	}
-	return day
+	c.noticeDues[day] = due
+	return due
 }
 
 // resultsDue is the last day the results of a dialogue that took place on day may be published.
 func (c *dialogueClock) resultsDue(day Date) Date {
-	return c.results.Due(c.w, day, c.results.Days)
+	if due, ok := c.resultsDues[day]; ok {
+		return due
+	}
+	due := c.results.Due(c.w, day, c.results.Days)
+	c.resultsDues[day] = due
+	return due
 }
 
 // shortNotice tells whether a dialogue was planned after its notice was due; one entered
@@ -127,7 +145,7 @@ func met(published *time.Time, due, today Date) *bool {
 // compliance works out how a dialogue meets the notice and results rules as of today.
 func (c *dialogueClock) compliance(d *Dialogue, today Date) *DialogueCompliance {
 	day := calendar.DateOf(d.StartsAt)
-	out := &DialogueCompliance{NoticeRule: c.notice.Text(), NoticeDueOn: c.noticeDue(day), ResultsRule: c.results.Text()}
+	out := &DialogueCompliance{NoticeRule: c.noticeText, NoticeDueOn: c.noticeDue(day), ResultsRule: c.resultsText}
 	if d.Status != DialogueCancelled {
 		out.NoticeOnTime = met(d.NoticePublishedAt, out.NoticeDueOn, today)
 		out.NoticeLate = out.NoticeOnTime != nil && !*out.NoticeOnTime
@@ -165,7 +183,7 @@ func (c *dialogueClock) voterRequest(d *Dialogue) *VoterRequest {
 	if d.VoterRequestedOn == nil {
 		return nil
 	}
-	r := &VoterRequest{RequestedOn: *d.VoterRequestedOn, Note: d.VoterRequestNote, Rule: c.voters.Text()}
+	r := &VoterRequest{RequestedOn: *d.VoterRequestedOn, Note: d.VoterRequestNote, Rule: c.votersText}
 	if d.VoterRequestSignatures != nil && d.VoterRequestVoters != nil {
 		r.Signatures, r.Voters = *d.VoterRequestSignatures, *d.VoterRequestVoters
 		r.Share = ratio(r.Signatures, r.Voters)
