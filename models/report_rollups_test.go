@@ -50,6 +50,36 @@ func summaryJSON(t *testing.T, sum any) string {
 
 // expectRollupsMatchPetitions compares every summary the actors may ask for, and the public
 // summaries of the communes, counted from the rollups and from the petitions.
+// expectSameInTransaction checks that a report read in a transaction (where PostgreSQL's cells
+// are read through database/sql, not pgx) gives the same figures as one read outside it.
+func expectSameInTransaction(t *testing.T, s *models.Store, actors []models.Actor) {
+	t.Helper()
+	ctx := context.Background()
+	counted := 0
+	for _, a := range actors {
+		for _, in := range reportInputs() {
+			outside, err := s.SummaryReport(ctx, a, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var inside *models.Summary
+			if err := s.WithTx(ctx, func(ctx context.Context) error {
+				inside, err = s.SummaryReport(ctx, a, in)
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			counted += outside.Figures.Petitions.Total
+			if got, want := summaryJSON(t, inside), summaryJSON(t, outside); got != want {
+				t.Fatalf("%+v by unit %d:\nin a transaction %s\noutside          %s", in.Period, a.UnitID, got, want)
+			}
+		}
+	}
+	if counted == 0 {
+		t.Fatal("no report counted a petition")
+	}
+}
+
 func expectRollupsMatchPetitions(t *testing.T, s *models.Store, stage string, actors []models.Actor, units []int64, communes []int64) {
 	t.Helper()
 	ctx := context.Background()
@@ -283,6 +313,7 @@ func TestRollupsCountAsThePetitions(t *testing.T) {
 			t.Fatalf("the random history accepted %d petitions and extended %d: the law's cells go untested", accepted, extended)
 		}
 		expectRollupsMatchPetitions(t, s, fmt.Sprintf("random (seed %d)", seed), actors, units, communes)
+		expectSameInTransaction(t, s, actors)
 
 		// Kept in step by every write, the rollups hold what counting every petition again gives.
 		ctx := context.Background()
