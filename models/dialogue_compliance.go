@@ -47,8 +47,8 @@ type DialogueCompliance struct {
 }
 
 // dialogueClock holds what the dialogue rules need: the rules and the working-day calendar. It
-// keeps the rules' texts and the last days it worked out, since a report judges thousands of
-// dialogues on a few hundred days: one clock serves one request, not several at once.
+// keeps the rules' texts and the due days it worked out, since a report judges hundreds of
+// dialogues on fewer days: one clock serves one request, not several at once.
 type dialogueClock struct {
 	notice, results, yearly, voters *DeadlineRule
 	w                               *calendar.Workdays

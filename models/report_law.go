@@ -164,8 +164,8 @@ func (o OnTimeRate) plus(p OnTimeRate) OnTimeRate {
 }
 
 // lawDialogueFigures judges the notice and results of the period's dialogues. It reads only
-// the columns the clock judges, into one Dialogue filled again for each row: a province's
-// thousands of dialogues read through GORM into structs of every field cost more than judging them.
+// the columns the clock judges, into one Dialogue filled again for each row: GORM filling a
+// Dialogue of every field by reflection cost more than judging it.
 func (s *Store) lawDialogueFigures(ctx context.Context, sc *reportScope, period Period, clock *dialogueClock, total *LawFigures, lines map[int64]*LawFigures) error {
 	cond, args := sc.filter("d")
 	rows, err := s.conn(ctx).Raw(`SELECT d.commune_id, d.status, d.starts_at, d.created_at, d.notice_published_at,
