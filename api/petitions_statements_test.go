@@ -5,40 +5,9 @@ import (
 	"reflect"
 	"testing"
 
-	"gorm.io/gorm"
-
 	"github.com/papi-dialogue/papi/models"
+	"github.com/papi-dialogue/papi/models/dbtest"
 )
-
-// statementCounter counts the SQL statements the store sends, through GORM's callbacks: every
-// statement papi sends goes through one (BEGIN and COMMIT do not, and are not counted).
-type statementCounter struct{ n int }
-
-func countStatements(t *testing.T, s *models.Store) *statementCounter {
-	t.Helper()
-	c := &statementCounter{}
-	cb := s.Gorm().Callback()
-	inc := func(*gorm.DB) { c.n++ }
-	for name, err := range map[string]error{
-		"query":  cb.Query().After("gorm:query").Register("test:count_query", inc),
-		"create": cb.Create().After("gorm:create").Register("test:count_create", inc),
-		"update": cb.Update().After("gorm:update").Register("test:count_update", inc),
-		"delete": cb.Delete().After("gorm:delete").Register("test:count_delete", inc),
-		"row":    cb.Row().After("gorm:row").Register("test:count_row", inc),
-		"raw":    cb.Raw().After("gorm:raw").Register("test:count_raw", inc),
-	} {
-		if err != nil {
-			t.Fatalf("register %s: %v", name, err)
-		}
-	}
-	return c
-}
-
-func (c *statementCounter) count(fn func()) int {
-	before := c.n
-	fn()
-	return c.n - before
-}
 
 // TestPetitionWriteStatementsThroughAPI counts what a create and an assignment send for one
 // request, the session's read included, as the speed table counts them on PostgreSQL
@@ -53,11 +22,11 @@ func TestPetitionWriteStatementsThroughAPI(t *testing.T) {
 			return sqlite
 		}
 		sec, chair := e.as(e.world.SecretaryA), e.as(e.world.ChairA)
-		c := countStatements(t, e.store)
+		c := dbtest.CountStatements(t, e.store)
 		var r response
 		// the session; the place, the deadline rule and the key in one read; the counter, the
 		// petition, its event, the rollups and the key in one statement (SQLite: five)
-		n := c.count(func() { r = sec.do("POST", "/api/v1/petitions", e.petitionBody(nil), "Idempotency-Key", "count-1") })
+		n := c.Count(func() { r = sec.do("POST", "/api/v1/petitions", e.petitionBody(nil), "Idempotency-Key", "count-1") })
 		expect(t, r, http.StatusCreated)
 		if n != want(3, 7) {
 			t.Errorf("a create sent %d statements, want %d", n, want(3, 7))
@@ -67,14 +36,14 @@ func TestPetitionWriteStatementsThroughAPI(t *testing.T) {
 			t.Errorf("the create answered\n%v\na read gives\n%v", created, read)
 		}
 		// a replay: the session, the read that finds the key, the petition
-		n = c.count(func() { r = sec.do("POST", "/api/v1/petitions", e.petitionBody(nil), "Idempotency-Key", "count-1") })
+		n = c.Count(func() { r = sec.do("POST", "/api/v1/petitions", e.petitionBody(nil), "Idempotency-Key", "count-1") })
 		expect(t, r, http.StatusOK)
 		if n != 3 || r.m(t)["id"] != created["id"] {
 			t.Errorf("a replay sent %d statements, want 3, and answered %v", n, r.m(t)["id"])
 		}
 		// the session; the petition with the unit and the rule; the update with its event
 		// (SQLite: two); the rollups; the officials' notifications
-		n = c.count(func() {
+		n = c.Count(func() {
 			r = chair.do("POST", petitionPath(created, "/transitions"), map[string]any{"to": "assigned",
 				"responsible_unit_id": e.world.CommuneA.ID, "version": created["version"]})
 		})

@@ -1,36 +1,23 @@
 package api
 
 import (
-	"context"
 	"io"
 	"log/slog"
 	"net/http"
-	"os"
 	"strconv"
 	"testing"
 	"time"
 
 	"github.com/papi-dialogue/papi/models"
 	"github.com/papi-dialogue/papi/models/calendar"
+	"github.com/papi-dialogue/papi/models/dbtest"
 )
 
 // BenchmarkReportSummaryRequest serves a province's summary of this year through the router, as
 // its admin signed in, against the synthetic data set of docs/PERFORMANCE.md: the session and
 // scope reads, the figures and the JSON of the league.
 func BenchmarkReportSummaryRequest(b *testing.B) {
-	url := os.Getenv("PAPI_BENCH_DATABASE_URL")
-	if url == "" {
-		b.Skip("PAPI_BENCH_DATABASE_URL not set (see docs/PERFORMANCE.md)")
-	}
-	ctx := context.Background()
-	s, err := models.Open(ctx, url)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { s.Close() })
-	if _, err := s.Migrate(ctx); err != nil {
-		b.Fatal(err)
-	}
+	s := dbtest.OpenBench(b)
 	// The admin of the province of a commune in the middle of the data set, as the models' benchmarks.
 	var username string
 	if err := s.Gorm().Raw(`WITH live AS (SELECT c.id, p.id AS province FROM units c JOIN units d ON d.id = c.parent_id

@@ -3,17 +3,13 @@ package models_test
 import (
 	"context"
 	"math/rand"
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/papi-dialogue/papi/models"
+	"github.com/papi-dialogue/papi/models/dbtest"
 	"github.com/papi-dialogue/papi/seed"
 )
-
-// EnvBenchURL names a PostgreSQL database loaded with `papi seed --synthetic` for the petition
-// benchmarks (docs/PERFORMANCE.md). The benchmarks add petitions to it.
-const EnvBenchURL = "PAPI_BENCH_DATABASE_URL"
 
 // benchWorld is one synthetic commune, its district and province, with their users.
 type benchWorld struct {
@@ -27,19 +23,9 @@ type benchWorld struct {
 
 func openBench(b *testing.B) *benchWorld {
 	b.Helper()
-	url := os.Getenv(EnvBenchURL)
-	if url == "" {
-		b.Skip(EnvBenchURL + " not set (see docs/PERFORMANCE.md)")
-	}
+	// The benchmarks add petitions to the database.
+	s := dbtest.OpenBench(b)
 	ctx := context.Background()
-	s, err := models.Open(ctx, url)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { s.Close() })
-	if _, err := s.Migrate(ctx); err != nil {
-		b.Fatal(err)
-	}
 	w := &benchWorld{s: s}
 	db := s.Gorm()
 	// A commune in the middle of the data set, so nothing is at an edge of an index.
@@ -50,6 +36,7 @@ func openBench(b *testing.B) *benchWorld {
 		b.Fatalf("no synthetic commune (run papi seed --synthetic): %v", err)
 	}
 	sys := models.SystemActor()
+	var err error
 	if w.commune, err = s.Unit(ctx, sys, communeID); err != nil {
 		b.Fatal(err)
 	}

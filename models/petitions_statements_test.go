@@ -5,42 +5,9 @@ import (
 	"sync"
 	"testing"
 
-	"gorm.io/gorm"
-
 	"github.com/papi-dialogue/papi/models"
 	"github.com/papi-dialogue/papi/models/dbtest"
 )
-
-// statementCounter counts the SQL statements a store sends, through GORM's callbacks (every
-// query, insert, update, delete, row scan and raw statement; BEGIN and COMMIT are not counted).
-type statementCounter struct{ n int }
-
-func countStatements(t *testing.T, s *models.Store) *statementCounter {
-	t.Helper()
-	c := &statementCounter{}
-	cb := s.Gorm().Callback()
-	inc := func(*gorm.DB) { c.n++ }
-	for name, err := range map[string]error{
-		"query":  cb.Query().After("gorm:query").Register("test:count_query", inc),
-		"create": cb.Create().After("gorm:create").Register("test:count_create", inc),
-		"update": cb.Update().After("gorm:update").Register("test:count_update", inc),
-		"delete": cb.Delete().After("gorm:delete").Register("test:count_delete", inc),
-		"row":    cb.Row().After("gorm:row").Register("test:count_row", inc),
-		"raw":    cb.Raw().After("gorm:raw").Register("test:count_raw", inc),
-	} {
-		if err != nil {
-			t.Fatalf("register %s: %v", name, err)
-		}
-	}
-	return c
-}
-
-// count returns how many statements fn sent.
-func (c *statementCounter) count(fn func()) int {
-	before := c.n
-	fn()
-	return c.n - before
-}
 
 // TestPetitionTransitionStatements counts the statements of a create and of the petition
 // transition path, the most frequent write: one read of the petition with what the rules need,
@@ -51,7 +18,7 @@ func TestPetitionTransitionStatements(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, s *models.Store) {
 		ctx := context.Background()
 		pw := newPetitionWorld(t, s)
-		c := countStatements(t, s)
+		c := dbtest.CountStatements(t, s)
 		pg := s.Dialect() == models.Postgres
 		// want is the count on PostgreSQL, and on SQLite, where the writes a PostgreSQL
 		// statement does at once (writable WITH) go one by one.
@@ -65,11 +32,11 @@ func TestPetitionTransitionStatements(t *testing.T) {
 		// commune, hamlet, topic and the first deadline's rule with the calendar's decisions in
 		// one read; then on PostgreSQL one statement for the counter, the insert, the event and
 		// the rollups; on SQLite four
-		if n := c.count(func() { p = pw.log(t, nil) }); n != want(2, 5) {
+		if n := c.Count(func() { p = pw.log(t, nil) }); n != want(2, 5) {
 			t.Errorf("a create took %d statements, want %d", n, want(2, 5))
 		}
 		// the idempotency key is read with the rest and recorded in the same last statement
-		if n := c.count(func() {
+		if n := c.Count(func() {
 			if _, _, err := s.CreatePetitionOnce(ctx, pw.secretary, "count-1", models.PetitionInput{CommuneID: pw.w.CommuneA.ID,
 				HamletID: pw.w.HamletA1.ID, Channel: "online", Kind: "kien_nghi", TopicCode: "MT", Content: "Đề nghị thu gom rác hai lần mỗi tuần."}); err != nil {
 				t.Fatal(err)
@@ -98,7 +65,7 @@ func TestPetitionTransitionStatements(t *testing.T) {
 			in.Version = &version
 			var moved *models.Petition
 			var err error
-			n := c.count(func() { moved, err = s.TransitionPetition(ctx, pw.chair, p.ID, in) })
+			n := c.Count(func() { moved, err = s.TransitionPetition(ctx, pw.chair, p.ID, in) })
 			if err != nil {
 				t.Fatalf("%s: %v", in.To, err)
 			}
@@ -108,7 +75,7 @@ func TestPetitionTransitionStatements(t *testing.T) {
 			}
 			version = moved.Version
 		}
-		n := c.count(func() {
+		n := c.Count(func() {
 			if _, err := s.Petition(ctx, pw.chair, p.ID); err != nil {
 				t.Fatal(err)
 			}
