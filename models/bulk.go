@@ -23,22 +23,8 @@ func (s *Store) BulkInsert(ctx context.Context, table string, columns []string, 
 		return err
 	}
 	if s.dialect == Postgres {
-		sqlDB, err := s.db.DB()
-		if err != nil {
-			return err
-		}
-		conn, err := sqlDB.Conn(ctx)
-		if err != nil {
-			return err
-		}
-		defer conn.Close()
-		return conn.Raw(func(dc any) error {
-			c, ok := dc.(*stdlib.Conn)
-			if !ok {
-				return fmt.Errorf("bulk insert: unexpected driver connection %T", dc)
-			}
-			_, err := c.Conn().CopyFrom(ctx, pgx.Identifier{table}, columns, pgx.CopyFromRows(rows))
-			if err != nil {
+		return s.withPgx(ctx, func(c *pgx.Conn) error {
+			if _, err := c.CopyFrom(ctx, pgx.Identifier{table}, columns, pgx.CopyFromRows(rows)); err != nil {
 				return fmt.Errorf("copy into %s: %w", table, err)
 			}
 			return nil
@@ -112,4 +98,25 @@ func (s *Store) FinishBulkInsert(ctx context.Context, tables ...string) error {
 		}
 	}
 	return s.conn(ctx).Exec("ANALYZE " + strings.Join(tables, ", ")).Error
+}
+
+// withPgx runs fn on a pgx connection of the pool (PostgreSQL only), for what database/sql
+// cannot do or does slowly: COPY, rows read in the binary format.
+func (s *Store) withPgx(ctx context.Context, fn func(c *pgx.Conn) error) error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	conn, err := sqlDB.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return conn.Raw(func(dc any) error {
+		c, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("unexpected driver connection %T", dc)
+		}
+		return fn(c.Conn())
+	})
 }

@@ -53,10 +53,18 @@ func findPetitions(q *gorm.DB) ([]Petition, error) {
 
 // scanPetitions scans rows of petitionListColumns.
 func scanPetitions(rows *sql.Rows) ([]Petition, error) {
-	var out []Petition
+	return scanInto(rows, (*Petition).listFields)
+}
+
+// scanInto scans each row straight into the fields of a new T that fields names, in the
+// columns' order (GORM's reflection over every column of every row costs more than a page's
+// SQL on the hot lists).
+func scanInto[T any](rows *sql.Rows, fields func(*T) []any) ([]T, error) {
+	var out []T
 	for rows.Next() {
-		out = append(out, Petition{})
-		if err := rows.Scan(out[len(out)-1].listFields()...); err != nil {
+		var zero T
+		out = append(out, zero)
+		if err := rows.Scan(fields(&out[len(out)-1])...); err != nil {
 			return nil, err
 		}
 	}

@@ -122,14 +122,7 @@ func findPublic(q *gorm.DB) ([]publicRow, error) {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []publicRow
-	for rows.Next() {
-		out = append(out, publicRow{})
-		if err := rows.Scan(out[len(out)-1].fields()...); err != nil {
-			return nil, err
-		}
-	}
-	return out, rows.Err()
+	return scanInto(rows, (*publicRow).fields)
 }
 
 // publicQuery selects the petitions the public may see, with the names the board shows.

@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
-	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/gorm"
 )
 
@@ -44,21 +44,8 @@ func (s *Store) eachRollupRow(ctx context.Context, q string, args []any, each fu
 // statement: its placeholders and the lists of IN ? are the same as on the other path.
 func (s *Store) eachPgxRollupRow(ctx context.Context, q string, args []any, each func(r *rollupRowScan)) error {
 	stmt := s.db.Session(&gorm.Session{NewDB: true, Context: ctx}).Raw(q, args...).Statement
-	sqlDB, err := s.db.DB()
-	if err != nil {
-		return err
-	}
-	conn, err := sqlDB.Conn(ctx)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	return conn.Raw(func(dc any) error {
-		c, ok := dc.(*stdlib.Conn)
-		if !ok {
-			return fmt.Errorf("rollups: unexpected driver connection %T", dc)
-		}
-		rows, err := c.Conn().Query(ctx, stmt.SQL.String(), stmt.Vars...)
+	return s.withPgx(ctx, func(c *pgx.Conn) error {
+		rows, err := c.Query(ctx, stmt.SQL.String(), stmt.Vars...)
 		if err != nil {
 			return err
 		}
