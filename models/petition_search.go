@@ -3,6 +3,7 @@ package models
 import (
 	"cmp"
 	"context"
+	"errors"
 	"regexp"
 	"slices"
 	"strconv"
@@ -144,16 +145,19 @@ func (s *Store) inScope(r *scopeReader, actor Actor, q *gorm.DB) (*gorm.DB, bool
 // time: the cursor holds the sort key of the last item, so new petitions never shift a page.
 func (s *Store) Petitions(ctx context.Context, actor Actor, f PetitionFilter) (items []Petition, next string, err error) {
 	if s.dialect == Postgres && searchesWords(f.Q) {
-		// A prepared statement soon runs on a generic plan, which cannot tell a common word (walk
-		// the received_at index and stop after a page) from a rare one (use the trigram index).
-		// Plan every search with its own words.
+		// A search of a few communes is one statement of its own (listPage). A wider one runs in
+		// steps that switch planner methods off, in a transaction of its own, each planned with
+		// its own words: a prepared statement soon runs on a generic plan, which cannot tell a
+		// common word (walk the received_at index and stop after a page) from a rare one (use
+		// the trigram index).
 		if ctx, err = s.withScopes(ctx); err != nil {
 			return nil, "", err
 		}
+		items, next, err = s.petitions(ctx, actor, f)
+		if !errors.Is(err, errWideSearch) {
+			return items, next, err
+		}
 		err = s.WithTx(ctx, func(ctx context.Context) error {
-			if err := s.conn(ctx).Exec("SET LOCAL plan_cache_mode = force_custom_plan").Error; err != nil {
-				return err
-			}
 			items, next, err = s.petitions(ctx, actor, f)
 			return err
 		})
@@ -161,6 +165,10 @@ func (s *Store) Petitions(ctx context.Context, actor Actor, f PetitionFilter) (i
 	}
 	return s.petitions(ctx, actor, f)
 }
+
+// errWideSearch tells Petitions that a search reaches beyond a few communes, so its steps need
+// the transaction that carries their planner settings.
+var errWideSearch = errors.New("a wide search runs in a transaction")
 
 // searchesWords tells whether a list's q asks for words in the text, not for a whole reference
 // (looked up in its unique index, so any plan does).
@@ -182,6 +190,12 @@ type petitionQuery struct {
 	// split is a scope q is limited to that names a few communes, so that a page can be read
 	// commune by commune (listByCommune); nil when there is none.
 	split *unitScope
+}
+
+// few tells whether the query is limited to a scope of at most maxSplit communes, whose rows a
+// search may read in one statement (listPage) however rare its words.
+func (pq *petitionQuery) few() bool {
+	return pq.split != nil && len(pq.split.communes) <= maxSplit
 }
 
 // filterPetitions builds the query of the petitions the actor may see that match the filter.
@@ -370,7 +384,18 @@ func (s *Store) petitions(ctx context.Context, actor Actor, f PetitionFilter) ([
 	limit := f.Page.limit()
 	var items []Petition
 	done := false
-	if pq.searching && s.dialect == Postgres {
+	if pq.searching && s.dialect == Postgres && pq.few() {
+		if items, err = s.listPage(ctx, pq, ordered, orderBy, limit+1); err != nil {
+			return nil, "", err
+		}
+		done = true
+	} else if pq.searching && s.dialect == Postgres {
+		if _, inTx := ctx.Value(txKey{}).(*gorm.DB); !inTx {
+			return nil, "", errWideSearch
+		}
+		if err := s.conn(ctx).Exec("SET LOCAL plan_cache_mode = force_custom_plan").Error; err != nil {
+			return nil, "", err
+		}
 		// Most searches are for words many petitions share: the newest rows in scope hold a full
 		// page, found by walking the list's own index. Only when they do not is the trigram index
 		// asked for every match, which is then usually a short list.
@@ -433,10 +458,19 @@ var maxSplit = 16
 // their hamlets) is read commune by commune, each branch an index scan on (commune_id, the sort
 // key) that stops after n rows, which PostgreSQL merges in order (Merge Append): the same rows
 // in the same order as the one query, without reading and sorting every predecessor's rows.
+//
+// A search of a few communes on PostgreSQL (petitionQuery.few) reads the same way, each branch walking
+// its commune's rows with the words as a filter, or taking its matches from the trigram index
+// when the words are rare: the statement goes unnamed (findPlanned), so PostgreSQL plans it with
+// its own words. Its cost is bounded by the communes' own petitions, whatever the table holds.
 func (s *Store) listPage(ctx context.Context, pq *petitionQuery, ordered *gorm.DB, orderBy string, n int) ([]Petition, error) {
+	find := findPetitions
+	if pq.searching && s.dialect == Postgres {
+		find = func(q *gorm.DB) ([]Petition, error) { return findPlanned(ctx, q) }
+	}
 	switch {
-	case pq.split == nil || len(pq.split.communes) < 2 || pq.searching:
-		return findPetitions(ordered.Scopes(pq.search).Limit(n))
+	case pq.split == nil || len(pq.split.communes) < 2 || (pq.searching && (s.dialect != Postgres || !pq.few())):
+		return find(ordered.Scopes(pq.search).Limit(n))
 	case len(pq.split.communes) > maxSplit:
 		// Many communes (a province): the page's keys first, which an index may give alone (the
 		// late petitions' index for the overdue list), then only the page's rows.
@@ -447,10 +481,10 @@ func (s *Store) listPage(ctx context.Context, pq *petitionQuery, ordered *gorm.D
 	branches := make([]any, len(pq.split.communes))
 	for i, c := range pq.split.communes {
 		parts[i] = "SELECT * FROM (?) AS b" + strconv.Itoa(i)
-		branches[i] = ordered.Select(petitionListColumns).Where("petitions.commune_id = ?", c).Limit(n)
+		branches[i] = ordered.Select(petitionListColumns).Where("petitions.commune_id = ?", c).Scopes(pq.search).Limit(n)
 	}
 	union := s.conn(ctx).Raw(strings.Join(parts, " UNION ALL "), branches...)
-	return findPetitions(s.conn(ctx).Table("(?) AS petitions", union).Order(orderBy).Limit(n))
+	return find(s.conn(ctx).Table("(?) AS petitions", union).Order(orderBy).Limit(n))
 }
 
 // searchOlder finds a search's page when the newest rows in scope did not hold it (PostgreSQL,
