@@ -206,15 +206,67 @@ func TestMergedCommunePagesEqualOneQuery(t *testing.T) {
 		official := models.Actor{UserID: -1, Role: models.RoleDistrictOfficial, UnitID: merged.ID, UnitPath: merged.Path}
 		for _, split := range []int{16, 1} {
 			restore := models.SetMaxSplit(split)
-			comparePages(t, s, merged, official)
+			comparePages(t, s, merged, official, "")
 			restore()
 		}
 	})
 }
 
+// A search in a merged commune, read as one statement over its few communes or (past maxSplit
+// communes) in the steps of a wide search, its newest rows holding a page or not, gives exactly
+// the matches of the definition by hamlets, in the same order, through every cursor.
+func TestMergedCommuneSearchEqualsOneQuery(t *testing.T) {
+	dbtest.EachSerial(t, func(t *testing.T, s *models.Store) {
+		rw := dbtest.BuildReportData(t, s, dbtest.NewWorld(t, s))
+		w, ctx := rw.W, context.Background()
+		s.Now = func() time.Time { return rw.Now }
+		code := "29996"
+		merge := models.ReorganizationInput{Kind: models.ReorgMerge, LegalNumber: "4/NQ", LegalDate: "2026-03-16", EffectiveOn: "2026-04-06",
+			UnitIDs: []int64{w.CommuneA.ID, w.CommuneB.ID, w.OtherCommune.ID},
+			Into:    &models.UnitTarget{Name: "Tân Phú Đông", Code: &code, Kind: "xa", ParentID: &w.District.ID}}
+		act, err := s.ApplyReorganization(ctx, rw.Admin, merge)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var mergedID int64
+		s.Gorm().Raw("SELECT successor_id FROM unit_lineage WHERE reorganization_id = ?", act.ID).Scan(&mergedID)
+		merged := reloadUnit(t, s, mergedID)
+		// Matches in the merged commune itself, then newer petitions without the words, so that
+		// a small window holds no match.
+		for i := 0; i < 10; i++ {
+			var hamlet int64
+			s.Gorm().Raw("SELECT id FROM units WHERE parent_id = ? ORDER BY id LIMIT 1 OFFSET ?", mergedID, i%3).Scan(&hamlet)
+			content := fmt.Sprintf("Đường liên ấp số %d xuống cấp.", i)
+			if i >= 6 {
+				content = fmt.Sprintf("An ninh trật tự ban đêm, tổ %d.", i)
+			}
+			in := models.PetitionInput{CommuneID: mergedID, HamletID: hamlet, TopicCode: "GT", Kind: "phan_anh",
+				Channel: "reception", Content: content}
+			if _, err := s.CreatePetition(ctx, rw.Admin, in); err != nil {
+				t.Fatal(err)
+			}
+		}
+		official := models.Actor{UserID: -1, Role: models.RoleDistrictOfficial, UnitID: merged.ID, UnitPath: merged.Path}
+		for _, split := range []int{16, 1} {
+			for _, windows := range [][]int{nil, {2}} {
+				restoreSplit := models.SetMaxSplit(split)
+				restoreTuning := func() {}
+				if windows != nil {
+					restoreTuning = models.SetSearchTuning(windows, 3)
+				}
+				for _, q := range []string{"duong cap", "Đường", "zzzqqq"} {
+					comparePages(t, s, merged, official, q)
+				}
+				restoreTuning()
+				restoreSplit()
+			}
+		}
+	})
+}
+
 // comparePages compares a merged commune's pages, as its official and by unit_id, with the
-// definition by hamlets.
-func comparePages(t *testing.T, s *models.Store, merged *models.Unit, official models.Actor) {
+// definition by hamlets; q, when given, is searched for.
+func comparePages(t *testing.T, s *models.Store, merged *models.Unit, official models.Actor, q string) {
 	t.Helper()
 	for _, sort := range models.PetitionSorts() {
 		for _, state := range []string{"", "open"} {
@@ -222,16 +274,19 @@ func comparePages(t *testing.T, s *models.Store, merged *models.Unit, official m
 			if state != "" {
 				extra = " AND p.state_type = '" + state + "'"
 			}
+			for _, word := range strings.Fields(models.Fold(q)) {
+				extra += " AND p.search_text LIKE '%" + word + "%'"
+			}
 			var want []string
 			if err := s.Gorm().Raw(`SELECT p.reference FROM petitions p
 					WHERE p.hamlet_id IN (SELECT id FROM units WHERE level = 'hamlet' AND path LIKE ?)`+extra+`
 					ORDER BY `+oldOrder[sort], merged.Path+"%").Scan(&want).Error; err != nil {
 				t.Fatal(err)
 			}
-			if len(want) < 6 {
+			if len(want) < 6 && q != "zzzqqq" { // the one search that finds nothing
 				t.Fatalf("the merged commune holds %d petitions: too few pages to compare", len(want))
 			}
-			f := models.PetitionFilter{Sort: sort, StateType: state}
+			f := models.PetitionFilter{Sort: sort, StateType: state, Q: q}
 			for _, c := range []struct {
 				who   string
 				actor models.Actor
