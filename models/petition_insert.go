@@ -95,6 +95,10 @@ func (s *Store) petitionInsertSQL(ctx context.Context, actor Actor, p *Petition,
 		return sqlPart{}, err
 	}
 	cell := cellOf(sourceOf(p))
+	cellValues, err := cell.values()
+	if err != nil {
+		return sqlPart{}, err
+	}
 	var b strings.Builder
 	b.WriteString(`WITH c AS (INSERT INTO petition_counters (commune_id, year, last_seq) VALUES (?, ?, 1)
 		ON CONFLICT (commune_id, year) DO UPDATE SET last_seq = petition_counters.last_seq + 1
@@ -105,7 +109,7 @@ func (s *Store) petitionInsertSQL(ctx context.Context, actor Actor, p *Petition,
 	r AS (INSERT INTO petition_rollups (` + rollupColumns + `, n) VALUES ` + rollupRow + `
 		ON CONFLICT (` + rollupColumns + `) DO UPDATE SET n = petition_rollups.n + excluded.n)`)
 	args := append([]any{p.CommuneID, p.ReceivedAt.In(calendar.Zone).Year()}, vals...)
-	args = append(append(append(args, ev.args...), cell.values()...), 1)
+	args = append(append(append(args, ev.args...), cellValues...), 1)
 	if once.key != "" {
 		b.WriteString(`,
 	k AS (INSERT INTO idempotency_keys (user_id, idem_key, scope, resource_id, request_hash, created_at) VALUES (?, ?, ?, ?, ?, ?))`)

@@ -110,7 +110,7 @@ func TestConcurrentMovesShareRollupCells(t *testing.T) {
 		}
 		wg.Wait()
 		var n int64
-		s.Gorm().Table("petition_rollups").Where("state = ?", "assigned").Select("COALESCE(SUM(n), 0)").Scan(&n)
+		s.Gorm().Table("petition_rollups").Where(models.RollupStateCondition(models.StateAssigned)).Select("COALESCE(SUM(n), 0)").Scan(&n)
 		if n != int64(len(ps)) {
 			t.Fatalf("%d assigned in the rollups, want %d", n, len(ps))
 		}

@@ -18,7 +18,7 @@ import (
 // interface of every column of the thousands of cells of a province and convert them again by
 // reflection in Scan, which cost more than the rest of the report. In a transaction (only
 // database/sql holds it) and on SQLite it scans through database/sql.
-func (s *Store) eachRollupRow(ctx context.Context, q string, args []any, each func(r *rollupRowScan)) error {
+func (s *Store) eachRollupRow(ctx context.Context, q string, args []any, each func(r *rollupRowScan) error) error {
 	if _, inTx := ctx.Value(txKey{}).(*gorm.DB); s.dialect == Postgres && !inTx {
 		err := s.eachPgxRollupRow(ctx, q, args, each)
 		noteUnavailable(ctx, err)
@@ -35,14 +35,16 @@ func (s *Store) eachRollupRow(ctx context.Context, q string, args []any, each fu
 		if err := rows.Scan(dest...); err != nil {
 			return err
 		}
-		each(&r)
+		if err := each(&r); err != nil {
+			return err
+		}
 	}
 	return rows.Err()
 }
 
 // eachPgxRollupRow is eachRollupRow on a pgx connection of the pool. GORM still writes the
 // statement: its placeholders and the lists of IN ? are the same as on the other path.
-func (s *Store) eachPgxRollupRow(ctx context.Context, q string, args []any, each func(r *rollupRowScan)) error {
+func (s *Store) eachPgxRollupRow(ctx context.Context, q string, args []any, each func(r *rollupRowScan) error) error {
 	stmt := s.db.Session(&gorm.Session{NewDB: true, Context: ctx}).Raw(q, args...).Statement
 	return s.withPgx(ctx, func(c *pgx.Conn) error {
 		rows, err := c.Query(ctx, stmt.SQL.String(), stmt.Vars...)
@@ -57,7 +59,9 @@ func (s *Store) eachPgxRollupRow(ctx context.Context, q string, args []any, each
 			if err := decodeRow(dest, rows.FieldDescriptions(), rows.RawValues(), texts); err != nil {
 				return err
 			}
-			each(&r)
+			if err := each(&r); err != nil {
+				return err
+			}
 		}
 		return rows.Err()
 	})

@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -11,7 +12,7 @@ import (
 
 // rollupVersion names what a rollup cell holds (rollupCell, cellOf). Change it with them:
 // Migrate then rebuilds every cell from the petitions, so a new definition reaches the rollups.
-const rollupVersion = 2
+const rollupVersion = 3
 
 // rollupCell is what the report figures need of one petition, and nothing that tells two
 // petitions apart: petition_rollups counts the petitions of each cell. cellOf fills it and
@@ -154,18 +155,113 @@ func hoursBetween(a, b time.Time) int {
 	return max(int(b.Sub(a)/time.Hour), 0)
 }
 
-// rollupColumns are petition_rollups' cell columns, in rollupCell's order.
-const rollupColumns = "hamlet_id, month, commune_id, topic_id, kind, channel, state, on_board, onsite, answer_hours, on_time, close_hours, " +
-	"satisfaction, due_on, matter, due_rule, acceptance, extensions"
+// rollupColumns are petition_rollups' cell columns: the facts a report filters or ranges on
+// each in its own column, the others packed in facts (cellFacts).
+const rollupColumns = "hamlet_id, month, commune_id, topic_id, on_board, facts, answer_hours, close_hours, due_on, due_rule"
+
+// A cell's kind, channel, state, satisfaction, acceptance, on-site answer, answer on time,
+// matter and extensions are stored as one integer, facts: a province's report reads thousands
+// of cells, and one integer costs PostgreSQL and the driver a fraction of nine columns, six of
+// them text. A text is stored as its place in its list below plus one (0 for ""), in four bits
+// (two for the acceptance); the flags in one bit each; the extensions from bit 32. The lists
+// are part of the stored cells: add to their ends only, and bump rollupVersion with any other
+// change to them or to the bits.
+var (
+	cellKinds        = []PetitionKind{KindReport, KindRecommendation, KindComplaint, KindDenunciation}
+	cellChannels     = []Channel{ChannelDialogue, ChannelReception, ChannelLetter, ChannelPhone, ChannelOnline}
+	cellStates       = []PetitionState{StateReceived, StateAssigned, StateInProgress, StateReferred, StateAnswered, StateResolved, StateClosed, StateReopened}
+	cellSatisfaction = []Satisfaction{VerySatisfied, Satisfied, NotSatisfied, SatisfactionUnknown}
+	cellAcceptances  = []string{"on_time", "late"}
+)
+
+// The bits of facts.
+const (
+	factKind         = 0
+	factChannel      = 4
+	factState        = 8
+	factSatisfaction = 12
+	factAcceptance   = 16
+	factOnsite       = 18
+	factOnTime       = 19
+	factMatter       = 20
+	factExtensions   = 32
+)
+
+// cellCode is v's place in list plus one, 0 for the zero value; false when list lacks v or it
+// would not fit in bits.
+func cellCode[T comparable](list []T, v T, bits uint) (int64, bool) {
+	var zero T
+	if v == zero {
+		return 0, true
+	}
+	i := slices.Index(list, v)
+	return int64(i + 1), i >= 0 && i+1 < 1<<bits
+}
+
+// cellValue is the value of a code cellCode gave; false for a code list does not hold.
+func cellValue[T any](list []T, facts int64, shift, bits uint) (T, bool) {
+	var v T
+	code := int((facts >> shift) & (1<<bits - 1))
+	if code == 0 {
+		return v, true
+	}
+	if code > len(list) {
+		return v, false
+	}
+	return list[code-1], true
+}
+
+// cellFacts packs the cell's facts that have no column of their own.
+func (c *rollupCell) cellFacts() (int64, error) {
+	kind, ok1 := cellCode(cellKinds, c.Kind, 4)
+	channel, ok2 := cellCode(cellChannels, c.Channel, 4)
+	state, ok3 := cellCode(cellStates, c.State, 4)
+	satisfaction, ok4 := cellCode(cellSatisfaction, c.Satisfaction, 4)
+	acceptance, ok5 := cellCode(cellAcceptances, c.Acceptance, 2)
+	if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 || c.Extensions < 0 {
+		return 0, fmt.Errorf("rollups: a petition's facts cannot be stored: kind %q, channel %q, state %q, satisfaction %q, acceptance %q, %d extensions",
+			c.Kind, c.Channel, c.State, c.Satisfaction, c.Acceptance, c.Extensions)
+	}
+	f := kind<<factKind | channel<<factChannel | state<<factState | satisfaction<<factSatisfaction |
+		acceptance<<factAcceptance | int64(c.Extensions)<<factExtensions
+	for _, flag := range []struct {
+		bit uint
+		on  bool
+	}{{factOnsite, c.Onsite}, {factOnTime, c.OnTime}, {factMatter, c.Matter}} {
+		if flag.on {
+			f |= 1 << flag.bit
+		}
+	}
+	return f, nil
+}
+
+// setFacts unpacks facts into the cell.
+func (c *rollupCell) setFacts(f int64) error {
+	var ok [5]bool
+	c.Kind, ok[0] = cellValue(cellKinds, f, factKind, 4)
+	c.Channel, ok[1] = cellValue(cellChannels, f, factChannel, 4)
+	c.State, ok[2] = cellValue(cellStates, f, factState, 4)
+	c.Satisfaction, ok[3] = cellValue(cellSatisfaction, f, factSatisfaction, 4)
+	c.Acceptance, ok[4] = cellValue(cellAcceptances, f, factAcceptance, 2)
+	if slices.Contains(ok[:], false) {
+		return fmt.Errorf("rollups: facts %#x hold an unknown code", f)
+	}
+	c.Onsite, c.OnTime, c.Matter = f&(1<<factOnsite) != 0, f&(1<<factOnTime) != 0, f&(1<<factMatter) != 0
+	c.Extensions = int(f >> factExtensions)
+	return nil
+}
 
 // rollupRow is the placeholders of one row of rollupColumns and its count.
 var rollupRow = "(" + strings.TrimSuffix(strings.Repeat("?, ", strings.Count(rollupColumns, ",")+2), ", ") + ")"
 
 // values lists the cell's columns for a statement, in rollupColumns' order.
-func (c *rollupCell) values() []any {
-	return []any{c.HamletID, c.Month, c.CommuneID, c.TopicID, string(c.Kind), string(c.Channel), string(c.State),
-		c.OnBoard, c.Onsite, c.AnswerHours, c.OnTime, c.CloseHours, string(c.Satisfaction), string(c.DueOn), c.Matter,
-		c.DueRule, c.Acceptance, c.Extensions}
+func (c *rollupCell) values() ([]any, error) {
+	facts, err := c.cellFacts()
+	if err != nil {
+		return nil, err
+	}
+	return []any{c.HamletID, c.Month, c.CommuneID, c.TopicID, c.OnBoard, facts, c.AnswerHours, c.CloseHours,
+		string(c.DueOn), c.DueRule}, nil
 }
 
 // moveRollup moves a petition's count from the cell it was in (none for a new petition) to
@@ -188,12 +284,18 @@ func (s *Store) moveRollup(ctx context.Context, before, after *Petition) error {
 	if from == to {
 		return nil
 	}
-	cells := []rollupCell{from, to}
-	n := []int{-1, 1}
-	if fmt.Sprint(from.values()...) > fmt.Sprint(to.values()...) {
-		cells[0], cells[1], n[0], n[1] = to, from, 1, -1
+	fromValues, err := from.values()
+	if err != nil {
+		return err
 	}
-	args := append(append(append(cells[0].values(), n[0]), cells[1].values()...), n[1])
+	toValues, err := to.values()
+	if err != nil {
+		return err
+	}
+	args := append(append(append(fromValues, -1), toValues...), 1)
+	if fmt.Sprint(fromValues...) > fmt.Sprint(toValues...) {
+		args = append(append(append(toValues, 1), fromValues...), -1)
+	}
 	return s.conn(ctx).Exec("INSERT INTO petition_rollups ("+rollupColumns+", n) VALUES "+rollupRow+", "+rollupRow+
 		" ON CONFLICT ("+rollupColumns+") DO UPDATE SET n = petition_rollups.n + excluded.n", args...).Error
 }
@@ -209,8 +311,12 @@ func (s *Store) addToRollups(ctx context.Context, deltas map[rollupCell]int) err
 		if len(args) > 0 {
 			b.WriteString(", ")
 		}
+		values, err := c.values()
+		if err != nil {
+			return err
+		}
 		b.WriteString(rollupRow)
-		args = append(append(args, c.values()...), n)
+		args = append(append(args, values...), n)
 	}
 	if len(args) == 0 {
 		return nil
@@ -303,7 +409,11 @@ func (s *Store) countCells(ctx context.Context, cond string, args ...any) (map[r
 func (s *Store) insertCells(ctx context.Context, counts map[rollupCell]int) error {
 	rows := make([][]any, 0, len(counts))
 	for c, n := range counts {
-		rows = append(rows, append(c.values(), n))
+		values, err := c.values()
+		if err != nil {
+			return err
+		}
+		rows = append(rows, append(values, n))
 	}
 	const per = 500
 	for start := 0; start < len(rows); start += per {

@@ -507,37 +507,39 @@ func (s *Store) rollupFigures(ctx context.Context, sc *reportScope, first, last 
 	var c rollupCell
 	return s.eachRollupRow(ctx, `SELECT `+rollupColumns+`, r.n
 		FROM petition_rollups r
-		WHERE `+cond+` AND r.month >= ? AND r.month <= ? AND r.n <> 0`+onBoard, args, func(r *rollupRowScan) {
+		WHERE `+cond+` AND r.month >= ? AND r.month <= ? AND r.n <> 0`+onBoard, args, func(r *rollupRowScan) error {
 		var n int
-		c, n = r.cell()
+		var err error
+		if c, n, err = r.cell(); err != nil {
+			return err
+		}
 		if t := route(&c); t != nil {
 			t.add(&c, n)
 		}
+		return nil
 	})
 }
 
 // rollupRowScan receives one row of rollupColumns and its count in the driver's own types:
-// database/sql converts a named type (PetitionKind, Date) or an int by reflection and text,
-// which costs more than the rest of a report on a province's thousands of cells.
+// database/sql converts a named type (Date) or an int by reflection and text, which costs more
+// than the rest of a report on a province's thousands of cells.
 type rollupRowScan struct {
-	hamlet, commune, topic, answerHours, closeHours, extensions, n        int64
-	month, kind, channel, state, satisfaction, dueOn, dueRule, acceptance string
-	onBoard, onsite, onTime, matter                                       bool
+	hamlet, commune, topic, facts, answerHours, closeHours, n int64
+	month, dueOn, dueRule                                     string
+	onBoard                                                   bool
 }
 
 // dest lists where rows.Scan puts the columns, in rollupColumns' order and then n.
 func (r *rollupRowScan) dest() []any {
-	return []any{&r.hamlet, &r.month, &r.commune, &r.topic, &r.kind, &r.channel, &r.state, &r.onBoard, &r.onsite,
-		&r.answerHours, &r.onTime, &r.closeHours, &r.satisfaction, &r.dueOn, &r.matter, &r.dueRule, &r.acceptance,
-		&r.extensions, &r.n}
+	return []any{&r.hamlet, &r.month, &r.commune, &r.topic, &r.onBoard, &r.facts, &r.answerHours, &r.closeHours,
+		&r.dueOn, &r.dueRule, &r.n}
 }
 
 // cell is the scanned cell and its count.
-func (r *rollupRowScan) cell() (rollupCell, int) {
-	return rollupCell{HamletID: r.hamlet, CommuneID: r.commune, Month: r.month, TopicID: r.topic, Kind: PetitionKind(r.kind),
-		Channel: Channel(r.channel), State: PetitionState(r.state), OnBoard: r.onBoard, Onsite: r.onsite,
-		AnswerHours: int(r.answerHours), OnTime: r.onTime, CloseHours: int(r.closeHours), Satisfaction: Satisfaction(r.satisfaction),
-		DueOn: Date(r.dueOn), Matter: r.matter, DueRule: r.dueRule, Acceptance: r.acceptance, Extensions: int(r.extensions)}, int(r.n)
+func (r *rollupRowScan) cell() (rollupCell, int, error) {
+	c := rollupCell{HamletID: r.hamlet, CommuneID: r.commune, Month: r.month, TopicID: r.topic, OnBoard: r.onBoard,
+		AnswerHours: int(r.answerHours), CloseHours: int(r.closeHours), DueOn: Date(r.dueOn), DueRule: r.dueRule}
+	return c, int(r.n), c.setFacts(r.facts)
 }
 
 // rawPetitionFigures counts the petitions received from start to end from the petitions.
