@@ -45,17 +45,24 @@ func (p *Petition) listFields() []any {
 // findPetitions reads the petitions of q for a list: the list's columns, scanned straight into
 // their fields (GORM's reflection over every column of every row was most of a page's time).
 func findPetitions(q *gorm.DB) ([]Petition, error) {
-	rows, err := q.Select(petitionListColumns).Rows()
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	return scanPetitions(rows)
+	return findInto(q.Select(petitionListColumns), (*Petition).listFields)
 }
 
 // scanPetitions scans rows of petitionListColumns.
 func scanPetitions(rows *sql.Rows) ([]Petition, error) {
 	return scanInto(rows, (*Petition).listFields)
+}
+
+// findInto runs q and scans its rows straight into the fields of new Ts (scanInto), without
+// GORM's Scan: that one reflects over each row and writes out the statement with its values on
+// every call, for a logger that is silent.
+func findInto[T any](q *gorm.DB, fields func(*T) []any) ([]T, error) {
+	rows, err := q.Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	return scanInto(rows, fields)
 }
 
 // scanInto scans each row straight into the fields of a new T that fields names, in the

@@ -624,6 +624,9 @@ var ruleColumns = []string{"code", "kind", "channel", "step", "counts_from", "da
 
 // petitionRecordWith is petitionRecord reading also what w asks for.
 func (s *Store) petitionRecordWith(ctx context.Context, actor Actor, id int64, w recordWith) (*petitionRecord, bool, error) {
+	if w == (recordWith{}) {
+		return s.plainPetitionRecord(ctx, actor, id)
+	}
 	var rows []petitionRecord
 	sel := "petitions.*, c.path AS commune_path, c.remote AS commune_remote, h.path AS hamlet_path, t.response_days AS topic_response_days, " +
 		"EXISTS (SELECT 1 FROM petitions f WHERE f.main_id = petitions.id) AS has_linked"
@@ -646,6 +649,38 @@ func (s *Store) petitionRecordWith(ctx context.Context, actor Actor, id int64, w
 	if err != nil {
 		return nil, false, err
 	}
+	return seenRecord(actor, rows)
+}
+
+// plainRecordColumns are the columns of a petitionRecord without what a move asks for
+// (recordWith): every column of the petition and what its rules need.
+const plainRecordColumns = petitionListColumns + `, petitions.search_text, petitions.petitioner_former,
+	c.path AS commune_path, c.remote AS commune_remote, h.path AS hamlet_path, t.response_days AS topic_response_days,
+	EXISTS (SELECT 1 FROM petitions f WHERE f.main_id = petitions.id) AS has_linked`
+
+// plainFields are the destinations of plainRecordColumns in r, in their order.
+func (r *petitionRecord) plainFields() []any {
+	return append(r.listFields(), &r.SearchText, &r.PetitionerFormer,
+		&r.CommunePath, &r.CommuneRemote, &r.HamletPath, &r.TopicResponseDays, &r.HasLinked)
+}
+
+// plainPetitionRecord is petitionRecordWith asking for nothing more, the record scanned
+// straight into its fields: the petition's page reads it on every view.
+func (s *Store) plainPetitionRecord(ctx context.Context, actor Actor, id int64) (*petitionRecord, bool, error) {
+	rows, err := findInto(s.conn(ctx).Table("petitions").
+		Joins("JOIN units c ON c.id = petitions.commune_id").
+		Joins("JOIN units h ON h.id = petitions.hamlet_id").
+		Joins("JOIN topics t ON t.id = petitions.topic_id").
+		Select(plainRecordColumns).Where("petitions.id = ?", id).Limit(1), (*petitionRecord).plainFields)
+	if err != nil {
+		return nil, false, err
+	}
+	return seenRecord(actor, rows)
+}
+
+// seenRecord returns the record read, if the actor may see it, and whether the actor sees its
+// commune.
+func seenRecord(actor Actor, rows []petitionRecord) (*petitionRecord, bool, error) {
 	if len(rows) == 0 || !actor.Sees(rows[0].HamletPath) {
 		return nil, false, ErrNotFound
 	}

@@ -117,12 +117,7 @@ func (r *publicRow) fields() []any {
 // findPublic reads the rows of a publicQuery, scanned straight into their fields (GORM's
 // reflection over every column of every row cost more than the board's SQL).
 func findPublic(q *gorm.DB) ([]publicRow, error) {
-	rows, err := q.Rows()
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	return scanInto(rows, (*publicRow).fields)
+	return findInto(q, (*publicRow).fields)
 }
 
 // publicQuery selects the petitions the public may see, with the names the board shows.
@@ -476,9 +471,9 @@ func (s *Store) fillPublicPhotos(ctx context.Context, rows []publicRow, out []Pu
 	if len(ids) == 0 {
 		return nil
 	}
-	var found []struct{ PetitionID, ID int64 }
-	if err := s.publicPhotos(ctx).Select("a.petition_id, a.id").Where("a.petition_id IN ?", ids).
-		Order("a.id").Scan(&found).Error; err != nil {
+	found, err := findInto(s.publicPhotos(ctx).Select("a.petition_id, a.id").Where("a.petition_id IN ?", ids).Order("a.id"),
+		func(f *struct{ PetitionID, ID int64 }) []any { return []any{&f.PetitionID, &f.ID} })
+	if err != nil {
 		return err
 	}
 	for _, f := range found {

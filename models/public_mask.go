@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -139,7 +140,7 @@ func foldAppend(dst []rune, s string) []rune {
 	at, space := len(dst), false
 	for _, r := range s {
 		switch {
-		case unicode.Is(unicode.Mn, r):
+		case isMark(r):
 			continue
 		case unicode.IsSpace(r):
 			space = len(dst) > at
@@ -236,7 +237,7 @@ func (m *petitionerMasker) fold(s string) {
 		var r rune
 		r, size = utf8.DecodeRuneInString(s[i:])
 		switch {
-		case unicode.Is(unicode.Mn, r) && len(m.folded) > 0:
+		case isMark(r) && len(m.folded) > 0:
 			m.end[len(m.end)-1] = i + size
 			continue
 		case unicode.IsSpace(r):
@@ -276,8 +277,39 @@ func (m *petitionerMasker) maskWord(s string, word []rune) (string, bool) {
 	return out.String(), true
 }
 
+// foldedBelow is where the table of folded characters ends: Latin, with Vietnamese's letters
+// (U+1EA0–U+1EF9), Greek and Cyrillic; the masking of a board page folds each of its texts.
+const foldedBelow = 0x2000
+
+// foldedRunes is foldRuneSlow of every character below foldedBelow, made on first use.
+var foldedRunes = sync.OnceValue(func() *[foldedBelow]rune {
+	var t [foldedBelow]rune
+	for r := range t {
+		t[r] = foldRuneSlow(rune(r))
+	}
+	return &t
+})
+
 // foldRune is Fold for one character: its base letter, lower case, đ as d.
 func foldRune(r rune) rune {
+	if r < utf8.RuneSelf {
+		if 'A' <= r && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return r
+	}
+	if r < foldedBelow {
+		return foldedRunes()[r]
+	}
+	return foldRuneSlow(r)
+}
+
+// isMark tells whether r is a nonspacing mark (Unicode's Mn), which folding drops; the first of
+// them is U+0300.
+func isMark(r rune) bool { return r >= 0x300 && unicode.Is(unicode.Mn, r) }
+
+// foldRuneSlow is foldRune through the Unicode tables.
+func foldRuneSlow(r rune) rune {
 	if r == 'đ' || r == 'Đ' {
 		return 'd'
 	}

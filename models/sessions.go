@@ -109,39 +109,57 @@ func (s *Store) Login(ctx context.Context, in Credentials, ttl time.Duration) (*
 	return sess, u, token, nil
 }
 
+// sessionRow is what Authenticate reads: a session, its user and the user's unit.
+type sessionRow struct {
+	User
+	CSRFToken        string
+	SessionCreatedAt time.Time
+	ExpiresAt        time.Time
+	LastSeenAt       time.Time
+	UnitPath         string
+	UnitValidTo      *Date
+}
+
+// sessionColumns are the columns of a sessionRow.
+const sessionColumns = `users.id, users.username, users.password_hash, users.full_name, users.role, users.unit_id,
+	users.active, users.email, users.phone, users.sms_notices, users.version, users.created_at, users.updated_at,
+	users.password_change_required, sessions.csrf_token, sessions.created_at AS session_created_at,
+	sessions.expires_at, sessions.last_seen_at, units.path AS unit_path, units.valid_to AS unit_valid_to`
+
+// fields are the destinations of sessionColumns in r, in their order.
+func (r *sessionRow) fields() []any {
+	return []any{&r.ID, &r.Username, &r.PasswordHash, &r.FullName, &r.Role, &r.UnitID,
+		&r.Active, &r.Email, &r.Phone, &r.SMSNotices, &r.Version, &r.CreatedAt, &r.UpdatedAt,
+		&r.PasswordChangeRequired, &r.CSRFToken, &r.SessionCreatedAt,
+		&r.ExpiresAt, &r.LastSeenAt, &r.UnitPath, &r.UnitValidTo}
+}
+
 // Authenticate returns the actor, session and user behind a cookie token, or ErrUnauthenticated
 // when there is none, it expired, or it went unused for longer than idle (0: no idle limit).
 func (s *Store) Authenticate(ctx context.Context, token string, idle time.Duration) (Actor, *Session, *User, error) {
 	if token == "" {
 		return Actor{}, nil, nil, ErrUnauthenticated
 	}
-	// One round trip on every signed-in request: the session, its user and the user's unit path.
-	var row struct {
-		User
-		CSRFToken        string
-		SessionCreatedAt time.Time
-		ExpiresAt        time.Time
-		LastSeenAt       time.Time
-		UnitPath         string
-		UnitValidTo      *Date
-	}
+	// One round trip on every signed-in request: the session, its user and the user's unit path,
+	// scanned straight into their fields (GORM's Scan writes out the statement with its values
+	// and reflects over the row on every request).
 	id, now := hashToken(token), s.now()
-	var err error
 	q := s.conn(ctx).Table("sessions").
-		Select("users.*, sessions.csrf_token, sessions.created_at AS session_created_at, sessions.expires_at, sessions.last_seen_at, units.path AS unit_path, units.valid_to AS unit_valid_to").
+		Select(sessionColumns).
 		Joins("JOIN users ON users.id = sessions.user_id").
 		Joins("JOIN units ON units.id = users.unit_id").
 		Where("sessions.id = ? AND sessions.expires_at > ? AND users.active = ?", id, now, true)
 	if idle > 0 {
 		q = q.Where("sessions.last_seen_at > ?", now.Add(-idle))
 	}
-	res := q.Limit(1).Scan(&row)
-	if res.Error != nil {
-		return Actor{}, nil, nil, res.Error
+	found, err := findInto(q.Limit(1), (*sessionRow).fields)
+	if err != nil {
+		return Actor{}, nil, nil, err
 	}
-	if res.RowsAffected == 0 {
+	if len(found) == 0 {
 		return Actor{}, nil, nil, ErrUnauthenticated
 	}
+	row := &found[0]
 	u := row.User
 	sess := &Session{ID: id, UserID: u.ID, CSRFToken: row.CSRFToken, CreatedAt: row.SessionCreatedAt, ExpiresAt: row.ExpiresAt,
 		LastSeenAt: row.LastSeenAt}
