@@ -73,7 +73,7 @@ func (s *Server) getPetition(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, p)
+	petitionJSON(c, http.StatusOK, p)
 }
 
 // correctPetition corrects what was recorded of a petition (models/corrections.go).

@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -334,5 +335,83 @@ func list[T any](c *gin.Context, items []T, next string) {
 	if items == nil {
 		items = []T{}
 	}
+	switch items := any(items).(type) {
+	case []models.Petition:
+		encodedList(c, items, next)
+		return
+	case []models.PublicPetition:
+		encodedList(c, items, next)
+		return
+	}
 	c.JSON(http.StatusOK, gin.H{"items": items, "next_cursor": next})
+}
+
+// jsonBuffers hold the answers encodedList and petitionJSON write, one request at a time.
+var jsonBuffers = sync.Pool{New: func() any { return new([]byte) }}
+
+// putJSONBuffer gives a buffer back for the next answer, unless an export-sized answer grew it.
+func putJSONBuffer(buf *[]byte) {
+	if cap(*buf) <= 1<<20 {
+		jsonBuffers.Put(buf)
+	}
+}
+
+// appendsJSON is an item that encodes itself as encoding/json would (models' AppendJSON).
+type appendsJSON[T any] interface {
+	*T
+	AppendJSON(b []byte) ([]byte, error)
+}
+
+// encodedList writes a page of items as list does, each item by its own encoder: the same
+// bytes without encoding/json's reflection over every field of every item.
+func encodedList[T any, P appendsJSON[T]](c *gin.Context, items []T, next string) {
+	buf := jsonBuffers.Get().(*[]byte)
+	defer putJSONBuffer(buf)
+	b := append((*buf)[:0], `{"items":[`...)
+	var err error
+	for i := range items {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		if b, err = P(&items[i]).AppendJSON(b); err != nil {
+			c.JSON(http.StatusOK, gin.H{"items": items, "next_cursor": next}) // fails as encoding/json does
+			return
+		}
+	}
+	b = append(b, `],"next_cursor":`...)
+	b = models.AppendJSONString(b, next)
+	b = append(b, '}')
+	*buf = b
+	c.Render(http.StatusOK, encodedJSON(b))
+}
+
+// petitionJSON writes one petition as c.JSON does, by its own encoder.
+func petitionJSON(c *gin.Context, status int, p *models.Petition) {
+	buf := jsonBuffers.Get().(*[]byte)
+	defer putJSONBuffer(buf)
+	b, err := p.AppendJSON((*buf)[:0])
+	if err != nil {
+		c.JSON(status, p) // fails as encoding/json does
+		return
+	}
+	*buf = b
+	c.Render(status, encodedJSON(b))
+}
+
+// encodedJSON is JSON already encoded, rendered as c.JSON renders what it encodes: the same
+// Content-Type, and no Content-Length of its own (net/http adds one to a small answer).
+type encodedJSON []byte
+
+// Render writes the JSON.
+func (j encodedJSON) Render(w http.ResponseWriter) error {
+	j.WriteContentType(w)
+	_, err := w.Write(j)
+	return err
+}
+
+// WriteContentType sets the Content-Type c.JSON sends.
+func (j encodedJSON) WriteContentType(w http.ResponseWriter) {
+	if h := w.Header(); len(h["Content-Type"]) == 0 {
+		h["Content-Type"] = []string{"application/json; charset=utf-8"}
+	}
 }
