@@ -218,7 +218,36 @@ func open311Render[T any](c *gin.Context, root string, items []T) {
 		}{XMLName: xml.Name{Local: root}, Items: items})
 		return
 	}
+	if reqs, ok := any(items).([]open311Request); ok {
+		encodedArray(c, reqs)
+		return
+	}
 	c.JSON(http.StatusOK, items)
+}
+
+// AppendJSON appends r as encoding/json encodes it to b (TestOpen311RequestAppendJSON).
+func (r *open311Request) AppendJSON(b []byte) ([]byte, error) {
+	for _, f := range [...]struct{ name, value string }{
+		{`{"service_request_id":`, r.ServiceRequestID}, {`,"status":`, r.Status}, {`,"status_notes":`, r.StatusNotes},
+		{`,"service_name":`, r.ServiceName}, {`,"service_code":`, r.ServiceCode}, {`,"description":`, r.Description},
+		{`,"agency_responsible":`, r.AgencyResponsible}, {`,"service_notice":`, r.ServiceNotice},
+		{`,"requested_datetime":`, r.RequestedDatetime}, {`,"updated_datetime":`, r.UpdatedDatetime},
+		{`,"expected_datetime":`, r.ExpectedDatetime}, {`,"address":`, r.Address}, {`,"address_id":`, r.AddressID},
+		{`,"zipcode":`, r.Zipcode}, {`,"media_url":`, r.MediaURL},
+	} {
+		b = append(b, f.name...)
+		b = models.AppendJSONString(b, f.value)
+	}
+	if x := r.Extended; x != nil {
+		b = append(b, `,"extended_attributes":{"times_raised":`...)
+		b = strconv.AppendInt(b, int64(x.TimesRaised), 10)
+		if x.MainRequestID != "" {
+			b = append(b, `,"main_request_id":`...)
+			b = models.AppendJSONString(b, x.MainRequestID)
+		}
+		b = append(b, '}')
+	}
+	return append(b, '}'), nil
 }
 
 func (s *Server) open311Services(c *gin.Context) {

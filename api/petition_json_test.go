@@ -1,9 +1,12 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"math/rand"
 	"net/http"
+	"reflect"
 	"strconv"
 	"testing"
 
@@ -76,4 +79,36 @@ func TestPublicBoardAsEncodingJSON(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestOpen311RequestAppendJSON writes exactly the bytes encoding/json writes for a list of
+// service requests, extended or not.
+func TestOpen311RequestAppendJSON(t *testing.T) {
+	texts := []string{"", "UBND Tân Thới", `<a href="x">&</a>`, "dòng\nmới\t\\", "bad \xff", "\u2028", "2026-12-03T00:12:31+07:00"}
+	rnd := rand.New(rand.NewSource(4))
+	for i := 0; i < 2000; i++ {
+		reqs := make([]open311Request, rnd.Intn(4))
+		for j := range reqs {
+			v := reflect.ValueOf(&reqs[j]).Elem()
+			for k := 0; k < v.NumField(); k++ {
+				if f := v.Field(k); f.Kind() == reflect.String {
+					f.SetString(texts[rnd.Intn(len(texts))])
+				}
+			}
+			if rnd.Intn(2) == 0 {
+				reqs[j].Extended = &open311Extended{TimesRaised: rnd.Intn(5), MainRequestID: texts[rnd.Intn(len(texts))]}
+			}
+		}
+		want, _ := json.Marshal(reqs)
+		got := []byte{'['}
+		for j := range reqs {
+			if j > 0 {
+				got = append(got, ',')
+			}
+			got, _ = reqs[j].AppendJSON(got)
+		}
+		if got = append(got, ']'); !bytes.Equal(got, want) {
+			t.Fatalf("requests %d:\n got %s\nwant %s", i, got, want)
+		}
+	}
 }

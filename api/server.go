@@ -342,6 +342,9 @@ func list[T any](c *gin.Context, items []T, next string) {
 	case []models.PublicPetition:
 		encodedList(c, items, next)
 		return
+	case []models.OverduePetition:
+		encodedList(c, items, next)
+		return
 	}
 	c.JSON(http.StatusOK, gin.H{"items": items, "next_cursor": next})
 }
@@ -381,6 +384,26 @@ func encodedList[T any, P appendsJSON[T]](c *gin.Context, items []T, next string
 	b = append(b, `],"next_cursor":`...)
 	b = models.AppendJSONString(b, next)
 	b = append(b, '}')
+	*buf = b
+	c.Render(http.StatusOK, encodedJSON(b))
+}
+
+// encodedArray writes items as a JSON array, as c.JSON does, each item by its own encoder.
+func encodedArray[T any, P appendsJSON[T]](c *gin.Context, items []T) {
+	buf := jsonBuffers.Get().(*[]byte)
+	defer putJSONBuffer(buf)
+	b := append((*buf)[:0], '[')
+	var err error
+	for i := range items {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		if b, err = P(&items[i]).AppendJSON(b); err != nil {
+			c.JSON(http.StatusOK, items) // fails as encoding/json does
+			return
+		}
+	}
+	b = append(b, ']')
 	*buf = b
 	c.Render(http.StatusOK, encodedJSON(b))
 }

@@ -109,6 +109,29 @@ func TestPublicPetitionAppendJSON(t *testing.T) {
 	}
 }
 
+// TestOverduePetitionAppendJSON writes exactly the bytes encoding/json writes for a line of the
+// overdue list.
+func TestOverduePetitionAppendJSON(t *testing.T) {
+	rnd := rand.New(rand.NewSource(5))
+	for i := 0; i < 3000; i++ {
+		var p models.OverduePetition
+		if i > 0 {
+			fill(rnd, reflect.ValueOf(&p).Elem())
+		}
+		want, err := json.Marshal(&p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := p.AppendJSON(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Fatalf("overdue petition %d:\n got %s\nwant %s", i, got, want)
+		}
+	}
+}
+
 // TestAppendJSONString escapes strings as encoding/json does, byte for byte, on random bytes.
 func TestAppendJSONString(t *testing.T) {
 	rnd := rand.New(rand.NewSource(2))
