@@ -1,10 +1,8 @@
 package models
 
 import (
-	"context"
 	"database/sql"
 
-	"github.com/jackc/pgx/v5"
 	"gorm.io/gorm"
 )
 
@@ -78,23 +76,4 @@ func scanInto[T any](rows *sql.Rows, fields func(*T) []any) ([]T, error) {
 		}
 	}
 	return out, rows.Err()
-}
-
-// findPlanned reads the petitions of q for a list like findPetitions, sent as an unnamed
-// statement (PostgreSQL): planned with its own values, a search's words, where a prepared
-// statement soon falls back to a generic plan that cannot tell a common word from a rare one.
-func findPlanned(ctx context.Context, q *gorm.DB) ([]Petition, error) {
-	built := q.Session(&gorm.Session{DryRun: true}).Select(petitionListColumns).Find(&[]Petition{})
-	if built.Error != nil {
-		return nil, built.Error
-	}
-	stmt := built.Statement
-	args := append([]any{pgx.QueryExecModeExec}, stmt.Vars...)
-	rows, err := stmt.ConnPool.QueryContext(ctx, stmt.SQL.String(), args...)
-	if err != nil {
-		noteUnavailable(ctx, err)
-		return nil, err
-	}
-	defer rows.Close()
-	return scanPetitions(rows)
 }

@@ -145,11 +145,11 @@ func (s *Store) inScope(r *scopeReader, actor Actor, q *gorm.DB) (*gorm.DB, bool
 // time: the cursor holds the sort key of the last item, so new petitions never shift a page.
 func (s *Store) Petitions(ctx context.Context, actor Actor, f PetitionFilter) (items []Petition, next string, err error) {
 	if s.dialect == Postgres && searchesWords(f.Q) {
-		// A search of a few communes is one statement of its own (listPage). A wider one runs in
-		// steps that switch planner methods off, in a transaction of its own, each planned with
-		// its own words: a prepared statement soon runs on a generic plan, which cannot tell a
-		// common word (walk the received_at index and stop after a page) from a rare one (use
-		// the trigram index).
+		// A search of a few communes is one statement whose plan does not depend on the words
+		// (listPage). A wider one runs in steps that switch planner methods off, in a transaction
+		// of its own, each planned with its own words: a prepared statement soon runs on a
+		// generic plan, which cannot tell a common word (walk the received_at index and stop
+		// after a page) from a rare one (use the trigram index).
 		if ctx, err = s.withScopes(ctx); err != nil {
 			return nil, "", err
 		}
@@ -182,6 +182,8 @@ func searchesWords(q string) bool {
 type petitionQuery struct {
 	q      *gorm.DB
 	search func(*gorm.DB) *gorm.DB
+	// scan is search as a filter of the rows read through another index (listPage).
+	scan func(*gorm.DB) *gorm.DB
 	// searching tells whether there are words to search for.
 	searching bool
 	sort      string
@@ -301,12 +303,12 @@ func (s *Store) filterPetitions(ctx context.Context, actor Actor, f PetitionFilt
 			q = q.Where("petitions.received_at < ?", d.End())
 		}
 	}
-	var patterns []string
+	var patterns, words []string
 	folded := Fold(f.Q)
 	if referencePattern.MatchString(folded) {
 		// A whole reference is looked up in its unique index.
 		q = q.Where("petitions.reference = ?", strings.ToUpper(folded))
-	} else if words := strings.Fields(folded); len(words) > 0 {
+	} else if words = strings.Fields(folded); len(words) > 0 {
 		if len(words) > 10 {
 			words = words[:10]
 		}
@@ -320,6 +322,17 @@ func (s *Store) filterPetitions(ctx context.Context, actor Actor, f PetitionFilt
 		}
 		return db
 	}
+	// The same condition as search, in a form the trigram index does not serve (PostgreSQL): a
+	// plan of it cannot depend on the words, so a prepared statement keeps one.
+	scan := search
+	if s.dialect == Postgres {
+		scan = func(db *gorm.DB) *gorm.DB {
+			for _, w := range words {
+				db = db.Where("strpos(petitions.search_text, ?) > 0", w)
+			}
+			return db
+		}
+	}
 	sort := f.Sort
 	if sort == "" {
 		sort = "-received_at"
@@ -331,7 +344,7 @@ func (s *Store) filterPetitions(ctx context.Context, actor Actor, f PetitionFilt
 	if !valid {
 		v.Add("sort", Msg("Thứ tự phải là -received_at, received_at hoặc due_on.", "sort must be -received_at, received_at or due_on."))
 	}
-	return &petitionQuery{q: q, search: search, searching: len(patterns) > 0, sort: sort, seesCommunes: seesCommunes, split: split}, nil
+	return &petitionQuery{q: q, search: search, scan: scan, searching: len(patterns) > 0, sort: sort, seesCommunes: seesCommunes, split: split}, nil
 }
 
 // petitionOrder is the ORDER BY of a petition sort, the id breaking ties.
@@ -459,18 +472,19 @@ var maxSplit = 16
 // key) that stops after n rows, which PostgreSQL merges in order (Merge Append): the same rows
 // in the same order as the one query, without reading and sorting every predecessor's rows.
 //
-// A search of a few communes on PostgreSQL (petitionQuery.few) reads the same way, each branch walking
-// its commune's rows with the words as a filter, or taking its matches from the trigram index
-// when the words are rare: the statement goes unnamed (findPlanned), so PostgreSQL plans it with
-// its own words. Its cost is bounded by the communes' own petitions, whatever the table holds.
+// A search of a few communes (petitionQuery.few) reads the same way, each branch walking its
+// commune's rows newest first with the words as a filter (pq.scan) and stopping after n
+// matches: whatever the words, its cost is bounded by those communes' own petitions, not the
+// table, and its plan does not depend on the words, so it needs neither a transaction nor
+// planner settings.
 func (s *Store) listPage(ctx context.Context, pq *petitionQuery, ordered *gorm.DB, orderBy string, n int) ([]Petition, error) {
-	find := findPetitions
-	if pq.searching && s.dialect == Postgres {
-		find = func(q *gorm.DB) ([]Petition, error) { return findPlanned(ctx, q) }
+	search := pq.search
+	if pq.few() {
+		search = pq.scan
 	}
 	switch {
-	case pq.split == nil || len(pq.split.communes) < 2 || (pq.searching && (s.dialect != Postgres || !pq.few())):
-		return find(ordered.Scopes(pq.search).Limit(n))
+	case pq.split == nil || len(pq.split.communes) < 2 || (pq.searching && !pq.few()):
+		return findPetitions(ordered.Scopes(search).Limit(n))
 	case len(pq.split.communes) > maxSplit:
 		// Many communes (a province): the page's keys first, which an index may give alone (the
 		// late petitions' index for the overdue list), then only the page's rows.
@@ -481,10 +495,10 @@ func (s *Store) listPage(ctx context.Context, pq *petitionQuery, ordered *gorm.D
 	branches := make([]any, len(pq.split.communes))
 	for i, c := range pq.split.communes {
 		parts[i] = "SELECT * FROM (?) AS b" + strconv.Itoa(i)
-		branches[i] = ordered.Select(petitionListColumns).Where("petitions.commune_id = ?", c).Scopes(pq.search).Limit(n)
+		branches[i] = ordered.Select(petitionListColumns).Where("petitions.commune_id = ?", c).Scopes(search).Limit(n)
 	}
 	union := s.conn(ctx).Raw(strings.Join(parts, " UNION ALL "), branches...)
-	return find(s.conn(ctx).Table("(?) AS petitions", union).Order(orderBy).Limit(n))
+	return findPetitions(s.conn(ctx).Table("(?) AS petitions", union).Order(orderBy).Limit(n))
 }
 
 // searchOlder finds a search's page when the newest rows in scope did not hold it (PostgreSQL,
