@@ -58,6 +58,31 @@ func BenchmarkReportSummary(b *testing.B) {
 	models.CountFromPetitions(w.s, false)
 }
 
+// BenchmarkReportSummaryCountry is the summary of every live province at once, the whole
+// country's year: a monitoring official following a set of units (every province) asks for the
+// summary of that set, and its league table holds every commune. No role is bound to the whole
+// country, so the actor is made here from the province admin's, with the provinces as its set.
+func BenchmarkReportSummaryCountry(b *testing.B) {
+	w := openBench(b)
+	var provinces []string
+	if err := w.s.Gorm().Raw(`SELECT path FROM units WHERE level = 'province' AND valid_to IS NULL ORDER BY path`).
+		Scan(&provinces).Error; err != nil || len(provinces) == 0 {
+		b.Fatalf("no provinces: %v", err)
+	}
+	country := w.province
+	country.Role = models.RoleDistrictOfficial
+	country.Communes = provinces
+	year := strconv.Itoa(time.Now().In(calendar.Zone).Year())
+	for _, c := range []struct {
+		name string
+		in   models.SummaryInput
+	}{
+		{"this year", models.SummaryInput{Period: models.PeriodInput{Period: "year", Year: year}}},
+	} {
+		b.Run(c.name, func(b *testing.B) { benchSummary(b, w, country, c.in) })
+	}
+}
+
 func BenchmarkReportOverdue(b *testing.B) {
 	w := openBench(b)
 	ctx := context.Background()
