@@ -506,6 +506,11 @@ func TestSearchFolding(t *testing.T) {
 		if got := find("%"); len(got) != 1 {
 			t.Errorf("%% is literal: %v", got)
 		}
+		for _, q := range []string{"_", `\`, "0_%"} {
+			if got := find(q); len(got) != 0 {
+				t.Errorf("%q is literal: %v", q, got)
+			}
+		}
 		// Paging through a search gives every match once, newest first.
 		all := find("ap")
 		var paged []int64
