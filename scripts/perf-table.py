@@ -8,7 +8,8 @@ data set (seeded first when the database has no petitions):
 - statements: what PostgreSQL logged for one such request (log_min_duration_statement = 0 for
   this database only, read from the server's log file), with its parameters;
 - SQL tx/s: pgbench replaying exactly those statements, with those parameters, at the same
-  concurrency (values that must be unique on each write get a fresh suffix per transaction);
+  concurrency (values that must be unique on each write get a fresh suffix per transaction); a
+  read's right after its wrk run, on the same rows, before the writes add petitions;
 - main query alone: pgbench on the slowest of them;
 
 and prints the table with API ÷ SQL. The machine's load average is printed with it: on a shared
@@ -314,6 +315,15 @@ def wrk(base, method, path, session, body, pool=None):
     return rate, int(bad.group(1)) if bad else 0, p95
 
 
+def replay(row):
+    """Sets the row's SQL tx/s (its statements through pgbench) and, for a read, its slowest
+    statement's alone."""
+    sqls = [s for _, s, _ in row["stmts"]]
+    row["sql"] = pgbench(sqls, row["unique"], row["petition"], row.get("first"))
+    main_query = max(row["stmts"], key=lambda s: s[0])[1] if row["stmts"] else None
+    row["main"] = pgbench([main_query], row["unique"]) if main_query and row["args"][0] == "GET" else None
+
+
 def main():
     names = set(sys.argv[1:])
     if not psql("SELECT 1 FROM pg_database WHERE datname = '%s'" % DB, ADMIN_URL):
@@ -379,14 +389,17 @@ def main():
                 else:
                     row = next(r for r in rows if r["name"] == name)
                     row["api"], row["bad"], row["p95"] = wrk(base, method, path, session, body)
+                    if method == "GET":
+                        # Replayed at once, on the rows the API just read: the writes measured
+                        # later add petitions to the benchmark commune that a replay after them
+                        # would have to walk past (a search's newest rows, say).
+                        replay(row)
         finally:
             server.terminate()
             server.wait()
     for row in rows:
-        sqls = [s for _, s, _ in row["stmts"]]
-        row["sql"] = pgbench(sqls, row["unique"], row["petition"], row.get("first"))
-        main_query = max(row["stmts"], key=lambda s: s[0])[1] if row["stmts"] else None
-        row["main"] = pgbench([main_query], row["unique"]) if main_query and row["args"][0] == "GET" else None
+        if "sql" not in row:
+            replay(row)
     load = open("/proc/loadavg").read().split()[:3]
     petitions = psql("SELECT count(*) FROM petitions")
     print("\n%s petitions, PostgreSQL %s, %d cores, %d clients for %d s, load average %s" % (
