@@ -54,7 +54,10 @@ func (s *Store) SeriesReport(ctx context.Context, actor Actor, in SeriesInput) (
 			fmt.Sprintf("A monthly series covers at most %d months.", maxSeriesMonths)))
 	}
 	v := &ValidationError{}
-	unit := s.reportUnit(ctx, actor, v, in.UnitID)
+	ctx, unit, err := s.reportUnit(ctx, actor, v, in.UnitID)
+	if err != nil {
+		return nil, err
+	}
 	basis := parseBasis(v, in.As)
 	if err := v.Err(); err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -207,26 +208,40 @@ func ptrValue(p *float64) (float64, bool) {
 }
 
 // reportUnit resolves the unit a report asks for: the actor's own when none is named. A unit
-// outside the actor's subtree, or a hamlet, is a field error.
-func (s *Store) reportUnit(ctx context.Context, actor Actor, v *ValidationError, raw string) *Unit {
+// outside the actor's subtree, or a hamlet, is a field error. It starts the request's
+// scopeReader (the returned context carries it), so that the unit comes from the scope cache
+// and the report's scope after it reads the units' version no second time; the error is the
+// database's.
+func (s *Store) reportUnit(ctx context.Context, actor Actor, v *ValidationError, raw string) (context.Context, *Unit, error) {
+	ctx, err := s.withScopes(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
 	id := actor.UnitID
 	if strings.TrimSpace(raw) != "" {
 		parsed, ok := parseID(v, "unit_id", strings.TrimSpace(raw))
 		if !ok {
-			return nil
+			return ctx, nil, nil
 		}
 		id = parsed
 	}
-	u, err := s.Unit(ctx, actor, id)
+	r, err := s.scopes(ctx)
 	if err != nil {
+		return nil, nil, err
+	}
+	u, err := r.unit(id)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return nil, nil, err
+	}
+	if err != nil || (!actor.Sees(u.Path) && u.ID != actor.UnitID) {
 		v.Add("unit_id", Msg("Không tìm thấy đơn vị.", "Unknown unit."))
-		return nil
+		return ctx, nil, nil
 	}
 	if u.Level == LevelHamlet {
 		v.Add("unit_id", Msg("Báo cáo lập cho xã, huyện hoặc tỉnh, không cho ấp.", "Reports cover a commune, district or province, not a hamlet."))
-		return nil
+		return ctx, nil, nil
 	}
-	return u
+	return ctx, u, nil
 }
 
 func refOf(u *Unit) ReportUnit {
@@ -239,7 +254,10 @@ func (s *Store) SummaryReport(ctx context.Context, actor Actor, in SummaryInput)
 		return nil, ErrForbidden
 	}
 	v := &ValidationError{}
-	unit := s.reportUnit(ctx, actor, v, in.UnitID)
+	ctx, unit, err := s.reportUnit(ctx, actor, v, in.UnitID)
+	if err != nil {
+		return nil, err
+	}
 	period, err := ParsePeriod(in.Period, s.now())
 	if perr, ok := err.(*ValidationError); ok {
 		for f, m := range perr.Fields {
@@ -946,7 +964,10 @@ func (s *Store) OverduePetitions(ctx context.Context, actor Actor, in OverdueInp
 		return nil, "", ErrForbidden
 	}
 	v := &ValidationError{}
-	unit := s.reportUnit(ctx, actor, v, in.UnitID)
+	ctx, unit, err := s.reportUnit(ctx, actor, v, in.UnitID)
+	if err != nil {
+		return nil, "", err
+	}
 	var after overdueCursor
 	if err := in.Page.decode(&after); err != nil {
 		v.Add("cursor", Msg("Con trỏ phân trang không hợp lệ.", "The page cursor is not valid."))

@@ -604,3 +604,55 @@ func TestOverduePetitions(t *testing.T) {
 		}
 	})
 }
+
+// TestReportUnitFollowsItsChanges: a report's unit comes from the scope cache, which must not
+// outlive a change of the units: a renamed commune is named anew in the next summary, series
+// and overdue list, and a unit moved out of the official's district is no longer reported.
+func TestReportUnitFollowsItsChanges(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, s *models.Store) {
+		w := dbtest.NewWorld(t, s)
+		ctx := context.Background()
+		admin := w.Actor(t, s, w.Admin)
+		district := w.Actor(t, s, w.DistrictOfficial)
+		in := models.SummaryInput{UnitID: fmt.Sprint(w.CommuneA.ID)}
+		for _, want := range []string{w.CommuneA.Name, w.CommuneA.Name} {
+			sum, err := s.SummaryReport(ctx, district, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sum.Unit.Name != want {
+				t.Fatalf("summary names %q, want %q", sum.Unit.Name, want)
+			}
+		}
+		renamed := "Xã Đổi Tên"
+		if _, err := s.UpdateUnit(ctx, admin, w.CommuneA.ID, models.UnitPatch{Name: &renamed}); err != nil {
+			t.Fatal(err)
+		}
+		sum, err := s.SummaryReport(ctx, district, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum.Unit.Name != renamed {
+			t.Fatalf("after the rename the summary names %q, want %q", sum.Unit.Name, renamed)
+		}
+		series, err := s.SeriesReport(ctx, district, models.SeriesInput{UnitID: in.UnitID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if series.Unit.Name != renamed {
+			t.Fatalf("after the rename the series names %q, want %q", series.Unit.Name, renamed)
+		}
+		// Moved under another district: outside this official's, an unknown unit for them.
+		other := w.OtherCommune.ParentID
+		if _, err := s.UpdateUnit(ctx, admin, w.CommuneA.ID, models.UnitPatch{ParentID: other}); err != nil {
+			t.Fatal(err)
+		}
+		var verr *models.ValidationError
+		if _, err := s.SummaryReport(ctx, district, in); !errors.As(err, &verr) || verr.Fields["unit_id"].VI == "" {
+			t.Fatalf("a commune moved out of the district: %v, want a unit_id error", err)
+		}
+		if _, _, err := s.OverduePetitions(ctx, district, models.OverdueInput{UnitID: in.UnitID}); !errors.As(err, &verr) {
+			t.Fatalf("overdue list of a commune moved out of the district: %v, want a unit_id error", err)
+		}
+	})
+}
