@@ -186,6 +186,10 @@ type Actor struct {
 // Can tells whether the actor's role carries the permission.
 func (a Actor) Can(p Permission) bool { return a.Role.Has(p) }
 
+// SeesUnit tells whether the actor may see the unit: one in their subtree or set (Sees), or
+// their own unit even when it lies outside a monitor's set.
+func (a Actor) SeesUnit(u *Unit) bool { return a.Sees(u.Path) || u.ID == a.UnitID }
+
 // Sees tells whether a unit with the given path lies in the actor's subtree, or in one of the
 // communes of a monitor's set.
 func (a Actor) Sees(unitPath string) bool {

@@ -214,10 +214,7 @@ func (s *Store) filterPetitions(ctx context.Context, actor Actor, f PetitionFilt
 		return nil, err
 	}
 	if id, ok := parseID(v, "unit_id", f.UnitID); ok {
-		u, err := r.unit(id)
-		if err == nil && !actor.Sees(u.Path) && u.ID != actor.UnitID {
-			err = ErrNotFound
-		}
+		u, err := r.unitFor(actor, id)
 		switch {
 		case err != nil:
 			v.Add("unit_id", Msg("Không tìm thấy đơn vị.", "Unknown unit."))

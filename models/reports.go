@@ -229,13 +229,13 @@ func (s *Store) reportUnit(ctx context.Context, actor Actor, v *ValidationError,
 	if err != nil {
 		return nil, nil, err
 	}
-	u, err := r.unit(id)
-	if err != nil && !errors.Is(err, ErrNotFound) {
-		return nil, nil, err
-	}
-	if err != nil || (!actor.Sees(u.Path) && u.ID != actor.UnitID) {
+	u, err := r.unitFor(actor, id)
+	if errors.Is(err, ErrNotFound) {
 		v.Add("unit_id", Msg("Không tìm thấy đơn vị.", "Unknown unit."))
 		return ctx, nil, nil
+	}
+	if err != nil {
+		return nil, nil, err
 	}
 	if u.Level == LevelHamlet {
 		v.Add("unit_id", Msg("Báo cáo lập cho xã, huyện hoặc tỉnh, không cho ấp.", "Reports cover a commune, district or province, not a hamlet."))

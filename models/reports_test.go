@@ -606,8 +606,9 @@ func TestOverduePetitions(t *testing.T) {
 }
 
 // TestReportUnitFollowsItsChanges: a report's unit comes from the scope cache, which must not
-// outlive a change of the units: a renamed commune is named anew in the next summary, series
-// and overdue list, and a unit moved out of the official's district is no longer reported.
+// outlive a change of the units: a renamed commune is named anew in the next summary (the
+// first two fill the cache) and series, and a commune moved out of the official's district is
+// refused by the summary and the overdue list.
 func TestReportUnitFollowsItsChanges(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, s *models.Store) {
 		w := dbtest.NewWorld(t, s)

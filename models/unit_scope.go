@@ -137,6 +137,19 @@ func (r *scopeReader) unit(id int64) (*Unit, error) {
 	return u, nil
 }
 
+// unitFor is Store.Unit through the reader: a unit by id that the actor may see, ErrNotFound
+// for one they may not.
+func (r *scopeReader) unitFor(actor Actor, id int64) (*Unit, error) {
+	u, err := r.unit(id)
+	if err != nil {
+		return nil, err
+	}
+	if !actor.SeesUnit(u) {
+		return nil, ErrNotFound
+	}
+	return u, nil
+}
+
 // scopeVersion reads the counter the unit triggers bump.
 func (s *Store) scopeVersion(ctx context.Context) (int64, error) {
 	var n int64

@@ -148,7 +148,7 @@ func (s *Store) Unit(ctx context.Context, actor Actor, id int64) (*Unit, error) 
 	if err != nil {
 		return nil, err
 	}
-	if !actor.Sees(u.Path) && u.ID != actor.UnitID {
+	if !actor.SeesUnit(u) {
 		return nil, ErrNotFound
 	}
 	return u, nil
