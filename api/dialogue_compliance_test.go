@@ -89,7 +89,7 @@ func TestTheLawsClocksThroughTheAPI(t *testing.T) {
 	each(t, func(t *testing.T, e *testEnv) {
 		now := dbtest.VN(t, "2026-02-01 10:00")
 		e.store.Now = func() time.Time { return now }
-		sec, chair, admin := e.as(e.world.SecretaryA), e.as(e.world.ChairA), e.as(e.world.Admin)
+		sec, chair := e.as(e.world.SecretaryA), e.as(e.world.ChairA)
 		r := sec.do("POST", "/api/v1/dialogues", map[string]any{"commune_id": e.world.CommuneA.ID, "hamlet_ids": []int64{e.world.HamletA1.ID},
 			"title": "Đối thoại quý I", "starts_at": "2026-02-12T08:00:00+07:00", "venue": "Hội trường xã",
 			"voter_request": map[string]any{"requested_on": "2026-01-20", "signatures": 150, "voters": 1200, "note": "Nước sạch"}})
@@ -139,7 +139,7 @@ func TestTheLawsClocksThroughTheAPI(t *testing.T) {
 			t.Fatalf("fields: %v", f)
 		}
 		now = dbtest.VN(t, "2026-02-24 08:00") // a day after the last day, 23 February
-		chair, admin = e.as(e.world.ChairA), e.as(e.world.Admin)
+		chair, admin := e.as(e.world.ChairA), e.as(e.world.Admin)
 		r = chair.do("POST", path+"/results", map[string]any{"version": d.Version, "summary": "Đã trả lời tại chỗ 4 ý kiến về giao thông."})
 		expect(t, r, http.StatusOK)
 		r.decode(t, &d)

@@ -25,14 +25,13 @@ const sheetPart = "xl/worksheets/sheet1.xml"
 // row as it is written, then the sheet's end. Nothing but a row and the compressor's window
 // is held in memory, and the first bytes leave before the first row is read.
 type xlsxStream struct {
-	buf    *bufio.Writer
-	zw     *zip.Writer
-	sheet  io.Writer
-	end    []byte
-	flush  func()
-	row    int
-	line   []byte
-	styles map[int]int
+	buf   *bufio.Writer
+	zw    *zip.Writer
+	sheet io.Writer
+	end   []byte
+	flush func()
+	row   int
+	line  []byte
 }
 
 // newXLSXStream sends every part of the template workbook f except its sheet, then the sheet

@@ -46,11 +46,6 @@ func findPetitions(q *gorm.DB) ([]Petition, error) {
 	return findInto(q.Select(petitionListColumns), (*Petition).listFields)
 }
 
-// scanPetitions scans rows of petitionListColumns.
-func scanPetitions(rows *sql.Rows) ([]Petition, error) {
-	return scanInto(rows, (*Petition).listFields)
-}
-
 // findInto runs q and scans its rows straight into the fields of new Ts (scanInto), without
 // GORM's Scan: that one reflects over each row and writes out the statement with its values on
 // every call, for a logger that is silent.
