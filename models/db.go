@@ -52,6 +52,9 @@ type Store struct {
 	countFromPetitions bool
 	// scopeCache keeps units and what they hold while the units do not change (unit_scope.go).
 	scopeCache *scopeCache
+	// refCache keeps the topics, the dialogue rules and the calendar while they do not change
+	// (reference.go).
+	refCache *scopeCache
 }
 
 // DialectOf tells which dialect a database URL selects: a postgres:// URL selects PostgreSQL,
@@ -120,7 +123,7 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		return nil, fmt.Errorf("connect to %s database: %w", dialect, err)
 	}
 	return &Store{db: db, dialect: dialect, Now: func() time.Time { return time.Now().UTC() }, BcryptCost: DefaultBcryptCost,
-		PublicURL: "http://localhost:8080", scopeCache: &scopeCache{}}, nil
+		PublicURL: "http://localhost:8080", scopeCache: &scopeCache{}, refCache: &scopeCache{}}, nil
 }
 
 // Close releases the database connections.

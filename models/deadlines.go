@@ -429,7 +429,7 @@ func (s *Store) dueSoonUntil(ctx context.Context, today Date) (Date, error) {
 	if err != nil {
 		return "", err
 	}
-	w, err := s.Workdays(ctx)
+	w, err := s.sharedWorkdays(ctx)
 	if err != nil {
 		return "", err
 	}

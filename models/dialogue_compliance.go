@@ -2,7 +2,6 @@ package models
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
@@ -57,33 +56,20 @@ type dialogueClock struct {
 	noticeDues, resultsDues         map[Date]Date
 }
 
-// dialogueClock loads the dialogue rules and the calendar.
+// dialogueClock loads the dialogue rules and the calendar (reference.go).
 func (s *Store) dialogueClock(ctx context.Context) (*dialogueClock, error) {
-	var rules []DeadlineRule
-	err := s.conn(ctx).Where("code IN ?", []string{RuleDialogueNotice, RuleDialogueResults, RuleDialogueYearly, RuleDialogueVoterRequest}).
-		Find(&rules).Error
+	rules, err := s.dialogueRules(ctx)
 	if err != nil {
 		return nil, err
 	}
-	c := &dialogueClock{}
-	for i := range rules {
-		switch rules[i].Code {
-		case RuleDialogueNotice:
-			c.notice = &rules[i]
-		case RuleDialogueResults:
-			c.results = &rules[i]
-		case RuleDialogueYearly:
-			c.yearly = &rules[i]
-		case RuleDialogueVoterRequest:
-			c.voters = &rules[i]
-		}
-	}
-	if c.notice == nil || c.results == nil || c.yearly == nil || c.voters == nil {
-		return nil, fmt.Errorf("dialogue rules: %w", ErrNotFound)
-	}
-	if c.w, err = s.Workdays(ctx); err != nil {
+	w, err := s.sharedWorkdays(ctx)
+	if err != nil {
 		return nil, err
 	}
+	// The clock's own copies of the rules: the map is shared.
+	notice, results := rules[RuleDialogueNotice], rules[RuleDialogueResults]
+	yearly, voters := rules[RuleDialogueYearly], rules[RuleDialogueVoterRequest]
+	c := &dialogueClock{notice: &notice, results: &results, yearly: &yearly, voters: &voters, w: w}
 	c.noticeText, c.resultsText, c.votersText = c.notice.Text(), c.results.Text(), c.voters.Text()
 	c.noticeDues, c.resultsDues = map[Date]Date{}, map[Date]Date{}
 	return c, nil

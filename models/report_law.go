@@ -3,8 +3,6 @@ package models
 import (
 	"context"
 	"slices"
-
-	"github.com/papi-dialogue/papi/models/calendar"
 )
 
 // The figures of the law's clocks, stated once here and added to the summary, the league table
@@ -89,17 +87,14 @@ func newLawFigures() *LawFigures {
 
 // lawFigures adds the law's figures to a summary and its league lines, whose petition figures
 // the rollup cells have already counted (LawFigures.addCell). The public board has none of them.
-func (s *Store) lawFigures(ctx context.Context, sc *reportScope, period Period, sum *Summary, total *LawFigures, lines map[int64]*LawFigures) error {
+// dialogues are the scope's dialogues of dialogueSpan (reportDialogues).
+func (s *Store) lawFigures(ctx context.Context, sc *reportScope, period Period, sum *Summary, dialogues []reportDialogue, total *LawFigures, lines map[int64]*LawFigures) error {
 	clock, err := s.dialogueClock(ctx)
 	if err != nil {
 		return err
 	}
-	if err := s.lawDialogueFigures(ctx, sc, period, clock, total, lines); err != nil {
-		return err
-	}
-	if err := s.yearFigures(ctx, sc, sum, clock, total, lines); err != nil {
-		return err
-	}
+	s.lawDialogueFigures(dialogues, sc, period, clock, total, lines)
+	yearFigures(dialogues, sc, sum, clock, total, lines)
 	total.finish()
 	for _, f := range lines {
 		f.finish()
@@ -163,35 +158,21 @@ func (o OnTimeRate) plus(p OnTimeRate) OnTimeRate {
 	return o
 }
 
-// lawDialogueFigures judges the notice and results of the period's dialogues. It reads only
-// the columns the clock judges, into one Dialogue filled again for each row: GORM filling a
-// Dialogue of every field by reflection cost more than judging it.
-func (s *Store) lawDialogueFigures(ctx context.Context, sc *reportScope, period Period, clock *dialogueClock, total *LawFigures, lines map[int64]*LawFigures) error {
-	cond, args := sc.filter("d")
-	rows, err := s.conn(ctx).Raw(`SELECT d.commune_id, d.status, d.starts_at, d.created_at, d.notice_published_at,
-			d.results_published_at, d.voter_requested_on, d.voter_request_signatures, d.voter_request_voters
-		FROM dialogues d WHERE `+cond+` AND d.starts_at >= ? AND d.starts_at < ? AND d.status <> ?`,
-		append(args, period.Start, period.End, DialogueCancelled)...).Rows()
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
+// lawDialogueFigures judges the notice and results of the period's dialogues, cancelled ones
+// left out.
+func (s *Store) lawDialogueFigures(dialogues []reportDialogue, sc *reportScope, period Period, clock *dialogueClock, total *LawFigures, lines map[int64]*LawFigures) {
 	today := s.today()
-	var d Dialogue
-	var starts, created, notice, results dbTime
-	for rows.Next() {
-		if err := rows.Scan(&d.CommuneID, &d.Status, &starts, &created, &notice, &results, &d.VoterRequestedOn,
-			&d.VoterRequestSignatures, &d.VoterRequestVoters); err != nil {
-			return err
+	for i := range dialogues {
+		d := &dialogues[i].Dialogue
+		if d.Status == DialogueCancelled || d.StartsAt.Before(period.Start) || !d.StartsAt.Before(period.End) {
+			continue
 		}
-		d.StartsAt, d.CreatedAt, d.NoticePublishedAt, d.ResultsPublishedAt = starts.Time, created.Time, notice.ptr(), results.ptr()
-		c, req := clock.compliance(&d, today), clock.voterRequest(&d)
+		c, req := clock.compliance(d, today), clock.voterRequest(d)
 		total.Dialogues.add(c, req)
 		if f := lines[sc.lineOf(d.CommuneID, 0)]; f != nil {
 			f.Dialogues.add(c, req)
 		}
 	}
-	return rows.Err()
 }
 
 // add counts one dialogue's notice, results and voters' request.
@@ -223,25 +204,17 @@ func (f *DialogueLawFigures) add(c *DialogueCompliance, req *VoterRequest) {
 
 // yearFigures counts the dialogues that took place in the calendar year the period ends in,
 // per commune, and lists the communes below the yearly least.
-func (s *Store) yearFigures(ctx context.Context, sc *reportScope, sum *Summary, clock *dialogueClock, total *LawFigures, lines map[int64]*LawFigures) error {
-	year := calendar.Date(sum.Period.To).Year()
-	first, last := calendar.DateFor(year, 1, 1), calendar.DateFor(year, 12, 31)
-	cond, args := sc.filter("d")
-	var rows []struct {
-		CommuneID int64
-		N         int
-	}
-	err := s.conn(ctx).Table("dialogues d").Select("d.commune_id, COUNT(*) AS n").
-		Where(cond, args...).Where("d.status IN ? AND d.starts_at >= ? AND d.starts_at < ?",
-		[]DialogueStatus{DialogueHeld, DialogueClosed}, first.Start(), last.End()).
-		Group("d.commune_id").Scan(&rows).Error
-	if err != nil {
-		return err
-	}
+func yearFigures(dialogues []reportDialogue, sc *reportScope, sum *Summary, clock *dialogueClock, total *LawFigures, lines map[int64]*LawFigures) {
+	first, last := yearOf(sum.Period)
+	year := first.Year()
 	held := map[int64]int{}
-	for _, r := range rows {
-		held[sc.lineOf(r.CommuneID, 0)] += r.N
-		total.Dialogues.HeldInYear += r.N
+	for i := range dialogues {
+		d := &dialogues[i]
+		if (d.Status != DialogueHeld && d.Status != DialogueClosed) || d.StartsAt.Before(first.Start()) || !d.StartsAt.Before(last.End()) {
+			continue
+		}
+		held[sc.lineOf(d.CommuneID, 0)]++
+		total.Dialogues.HeldInYear++
 	}
 	over := sum.AsOf > last
 	communes := []ReportUnit{sum.Unit}
@@ -268,7 +241,6 @@ func (s *Store) yearFigures(ctx context.Context, sc *reportScope, sum *Summary, 
 			}
 		}
 	}
-	return nil
 }
 
 func (f *DialogueLawFigures) setYear(year int, over bool, required int) {

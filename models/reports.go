@@ -300,7 +300,7 @@ func (s *Store) summaryOf(ctx context.Context, unit *Unit, paths []string, perio
 		}
 		return communes[i].ID < communes[j].ID
 	})
-	topics, err := s.Topics(ctx, true)
+	topics, err := s.allTopics(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -315,9 +315,12 @@ func (s *Store) summaryOf(ctx context.Context, unit *Unit, paths []string, perio
 			byCommune[communes[i].ID] = &sum.Communes[i].Figures
 		}
 	}
-	if err := s.dialogueFigures(ctx, sc, period, nil, func(int) (*Figures, map[int64]*Figures) { return &sum.Figures, byCommune }); err != nil {
+	from, to := dialogueSpan(period, !public)
+	dialogues, err := s.reportDialogues(ctx, sc, from, to)
+	if err != nil {
 		return nil, err
 	}
+	s.dialogueFigures(dialogues, sc, period, nil, func(int) (*Figures, map[int64]*Figures) { return &sum.Figures, byCommune })
 	t := &tally{sc: sc, total: &sum.Figures, byCommune: byCommune, today: s.today()}
 	if !public {
 		t.law, t.lawLines = newLawFigures(), map[int64]*LawFigures{}
@@ -330,7 +333,7 @@ func (s *Store) summaryOf(ctx context.Context, unit *Unit, paths []string, perio
 		return nil, err
 	}
 	if !public {
-		if err := s.lawFigures(ctx, sc, period, sum, t.law, t.lawLines); err != nil {
+		if err := s.lawFigures(ctx, sc, period, sum, dialogues, t.law, t.lawLines); err != nil {
 			return nil, err
 		}
 	}
@@ -366,56 +369,6 @@ func (r *dialogueRow) addTo(f *Figures) {
 	a.Officials += r.Officials
 	a.Women += r.Women
 	a.Total += r.Residents + r.Businesses + r.Officials
-}
-
-// dialogueFigures sums the dialogues starting in the period and their attendance, per commune
-// and bucket of time: bounds are the starts of the buckets after the first (none: one bucket),
-// and route gives each bucket's figures and league lines.
-func (s *Store) dialogueFigures(ctx context.Context, sc *reportScope, period Period, bounds []time.Time, route func(bucket int) (*Figures, map[int64]*Figures)) error {
-	var rows []dialogueRow
-	cond, args := sc.filter("d")
-	bucket, groupBucket := "0", ""
-	var bucketArgs []any
-	if len(bounds) > 0 {
-		var b strings.Builder
-		b.WriteString("CASE")
-		for i, t := range bounds {
-			fmt.Fprintf(&b, " WHEN d.starts_at < ? THEN %d", i)
-			bucketArgs = append(bucketArgs, t)
-		}
-		fmt.Fprintf(&b, " ELSE %d END", len(bounds))
-		bucket, groupBucket = b.String(), ", 2" // the bucket, by its place in the select list
-	}
-	err := s.conn(ctx).Raw(`SELECT d.commune_id, `+bucket+` AS bucket,
-			COUNT(*) AS total,
-			SUM(CASE WHEN d.status = 'planned' THEN 1 ELSE 0 END) AS planned,
-			SUM(CASE WHEN d.status = 'held' THEN 1 ELSE 0 END) AS held,
-			SUM(CASE WHEN d.status = 'closed' THEN 1 ELSE 0 END) AS closed,
-			SUM(CASE WHEN d.status = 'cancelled' THEN 1 ELSE 0 END) AS cancelled,
-			SUM(CASE WHEN d.postponed_count > 0 THEN 1 ELSE 0 END) AS postponed,
-			SUM(CASE WHEN d.status = 'held' AND d.held_at < ? THEN 1 ELSE 0 END) AS minutes_overdue,
-			COUNT(a.dialogue_id) AS with_attendance,
-			COALESCE(SUM(a.residents), 0) AS residents,
-			COALESCE(SUM(a.businesses), 0) AS businesses,
-			COALESCE(SUM(a.officials), 0) AS officials,
-			COALESCE(SUM(a.women), 0) AS women
-		FROM dialogues d
-		LEFT JOIN dialogue_attendance a ON a.dialogue_id = d.id
-		WHERE `+cond+`
-			AND d.starts_at >= ? AND d.starts_at < ?
-		GROUP BY d.commune_id`+groupBucket,
-		append(append(append(bucketArgs, s.now().Add(-MinutesDueWithin)), args...), period.Start, period.End)...).Scan(&rows).Error
-	if err != nil {
-		return err
-	}
-	for i := range rows {
-		total, byCommune := route(rows[i].Bucket)
-		rows[i].addTo(total)
-		if f := byCommune[sc.lineOf(rows[i].CommuneID, 0)]; f != nil {
-			rows[i].addTo(f)
-		}
-	}
-	return nil
 }
 
 // tally receives the cells a report counts: the figures of the whole, of each league line and,

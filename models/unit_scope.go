@@ -72,6 +72,8 @@ type scopeReader struct {
 	s       *Store
 	ctx     context.Context
 	version int64
+	// refVersion is reference_version's counter, read with version (reference.go).
+	refVersion int64
 	// keep tells whether what is read may be cached: not inside a transaction, which may have
 	// changed the units itself and may still roll back.
 	keep bool
@@ -95,12 +97,12 @@ func (s *Store) scopes(ctx context.Context) (*scopeReader, error) {
 	if r, ok := ctx.Value(scopeReaderKey{}).(*scopeReader); ok {
 		return r, nil
 	}
-	version, err := s.scopeVersion(ctx)
+	version, refVersion, err := s.versions(ctx)
 	if err != nil {
 		return nil, err
 	}
 	_, inTx := ctx.Value(txKey{}).(*gorm.DB)
-	return &scopeReader{s: s, ctx: ctx, version: version, keep: !inTx}, nil
+	return &scopeReader{s: s, ctx: ctx, version: version, refVersion: refVersion, keep: !inTx}, nil
 }
 
 // held returns what the units under paths hold.
@@ -150,11 +152,12 @@ func (r *scopeReader) unitFor(actor Actor, id int64) (*Unit, error) {
 	return u, nil
 }
 
-// scopeVersion reads the counter the unit triggers bump.
-func (s *Store) scopeVersion(ctx context.Context) (int64, error) {
-	var n int64
-	err := s.conn(ctx).Raw("SELECT n FROM unit_scope_version WHERE id = 1").Row().Scan(&n)
-	return n, err
+// versions reads, in one statement, the counters the unit triggers and the reference triggers
+// bump.
+func (s *Store) versions(ctx context.Context) (units, reference int64, err error) {
+	err = s.conn(ctx).Raw(`SELECT u.n, r.n FROM unit_scope_version u CROSS JOIN reference_version r
+		WHERE u.id = 1 AND r.id = 1`).Row().Scan(&units, &reference)
+	return units, reference, err
 }
 
 // lookupScope reads what the units under paths hold from the database.

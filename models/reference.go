@@ -1,0 +1,84 @@
+package models
+
+import (
+	"context"
+	"fmt"
+
+	"gorm.io/gorm"
+
+	"github.com/papi-dialogue/papi/models/calendar"
+)
+
+// The reference data is what every report reads and an admin rarely changes: the topics, the
+// dialogue rules and the working-day calendar. A process keeps one copy of each (Store.refCache)
+// while reference_version, bumped by the triggers of those tables in the transaction changing
+// them, reads the same; a request's scope reader reads that version with the units' in one
+// statement. Nothing changes a copy once kept: requests share it.
+
+// referenceOf returns the entry key of the reference data: the process's copy when the
+// request's scope reader holds the version it was read at, load's otherwise (kept for the
+// next request). Without a scope reader, or inside a transaction, which may have changed the
+// data itself, it always loads.
+func (s *Store) referenceOf(ctx context.Context, key string, load func() (any, error)) (any, error) {
+	r, ok := ctx.Value(scopeReaderKey{}).(*scopeReader)
+	_, inTx := ctx.Value(txKey{}).(*gorm.DB)
+	keep := ok && r.keep && !inTx
+	if keep {
+		if v, hit := s.refCache.get(key, r.refVersion); hit {
+			return v, nil
+		}
+	}
+	v, err := load()
+	if err != nil {
+		return nil, err
+	}
+	if keep {
+		s.refCache.put(key, r.refVersion, v)
+	}
+	return v, nil
+}
+
+// allTopics is every topic, active or not, by id: shared, not to be changed.
+func (s *Store) allTopics(ctx context.Context) ([]Topic, error) {
+	v, err := s.referenceOf(ctx, "topics", func() (any, error) { return s.Topics(ctx, true) })
+	if err != nil {
+		return nil, err
+	}
+	return v.([]Topic), nil
+}
+
+// sharedWorkdays is the working-day calendar (Store.Workdays), shared.
+func (s *Store) sharedWorkdays(ctx context.Context) (*calendar.Workdays, error) {
+	v, err := s.referenceOf(ctx, "workdays", func() (any, error) { return s.Workdays(ctx) })
+	if err != nil {
+		return nil, err
+	}
+	return v.(*calendar.Workdays), nil
+}
+
+// dialogueRuleCodes are the rules a dialogueClock judges by.
+var dialogueRuleCodes = []string{RuleDialogueNotice, RuleDialogueResults, RuleDialogueYearly, RuleDialogueVoterRequest}
+
+// dialogueRules are the rules of dialogueRuleCodes by code, shared.
+func (s *Store) dialogueRules(ctx context.Context) (map[string]DeadlineRule, error) {
+	v, err := s.referenceOf(ctx, "dialogue_rules", func() (any, error) {
+		var rules []DeadlineRule
+		if err := s.conn(ctx).Where("code IN ?", dialogueRuleCodes).Find(&rules).Error; err != nil {
+			return nil, err
+		}
+		byCode := make(map[string]DeadlineRule, len(rules))
+		for _, r := range rules {
+			byCode[r.Code] = r
+		}
+		for _, code := range dialogueRuleCodes {
+			if _, ok := byCode[code]; !ok {
+				return nil, fmt.Errorf("dialogue rule %s: %w", code, ErrNotFound)
+			}
+		}
+		return byCode, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(map[string]DeadlineRule), nil
+}

@@ -1,0 +1,122 @@
+package models
+
+import (
+	"context"
+	"time"
+
+	"github.com/papi-dialogue/papi/models/calendar"
+)
+
+// reportDialogue is one dialogue as a report reads it: the columns its figures count and the
+// law's clock judges, and its attendance.
+type reportDialogue struct {
+	Dialogue
+	attended                                bool
+	residents, businesses, officials, women int
+}
+
+// reportDialogues reads the dialogues of a scope starting from start to end, with their
+// attendance, in one statement: a summary's dialogue and attendance figures, the law's judgement
+// of the period's notices and results, and the count of its year all come from these rows.
+// Each Dialogue holds only the columns read.
+func (s *Store) reportDialogues(ctx context.Context, sc *reportScope, start, end time.Time) ([]reportDialogue, error) {
+	cond, args := sc.filter("d")
+	rows, err := s.conn(ctx).Raw(`SELECT d.commune_id, d.status, d.starts_at, d.created_at, d.held_at, d.postponed_count,
+			d.notice_published_at, d.results_published_at, d.voter_requested_on, d.voter_request_signatures,
+			d.voter_request_voters, a.dialogue_id IS NOT NULL, COALESCE(a.residents, 0), COALESCE(a.businesses, 0),
+			COALESCE(a.officials, 0), COALESCE(a.women, 0)
+		FROM dialogues d
+		LEFT JOIN dialogue_attendance a ON a.dialogue_id = d.id
+		WHERE `+cond+` AND d.starts_at >= ? AND d.starts_at < ?`, append(args, start, end)...).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []reportDialogue
+	var starts, created, held, notice, results dbTime
+	for rows.Next() {
+		var r reportDialogue
+		d := &r.Dialogue
+		if err := rows.Scan(&d.CommuneID, &d.Status, &starts, &created, &held, &d.PostponedCount, &notice, &results,
+			&d.VoterRequestedOn, &d.VoterRequestSignatures, &d.VoterRequestVoters, &r.attended,
+			&r.residents, &r.businesses, &r.officials, &r.women); err != nil {
+			return nil, err
+		}
+		d.StartsAt, d.CreatedAt, d.HeldAt = starts.Time, created.Time, held.ptr()
+		d.NoticePublishedAt, d.ResultsPublishedAt = notice.ptr(), results.ptr()
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// dialogueSpan is from when to when a summary reads dialogues: its period and, for the law's
+// figures, the calendar year the period ends in.
+func dialogueSpan(period Period, law bool) (time.Time, time.Time) {
+	if !law {
+		return period.Start, period.End
+	}
+	first, last := yearOf(period)
+	start, end := period.Start, period.End
+	if s := first.Start(); s.Before(start) {
+		start = s
+	}
+	if e := last.End(); e.After(end) {
+		end = e
+	}
+	return start, end
+}
+
+// yearOf is the first and last day of the calendar year a period ends in.
+func yearOf(period Period) (Date, Date) {
+	year := calendar.Date(period.To).Year()
+	return calendar.DateFor(year, 1, 1), calendar.DateFor(year, 12, 31)
+}
+
+// row is the dialogue as one row of figures.
+func (r *reportDialogue) row(now time.Time) dialogueRow {
+	out := dialogueRow{CommuneID: r.CommuneID, Total: 1, Residents: r.residents, Businesses: r.businesses,
+		Officials: r.officials, Women: r.women}
+	switch r.Status {
+	case DialoguePlanned:
+		out.Planned = 1
+	case DialogueHeld:
+		out.Held = 1
+	case DialogueClosed:
+		out.Closed = 1
+	case DialogueCancelled:
+		out.Cancelled = 1
+	}
+	if r.minutesOverdue(now) {
+		out.MinutesOverdue = 1
+	}
+	if r.PostponedCount > 0 {
+		out.Postponed = 1
+	}
+	if r.attended {
+		out.WithAttendance = 1
+	}
+	return out
+}
+
+// dialogueFigures counts the dialogues starting in the period and their attendance, per
+// commune and bucket of time: bounds are the starts of the buckets after the first (none: one
+// bucket), and route gives each bucket's figures and league lines.
+func (s *Store) dialogueFigures(dialogues []reportDialogue, sc *reportScope, period Period, bounds []time.Time, route func(bucket int) (*Figures, map[int64]*Figures)) {
+	now := s.now()
+	for i := range dialogues {
+		d := &dialogues[i]
+		if d.StartsAt.Before(period.Start) || !d.StartsAt.Before(period.End) {
+			continue
+		}
+		bucket := 0
+		for bucket < len(bounds) && !d.StartsAt.Before(bounds[bucket]) {
+			bucket++
+		}
+		row := d.row(now)
+		total, byCommune := route(bucket)
+		row.addTo(total)
+		if f := byCommune[sc.lineOf(d.CommuneID, 0)]; f != nil {
+			row.addTo(f)
+		}
+	}
+}
