@@ -59,6 +59,7 @@ func BenchmarkReadRequests(b *testing.B) {
 		{"detail", chair, "/api/v1/petitions/" + strconv.FormatInt(pick.Petition, 10)},
 		{"district list", official, "/api/v1/petitions"},
 		{"district overdue", official, "/api/v1/reports/overdue"},
+		{"district summary", official, "/api/v1/reports/summary?period=year"},
 	} {
 		b.Run(r.name, func(b *testing.B) {
 			b.ReportAllocs()

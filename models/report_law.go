@@ -127,6 +127,31 @@ func (f *LawFigures) addCell(c *rollupCell, n int, today Date) {
 	}
 }
 
+// mergeCells adds what o counted of the cells (addCell), before either is finished.
+func (f *LawFigures) mergeCells(o *LawFigures) {
+	for i, r := range o.byKind {
+		f.byKind[i] = f.byKind[i].plus(r)
+	}
+	for k, r := range o.OnTimeByKind {
+		if r != (OnTimeRate{}) {
+			f.OnTimeByKind[k] = f.OnTimeByKind[k].plus(r)
+		}
+	}
+	for i, rule := range o.rules {
+		r := slices.Index(f.rules, rule)
+		if r < 0 {
+			r = len(f.rules)
+			f.rules, f.byRule = append(f.rules, rule), append(f.byRule, OnTimeRate{})
+		}
+		f.byRule[r] = f.byRule[r].plus(o.byRule[i])
+	}
+	f.Acceptance.Accepted += o.Acceptance.Accepted
+	f.Acceptance.OnTime += o.Acceptance.OnTime
+	f.Acceptance.Overdue += o.Acceptance.Overdue
+	f.Extensions.Petitions += o.Extensions.Petitions
+	f.Extensions.Extensions += o.Extensions.Extensions
+}
+
 // addOnTime counts n answered petitions of a cell by kind and by rule.
 func (f *LawFigures) addOnTime(c *rollupCell, n int) {
 	if i := slices.Index(reportKinds, c.Kind); i >= 0 && i < len(f.byKind) {

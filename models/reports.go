@@ -332,6 +332,7 @@ func (s *Store) summaryOf(ctx context.Context, unit *Unit, paths []string, perio
 	if err := s.petitionFigures(ctx, sc, period, public, func(*rollupCell) *tally { return t }); err != nil {
 		return nil, err
 	}
+	t.mergeLines()
 	if !public {
 		if err := s.lawFigures(ctx, sc, period, sum, dialogues, t.law, t.lawLines); err != nil {
 			return nil, err
@@ -388,9 +389,10 @@ type tally struct {
 	}
 }
 
-// add counts n petitions of one cell in the whole, its league line and the law's figures.
+// add counts n petitions of one cell in its league line, or in the whole when it has none, and
+// likewise in the law's figures. mergeLines then adds the lines to the whole: a province's
+// thousands of cells are each counted twice rather than four times.
 func (t *tally) add(c *rollupCell, n int) {
-	t.total.Petitions.addCell(c, n, t.today)
 	l := &t.last
 	if l.hamlet != c.HamletID || l.commune != c.CommuneID || (l.figures == nil && l.law == nil) {
 		line := t.sc.lineOf(c.CommuneID, c.HamletID)
@@ -398,11 +400,26 @@ func (t *tally) add(c *rollupCell, n int) {
 	}
 	if l.figures != nil {
 		l.figures.Petitions.addCell(c, n, t.today)
+	} else {
+		t.total.Petitions.addCell(c, n, t.today)
 	}
 	if t.law != nil {
-		t.law.addCell(c, n, t.today)
 		if l.law != nil {
 			l.law.addCell(c, n, t.today)
+		} else {
+			t.law.addCell(c, n, t.today)
+		}
+	}
+}
+
+// mergeLines adds the counts of the league lines to the whole, once every cell is counted.
+func (t *tally) mergeLines() {
+	for _, f := range t.byCommune {
+		t.total.Petitions.merge(&f.Petitions)
+	}
+	if t.law != nil {
+		for _, f := range t.lawLines {
+			t.law.mergeCells(f)
 		}
 	}
 }
@@ -605,6 +622,30 @@ func (f *PetitionFigures) addCell(c *rollupCell, n int, today Date) {
 	}
 }
 
+// merge adds the counts of o, whose cells were counted apart (addCell), before either is
+// finished.
+func (f *PetitionFigures) merge(o *PetitionFigures) {
+	if o.counts == nil {
+		return
+	}
+	if f.counts == nil {
+		f.counts = &cellCounts{}
+	}
+	f.Total += o.Total
+	f.Matters += o.Matters
+	f.Open += o.Open
+	f.OverdueOpen += o.OverdueOpen
+	f.AwaitingClosure += o.AwaitingClosure
+	f.Resolved += o.Resolved
+	f.Closed += o.Closed
+	f.AnsweredOnTheSpot += o.AnsweredOnTheSpot
+	f.AnsweredInWriting += o.AnsweredInWriting
+	f.OnTime = f.OnTime.plus(o.OnTime)
+	f.Satisfied.Satisfied += o.Satisfied.Satisfied
+	f.Satisfied.Rated += o.Satisfied.Rated
+	f.counts.merge(o.counts)
+}
+
 // The kinds, channels, states and views a report lists, each with 0 when none was counted.
 var (
 	reportKinds         = PetitionKinds()
@@ -635,6 +676,25 @@ type cellCounts struct {
 	topics            []int
 	otherTopics       map[int64]int
 	toAnswer, toClose hourCounts
+}
+
+// merge adds the counts of o.
+func (k *cellCounts) merge(o *cellCounts) {
+	k.kinds.merge(&o.kinds)
+	k.channels.merge(&o.channels)
+	k.states.merge(&o.states)
+	k.satisfaction.merge(&o.satisfaction)
+	if len(o.topics) > len(k.topics) {
+		k.topics = append(k.topics, make([]int, len(o.topics)-len(k.topics))...)
+	}
+	for id, n := range o.topics {
+		k.topics[id] += n
+	}
+	for id, n := range o.otherTopics {
+		k.addTopic(id, n)
+	}
+	k.toAnswer = append(k.toAnswer, o.toAnswer...)
+	k.toClose = append(k.toClose, o.toClose...)
 }
 
 // topicSlots bounds the topic IDs counted by index; any above are counted in a map.
@@ -685,6 +745,19 @@ func (o *ordinalCounts[K]) add(keys []K, v K, n int) int {
 	return -1
 }
 
+// merge adds the counts of o.
+func (o *ordinalCounts[K]) merge(p *ordinalCounts[K]) {
+	for i, n := range p.n {
+		o.n[i] += n
+	}
+	for k, n := range p.other {
+		if o.other == nil {
+			o.other = map[K]int{}
+		}
+		o.other[k] += n
+	}
+}
+
 // into adds the counts to m.
 func (o *ordinalCounts[K]) into(keys []K, m map[K]int) {
 	for i, k := range keys[:min(len(keys), len(o.n))] {
@@ -710,8 +783,7 @@ func (h *hourCounts) add(hours, n int) {
 }
 
 // medianDays is the median of the counted petitions' hours, in days: the middle value (the
-// mean of the middle two for an even count) to one decimal, or nil for none. The running
-// totals of the counts sorted by hours say which hours are in the middle.
+// mean of the middle two for an even count) to one decimal, or nil for none. It reorders h.
 func (h hourCounts) medianDays() *float64 {
 	total := 0
 	for _, c := range h {
@@ -720,23 +792,78 @@ func (h hourCounts) medianDays() *float64 {
 	if total == 0 {
 		return nil
 	}
-	slices.Sort(h)
-	at := func(i int) float64 { // the i-th value, from 0, in days
-		for _, c := range h {
-			if n := int(c & math.MaxUint32); i >= n {
-				i -= n
-				continue
-			}
-			return float64(c>>32) / 24
-		}
-		panic("hourCounts: past the last value")
-	}
-	m := at(total / 2)
+	days := func(i int) float64 { return float64(h.nth(i)) / 24 }
+	m := days(total / 2)
 	if total%2 == 0 {
-		m = (at(total/2-1) + at(total/2)) / 2
+		m = (days(total/2-1) + m) / 2
 	}
 	m = math.Round(m*10) / 10
 	return &m
+}
+
+// nth is the hours of the i-th counted petition, from 0, in order of hours. It selects rather
+// than sorts: a province's figures hold thousands of hours and need two of them. Each step
+// parts the numbers around a pivot into less, equal and greater (the numbers order by hours,
+// then count) and keeps the part the i-th petition is in, by the counts each part holds.
+func (h hourCounts) nth(i int) int {
+	a := []uint64(h)
+	for len(a) > 12 {
+		pivot := median3(a[0], a[len(a)/2], a[len(a)-1])
+		lt, gt := 0, len(a) // a[:lt] < pivot, a[gt:] > pivot
+		for k := 0; k < gt; {
+			switch v := a[k]; {
+			case v < pivot:
+				a[lt], a[k] = a[k], a[lt]
+				lt++
+				k++
+			case v > pivot:
+				gt--
+				a[gt], a[k] = a[k], a[gt]
+			default:
+				k++
+			}
+		}
+		less := countOf(a[:lt])
+		equal := countOf(a[lt:gt])
+		switch {
+		case i < less:
+			a = a[:lt]
+		case i < less+equal:
+			return int(pivot >> 32)
+		default:
+			i -= less + equal
+			a = a[gt:]
+		}
+	}
+	slices.Sort(a)
+	for _, c := range a {
+		if n := int(c & math.MaxUint32); i >= n {
+			i -= n
+			continue
+		}
+		return int(c >> 32)
+	}
+	panic("hourCounts: past the last value")
+}
+
+// countOf is how many petitions some hourCounts numbers count.
+func countOf(a []uint64) int {
+	n := 0
+	for _, c := range a {
+		n += int(c & math.MaxUint32)
+	}
+	return n
+}
+
+// median3 is the middle of three numbers.
+func median3(a, b, c uint64) uint64 {
+	if a > b {
+		a, b = b, a
+	}
+	if b > c {
+		b = c
+	}
+	return max(a, b)
 }
 
 // init sets every breakdown to zero, so a client sees every kind, channel and state.
