@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 	"github.com/pressly/goose/v3/lock"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 	"gorm.io/gorm/logger"
 
 	"github.com/papi-dialogue/papi/migrations"
@@ -93,6 +95,9 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	switch dialect {
 	case Postgres:
 		db, err = gorm.Open(postgres.Open(url), cfg)
+		if err == nil {
+			db.ClauseBuilders["LIMIT"] = literalLimit
+		}
 	default:
 		if dir := filepath.Dir(url); dir != "" {
 			if err := os.MkdirAll(dir, 0o750); err != nil {
@@ -124,6 +129,30 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	}
 	return &Store{db: db, dialect: dialect, Now: func() time.Time { return time.Now().UTC() }, BcryptCost: DefaultBcryptCost,
 		PublicURL: "http://localhost:8080", scopeCache: &scopeCache{}, refCache: &scopeCache{}}, nil
+}
+
+// literalLimit writes a statement's LIMIT and OFFSET as numbers instead of parameters, on
+// PostgreSQL. pgx prepares each statement once per connection, and PostgreSQL keeps one generic
+// plan of it only when that plan costs no more than the plans it makes for the values given;
+// with the LIMIT a parameter it assumes a tenth of the rows are wanted, never finds that, and
+// plans every list again on every request. Planning cost more than running: Open311's newest 50
+// take 2.5 ms to plan and 0.3 ms to run. A number from the code is safe to write as text.
+func literalLimit(c clause.Clause, b clause.Builder) {
+	l, ok := c.Expression.(clause.Limit)
+	if !ok {
+		c.Build(b)
+		return
+	}
+	limited := l.Limit != nil && *l.Limit >= 0
+	if limited {
+		b.WriteString("LIMIT " + strconv.Itoa(*l.Limit))
+	}
+	if l.Offset > 0 {
+		if limited {
+			b.WriteByte(' ')
+		}
+		b.WriteString("OFFSET " + strconv.Itoa(l.Offset))
+	}
 }
 
 // Close releases the database connections.
