@@ -53,6 +53,8 @@ type reportScope struct {
 	// hamlets are the records under the paths now (unitScope, as the lists read them), on the
 	// "now" basis.
 	hamlets *unitScope
+	// under lists every commune under the paths, live or ended: whose dialogues count now.
+	under []int64
 }
 
 // reportPaths returns the subtrees a report on unit reads for the actor: a monitor bound to a
@@ -89,8 +91,11 @@ func (s *Store) scopeOf(ctx context.Context, unit *Unit, paths []string, basis B
 		}
 		for i := range units {
 			sc.holder[units[i].ID] = liveCommuneOf(&units[i], byPath)
-			if units[i].Level == LevelCommune && units[i].Live() {
-				sc.communes = append(sc.communes, units[i])
+			if units[i].Level == LevelCommune {
+				sc.under = append(sc.under, units[i].ID)
+				if units[i].Live() {
+					sc.communes = append(sc.communes, units[i])
+				}
 			}
 		}
 		return sc, nil
@@ -193,9 +198,13 @@ func (sc *reportScope) filter(alias string) (string, []any) {
 		return alias + ".commune_id IN ?", []any{sc.made}
 	}
 	if alias == "d" {
-		// Dialogues are held by a commune, not a hamlet.
-		cond, args := pathsSQL("path", sc.paths)
-		return "d.commune_id IN (SELECT id FROM units WHERE level = 'commune' AND " + cond + ")", args
+		// Dialogues are held by a commune, not a hamlet. The communes are listed rather than
+		// selected by path in the statement: with the path a parameter, PostgreSQL's one plan
+		// of it could not use the index on paths and read every unit.
+		if len(sc.under) == 0 {
+			return "1 = 0", nil
+		}
+		return "d.commune_id IN ?", []any{sc.under}
 	}
 	return sc.hamlets.sql(alias)
 }
