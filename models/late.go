@@ -29,10 +29,30 @@ func awaitsAnswerSQL(t string) string {
 
 // lateSQL is the SQL twin of Late on the petitions table or alias t, as of today.
 func lateSQL(t string, today Date) (string, []any) {
-	return "(" + awaitsAnswerSQL(t) + " AND " + t + ".due_on IS NOT NULL AND " + t + ".due_on < ?)", []any{today}
+	day, args := dayLiteral(today)
+	return "(" + awaitsAnswerSQL(t) + " AND " + t + ".due_on IS NOT NULL AND " + t + ".due_on < " + day + ")", args
 }
 
 // notLateSQL is the negation of lateSQL, as of today.
 func notLateSQL(t string, today Date) (string, []any) {
-	return "(" + t + ".state_type <> 'open' OR " + t + ".state = 'answered' OR " + t + ".due_on IS NULL OR " + t + ".due_on >= ?)", []any{today}
+	day, args := dayLiteral(today)
+	return "(" + t + ".state_type <> 'open' OR " + t + ".state = 'answered' OR " + t + ".due_on IS NULL OR " + t + ".due_on >= " + day + ")", args
+}
+
+// dayLiteral is today written into a statement as a date literal: a statement prepared with
+// it then changes once a day, and PostgreSQL plans it once for good, knowing how many due
+// dates lie before it. With the day a parameter it planned the overdue list again on every
+// request, which cost more than running it. A day not in the form YYYY-MM-DD (none that the
+// calendar makes) goes as a parameter.
+func dayLiteral(today Date) (string, []any) {
+	s := string(today)
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return "?", []any{today}
+	}
+	for i, c := range s {
+		if i != 4 && i != 7 && (c < '0' || c > '9') {
+			return "?", []any{today}
+		}
+	}
+	return "'" + s + "'", nil
 }

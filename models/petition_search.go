@@ -279,9 +279,11 @@ func (s *Store) filterPetitions(ctx context.Context, actor Actor, f PetitionFilt
 	today := s.today()
 	switch overdue, set := parseFlag(v, "overdue", f.Overdue); {
 	case set && overdue:
-		q = q.Where(lateSQL("petitions", today))
+		cond, args := lateSQL("petitions", today)
+		q = q.Where(cond, args...)
 	case set:
-		q = q.Where(notLateSQL("petitions", today))
+		cond, args := notLateSQL("petitions", today)
+		q = q.Where(cond, args...)
 	}
 	if soon, set := parseFlag(v, "due_soon", f.DueSoon); set && soon {
 		until, err := s.dueSoonUntil(ctx, today)

@@ -1065,7 +1065,8 @@ func (s *Store) OverduePetitions(ctx context.Context, actor Actor, in OverdueInp
 			return nil, "", err
 		}
 	}
-	page := s.conn(ctx).Table("petitions p").Select("p.id").Where(lateSQL("p", today)).Where(scope, args...)
+	late, lateArgs := lateSQL("p", today)
+	page := s.conn(ctx).Table("petitions p").Select("p.id").Where(late, lateArgs...).Where(scope, args...)
 	if after.ID != 0 {
 		page = page.Where("(p.due_on > ? OR (p.due_on = ? AND p.id > ?))", after.Due, after.Due, after.ID)
 	}
