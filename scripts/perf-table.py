@@ -11,6 +11,10 @@ data set (seeded first when the database has no petitions):
   concurrency (values that must be unique on each write get a fresh suffix per transaction); a
   read's right after its wrk run, on the same rows, before the writes add petitions;
 - main query alone: pgbench on the slowest of them;
+- planned each time: how many of a read's statements PostgreSQL plans anew on every execution
+  as papi sends them (prepared, with parameters), which the replay, with the values written
+  in and prepared once, does not pay: a statement that costs more to plan than to run shows
+  here first;
 
 and prints the table with API ÷ SQL. The machine's load average is printed with it: on a shared
 machine the figures are upper bounds of the time taken.
@@ -209,12 +213,32 @@ def capture(logfile, fn, background=frozenset()):
             m = STMT.match(text)
             last[pid] = None
             if m:
-                out.append([float(m.group(1)), m.group(2).strip(), m.group(2).strip()])
+                out.append([float(m.group(1)), m.group(2).strip(), m.group(2).strip(), {}])
                 last[pid] = out[-1]
         elif kind == "DETAIL" and last.get(pid) is not None and text.lower().startswith("parameters:"):
             params = {int(n): v for n, v in PARAM.findall(text)}
             last[pid][1] = re.sub(r"\$(\d+)\b", lambda m: params.get(int(m.group(1)), m.group(0)), last[pid][1])
-    return [(ms, sql, raw) for ms, sql, raw in out if sql.lower() not in ("", "select 1") and raw not in background]
+            last[pid][3] = params
+    return [(ms, sql, raw, params) for ms, sql, raw, params in out
+            if sql.lower() not in ("", "select 1") and raw not in background]
+
+
+def planned_each_time(raw, params):
+    """Tells whether PostgreSQL plans a read anew on every execution, as papi sends it: prepared
+    with its parameters, it is run six times and explained the seventh. PostgreSQL keeps a
+    generic plan (one that shows $1 and the like) once it costs no more than the plans made for
+    the values given; otherwise it plans every execution, which the replay, with the values
+    written in, never pays."""
+    if not params or not raw.lower().startswith("select"):
+        return False
+    values = ", ".join(params[n] for n in sorted(params))
+    script = ("PREPARE q AS %s;\n\\o /dev/null\n" % raw + "EXECUTE q(%s);\n" % values * 6 +
+              "\\o\nEXPLAIN EXECUTE q(%s);\n" % values)
+    out = subprocess.run(["psql", URL, "-X", "-Atq", "-v", "ON_ERROR_STOP=1"], input=script, capture_output=True, text=True)
+    if out.returncode != 0:
+        return None
+    explained = out.stdout.splitlines()
+    return not any(re.search(r"\$\d+\b", line) for line in explained)
 
 
 def quote_colons(sql):
@@ -318,7 +342,7 @@ def wrk(base, method, path, session, body, pool=None):
 def replay(row):
     """Sets the row's SQL tx/s (its statements through pgbench) and, for a read, its slowest
     statement's alone."""
-    sqls = [s for _, s, _ in row["stmts"]]
+    sqls = [s for _, s, _, _ in row["stmts"]]
     row["sql"] = pgbench(sqls, row["unique"], row["petition"], row.get("first"))
     main_query = max(row["stmts"], key=lambda s: s[0])[1] if row["stmts"] else None
     row["main"] = pgbench([main_query], row["unique"]) if main_query and row["args"][0] == "GET" else None
@@ -355,7 +379,7 @@ def main():
                     pass
                 time.sleep(0.1)
             sessions = {who: Session(base, u[who]) for who in ("chair", "official", "admin")}
-            background = frozenset(raw for _, _, raw in capture(logfile, lambda: time.sleep(4.5))) if capturing else None
+            background = frozenset(raw for _, _, raw, _ in capture(logfile, lambda: time.sleep(4.5))) if capturing else None
             table = requests(u)
             create = next(r for r in table if r[0] == CREATE)
             for i, (name, who, method, path, body) in enumerate(table):
@@ -374,7 +398,7 @@ def main():
                     target = path.replace("{id}", str(moved))
                     stmts = capture(logfile, lambda: call(base, method, target, session, body, {"Idempotency-Key": key} if body else None), background)
                     unique = [key]
-                    for _, sql, _ in stmts:
+                    for _, sql, _, _ in stmts:
                         unique += re.findall(r"'([A-Za-z0-9]+-\d{4}-\d{4,})'", sql)
                     rows.append({"name": name, "stmts": stmts, "unique": unique, "args": (method, path, who, body), "petition": moved})
                 elif name == TRANSITION:
@@ -404,19 +428,21 @@ def main():
     petitions = psql("SELECT count(*) FROM petitions")
     print("\n%s petitions, PostgreSQL %s, %d cores, %d clients for %d s, load average %s" % (
         petitions, psql("SHOW server_version"), os.cpu_count(), CLIENTS, SECONDS, " ".join(load)))
-    print("\n| request | statements | API req/s | API p95 | SQL tx/s | API ÷ SQL | main query alone, tx/s |")
-    print("|---|---|---|---|---|---|---|")
+    print("\n| request | statements | planned each time | API req/s | API p95 | SQL tx/s | API ÷ SQL | main query alone, tx/s |")
+    print("|---|---|---|---|---|---|---|---|")
     for r in rows:
-        n = sum(1 for _, s, _ in r["stmts"] if s.lower() not in ("begin", "commit"))
+        n = sum(1 for _, s, _, _ in r["stmts"] if s.lower() not in ("begin", "commit"))
+        each = [planned_each_time(raw, params) for _, _, raw, params in r["stmts"]] if r["args"][0] == "GET" else None
+        planned = "—" if each is None else "%d%s" % (sum(1 for e in each if e), " (%d unknown)" % each.count(None) if None in each else "")
         ratio = "%.2f" % (r["api"] / r["sql"]) if isinstance(r["sql"], float) and r["sql"] > 0 else "—"
         sql = "%.0f" % r["sql"] if isinstance(r["sql"], float) else r["sql"]
         main = "%.0f" % r["main"] if isinstance(r["main"], float) else "—"
         bad = " (%d not 2xx)" % r["bad"] if r["bad"] else ""
-        print("| %s | %d | %.0f%s | %.0f ms | %s | %s | %s |" % (r["name"], n, r["api"], bad, r["p95"], sql, ratio, main))
+        print("| %s | %d | %s | %.0f%s | %.0f ms | %s | %s | %s |" % (r["name"], n, planned, r["api"], bad, r["p95"], sql, ratio, main))
     if os.environ.get("PERF_SHOW_SQL"):
         for r in rows:
             print("\n-- %s" % r["name"])
-            for ms, s, _ in r["stmts"]:
+            for ms, s, _, _ in r["stmts"]:
                 print("-- %.3f ms\n%s;" % (ms, s))
 
 
