@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -306,6 +307,18 @@ func TestMonitorBoundToASetSeesExactlyIt(t *testing.T) {
 		a, err := s.LoadActor(ctx, mon)
 		if err != nil {
 			t.Fatal(err)
+		}
+		// A request reads the set with the session, in the same order.
+		_, _, token, err := s.Login(ctx, models.Credentials{Username: "theodoi", Password: dbtest.Password}, time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		signedIn, _, _, err := s.Authenticate(ctx, token, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(a.Communes) != 2 || !slices.Equal(signedIn.Communes, a.Communes) {
+			t.Fatalf("signed in, the monitor follows %v; loaded, %v", signedIn.Communes, a.Communes)
 		}
 		if _, err := s.Petition(ctx, a, rw.IDs["A1"]); err != nil {
 			t.Fatalf("monitor and A1: %v", err)

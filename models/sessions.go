@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"slices"
 	"strings"
 	"time"
 
@@ -118,6 +119,9 @@ type sessionRow struct {
 	LastSeenAt       time.Time
 	UnitPath         string
 	UnitValidTo      *Date
+	// MonitorPaths are the paths of the communes of a monitoring official's set, joined by
+	// commas (paths hold digits and slashes only); nil without a set.
+	MonitorPaths *string
 }
 
 // sessionColumns are the columns of a sessionRow.
@@ -126,12 +130,23 @@ const sessionColumns = `users.id, users.username, users.password_hash, users.ful
 	users.password_change_required, sessions.csrf_token, sessions.created_at AS session_created_at,
 	sessions.expires_at, sessions.last_seen_at, units.path AS unit_path, units.valid_to AS unit_valid_to`
 
+// sessionColumnsSQL are sessionColumns and the user's set of communes, so that a monitoring
+// official's request reads it in the same round trip.
+func (s *Store) sessionColumnsSQL() string {
+	agg := "group_concat"
+	if s.dialect == Postgres {
+		agg = "string_agg"
+	}
+	return sessionColumns + `, (SELECT ` + agg + `(mu.path, ',') FROM monitor_communes m JOIN units mu ON mu.id = m.commune_id
+		WHERE m.user_id = users.id) AS monitor_paths`
+}
+
 // fields are the destinations of sessionColumns in r, in their order.
 func (r *sessionRow) fields() []any {
 	return []any{&r.ID, &r.Username, &r.PasswordHash, &r.FullName, &r.Role, &r.UnitID,
 		&r.Active, &r.Email, &r.Phone, &r.SMSNotices, &r.Version, &r.CreatedAt, &r.UpdatedAt,
 		&r.PasswordChangeRequired, &r.CSRFToken, &r.SessionCreatedAt,
-		&r.ExpiresAt, &r.LastSeenAt, &r.UnitPath, &r.UnitValidTo}
+		&r.ExpiresAt, &r.LastSeenAt, &r.UnitPath, &r.UnitValidTo, &r.MonitorPaths}
 }
 
 // Authenticate returns the actor, session and user behind a cookie token, or ErrUnauthenticated
@@ -145,7 +160,7 @@ func (s *Store) Authenticate(ctx context.Context, token string, idle time.Durati
 	// and reflects over the row on every request).
 	id, now := hashToken(token), s.now()
 	q := s.conn(ctx).Table("sessions").
-		Select(sessionColumns).
+		Select(s.sessionColumnsSQL()).
 		Joins("JOIN users ON users.id = sessions.user_id").
 		Joins("JOIN units ON units.id = users.unit_id").
 		Where("sessions.id = ? AND sessions.expires_at > ? AND users.active = ?", id, now, true)
@@ -173,10 +188,9 @@ func (s *Store) Authenticate(ctx context.Context, token string, idle time.Durati
 		sess.LastSeenAt = now
 	}
 	actor := Actor{UserID: u.ID, Username: u.Username, Role: u.Role, UnitID: u.UnitID, UnitPath: row.UnitPath}
-	if u.Role == RoleDistrictOfficial {
-		if actor.Communes, err = s.monitorPaths(ctx, u.ID); err != nil {
-			return Actor{}, nil, nil, err
-		}
+	if u.Role == RoleDistrictOfficial && row.MonitorPaths != nil && *row.MonitorPaths != "" {
+		actor.Communes = strings.Split(*row.MonitorPaths, ",")
+		slices.Sort(actor.Communes)
 	}
 	return actor, sess, &u, nil
 }
