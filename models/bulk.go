@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"regexp"
 	"strings"
@@ -107,6 +108,11 @@ func (s *Store) withPgx(ctx context.Context, fn func(c *pgx.Conn) error) error {
 	if err != nil {
 		return err
 	}
+	return withPgxOf(ctx, sqlDB, fn)
+}
+
+// withPgxOf runs fn on the pgx connection under one of the pool's connections.
+func withPgxOf(ctx context.Context, sqlDB *sql.DB, fn func(c *pgx.Conn) error) error {
 	conn, err := sqlDB.Conn(ctx)
 	if err != nil {
 		return err
