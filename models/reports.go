@@ -1037,6 +1037,31 @@ type OverdueInput struct {
 	Page   Page
 }
 
+// overdueRow is a late petition as the overdue list reads it, with its units' and topic's names.
+type overdueRow struct {
+	ID                                int64
+	Reference                         string
+	CommuneID                         int64
+	CommuneName                       string
+	HamletID                          int64
+	HamletName                        string
+	TopicID                           int64
+	TopicCode, TopicName, TopicNameEN string
+	Kind                              PetitionKind
+	State                             PetitionState
+	ReceivedAt                        time.Time
+	DueOn                             Date
+	ResponsibleUnitID                 *int64
+	ResponsibleName                   string
+}
+
+// fields are the destinations of the overdue list's columns, in their order.
+func (r *overdueRow) fields() []any {
+	return []any{&r.ID, &r.Reference, &r.CommuneID, &r.CommuneName, &r.HamletID, &r.HamletName,
+		&r.TopicID, &r.TopicCode, &r.TopicName, &r.TopicNameEN, &r.Kind, &r.State,
+		&r.ReceivedAt, &r.DueOn, &r.ResponsibleUnitID, &r.ResponsibleName}
+}
+
 // OverduePetitions lists the late petitions (Late) under a unit the actor sees,
 // the longest overdue first, whatever period they were received in.
 func (s *Store) OverduePetitions(ctx context.Context, actor Actor, in OverdueInput) ([]OverduePetition, string, error) {
@@ -1082,23 +1107,8 @@ func (s *Store) OverduePetitions(ctx context.Context, actor Actor, in OverdueInp
 		Joins("JOIN units c ON c.id = p.commune_id").
 		Joins("JOIN units h ON h.id = p.hamlet_id").
 		Joins("JOIN topics t ON t.id = p.topic_id")
-	var rows []struct {
-		ID                                int64
-		Reference                         string
-		CommuneID                         int64
-		CommuneName                       string
-		HamletID                          int64
-		HamletName                        string
-		TopicID                           int64
-		TopicCode, TopicName, TopicNameEN string
-		Kind                              PetitionKind
-		State                             PetitionState
-		ReceivedAt                        time.Time
-		DueOn                             Date
-		ResponsibleUnitID                 *int64
-		ResponsibleName                   string
-	}
-	if err := q.Order("p.due_on, p.id").Scan(&rows).Error; err != nil {
+	rows, err := findInto(q.Order("p.due_on, p.id"), (*overdueRow).fields)
+	if err != nil {
 		return nil, "", err
 	}
 	rows, more := trimPage(rows, limit)
