@@ -55,6 +55,22 @@ func TestReportsFollowReferenceChanges(t *testing.T) {
 			if got := summary().Figures.Petitions.ByTopic[0].Name; got != name {
 				t.Fatalf("after another process renamed the topic the report names %q, want %q", got, name)
 			}
+			series, err := a.SeriesReport(ctx, pw.district, models.SeriesInput{UnitID: in.UnitID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			named := 0
+			for _, m := range series.Months {
+				for _, tc := range m.Figures.Petitions.ByTopic {
+					if tc.Name != name {
+						t.Fatalf("after the rename the series names %q, want %q", tc.Name, name)
+					}
+					named++
+				}
+			}
+			if named != 1 {
+				t.Fatalf("the series counted the topic in %d months, want 1", named)
+			}
 
 			required := first.Law.Dialogues.Required + 3
 			rule, err := b.DeadlineRule(ctx, models.RuleDialogueYearly)

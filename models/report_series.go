@@ -100,7 +100,7 @@ func (s *Store) seriesFigures(ctx context.Context, sc *reportScope, months []Per
 	if err := s.petitionFigures(ctx, sc, whole, false, func(c *rollupCell) *tally { return byMonth[c.Month] }); err != nil {
 		return err
 	}
-	topics, err := s.Topics(ctx, true)
+	topics, err := s.allTopics(ctx)
 	if err != nil {
 		return err
 	}
