@@ -42,7 +42,6 @@ func parseBasis(v *ValidationError, raw string) Basis {
 // the communes whose own records count.
 type reportScope struct {
 	basis Basis
-	paths []string
 	// holder maps a commune or hamlet to the live commune that now holds it (basis now).
 	holder map[int64]int64
 	// communes lists the communes of the league table: live ones now, or those that existed
@@ -72,7 +71,7 @@ func (s *Store) scopeOf(ctx context.Context, unit *Unit, paths []string, basis B
 	if !unit.Live() {
 		basis = BasisThen
 	}
-	sc := &reportScope{basis: basis, paths: paths, holder: map[int64]int64{}}
+	sc := &reportScope{basis: basis, holder: map[int64]int64{}}
 	r, err := s.scopes(ctx)
 	if err != nil {
 		return nil, err

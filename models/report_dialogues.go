@@ -72,30 +72,41 @@ func yearOf(period Period) (Date, Date) {
 	return calendar.DateFor(year, 1, 1), calendar.DateFor(year, 12, 31)
 }
 
-// row is the dialogue as one row of figures.
-func (r *reportDialogue) row(now time.Time) dialogueRow {
-	out := dialogueRow{CommuneID: r.CommuneID, Total: 1, Residents: r.residents, Businesses: r.businesses,
-		Officials: r.officials, Women: r.women}
+// startsIn tells whether the dialogue starts from start to end.
+func (r *reportDialogue) startsIn(start, end time.Time) bool {
+	return !r.StartsAt.Before(start) && r.StartsAt.Before(end)
+}
+
+// addTo counts the dialogue and its attendance in f; now says whether its minutes are overdue.
+func (r *reportDialogue) addTo(f *Figures, now time.Time) {
+	d, a := &f.Dialogues, &f.Attendance
+	d.Total++
 	switch r.Status {
 	case DialoguePlanned:
-		out.Planned = 1
+		d.Planned++
 	case DialogueHeld:
-		out.Held = 1
+		d.Held++
+		d.TookPlace++
 	case DialogueClosed:
-		out.Closed = 1
+		d.Closed++
+		d.TookPlace++
 	case DialogueCancelled:
-		out.Cancelled = 1
-	}
-	if r.minutesOverdue(now) {
-		out.MinutesOverdue = 1
+		d.Cancelled++
 	}
 	if r.PostponedCount > 0 {
-		out.Postponed = 1
+		d.Postponed++
+	}
+	if r.minutesOverdue(now) {
+		d.MinutesOverdue++
 	}
 	if r.attended {
-		out.WithAttendance = 1
+		a.Dialogues++
 	}
-	return out
+	a.Residents += r.residents
+	a.Businesses += r.businesses
+	a.Officials += r.officials
+	a.Women += r.women
+	a.Total += r.residents + r.businesses + r.officials
 }
 
 // dialogueFigures counts the dialogues starting in the period and their attendance, per
@@ -105,18 +116,17 @@ func (s *Store) dialogueFigures(dialogues []reportDialogue, sc *reportScope, per
 	now := s.now()
 	for i := range dialogues {
 		d := &dialogues[i]
-		if d.StartsAt.Before(period.Start) || !d.StartsAt.Before(period.End) {
+		if !d.startsIn(period.Start, period.End) {
 			continue
 		}
 		bucket := 0
 		for bucket < len(bounds) && !d.StartsAt.Before(bounds[bucket]) {
 			bucket++
 		}
-		row := d.row(now)
 		total, byCommune := route(bucket)
-		row.addTo(total)
+		d.addTo(total, now)
 		if f := byCommune[sc.lineOf(d.CommuneID, 0)]; f != nil {
-			row.addTo(f)
+			d.addTo(f, now)
 		}
 	}
 }

@@ -188,11 +188,11 @@ func (o OnTimeRate) plus(p OnTimeRate) OnTimeRate {
 func (s *Store) lawDialogueFigures(dialogues []reportDialogue, sc *reportScope, period Period, clock *dialogueClock, total *LawFigures, lines map[int64]*LawFigures) {
 	today := s.today()
 	for i := range dialogues {
-		d := &dialogues[i].Dialogue
-		if d.Status == DialogueCancelled || d.StartsAt.Before(period.Start) || !d.StartsAt.Before(period.End) {
+		d := &dialogues[i]
+		if d.Status == DialogueCancelled || !d.startsIn(period.Start, period.End) {
 			continue
 		}
-		c, req := clock.compliance(d, today), clock.voterRequest(d)
+		c, req := clock.compliance(&d.Dialogue, today), clock.voterRequest(&d.Dialogue)
 		total.Dialogues.add(c, req)
 		if f := lines[sc.lineOf(d.CommuneID, 0)]; f != nil {
 			f.Dialogues.add(c, req)
@@ -235,7 +235,7 @@ func yearFigures(dialogues []reportDialogue, sc *reportScope, sum *Summary, cloc
 	held := map[int64]int{}
 	for i := range dialogues {
 		d := &dialogues[i]
-		if (d.Status != DialogueHeld && d.Status != DialogueClosed) || d.StartsAt.Before(first.Start()) || !d.StartsAt.Before(last.End()) {
+		if (d.Status != DialogueHeld && d.Status != DialogueClosed) || !d.startsIn(first.Start(), last.End()) {
 			continue
 		}
 		held[sc.lineOf(d.CommuneID, 0)]++

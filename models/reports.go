@@ -345,33 +345,6 @@ func (s *Store) summaryOf(ctx context.Context, unit *Unit, paths []string, perio
 	return sum, nil
 }
 
-// dialogueRow is the dialogue and attendance figures of one commune, as the database sums them.
-type dialogueRow struct {
-	CommuneID                                 int64
-	Bucket                                    int
-	Total, Planned, Held, Closed, Cancelled   int
-	Postponed, MinutesOverdue, WithAttendance int
-	Residents, Businesses, Officials, Women   int
-}
-
-func (r *dialogueRow) addTo(f *Figures) {
-	d, a := &f.Dialogues, &f.Attendance
-	d.Total += r.Total
-	d.Planned += r.Planned
-	d.Held += r.Held
-	d.Closed += r.Closed
-	d.Cancelled += r.Cancelled
-	d.TookPlace += r.Held + r.Closed
-	d.Postponed += r.Postponed
-	d.MinutesOverdue += r.MinutesOverdue
-	a.Dialogues += r.WithAttendance
-	a.Residents += r.Residents
-	a.Businesses += r.Businesses
-	a.Officials += r.Officials
-	a.Women += r.Women
-	a.Total += r.Residents + r.Businesses + r.Officials
-}
-
 // tally receives the cells a report counts: the figures of the whole, of each league line and,
 // unless the report is public, the law's (report_law.go).
 type tally struct {
@@ -785,10 +758,7 @@ func (h *hourCounts) add(hours, n int) {
 // medianDays is the median of the counted petitions' hours, in days: the middle value (the
 // mean of the middle two for an even count) to one decimal, or nil for none. It reorders h.
 func (h hourCounts) medianDays() *float64 {
-	total := 0
-	for _, c := range h {
-		total += int(c & math.MaxUint32)
-	}
+	total := countOf(h)
 	if total == 0 {
 		return nil
 	}
