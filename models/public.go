@@ -64,16 +64,39 @@ type PublicPetition struct {
 	CorrectedAt *time.Time `json:"corrected_at"`
 }
 
+// petitionNames is a petition's ID and reference with the names of its commune, hamlet and
+// topic, as the board and the overdue list read them: petitionNamesColumns, from the
+// petitions p joined to their commune c, hamlet h and topic t.
+type petitionNames struct {
+	ID                                int64
+	Reference                         string
+	CommuneID                         int64
+	CommuneName                       string
+	HamletID                          int64
+	HamletName                        string
+	TopicID                           int64
+	TopicCode, TopicName, TopicNameEN string
+}
+
+// petitionNamesColumns are the columns of a petitionNames.
+const petitionNamesColumns = `p.id, p.reference, p.commune_id, c.name AS commune_name, p.hamlet_id, h.name AS hamlet_name,
+	p.topic_id, t.code AS topic_code, t.name_vi AS topic_name, t.name_en AS topic_name_en`
+
+// fields are the destinations of petitionNamesColumns in n, then more.
+func (n *petitionNames) fields(more ...any) []any {
+	return append([]any{&n.ID, &n.Reference, &n.CommuneID, &n.CommuneName, &n.HamletID, &n.HamletName,
+		&n.TopicID, &n.TopicCode, &n.TopicName, &n.TopicNameEN}, more...)
+}
+
+func (n *petitionNames) commune() UnitRef { return UnitRef{ID: n.CommuneID, Name: n.CommuneName} }
+func (n *petitionNames) hamlet() UnitRef  { return UnitRef{ID: n.HamletID, Name: n.HamletName} }
+func (n *petitionNames) topic() TopicRef {
+	return TopicRef{ID: n.TopicID, Code: n.TopicCode, Name: n.TopicName, NameEN: n.TopicNameEN}
+}
+
 // publicRow is what the board reads of a petition, the petitioner included only to mask it.
 type publicRow struct {
-	ID                                              int64
-	Reference                                       string
-	CommuneID                                       int64
-	CommuneName                                     string
-	HamletID                                        int64
-	HamletName                                      string
-	TopicID                                         int64
-	TopicCode, TopicName, TopicNameEN               string
+	petitionNames
 	Kind                                            PetitionKind
 	Channel                                         Channel
 	Content                                         string
@@ -95,8 +118,7 @@ type publicRow struct {
 }
 
 // publicColumns are the columns of a publicRow.
-const publicColumns = `p.id, p.reference, p.commune_id, c.name AS commune_name, p.hamlet_id, h.name AS hamlet_name,
-	p.topic_id, t.code AS topic_code, t.name_vi AS topic_name, t.name_en AS topic_name_en, p.kind, p.channel,
+const publicColumns = petitionNamesColumns + `, p.kind, p.channel,
 	p.content, p.received_at, p.state, p.responsible_name, p.due_on, p.onsite_answer, p.answer,
 	p.answered_at, p.resolved_at, p.closed_at, p.close_reason, o.reference AS duplicate_of_ref, p.updated_at,
 	p.petitioner_name, p.petitioner_phone, p.petitioner_address AS petitioner_addr, p.petitioner_id_number,
@@ -106,12 +128,11 @@ const publicColumns = `p.id, p.reference, p.commune_id, c.name AS commune_name, 
 
 // fields are the destinations of publicColumns in r, in their order.
 func (r *publicRow) fields() []any {
-	return []any{&r.ID, &r.Reference, &r.CommuneID, &r.CommuneName, &r.HamletID, &r.HamletName,
-		&r.TopicID, &r.TopicCode, &r.TopicName, &r.TopicNameEN, &r.Kind, &r.Channel,
+	return r.petitionNames.fields(&r.Kind, &r.Channel,
 		&r.Content, &r.ReceivedAt, &r.State, &r.ResponsibleName, &r.DueOn, &r.OnsiteAnswer, &r.Answer,
 		&r.AnsweredAt, &r.ResolvedAt, &r.ClosedAt, &r.CloseReason, &r.DuplicateOfRef, &r.UpdatedAt,
 		&r.PetitionerName, &r.PetitionerPhone, &r.PetitionerAddr, &r.PetitionerIDNumber,
-		&r.PetitionerFormer, &r.CorrectedAt, &r.LinkedCount, &r.MainReference}
+		&r.PetitionerFormer, &r.CorrectedAt, &r.LinkedCount, &r.MainReference)
 }
 
 // findPublic reads the rows of a publicQuery, scanned straight into their fields (GORM's
@@ -141,10 +162,8 @@ const publicMatterOnce = "NOT EXISTS (SELECT 1 FROM petitions pm WHERE pm.id = p
 func (r *publicRow) public(today Date, m *petitionerMasker) PublicPetition {
 	mask := m.reset(r.PetitionerName, r.PetitionerPhone, r.PetitionerAddr, r.HamletName, r.CommuneName).
 		withIDNumber(r.PetitionerIDNumber).withFormer(r.PetitionerFormer, r.HamletName, r.CommuneName).mask
-	p := PublicPetition{Reference: r.Reference,
-		Commune: UnitRef{ID: r.CommuneID, Name: r.CommuneName}, Hamlet: UnitRef{ID: r.HamletID, Name: r.HamletName},
-		Topic: TopicRef{ID: r.TopicID, Code: r.TopicCode, Name: r.TopicName, NameEN: r.TopicNameEN},
-		Kind:  r.Kind, Channel: r.Channel, ReceivedAt: r.ReceivedAt.UTC(), ReceivedOn: calendar.DateOf(r.ReceivedAt),
+	p := PublicPetition{Reference: r.Reference, Commune: r.commune(), Hamlet: r.hamlet(), Topic: r.topic(),
+		Kind: r.Kind, Channel: r.Channel, ReceivedAt: r.ReceivedAt.UTC(), ReceivedOn: calendar.DateOf(r.ReceivedAt),
 		State: r.State, StateType: r.State.Type(), Responsible: mask(r.ResponsibleName), DueOn: r.DueOn,
 		OnsiteAnswer: mask(r.OnsiteAnswer), UpdatedAt: r.UpdatedAt.UTC(), TimesRaised: 1 + r.LinkedCount, MainReference: r.MainReference,
 		CorrectedAt: utcPtr(r.CorrectedAt)}

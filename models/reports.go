@@ -1009,27 +1009,22 @@ type OverdueInput struct {
 
 // overdueRow is a late petition as the overdue list reads it, with its units' and topic's names.
 type overdueRow struct {
-	ID                                int64
-	Reference                         string
-	CommuneID                         int64
-	CommuneName                       string
-	HamletID                          int64
-	HamletName                        string
-	TopicID                           int64
-	TopicCode, TopicName, TopicNameEN string
-	Kind                              PetitionKind
-	State                             PetitionState
-	ReceivedAt                        time.Time
-	DueOn                             Date
-	ResponsibleUnitID                 *int64
-	ResponsibleName                   string
+	petitionNames
+	Kind              PetitionKind
+	State             PetitionState
+	ReceivedAt        time.Time
+	DueOn             Date
+	ResponsibleUnitID *int64
+	ResponsibleName   string
 }
 
-// fields are the destinations of the overdue list's columns, in their order.
+// overdueColumns are the columns of an overdueRow.
+const overdueColumns = petitionNamesColumns + `, p.kind, p.state, p.received_at, p.due_on, p.responsible_unit_id,
+	p.responsible_name`
+
+// fields are the destinations of overdueColumns in r, in their order.
 func (r *overdueRow) fields() []any {
-	return []any{&r.ID, &r.Reference, &r.CommuneID, &r.CommuneName, &r.HamletID, &r.HamletName,
-		&r.TopicID, &r.TopicCode, &r.TopicName, &r.TopicNameEN, &r.Kind, &r.State,
-		&r.ReceivedAt, &r.DueOn, &r.ResponsibleUnitID, &r.ResponsibleName}
+	return r.petitionNames.fields(&r.Kind, &r.State, &r.ReceivedAt, &r.DueOn, &r.ResponsibleUnitID, &r.ResponsibleName)
 }
 
 // OverduePetitions lists the late petitions (Late) under a unit the actor sees,
@@ -1071,9 +1066,7 @@ func (s *Store) OverduePetitions(ctx context.Context, actor Actor, in OverdueInp
 	// petition of a province would be read.
 	page = page.Order("p.due_on, p.id").Limit(limit + 1)
 	q := s.conn(ctx).Table("petitions p").Where("p.id IN (?)", page).
-		Select(`p.id, p.reference, p.commune_id, c.name AS commune_name, p.hamlet_id, h.name AS hamlet_name,
-			p.topic_id, t.code AS topic_code, t.name_vi AS topic_name, t.name_en AS topic_name_en, p.kind, p.state,
-			p.received_at, p.due_on, p.responsible_unit_id, p.responsible_name`).
+		Select(overdueColumns).
 		Joins("JOIN units c ON c.id = p.commune_id").
 		Joins("JOIN units h ON h.id = p.hamlet_id").
 		Joins("JOIN topics t ON t.id = p.topic_id")
@@ -1084,10 +1077,8 @@ func (s *Store) OverduePetitions(ctx context.Context, actor Actor, in OverdueInp
 	rows, more := trimPage(rows, limit)
 	out := make([]OverduePetition, len(rows))
 	for i, r := range rows {
-		out[i] = OverduePetition{ID: r.ID, Reference: r.Reference,
-			Commune: UnitRef{ID: r.CommuneID, Name: r.CommuneName}, Hamlet: UnitRef{ID: r.HamletID, Name: r.HamletName},
-			Topic: TopicRef{ID: r.TopicID, Code: r.TopicCode, Name: r.TopicName, NameEN: r.TopicNameEN},
-			Kind:  r.Kind, State: r.State, ReceivedAt: r.ReceivedAt.UTC(), DueOn: r.DueOn,
+		out[i] = OverduePetition{ID: r.ID, Reference: r.Reference, Commune: r.commune(), Hamlet: r.hamlet(), Topic: r.topic(),
+			Kind: r.Kind, State: r.State, ReceivedAt: r.ReceivedAt.UTC(), DueOn: r.DueOn,
 			DaysOverdue: calendar.DaysBetween(r.DueOn, today),
 			Responsible: Responsible{UnitID: r.ResponsibleUnitID, Name: r.ResponsibleName}}
 	}
