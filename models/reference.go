@@ -19,41 +19,22 @@ import (
 // request's scope reader holds the version it was read at, load's otherwise (kept for the
 // next request). Without a scope reader, or inside a transaction, which may have changed the
 // data itself, it always loads.
-func (s *Store) referenceOf(ctx context.Context, key string, load func() (any, error)) (any, error) {
+func referenceOf[T any](ctx context.Context, s *Store, key string, load func() (T, error)) (T, error) {
 	r, ok := ctx.Value(scopeReaderKey{}).(*scopeReader)
-	_, inTx := ctx.Value(txKey{}).(*gorm.DB)
-	keep := ok && r.keep && !inTx
-	if keep {
-		if v, hit := s.refCache.get(key, r.refVersion); hit {
-			return v, nil
-		}
+	if _, inTx := ctx.Value(txKey{}).(*gorm.DB); !ok || !r.keep || inTx {
+		return load()
 	}
-	v, err := load()
-	if err != nil {
-		return nil, err
-	}
-	if keep {
-		s.refCache.put(key, r.refVersion, v)
-	}
-	return v, nil
+	return kept(s.refCache, key, r.refVersion, true, load)
 }
 
 // allTopics is every topic, active or not, by id: shared, not to be changed.
 func (s *Store) allTopics(ctx context.Context) ([]Topic, error) {
-	v, err := s.referenceOf(ctx, "topics", func() (any, error) { return s.Topics(ctx, true) })
-	if err != nil {
-		return nil, err
-	}
-	return v.([]Topic), nil
+	return referenceOf(ctx, s, "topics", func() ([]Topic, error) { return s.Topics(ctx, true) })
 }
 
 // sharedWorkdays is the working-day calendar (Store.Workdays), shared.
 func (s *Store) sharedWorkdays(ctx context.Context) (*calendar.Workdays, error) {
-	v, err := s.referenceOf(ctx, "workdays", func() (any, error) { return s.Workdays(ctx) })
-	if err != nil {
-		return nil, err
-	}
-	return v.(*calendar.Workdays), nil
+	return referenceOf(ctx, s, "workdays", func() (*calendar.Workdays, error) { return s.Workdays(ctx) })
 }
 
 // dialogueRuleCodes are the rules a dialogueClock judges by.
@@ -61,7 +42,7 @@ var dialogueRuleCodes = []string{RuleDialogueNotice, RuleDialogueResults, RuleDi
 
 // dialogueRules are the rules of dialogueRuleCodes by code, shared.
 func (s *Store) dialogueRules(ctx context.Context) (map[string]DeadlineRule, error) {
-	v, err := s.referenceOf(ctx, "dialogue_rules", func() (any, error) {
+	return referenceOf(ctx, s, "dialogue_rules", func() (map[string]DeadlineRule, error) {
 		var rules []DeadlineRule
 		if err := s.conn(ctx).Where("code IN ?", dialogueRuleCodes).Find(&rules).Error; err != nil {
 			return nil, err
@@ -77,8 +58,4 @@ func (s *Store) dialogueRules(ctx context.Context) (map[string]DeadlineRule, err
 		}
 		return byCode, nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return v.(map[string]DeadlineRule), nil
 }

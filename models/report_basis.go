@@ -132,20 +132,12 @@ func (s *Store) scopeOf(ctx context.Context, unit *Unit, paths []string, basis B
 // communesAndHamlets returns the communes and hamlets under paths, live or ended, from the
 // cache while the units have not changed (scopeReader). The slice is shared: read it only.
 func (r *scopeReader) communesAndHamlets(paths []string) ([]Unit, error) {
-	key := "report-units:" + strings.Join(paths, "|")
-	if v, ok := r.s.scopeCache.get(key, r.version); ok {
-		return v.([]Unit), nil
-	}
-	cond, args := pathsSQL("path", paths)
-	var units []Unit
-	err := r.s.conn(r.ctx).Where("level IN ?", []Level{LevelCommune, LevelHamlet}).Where(cond, args...).Find(&units).Error
-	if err != nil {
-		return nil, err
-	}
-	if r.keep {
-		r.s.scopeCache.put(key, r.version, units)
-	}
-	return units, nil
+	return kept(r.s.scopeCache, "report-units:"+strings.Join(paths, "|"), r.version, r.keep, func() ([]Unit, error) {
+		cond, args := pathsSQL("path", paths)
+		var units []Unit
+		err := r.s.conn(r.ctx).Where("level IN ?", []Level{LevelCommune, LevelHamlet}).Where(cond, args...).Find(&units).Error
+		return units, err
+	})
 }
 
 // liveCommuneOf returns the nearest live commune on a unit's path: the commune that holds it now.
@@ -224,28 +216,20 @@ func (sc *reportScope) lineOf(communeID, hamletID int64) int64 {
 // from the cache while the units have not changed: a reorganization records them in the
 // transaction that moves the unit. The map is shared: read it only.
 func (r *scopeReader) formerParents() (map[int64][]int64, error) {
-	const key = "former-parents"
-	if v, ok := r.s.scopeCache.get(key, r.version); ok {
-		return v.(map[int64][]int64), nil
-	}
-	rows, err := r.s.conn(r.ctx).Raw("SELECT unit_id, parent_id FROM unit_names WHERE parent_id IS NOT NULL").Rows()
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	former := map[int64][]int64{}
-	for rows.Next() {
-		var unit, parent int64
-		if err := rows.Scan(&unit, &parent); err != nil {
+	return kept(r.s.scopeCache, "former-parents", r.version, r.keep, func() (map[int64][]int64, error) {
+		rows, err := r.s.conn(r.ctx).Raw("SELECT unit_id, parent_id FROM unit_names WHERE parent_id IS NOT NULL").Rows()
+		if err != nil {
 			return nil, err
 		}
-		former[unit] = append(former[unit], parent)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if r.keep {
-		r.s.scopeCache.put(key, r.version, former)
-	}
-	return former, nil
+		defer rows.Close()
+		former := map[int64][]int64{}
+		for rows.Next() {
+			var unit, parent int64
+			if err := rows.Scan(&unit, &parent); err != nil {
+				return nil, err
+			}
+			former[unit] = append(former[unit], parent)
+		}
+		return former, rows.Err()
+	})
 }

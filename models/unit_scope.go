@@ -107,36 +107,21 @@ func (s *Store) scopes(ctx context.Context) (*scopeReader, error) {
 
 // held returns what the units under paths hold.
 func (r *scopeReader) held(paths []string) (*unitScope, error) {
-	key := "scope:" + strings.Join(paths, "|")
-	if v, ok := r.s.scopeCache.get(key, r.version); ok {
-		return v.(*unitScope), nil
-	}
-	sc, err := r.s.lookupScope(r.ctx, paths)
-	if err != nil {
-		return nil, err
-	}
-	if r.keep {
-		r.s.scopeCache.put(key, r.version, sc)
-	}
-	return sc, nil
+	return kept(r.s.scopeCache, "scope:"+strings.Join(paths, "|"), r.version, r.keep, func() (*unitScope, error) {
+		return r.s.lookupScope(r.ctx, paths)
+	})
 }
 
 // unit returns a unit by id (ErrNotFound when there is none); the caller owns the copy.
 func (r *scopeReader) unit(id int64) (*Unit, error) {
-	key := "unit:" + strconv.FormatInt(id, 10)
-	if v, ok := r.s.scopeCache.get(key, r.version); ok {
-		u := *v.(*Unit)
-		return &u, nil
-	}
-	u, err := r.s.unitByID(r.ctx, id)
+	u, err := kept(r.s.scopeCache, "unit:"+strconv.FormatInt(id, 10), r.version, r.keep, func() (*Unit, error) {
+		return r.s.unitByID(r.ctx, id)
+	})
 	if err != nil {
 		return nil, err
 	}
-	if r.keep {
-		kept := *u
-		r.s.scopeCache.put(key, r.version, &kept)
-	}
-	return u, nil
+	c := *u
+	return &c, nil
 }
 
 // unitFor is Store.Unit through the reader: a unit by id that the actor may see, ErrNotFound
@@ -201,6 +186,22 @@ func (s *Store) lookupScope(ctx context.Context, paths []string) (*unitScope, er
 	slices.Sort(sc.outside)
 	sc.outside = slices.Compact(sc.outside)
 	return sc, nil
+}
+
+// kept returns the entry of key that c keeps at version, or else what load reads, kept in turn
+// when keep says it may be: the one way the scope and reference caches are filled.
+func kept[T any](c *scopeCache, key string, version int64, keep bool, load func() (T, error)) (T, error) {
+	if v, ok := c.get(key, version); ok {
+		return v.(T), nil
+	}
+	v, err := load()
+	if err != nil {
+		return v, err
+	}
+	if keep {
+		c.put(key, version, v)
+	}
+	return v, nil
 }
 
 // scopeCacheSize bounds the entries kept; past it the cache starts again (the scopes of a
