@@ -51,7 +51,7 @@ func findPetitions(q *gorm.DB) ([]Petition, error) {
 // GORM's reflection. On PostgreSQL outside a transaction the rows come through pgx itself
 // (findThroughPgx).
 func findInto[T any](q *gorm.DB, fields func(*T) []any) ([]T, error) {
-	if db, ok := q.Statement.ConnPool.(*sql.DB); ok && q.Dialector.Name() == "postgres" {
+	if db, ok := pgxPool(q); ok {
 		return findThroughPgx(q, db, fields)
 	}
 	rows, err := q.Rows()
@@ -60,6 +60,13 @@ func findInto[T any](q *gorm.DB, fields func(*T) []any) ([]T, error) {
 	}
 	defer rows.Close()
 	return scanInto(rows, fields)
+}
+
+// pgxPool returns the pool q runs on when its rows may be read through pgx: on PostgreSQL,
+// outside a transaction (only database/sql holds one).
+func pgxPool(q *gorm.DB) (*sql.DB, bool) {
+	db, ok := q.Statement.ConnPool.(*sql.DB)
+	return db, ok && q.Dialector.Name() == "postgres"
 }
 
 // findThroughPgx is findInto on a pgx connection of the pool: GORM writes the statement (its

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"encoding/binary"
 	"fmt"
 	"strconv"
@@ -19,12 +20,13 @@ import (
 // reflection in Scan, which cost more than the rest of the report. In a transaction (only
 // database/sql holds it) and on SQLite it scans through database/sql.
 func (s *Store) eachRollupRow(ctx context.Context, q string, args []any, each func(r *rollupRowScan) error) error {
-	if _, inTx := ctx.Value(txKey{}).(*gorm.DB); s.dialect == Postgres && !inTx {
-		err := s.eachPgxRollupRow(ctx, q, args, each)
+	conn := s.conn(ctx)
+	if db, ok := pgxPool(conn); ok {
+		err := s.eachPgxRollupRow(ctx, db, q, args, each)
 		noteUnavailable(ctx, err)
 		return err
 	}
-	rows, err := s.conn(ctx).Raw(q, args...).Rows()
+	rows, err := conn.Raw(q, args...).Rows()
 	if err != nil {
 		return err
 	}
@@ -44,9 +46,9 @@ func (s *Store) eachRollupRow(ctx context.Context, q string, args []any, each fu
 
 // eachPgxRollupRow is eachRollupRow on a pgx connection of the pool. GORM still writes the
 // statement: its placeholders and the lists of IN ? are the same as on the other path.
-func (s *Store) eachPgxRollupRow(ctx context.Context, q string, args []any, each func(r *rollupRowScan) error) error {
+func (s *Store) eachPgxRollupRow(ctx context.Context, db *sql.DB, q string, args []any, each func(r *rollupRowScan) error) error {
 	stmt := s.db.Session(&gorm.Session{NewDB: true, Context: ctx}).Raw(q, args...).Statement
-	return s.withPgx(ctx, func(c *pgx.Conn) error {
+	return withPgxOf(ctx, db, func(c *pgx.Conn) error {
 		rows, err := c.Query(ctx, stmt.SQL.String(), stmt.Vars...)
 		if err != nil {
 			return err
