@@ -59,6 +59,15 @@ type Store struct {
 	refCache *scopeCache
 }
 
+// stringAgg is the dialect's aggregate joining texts with a separator: string_agg(x, ',') on
+// PostgreSQL, group_concat(x, ',') on SQLite.
+func (d Dialect) stringAgg() string {
+	if d == Postgres {
+		return "string_agg"
+	}
+	return "group_concat"
+}
+
 // DialectOf tells which dialect a database URL selects: a postgres:// URL selects PostgreSQL,
 // anything else is a path to an SQLite file.
 func DialectOf(url string) Dialect {

@@ -189,11 +189,7 @@ func (s *Store) deadlineRuleAndDays(ctx context.Context, code string) (*Deadline
 // calendarDaysSQL is a subquery folding the calendar's decisions into one text,
 // "2026-04-25=1,2026-04-27=0", for workdaysOf.
 func (s *Store) calendarDaysSQL() string {
-	agg := "group_concat"
-	if s.dialect == Postgres {
-		agg = "string_agg"
-	}
-	return "SELECT " + agg + "(CAST(day AS TEXT) || '=' || CASE WHEN working THEN '1' ELSE '0' END, ',') FROM calendar_days"
+	return "SELECT " + s.dialect.stringAgg() + "(CAST(day AS TEXT) || '=' || CASE WHEN working THEN '1' ELSE '0' END, ',') FROM calendar_days"
 }
 
 // workdaysOf is the working-day calendar with the decisions calendarDaysSQL folded.

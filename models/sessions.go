@@ -133,11 +133,7 @@ const sessionColumns = `users.id, users.username, users.password_hash, users.ful
 // sessionColumnsSQL are sessionColumns and the user's set of communes, so that a monitoring
 // official's request reads it in the same round trip.
 func (s *Store) sessionColumnsSQL() string {
-	agg := "group_concat"
-	if s.dialect == Postgres {
-		agg = "string_agg"
-	}
-	return sessionColumns + `, (SELECT ` + agg + `(mu.path, ',') FROM monitor_communes m JOIN units mu ON mu.id = m.commune_id
+	return sessionColumns + `, (SELECT ` + s.dialect.stringAgg() + `(mu.path, ',') FROM monitor_communes m JOIN units mu ON mu.id = m.commune_id
 		WHERE m.user_id = users.id) AS monitor_paths`
 }
 
