@@ -12,11 +12,7 @@ import (
 // referenceVersion reads the counter the topics', deadline rules' and calendar's triggers bump.
 func referenceVersion(t *testing.T, s *models.Store) int64 {
 	t.Helper()
-	var n int64
-	if err := s.Gorm().Raw("SELECT n FROM reference_version WHERE id = 1").Scan(&n).Error; err != nil {
-		t.Fatal(err)
-	}
-	return n
+	return versionIn(t, s, "reference_version")
 }
 
 // A process keeps the topics, the dialogue rules and the calendar between reports; a change

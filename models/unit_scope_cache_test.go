@@ -121,14 +121,21 @@ func reloadUnit(t *testing.T, s *models.Store, id int64) *models.Unit {
 	return u
 }
 
-// scopeVersion reads the counter the unit triggers bump.
-func scopeVersion(t *testing.T, s *models.Store) int64 {
+// versionIn reads a version counter: unit_scope_version, bumped by the units' triggers, or
+// reference_version, by the topics', deadline rules' and calendar's.
+func versionIn(t *testing.T, s *models.Store, table string) int64 {
 	t.Helper()
 	var n int64
-	if err := s.Gorm().Raw("SELECT n FROM unit_scope_version WHERE id = 1").Scan(&n).Error; err != nil {
+	if err := s.Gorm().Raw("SELECT n FROM " + table + " WHERE id = 1").Scan(&n).Error; err != nil {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// scopeVersion reads the counter the unit triggers bump.
+func scopeVersion(t *testing.T, s *models.Store) int64 {
+	t.Helper()
+	return versionIn(t, s, "unit_scope_version")
 }
 
 // The counter moves with the units and with a new (hamlet, commune) pair, and stays put when a
