@@ -42,7 +42,10 @@ var ErrRange = fmt.Errorf("calendar: outside the years %d to %d", MinYear, MaxYe
 type Date string
 
 // DateOf returns the calendar day of t in Asia/Ho_Chi_Minh.
-func DateOf(t time.Time) Date { return Date(t.In(Zone).Format(time.DateOnly)) }
+func DateOf(t time.Time) Date {
+	y, m, d := t.In(Zone).Date()
+	return dateFor(y, m, d)
+}
 
 // DateFor returns the day of a year, month and day; out-of-range months and days roll over as
 // time.Date does (month 13 is January of the next year).
@@ -108,11 +111,66 @@ func inRange(t time.Time) bool {
 
 // time is the day's midnight in Vietnam; a Date that does not parse is the zero time.
 func (d Date) time() time.Time {
-	t, err := time.ParseInLocation(time.DateOnly, string(d), Zone)
-	if err != nil {
+	y, m, day, ok := d.civil()
+	if !ok {
 		return time.Time{}
 	}
-	return t
+	return time.Date(y, m, day, 0, 0, 0, 0, Zone)
+}
+
+// civil reads the year, month and day of d, and whether d is a real day written "2006-01-02"
+// (what time.Parse with time.DateOnly accepts). Reports judge a date for every dialogue and
+// petition they count, and reading the ten bytes by hand costs a fraction of time.Parse
+// (TestDateArithmeticAgreesWithPackageTime holds the two to the same answers).
+func (d Date) civil() (int, time.Month, int, bool) {
+	s := string(d)
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return 0, 0, 0, false
+	}
+	y, ok1 := digits(s[0:4])
+	m, ok2 := digits(s[5:7])
+	day, ok3 := digits(s[8:10])
+	if !ok1 || !ok2 || !ok3 || m < 1 || m > 12 || day < 1 || day > daysIn(time.Month(m), y) {
+		return 0, 0, 0, false
+	}
+	return y, time.Month(m), day, true
+}
+
+// digits reads a number written in ASCII digits only.
+func digits(s string) (int, bool) {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
+}
+
+// daysIn is the number of days of a month of the Gregorian calendar.
+func daysIn(m time.Month, year int) int {
+	switch m {
+	case time.February:
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	case time.April, time.June, time.September, time.November:
+		return 30
+	}
+	return 31
+}
+
+// dateFor writes a year, month and day (in range) as a Date, as time.DateOnly formats them.
+func dateFor(y int, m time.Month, d int) Date {
+	if y < 0 || y > 9999 {
+		return Date(time.Date(y, m, d, 12, 0, 0, 0, time.UTC).Format(time.DateOnly))
+	}
+	b := [10]byte{byte('0' + y/1000), byte('0' + y/100%10), byte('0' + y/10%10), byte('0' + y%10), '-',
+		byte('0' + int(m)/10), byte('0' + int(m)%10), '-', byte('0' + d/10), byte('0' + d%10)}
+	return Date(b[:])
 }
 
 // Valid tells whether d is a day in the product's years.
@@ -129,11 +187,14 @@ func (d Date) End() time.Time { return d.AddDays(1).Start() }
 
 // AddDays returns the day n days later (earlier when n is negative).
 func (d Date) AddDays(n int) Date {
-	t := d.time()
-	if t.IsZero() {
+	y, m, day, ok := d.civil()
+	if !ok {
 		return d
 	}
-	return Date(t.AddDate(0, 0, n).Format(time.DateOnly))
+	// Civil arithmetic: noon UTC of the day, n days on, has the same calendar day as n days on
+	// from the day in Vietnam, and time.Date normalizes without looking up a zone.
+	y, m, day = time.Date(y, m, day+n, 12, 0, 0, 0, time.UTC).Date()
+	return dateFor(y, m, day)
 }
 
 // Year returns the year of the day.

@@ -2,6 +2,8 @@ package calendar
 
 import (
 	"errors"
+	"fmt"
+	"math/rand/v2"
 	"testing"
 	"time"
 )
@@ -115,5 +117,46 @@ func TestDatesScanFromBothDatabases(t *testing.T) {
 	}
 	if v, _ := Date("2026-03-15").Value(); v != "2026-03-15" {
 		t.Errorf("Value: %v", v)
+	}
+}
+
+// TestDateArithmeticAgreesWithPackageTime holds the hand-read days (Date.civil, dateFor) to
+// what time.ParseInLocation and time.Format answer, on real and impossible days alike.
+func TestDateArithmeticAgreesWithPackageTime(t *testing.T) {
+	refTime := func(d Date) time.Time {
+		tm, err := time.ParseInLocation(time.DateOnly, string(d), Zone)
+		if err != nil {
+			return time.Time{}
+		}
+		return tm
+	}
+	rng := rand.New(rand.NewPCG(17, 2026))
+	days := []Date{"", "2026-1-01", "2026-01-1 ", "2026/01/01", "+026-01-01", "2026-00-10", "2026-13-01", "2026-01-00",
+		"2026-01-32", "2024-02-29", "2025-02-29", "2000-02-29", "2100-02-29", "1900-02-29", "0000-01-01", "9999-12-31", "2026-0x-01"}
+	for i := 0; i < 20000; i++ {
+		days = append(days, Date(fmt.Sprintf("%04d-%02d-%02d", 1990+rng.IntN(130), rng.IntN(14), rng.IntN(33))))
+	}
+	for _, d := range days {
+		want := refTime(d)
+		if got := d.time(); !got.Equal(want) {
+			t.Fatalf("%q.time() = %v, want %v", d, got, want)
+		}
+		n := rng.IntN(1500) - 750
+		wantAdd := d
+		if !want.IsZero() {
+			wantAdd = Date(want.AddDate(0, 0, n).Format(time.DateOnly))
+		}
+		if got := d.AddDays(n); got != wantAdd {
+			t.Fatalf("%q.AddDays(%d) = %q, want %q", d, n, got, wantAdd)
+		}
+	}
+	for i := 0; i < 20000; i++ {
+		at := time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(rng.Int64N(int64(130 * 365 * 24 * time.Hour))))
+		if got, want := DateOf(at), Date(at.In(Zone).Format(time.DateOnly)); got != want {
+			t.Fatalf("DateOf(%v) = %q, want %q", at, got, want)
+		}
+	}
+	if got := DateOf(time.Date(10000, 1, 1, 12, 0, 0, 0, Zone)); got != Date(time.Date(10000, 1, 1, 12, 0, 0, 0, Zone).Format(time.DateOnly)) {
+		t.Errorf("DateOf past year 9999 = %q", got)
 	}
 }
