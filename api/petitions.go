@@ -73,7 +73,7 @@ func (s *Server) getPetition(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	petitionJSON(c, http.StatusOK, p)
+	encodedValue(c, http.StatusOK, p)
 }
 
 // correctPetition corrects what was recorded of a petition (models/corrections.go).

@@ -33,7 +33,7 @@ func (s *Server) summaryReport(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, sum)
+	encodedValue(c, http.StatusOK, sum)
 }
 
 // seriesReport answers a unit's figures month by month over a period, in one request.
@@ -44,7 +44,7 @@ func (s *Server) seriesReport(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, series)
+	encodedValue(c, http.StatusOK, series)
 }
 
 func (s *Server) overdueReport(c *gin.Context) {

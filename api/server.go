@@ -408,13 +408,13 @@ func encodedArray[T any, P appendsJSON[T]](c *gin.Context, items []T) {
 	c.Render(http.StatusOK, encodedJSON(b))
 }
 
-// petitionJSON writes one petition as c.JSON does, by its own encoder.
-func petitionJSON(c *gin.Context, status int, p *models.Petition) {
+// encodedValue writes one value as c.JSON does, by its own encoder (a petition, a report).
+func encodedValue[T any, P appendsJSON[T]](c *gin.Context, status int, v P) {
 	buf := jsonBuffers.Get().(*[]byte)
 	defer putJSONBuffer(buf)
-	b, err := p.AppendJSON((*buf)[:0])
+	b, err := v.AppendJSON((*buf)[:0])
 	if err != nil {
-		c.JSON(status, p) // fails as encoding/json does
+		c.JSON(status, v) // fails as encoding/json does
 		return
 	}
 	*buf = b

@@ -3,6 +3,7 @@ package models_test
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"math/rand"
 	"reflect"
 	"testing"
@@ -52,6 +53,22 @@ func fill(rnd *rand.Rand, v reflect.Value) {
 				fill(rnd, v.Index(i))
 			}
 		}
+	case reflect.Map:
+		if rnd.Intn(4) == 0 {
+			v.Set(reflect.Zero(v.Type()))
+			return
+		}
+		v.Set(reflect.MakeMap(v.Type()))
+		for n := rnd.Intn(24); n > 0; n-- {
+			k, e := reflect.New(v.Type().Key()).Elem(), reflect.New(v.Type().Elem()).Elem()
+			fill(rnd, k)
+			k.SetString(k.String() + string(rune('a'+rnd.Intn(26))))
+			fill(rnd, e)
+			v.SetMapIndex(k, e)
+		}
+	case reflect.Float64:
+		// Rates and medians: of every magnitude, either side of encoding/json's switch to exponents.
+		v.SetFloat(math.Ldexp(rnd.Float64(), rnd.Intn(160)-80) * float64(1-2*rnd.Intn(2)))
 	case reflect.String:
 		v.SetString(jsonTexts[rnd.Intn(len(jsonTexts))])
 	case reflect.Bool:
