@@ -21,32 +21,21 @@ type reportDialogue struct {
 // Each Dialogue holds only the columns read.
 func (s *Store) reportDialogues(ctx context.Context, sc *reportScope, start, end time.Time) ([]reportDialogue, error) {
 	cond, args := sc.filter("d")
-	rows, err := s.conn(ctx).Raw(`SELECT d.commune_id, d.status, d.starts_at, d.created_at, d.held_at, d.postponed_count,
+	return findInto(s.conn(ctx).Raw(`SELECT d.commune_id, d.status, d.starts_at, d.created_at, d.held_at, d.postponed_count,
 			d.notice_published_at, d.results_published_at, d.voter_requested_on, d.voter_request_signatures,
 			d.voter_request_voters, a.dialogue_id IS NOT NULL, COALESCE(a.residents, 0), COALESCE(a.businesses, 0),
 			COALESCE(a.officials, 0), COALESCE(a.women, 0)
 		FROM dialogues d
 		`+s.dialect.attendanceJoin()+`
-		WHERE `+cond+` AND d.starts_at >= ? AND d.starts_at < ?`, append(args, start, end)...).Rows()
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []reportDialogue
-	var starts, created, held, notice, results dbTime
-	for rows.Next() {
-		var r reportDialogue
-		d := &r.Dialogue
-		if err := rows.Scan(&d.CommuneID, &d.Status, &starts, &created, &held, &d.PostponedCount, &notice, &results,
-			&d.VoterRequestedOn, &d.VoterRequestSignatures, &d.VoterRequestVoters, &r.attended,
-			&r.residents, &r.businesses, &r.officials, &r.women); err != nil {
-			return nil, err
-		}
-		d.StartsAt, d.CreatedAt, d.HeldAt = starts.Time, created.Time, held.ptr()
-		d.NoticePublishedAt, d.ResultsPublishedAt = notice.ptr(), results.ptr()
-		out = append(out, r)
-	}
-	return out, rows.Err()
+		WHERE `+cond+` AND d.starts_at >= ? AND d.starts_at < ?`, append(args, start, end)...), (*reportDialogue).fields)
+}
+
+// fields lists where a row of reportDialogues goes, in its columns' order.
+func (r *reportDialogue) fields() []any {
+	d := &r.Dialogue
+	return []any{&d.CommuneID, &d.Status, &d.StartsAt, &d.CreatedAt, &d.HeldAt, &d.PostponedCount, &d.NoticePublishedAt,
+		&d.ResultsPublishedAt, &d.VoterRequestedOn, &d.VoterRequestSignatures, &d.VoterRequestVoters, &r.attended,
+		&r.residents, &r.businesses, &r.officials, &r.women}
 }
 
 // attendanceJoin joins each dialogue read to its attendance row, as a. PostgreSQL, costing an
