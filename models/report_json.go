@@ -16,15 +16,10 @@ import (
 
 // AppendJSON appends the summary as encoding/json encodes it to b.
 func (s *Summary) AppendJSON(b []byte) ([]byte, error) {
-	b = append(b, `{"unit":`...)
-	b = s.Unit.appendJSON(b)
-	b = append(b, `,"period":`...)
-	b, err := appendMarshaled(b, s.Period)
+	b, err := appendReportHead(b, &s.Unit, s.Period, s.AsOf)
 	if err != nil {
 		return nil, err
 	}
-	b = append(b, `,"as_of":`...)
-	b = appendJSONString(b, string(s.AsOf))
 	b = append(b, `,"generated_at":`...)
 	if b, err = appendJSONTime(b, s.GeneratedAt); err != nil {
 		return nil, err
@@ -44,15 +39,10 @@ func (s *Summary) AppendJSON(b []byte) ([]byte, error) {
 
 // AppendJSON appends the series as encoding/json encodes it to b.
 func (s *Series) AppendJSON(b []byte) ([]byte, error) {
-	b = append(b, `{"unit":`...)
-	b = s.Unit.appendJSON(b)
-	b = append(b, `,"period":`...)
-	b, err := appendMarshaled(b, s.Period)
+	b, err := appendReportHead(b, &s.Unit, s.Period, s.AsOf)
 	if err != nil {
 		return nil, err
 	}
-	b = append(b, `,"as_of":`...)
-	b = appendJSONString(b, string(s.AsOf))
 	b = append(b, `,"basis":`...)
 	b = appendJSONString(b, string(s.Basis))
 	b = append(b, `,"months":`...)
@@ -73,6 +63,20 @@ func (s *Series) AppendJSON(b []byte) ([]byte, error) {
 		b = append(b, '}')
 	}
 	return append(b, "]}"...), nil
+}
+
+// appendReportHead opens a report's object with the fields a summary and a series begin with:
+// its unit, its period and the day it counts as of.
+func appendReportHead(b []byte, unit *ReportUnit, period Period, asOf Date) ([]byte, error) {
+	b = append(b, `{"unit":`...)
+	b = unit.appendJSON(b)
+	b = append(b, `,"period":`...)
+	b, err := appendMarshaled(b, period)
+	if err != nil {
+		return nil, err
+	}
+	b = append(b, `,"as_of":`...)
+	return appendJSONString(b, string(asOf)), nil
 }
 
 // appendMarshaled appends what encoding/json writes for v: for the one small value of a report
