@@ -490,6 +490,13 @@ func (s *Store) listPage(ctx context.Context, pq *petitionQuery, ordered *gorm.D
 		keys := ordered.Select("petitions.id").Limit(n)
 		return findPetitions(s.conn(ctx).Model(&Petition{}).Where("petitions.id IN (?)", keys).Order(orderBy))
 	}
+	if s.dialect == Postgres {
+		// One branch, run for each commune (a lateral subquery): GORM builds it once, where a
+		// union of a branch per commune cost it a quarter of a district list's time.
+		branch := ordered.Select(petitionListColumns).Where("petitions.commune_id = c.id").Scopes(search).Limit(n)
+		return findPetitions(s.conn(ctx).Table("(VALUES "+idRows(pq.split.communes)+") AS c(id) CROSS JOIN LATERAL (?) AS petitions", branch).
+			Order(orderBy).Limit(n))
+	}
 	parts := make([]string, len(pq.split.communes))
 	branches := make([]any, len(pq.split.communes))
 	for i, c := range pq.split.communes {
@@ -498,6 +505,21 @@ func (s *Store) listPage(ctx context.Context, pq *petitionQuery, ordered *gorm.D
 	}
 	union := s.conn(ctx).Raw(strings.Join(parts, " UNION ALL "), branches...)
 	return findPetitions(s.conn(ctx).Table("(?) AS petitions", union).Order(orderBy).Limit(n))
+}
+
+// idRows writes IDs as the rows of a VALUES list, "(12),(15)": numbers from the database, written
+// into the statement as LIMIT is (literalLimit), so its plan is kept and no list is expanded.
+func idRows(ids []int64) string {
+	b := make([]byte, 0, len(ids)*8)
+	for i, id := range ids {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '(')
+		b = strconv.AppendInt(b, id, 10)
+		b = append(b, ')')
+	}
+	return string(b)
 }
 
 // searchOlder finds a search's page when the newest rows in scope did not hold it (PostgreSQL,
