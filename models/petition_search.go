@@ -466,10 +466,11 @@ func (s *Store) petitions(ctx context.Context, actor Actor, f PetitionFilter) ([
 var maxSplit = 16
 
 // listPage reads up to n petitions of ordered (pq's filters, ordered and after the cursor). A
-// scope of a few communes (a commune merged from several, its predecessors' records following
-// their hamlets) is read commune by commune, each branch an index scan on (commune_id, the sort
-// key) that stops after n rows, which PostgreSQL merges in order (Merge Append): the same rows
-// in the same order as the one query, without reading and sorting every predecessor's rows.
+// scope of a few communes (a district, a commune merged from several, its predecessors' records
+// following their hamlets) is read commune by commune, each branch an index scan on
+// (commune_id, the sort key) that stops after n rows: the same rows in the same order as the one
+// query, without reading and sorting every commune's rows. On PostgreSQL one lateral branch runs
+// for each commune and the at most n rows of each are sorted; on SQLite a union of the branches.
 //
 // A search of a few communes (petitionQuery.few) reads the same way, each branch walking its
 // commune's rows newest first with the words as a filter (pq.scan) and stopping after n
