@@ -461,8 +461,9 @@ func (s *Store) petitions(ctx context.Context, actor Actor, f PetitionFilter) ([
 	return items, next, nil
 }
 
-// maxSplit is the most communes a list reads one by one (listPage): a merged commune's few,
-// not a province's hundreds (each branch costs PostgreSQL planning time).
+// maxSplit is the most communes a list reads one by one (listPage): a district's or a merged
+// commune's few, not a province's hundreds (each commune's branch reads up to a page of rows,
+// which are then sorted; a province's page comes from its keys first).
 var maxSplit = 16
 
 // listPage reads up to n petitions of ordered (pq's filters, ordered and after the cursor). A
