@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/base64"
 	"encoding/hex"
 	"slices"
@@ -133,8 +134,25 @@ const sessionColumns = `users.id, users.username, users.password_hash, users.ful
 // sessionColumnsSQL are sessionColumns and the user's set of communes, so that a monitoring
 // official's request reads it in the same round trip.
 func (s *Store) sessionColumnsSQL() string {
-	return sessionColumns + `, (SELECT ` + s.dialect.stringAgg() + `(mu.path, ',') FROM monitor_communes m JOIN units mu ON mu.id = m.commune_id
-		WHERE m.user_id = users.id) AS monitor_paths`
+	return sessionColumns + `, ` + s.dialect.monitorPathsSQL("users.id") + ` AS monitor_paths`
+}
+
+// monitorPathsSQL is the set of communes a monitoring official follows, as one text: their paths
+// joined by commas (paths hold digits and slashes only), NULL without a set. who is the user's
+// ID: a column of the statement around it, or a placeholder.
+func (d Dialect) monitorPathsSQL(who string) string {
+	return `(SELECT ` + d.stringAgg() + `(mu.path, ',') FROM monitor_communes m JOIN units mu ON mu.id = m.commune_id
+		WHERE m.user_id = ` + who + `)`
+}
+
+// monitorCommunes are the sorted paths of the set monitorPathsSQL read, none without one.
+func monitorCommunes(paths *string) []string {
+	if paths == nil || *paths == "" {
+		return nil
+	}
+	out := strings.Split(*paths, ",")
+	slices.Sort(out)
+	return out
 }
 
 // fields are the destinations of sessionColumns in r, in their order.
@@ -184,9 +202,8 @@ func (s *Store) Authenticate(ctx context.Context, token string, idle time.Durati
 		sess.LastSeenAt = now
 	}
 	actor := Actor{UserID: u.ID, Username: u.Username, Role: u.Role, UnitID: u.UnitID, UnitPath: row.UnitPath}
-	if u.Role == RoleDistrictOfficial && row.MonitorPaths != nil && *row.MonitorPaths != "" {
-		actor.Communes = strings.Split(*row.MonitorPaths, ",")
-		slices.Sort(actor.Communes)
+	if u.Role == RoleDistrictOfficial {
+		actor.Communes = monitorCommunes(row.MonitorPaths)
 	}
 	return actor, sess, &u, nil
 }
@@ -204,10 +221,14 @@ func (s *Store) Logout(ctx context.Context, token string) error {
 // monitorPaths returns the paths of the communes a monitoring official follows, when bound to
 // an explicit set; none means the whole unit they are bound to.
 func (s *Store) monitorPaths(ctx context.Context, userID int64) ([]string, error) {
-	var paths []string
-	err := s.conn(ctx).Table("monitor_communes m").Joins("JOIN units ON units.id = m.commune_id").
-		Where("m.user_id = ?", userID).Order("units.path").Pluck("units.path", &paths).Error
-	return paths, err
+	var paths sql.NullString
+	if err := s.conn(ctx).Raw(`SELECT `+s.dialect.monitorPathsSQL("?"), userID).Row().Scan(&paths); err != nil {
+		return nil, err
+	}
+	if !paths.Valid {
+		return nil, nil
+	}
+	return monitorCommunes(&paths.String), nil
 }
 
 // LoadActor returns the actor of a user as a request would see it: their unit and, for a
