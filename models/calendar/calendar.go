@@ -44,13 +44,16 @@ type Date string
 // DateOf returns the calendar day of t in Asia/Ho_Chi_Minh.
 func DateOf(t time.Time) Date {
 	y, m, d := t.In(Zone).Date()
-	return dateFor(y, m, d)
+	return writeDate(y, m, d)
 }
 
 // DateFor returns the day of a year, month and day; out-of-range months and days roll over as
 // time.Date does (month 13 is January of the next year).
 func DateFor(year int, month time.Month, day int) Date {
-	return DateOf(time.Date(year, month, day, 12, 0, 0, 0, Zone))
+	// Civil arithmetic: time.Date normalizes noon UTC of the day without looking up a zone, to
+	// the calendar day the same normalization gives in Vietnam.
+	y, m, d := time.Date(year, month, day, 12, 0, 0, 0, time.UTC).Date()
+	return writeDate(y, m, d)
 }
 
 // ParseDate reads a "2006-01-02" day.
@@ -163,8 +166,8 @@ func daysIn(m time.Month, year int) int {
 	return 31
 }
 
-// dateFor writes a year, month and day (in range) as a Date, as time.DateOnly formats them.
-func dateFor(y int, m time.Month, d int) Date {
+// writeDate writes a year, month and day (in range) as a Date, as time.DateOnly formats them.
+func writeDate(y int, m time.Month, d int) Date {
 	if y < 0 || y > 9999 {
 		return Date(time.Date(y, m, d, 12, 0, 0, 0, time.UTC).Format(time.DateOnly))
 	}
@@ -191,10 +194,7 @@ func (d Date) AddDays(n int) Date {
 	if !ok {
 		return d
 	}
-	// Civil arithmetic: noon UTC of the day, n days on, has the same calendar day as n days on
-	// from the day in Vietnam, and time.Date normalizes without looking up a zone.
-	y, m, day = time.Date(y, m, day+n, 12, 0, 0, 0, time.UTC).Date()
-	return dateFor(y, m, day)
+	return DateFor(y, m, day+n)
 }
 
 // Year returns the year of the day.

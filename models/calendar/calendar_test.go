@@ -120,7 +120,7 @@ func TestDatesScanFromBothDatabases(t *testing.T) {
 	}
 }
 
-// TestDateArithmeticAgreesWithPackageTime holds the hand-read days (Date.civil, dateFor) to
+// TestDateArithmeticAgreesWithPackageTime holds the hand-read days (Date.civil, writeDate, DateFor) to
 // what time.ParseInLocation and time.Format answer, on real and impossible days alike.
 func TestDateArithmeticAgreesWithPackageTime(t *testing.T) {
 	refTime := func(d Date) time.Time {
@@ -154,6 +154,12 @@ func TestDateArithmeticAgreesWithPackageTime(t *testing.T) {
 		at := time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(rng.Int64N(int64(130 * 365 * 24 * time.Hour))))
 		if got, want := DateOf(at), Date(at.In(Zone).Format(time.DateOnly)); got != want {
 			t.Fatalf("DateOf(%v) = %q, want %q", at, got, want)
+		}
+	}
+	for i := 0; i < 20000; i++ {
+		y, m, d := 1990+rng.IntN(130), time.Month(rng.IntN(15)), rng.IntN(110)-40
+		if got, want := DateFor(y, m, d), Date(time.Date(y, m, d, 12, 0, 0, 0, Zone).Format(time.DateOnly)); got != want {
+			t.Fatalf("DateFor(%d, %d, %d) = %q, want %q", y, m, d, got, want)
 		}
 	}
 	if got := DateOf(time.Date(10000, 1, 1, 12, 0, 0, 0, Zone)); got != Date(time.Date(10000, 1, 1, 12, 0, 0, 0, Zone).Format(time.DateOnly)) {
