@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/base64"
 	"encoding/hex"
 	"slices"
@@ -221,14 +220,11 @@ func (s *Store) Logout(ctx context.Context, token string) error {
 // monitorPaths returns the paths of the communes a monitoring official follows, when bound to
 // an explicit set; none means the whole unit they are bound to.
 func (s *Store) monitorPaths(ctx context.Context, userID int64) ([]string, error) {
-	var paths sql.NullString
+	var paths *string
 	if err := s.conn(ctx).Raw(`SELECT `+s.dialect.monitorPathsSQL("?"), userID).Row().Scan(&paths); err != nil {
 		return nil, err
 	}
-	if !paths.Valid {
-		return nil, nil
-	}
-	return monitorCommunes(&paths.String), nil
+	return monitorCommunes(paths), nil
 }
 
 // LoadActor returns the actor of a user as a request would see it: their unit and, for a
