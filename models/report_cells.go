@@ -1,9 +1,11 @@
 package models
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/binary"
+	"encoding/hex"
 	"fmt"
 	"strconv"
 
@@ -13,16 +15,19 @@ import (
 	"gorm.io/gorm"
 )
 
-// eachRollupRow runs a query of rollupColumns and n and calls each with every row in r. On
+// eachRollupRow runs a query of rollupColumns and n (and, when packed, whether the row is a
+// pack and its cells: eachPackedRollupRow) and calls each with every row in r. On
 // PostgreSQL outside a transaction it reads the rows through pgx itself, in its binary
 // format, with each distinct text read once: database/sql would make a string and an
 // interface of every column of the thousands of cells of a province and convert them again by
 // reflection in Scan, which cost more than the rest of the report. In a transaction (only
 // database/sql holds it) and on SQLite it scans through database/sql.
-func (s *Store) eachRollupRow(ctx context.Context, q string, args []any, each func(r *rollupRowScan) error) error {
+func (s *Store) eachRollupRow(ctx context.Context, packed bool, q string, args []any, each func(r *rollupRowScan) error) error {
 	conn := s.conn(ctx)
+	var r rollupRowScan
+	dest := r.dest(packed)
 	if db, ok := pgxPool(conn); ok {
-		err := s.eachPgxRollupRow(ctx, db, q, args, each)
+		err := s.eachPgxRollupRow(ctx, db, q, args, &r, dest, each)
 		noteUnavailable(ctx, err)
 		return err
 	}
@@ -31,8 +36,6 @@ func (s *Store) eachRollupRow(ctx context.Context, q string, args []any, each fu
 		return err
 	}
 	defer rows.Close()
-	var r rollupRowScan
-	dest := r.dest()
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
 			return err
@@ -46,7 +49,7 @@ func (s *Store) eachRollupRow(ctx context.Context, q string, args []any, each fu
 
 // eachPgxRollupRow is eachRollupRow on a pgx connection of the pool. GORM still writes the
 // statement: its placeholders and the lists of IN ? are the same as on the other path.
-func (s *Store) eachPgxRollupRow(ctx context.Context, db *sql.DB, q string, args []any, each func(r *rollupRowScan) error) error {
+func (s *Store) eachPgxRollupRow(ctx context.Context, db *sql.DB, q string, args []any, r *rollupRowScan, dest []any, each func(r *rollupRowScan) error) error {
 	stmt := s.db.Session(&gorm.Session{NewDB: true, Context: ctx}).Raw(q, args...).Statement
 	return withPgxOf(ctx, db, func(c *pgx.Conn) error {
 		rows, err := c.Query(ctx, stmt.SQL.String(), stmt.Vars...)
@@ -54,14 +57,12 @@ func (s *Store) eachPgxRollupRow(ctx context.Context, db *sql.DB, q string, args
 			return err
 		}
 		defer rows.Close()
-		var r rollupRowScan
-		dest := r.dest()
 		texts := &rowTexts{last: make([]string, len(dest)), seen: map[string]string{}}
 		for rows.Next() {
 			if err := decodeRow(dest, rows.FieldDescriptions(), rows.RawValues(), texts); err != nil {
 				return err
 			}
-			if err := each(&r); err != nil {
+			if err := each(r); err != nil {
 				return err
 			}
 		}
@@ -90,7 +91,8 @@ func (t *rowTexts) text(i int, v []byte) string {
 	return s
 }
 
-// decodeRow puts one row's raw values into dest (int64, bool and string pointers).
+// decodeRow puts one row's raw values into dest (int64, bool, string and []byte pointers; a
+// []byte is the row's own, valid until the next row is read).
 func decodeRow(dest []any, fields []pgconn.FieldDescription, raw [][]byte, texts *rowTexts) error {
 	if len(raw) != len(dest) || len(fields) != len(dest) {
 		return fmt.Errorf("rollups: %d columns, want %d", len(raw), len(dest))
@@ -110,6 +112,8 @@ func decodeRow(dest []any, fields []pgconn.FieldDescription, raw [][]byte, texts
 				return fmt.Errorf("rollups: column %s of type %d read as text", f.Name, f.DataTypeOID)
 			}
 			*d = texts.text(i, v)
+		case *[]byte:
+			*d, err = pgBytes(fields[i], v)
 		}
 		if err != nil {
 			return fmt.Errorf("rollups: column %s: %w", fields[i].Name, err)
@@ -132,6 +136,19 @@ func pgInt(f pgconn.FieldDescription, v []byte) (int64, error) {
 		return int64(binary.BigEndian.Uint64(v)), nil
 	}
 	return 0, fmt.Errorf("%d bytes for an integer of type %d", len(v), f.DataTypeOID)
+}
+
+// pgBytes reads a bytea in either of PostgreSQL's formats.
+func pgBytes(f pgconn.FieldDescription, v []byte) ([]byte, error) {
+	if f.Format != pgtype.TextFormatCode {
+		return v, nil
+	}
+	if !bytes.HasPrefix(v, []byte(`\x`)) {
+		return nil, fmt.Errorf("%d bytes for a bytea", len(v))
+	}
+	out := make([]byte, hex.DecodedLen(len(v)-2))
+	_, err := hex.Decode(out, v[2:])
+	return out, err
 }
 
 // pgBool reads a boolean in either of PostgreSQL's formats.

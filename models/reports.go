@@ -466,9 +466,7 @@ func (s *Store) rollupFigures(ctx context.Context, sc *reportScope, first, last 
 	// the scope and the months select whole ranges of that key (commune, month, …). One cell is
 	// filled again for each row: route keeps no pointer to it.
 	var c rollupCell
-	return s.eachRollupRow(ctx, `SELECT `+rollupColumns+`, r.n
-		FROM petition_rollups r
-		WHERE `+cond+` AND r.month >= ? AND r.month <= ? AND r.n <> 0`+onBoard, args, func(r *rollupRowScan) error {
+	add := func(r *rollupRowScan) error {
 		var n int
 		var err error
 		if c, n, err = r.cell(); err != nil {
@@ -478,7 +476,13 @@ func (s *Store) rollupFigures(ctx context.Context, sc *reportScope, first, last 
 			t.add(&c, n)
 		}
 		return nil
-	})
+	}
+	if packed, err := s.eachPackedRollupRow(ctx, sc, first, last, public, add); packed || err != nil {
+		return err
+	}
+	return s.eachRollupRow(ctx, false, `SELECT `+rollupColumns+`, r.n
+		FROM petition_rollups r
+		WHERE `+cond+` AND r.month >= ? AND r.month <= ? AND r.n <> 0`+onBoard, args, add)
 }
 
 // rollupRowScan receives one row of rollupColumns and its count in the driver's own types:
@@ -488,12 +492,20 @@ type rollupRowScan struct {
 	hamlet, commune, topic, facts, answerHours, closeHours, n int64
 	month, dueOn, dueRule                                     string
 	onBoard                                                   bool
+	// packed tells a pack from a cell, and cells are its cells (eachPackedRollupRow).
+	packed bool
+	cells  []byte
 }
 
-// dest lists where rows.Scan puts the columns, in rollupColumns' order and then n.
-func (r *rollupRowScan) dest() []any {
-	return []any{&r.hamlet, &r.month, &r.commune, &r.topic, &r.onBoard, &r.facts, &r.answerHours, &r.closeHours,
+// dest lists where rows.Scan puts the columns, in rollupColumns' order and then n, and, for a
+// read through the packs, packed and cells.
+func (r *rollupRowScan) dest(packed bool) []any {
+	dest := []any{&r.hamlet, &r.month, &r.commune, &r.topic, &r.onBoard, &r.facts, &r.answerHours, &r.closeHours,
 		&r.dueOn, &r.dueRule, &r.n}
+	if packed {
+		dest = append(dest, &r.packed, &r.cells)
+	}
+	return dest
 }
 
 // cell is the scanned cell and its count.

@@ -173,6 +173,10 @@ func Synthetic(ctx context.Context, s *models.Store, opts SyntheticOptions) (*Sy
 	if err := s.RebuildRollups(ctx); err != nil {
 		return nil, err
 	}
+	// and packed, so the first reports read packs (serve would pack them within seconds too).
+	if _, err := s.PackRollups(ctx); err != nil {
+		return nil, err
+	}
 	// The merges and the rollups rewrote these tables after the statistics were taken; without
 	// fresh ones PostgreSQL plans a province's report over the rollups three times slower.
 	if err := s.FinishBulkInsert(ctx, "units", "petitions", "petition_rollups", "hamlet_communes"); err != nil {

@@ -263,7 +263,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, args []string, e e
 	if err != nil {
 		return err
 	}
-	go sweepRollups(ctx, store, log)
+	go keepRollups(ctx, store, log)
 	srv := api.New(store, api.Config{
 		CookieSecure: cfg.CookieSecure, SessionTTL: cfg.SessionTTL, SessionIdle: cfg.SessionIdle, MetricsToken: cfg.MetricsToken, SPA: frontend.Dist(),
 		TrustedProxies: cfg.TrustedProxies, UploadMaxRequest: cfg.UploadMaxRequest,
