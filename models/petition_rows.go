@@ -51,15 +51,20 @@ func findPetitions(q *gorm.DB) ([]Petition, error) {
 // GORM's reflection. On PostgreSQL outside a transaction the rows come through pgx itself
 // (findThroughPgx).
 func findInto[T any](q *gorm.DB, fields func(*T) []any) ([]T, error) {
+	return findAppend(nil, q, fields)
+}
+
+// findAppend is findInto appending the Ts to out.
+func findAppend[T any](out []T, q *gorm.DB, fields func(*T) []any) ([]T, error) {
 	if db, ok := pgxPool(q); ok {
-		return findThroughPgx(q, db, fields)
+		return findThroughPgx(out, q, db, fields)
 	}
 	rows, err := q.Rows()
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	return scanInto(rows, fields)
+	return scanInto(out, rows, fields)
 }
 
 // pgxPool returns the pool q runs on when its rows may be read through pgx: on PostgreSQL,
@@ -73,13 +78,12 @@ func pgxPool(q *gorm.DB) (*sql.DB, bool) {
 // callbacks run as for any query, without sending it), pgx runs it and scans each row into the
 // fields in its own binary format. database/sql would first make a value of every column of
 // every row, then convert it again into the field: a list's rows cost a third less this way.
-func findThroughPgx[T any](q *gorm.DB, db *sql.DB, fields func(*T) []any) ([]T, error) {
+func findThroughPgx[T any](out []T, q *gorm.DB, db *sql.DB, fields func(*T) []any) ([]T, error) {
 	stmt := q.Session(&gorm.Session{DryRun: true}).Find(&[]map[string]any{})
 	if stmt.Error != nil {
 		return nil, stmt.Error
 	}
 	ctx := q.Statement.Context
-	var out []T
 	err := withPgxOf(ctx, db, func(c *pgx.Conn) error {
 		rows, err := c.Query(ctx, stmt.Statement.SQL.String(), stmt.Statement.Vars...)
 		if err != nil {
@@ -102,8 +106,7 @@ func findThroughPgx[T any](q *gorm.DB, db *sql.DB, fields func(*T) []any) ([]T, 
 // scanInto scans each row straight into the fields of a new T that fields names, in the
 // columns' order (GORM's reflection over every column of every row costs more than a page's
 // SQL on the hot lists).
-func scanInto[T any](rows *sql.Rows, fields func(*T) []any) ([]T, error) {
-	var out []T
+func scanInto[T any](out []T, rows *sql.Rows, fields func(*T) []any) ([]T, error) {
 	for rows.Next() {
 		var zero T
 		out = append(out, zero)

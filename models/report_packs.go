@@ -6,9 +6,11 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"regexp"
 	"strings"
 
+	"github.com/papi-dialogue/papi/models/calendar"
 	"gorm.io/gorm"
 )
 
@@ -26,6 +28,10 @@ import (
 // database: one restored from a dump into another holds the first one's transaction numbers,
 // which mean nothing here (a snapshot can end no later than the present one).
 const packsHere = "pg_snapshot_xmax(snap) <= pg_snapshot_xmax(pg_current_snapshot())"
+
+// packVersion names how packOf writes a pack. Change it with packOf: the packs written another
+// way are then left aside by reports and made again by the next packing.
+const packVersion = 1
 
 // packLock is the advisory lock that keeps two processes from packing at once.
 const packLock = 7236106
@@ -62,85 +68,104 @@ func (p packSnapshot) changedSince(alias string) string {
 	return alias + ".changed >= '" + p.xmin + "'::xid8 AND NOT pg_visible_in_snapshot(" + alias + ".changed, '" + p.snap + "'::pg_snapshot)"
 }
 
-// packOf appends one cell, as read from the rollups, to a pack: its columns but the commune
-// and the month, which are the pack's, as varints and length-prefixed texts.
-func packOf(b []byte, r *rollupRowScan) []byte {
-	b = binary.AppendVarint(b, r.hamlet)
-	b = binary.AppendVarint(b, r.topic)
+// A packed cell is its columns but the commune and the month, which are the pack's, at fixed
+// places, little-endian: hamlet, topic and facts in 8 bytes each; the hours to the first answer
+// and to closure, the count and the due date in 4 (the date as days from packEpoch, plus one;
+// 0 for none); whether the board shows it in 1; then the due rule, its length in 1 byte. Read
+// without a conversion or a lookup but the date's and the rule's, a province's thousands of
+// cells cost little more than their counting.
+const packedCellSize = 8 + 8 + 8 + 4 + 4 + 4 + 4 + 1 + 1
+
+// packEpoch is the day packed due dates count from.
+const packEpoch = calendar.Date("1970-01-01")
+
+// packOf appends one cell, as read from the rollups, to a pack.
+func packOf(b []byte, r *rollupRowScan) ([]byte, error) {
+	due := 0
+	if r.dueOn != "" {
+		d := calendar.Date(r.dueOn)
+		if !d.Valid() {
+			return nil, fmt.Errorf("rollup packs: a cell's due date %q is no day", r.dueOn)
+		}
+		due = calendar.DaysBetween(packEpoch, d) + 1
+	}
+	if len(r.dueRule) > 255 || due < 0 || due > math.MaxInt32 {
+		return nil, fmt.Errorf("rollup packs: a cell's due rule %q or date %q cannot be packed", r.dueRule, r.dueOn)
+	}
+	le := binary.LittleEndian
+	b = le.AppendUint64(b, uint64(r.hamlet))
+	b = le.AppendUint64(b, uint64(r.topic))
+	b = le.AppendUint64(b, uint64(r.facts))
+	for _, v := range []int64{r.answerHours, r.closeHours, r.n, int64(due)} {
+		b = le.AppendUint32(b, uint32(int32(v)))
+	}
 	onBoard := byte(0)
 	if r.onBoard {
 		onBoard = 1
 	}
-	b = append(b, onBoard)
-	b = binary.AppendVarint(b, r.facts)
-	b = binary.AppendVarint(b, r.answerHours)
-	b = binary.AppendVarint(b, r.closeHours)
-	b = binary.AppendVarint(b, r.n)
-	b = binary.AppendUvarint(b, uint64(len(r.dueOn)))
-	b = append(b, r.dueOn...)
-	b = binary.AppendUvarint(b, uint64(len(r.dueRule)))
-	return append(b, r.dueRule...)
+	b = append(b, onBoard, byte(len(r.dueRule)))
+	return append(b, r.dueRule...), nil
 }
 
 // errBadPack is a pack that does not read as packOf wrote it.
 var errBadPack = errors.New("rollup packs: a pack is damaged")
 
-// packReader reads the cells of a pack back into a rollupRowScan, one at a time.
+// packReader reads the cells of packs back, one at a time, with the due dates and rules it
+// has read before kept to give the same strings again.
 type packReader struct {
 	b     []byte
-	texts *rowTexts
+	dates map[uint32]Date
+	rules []string
 }
 
-// next reads the next cell into r; false at the end of the pack.
-func (p *packReader) next(r *rollupRowScan) (bool, error) {
+// next reads the next cell into c (its commune and month left as they are) and returns its
+// count; false at the end of the pack.
+func (p *packReader) next(c *rollupCell) (int, bool, error) {
 	if len(p.b) == 0 {
-		return false, nil
+		return 0, false, nil
 	}
-	for _, d := range []*int64{&r.hamlet, &r.topic} {
-		if *d = p.varint(); p.b == nil {
-			return false, errBadPack
-		}
+	if len(p.b) < packedCellSize || len(p.b) < packedCellSize+int(p.b[packedCellSize-1]) || p.b[packedCellSize-2] > 1 {
+		return 0, false, errBadPack
 	}
-	if len(p.b) == 0 || p.b[0] > 1 {
-		return false, errBadPack
+	le := binary.LittleEndian
+	b := p.b
+	c.HamletID, c.TopicID = int64(le.Uint64(b)), int64(le.Uint64(b[8:]))
+	if err := c.setFacts(int64(le.Uint64(b[16:]))); err != nil {
+		return 0, false, err
 	}
-	r.onBoard, p.b = p.b[0] == 1, p.b[1:]
-	for _, d := range []*int64{&r.facts, &r.answerHours, &r.closeHours, &r.n} {
-		if *d = p.varint(); p.b == nil {
-			return false, errBadPack
-		}
-	}
-	var ok bool
-	if r.dueOn, ok = p.text(8); !ok {
-		return false, errBadPack
-	}
-	if r.dueRule, ok = p.text(9); !ok {
-		return false, errBadPack
-	}
-	return true, nil
+	c.AnswerHours, c.CloseHours = int(int32(le.Uint32(b[24:]))), int(int32(le.Uint32(b[28:])))
+	n := int(int32(le.Uint32(b[32:])))
+	c.DueOn = p.date(le.Uint32(b[36:]))
+	c.OnBoard = b[40] == 1
+	rule := b[packedCellSize : packedCellSize+int(b[41])]
+	c.DueRule = p.rule(rule)
+	p.b = b[packedCellSize+len(rule):]
+	return n, true, nil
 }
 
-// varint reads a varint; p.b becomes nil when there is none.
-func (p *packReader) varint() int64 {
-	v, n := binary.Varint(p.b)
-	if n <= 0 {
-		p.b = nil
-		return 0
+// date is a packed due date.
+func (p *packReader) date(v uint32) Date {
+	if v == 0 {
+		return ""
 	}
-	p.b = p.b[n:]
-	return v
+	d, ok := p.dates[v]
+	if !ok {
+		d = packEpoch.AddDays(int(v) - 1)
+		p.dates[v] = d
+	}
+	return d
 }
 
-// text reads a length-prefixed text, made a string once per distinct value (rowTexts, by
-// column i of rollupRowScan.dest).
-func (p *packReader) text(i int) (string, bool) {
-	n, k := binary.Uvarint(p.b)
-	if k <= 0 || uint64(len(p.b)-k) < n {
-		return "", false
+// rule is a packed due rule: a report meets a handful.
+func (p *packReader) rule(v []byte) string {
+	for _, r := range p.rules {
+		if r == string(v) {
+			return r
+		}
 	}
-	v := p.b[k : k+int(n)]
-	p.b = p.b[k+int(n):]
-	return p.texts.text(i, v), true
+	r := string(v)
+	p.rules = append(p.rules, r)
+	return r
 }
 
 // packKey names a pack.
@@ -149,11 +174,12 @@ type packKey struct {
 	month   string
 }
 
-// eachPackedRollupRow is eachRollupRow for the reports' read of the months first to last,
-// through the packs: the cells changed since the packs' snapshot first, then the packs, each
-// packed cell left out when a changed one has its key. ok is false when there are no packs
-// (SQLite, in a transaction, before the first packing), and the caller reads the cells.
-func (s *Store) eachPackedRollupRow(ctx context.Context, sc *reportScope, first, last string, public bool, each func(r *rollupRowScan) error) (bool, error) {
+// eachPackedRollupRow calls each with every cell the reports' read of the months first to
+// last counts, and its count, through the packs: the cells changed since the packs' snapshot
+// first, then the packs, each packed cell left out when a changed one has its key. ok is false
+// when there are no packs (SQLite, in a transaction, before the first packing), and the caller
+// reads the cells. The cell passed is reused: each keeps nothing of it.
+func (s *Store) eachPackedRollupRow(ctx context.Context, sc *reportScope, first, last string, public bool, each func(c *rollupCell, n int) error) (bool, error) {
 	if s.dialect != Postgres {
 		return false, nil
 	}
@@ -161,7 +187,8 @@ func (s *Store) eachPackedRollupRow(ctx context.Context, sc *reportScope, first,
 		return false, nil
 	}
 	var text string
-	if err := s.conn(ctx).Raw("SELECT COALESCE((SELECT snap::text FROM rollup_pack_state WHERE id = 1 AND " + packsHere + "), '')").Scan(&text).Error; err != nil {
+	if err := s.conn(ctx).Raw("SELECT COALESCE((SELECT snap::text FROM rollup_pack_state WHERE id = 1 AND version = ? AND "+packsHere+"), '')",
+		packVersion).Scan(&text).Error; err != nil {
 		return false, err
 	}
 	snap, ok, err := parsePackSnapshot(text)
@@ -172,8 +199,8 @@ func (s *Store) eachPackedRollupRow(ctx context.Context, sc *reportScope, first,
 	cond, args := sc.filter("r")
 	args = append(args, first, last, communes, first, last)
 	changed := map[packKey]map[rollupCell]bool{}
-	var cell rollupCell
-	texts := &rowTexts{last: make([]string, 11), seen: map[string]string{}}
+	var c rollupCell
+	p := packReader{dates: map[uint32]Date{}}
 	return true, s.eachRollupRow(ctx, true, `SELECT `+rollupColumns+`, r.n, FALSE AS packed, ''::bytea AS cells
 		FROM petition_rollups r
 		WHERE `+snap.changedSince("r")+` AND `+cond+` AND r.month >= ? AND r.month <= ?
@@ -183,7 +210,7 @@ func (s *Store) eachPackedRollupRow(ctx context.Context, sc *reportScope, first,
 		WHERE p.commune_id IN ? AND p.month >= ? AND p.month <= ?
 		ORDER BY packed`, args, func(r *rollupRowScan) error {
 		if !r.packed {
-			c, _, err := r.cell()
+			c, n, err := r.cell()
 			if err != nil {
 				return err
 			}
@@ -192,30 +219,22 @@ func (s *Store) eachPackedRollupRow(ctx context.Context, sc *reportScope, first,
 				changed[key] = map[rollupCell]bool{}
 			}
 			changed[key][c] = true
-			if r.n == 0 || (public && !r.onBoard) {
+			if n == 0 || (public && !c.OnBoard) {
 				return nil
 			}
-			return each(r)
+			return each(&c, n)
 		}
 		replaced := changed[packKey{r.commune, r.month}]
-		p := packReader{b: r.cells, texts: texts}
+		c.CommuneID, c.Month, p.b = r.commune, r.month, r.cells
 		for {
-			more, err := p.next(r)
+			n, more, err := p.next(&c)
 			if err != nil || !more {
 				return err
 			}
-			if (public && !r.onBoard) || outside[r.hamlet] {
+			if (public && !c.OnBoard) || outside[c.HamletID] || replaced[c] {
 				continue
 			}
-			if replaced != nil {
-				if cell, _, err = r.cell(); err != nil {
-					return err
-				}
-				if replaced[cell] {
-					continue
-				}
-			}
-			if err := each(r); err != nil {
+			if err := each(&c, n); err != nil {
 				return err
 			}
 		}
@@ -255,9 +274,9 @@ func (s *Store) PackRollups(ctx context.Context) (int, error) {
 			Now, Held string
 			Foreign   bool
 		}
-		if err := tx.Raw(`SELECT pg_current_snapshot()::text AS now, COALESCE(p.snap::text, '') AS held,
-			COALESCE(NOT (` + packsHere + `), FALSE) AS foreign
-			FROM (SELECT 1) one LEFT JOIN rollup_pack_state p ON p.id = 1`).Scan(&state).Error; err != nil {
+		if err := tx.Raw(`SELECT pg_current_snapshot()::text AS now,
+			CASE WHEN p.version = ? THEN p.snap::text ELSE '' END AS held, COALESCE(NOT (`+packsHere+`), FALSE) AS foreign
+			FROM (SELECT 1) one LEFT JOIN rollup_pack_state p ON p.id = 1`, packVersion).Scan(&state).Error; err != nil {
 			return err
 		}
 		if state.Foreign {
@@ -288,8 +307,8 @@ func (s *Store) PackRollups(ctx context.Context) (int, error) {
 				return err
 			}
 		}
-		return tx.Exec(`INSERT INTO rollup_pack_state (id, snap) VALUES (1, CAST(? AS pg_snapshot))
-			ON CONFLICT (id) DO UPDATE SET snap = excluded.snap`, state.Now).Error
+		return tx.Exec(`INSERT INTO rollup_pack_state (id, snap, version) VALUES (1, CAST(? AS pg_snapshot), ?)
+			ON CONFLICT (id) DO UPDATE SET snap = excluded.snap, version = excluded.version`, state.Now, packVersion).Error
 	}, &sql.TxOptions{Isolation: sql.LevelRepeatableRead})
 	if errors.Is(err, errForeignPacks) {
 		return 0, s.forgetForeignPacks(ctx)
@@ -339,8 +358,9 @@ func (s *Store) packCommunes(ctx context.Context, communes []int64) error {
 			flush()
 			key, pack = k, nil
 		}
-		pack = packOf(pack, r)
-		return nil
+		var err error
+		pack, err = packOf(pack, r)
+		return err
 	})
 	if err != nil {
 		return err

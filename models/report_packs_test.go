@@ -244,5 +244,19 @@ func TestPacksFromAnotherDatabaseAreForgotten(t *testing.T) {
 			t.Fatalf("packed again: %d packs, %d cells changed since", packs, changed)
 		}
 		expectRollupsMatchPetitions(t, s, "packed again", actors, units, nil)
+
+		// Packs written another way (another packVersion) are read as none, and made again.
+		for _, q := range []string{"UPDATE rollup_pack_state SET version = version + 1", "UPDATE rollup_packs SET cells = '\\x0102'::bytea"} {
+			if err := s.Gorm().Exec(q).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+		expectRollupsMatchPetitions(t, s, "packs of another version", actors, units, nil)
+		var communes int64
+		s.Gorm().Raw("SELECT COUNT(DISTINCT commune_id) FROM petition_rollups").Scan(&communes)
+		if n := pack(t, s); int64(n) != communes {
+			t.Fatalf("packs of another version: %d of %d communes packed again", n, communes)
+		}
+		expectRollupsMatchPetitions(t, s, "packed again in this version", actors, units, nil)
 	})
 }

@@ -92,10 +92,11 @@ func (s *Store) seriesFigures(ctx context.Context, sc *reportScope, months []Per
 	}
 	first, last := out.Months[0].Period, out.Months[len(months)-1].Period
 	whole := Period{From: first.From, To: last.To, Start: first.Start, End: last.End}
-	dialogues, err := s.reportDialogues(ctx, sc, whole.Start, whole.End)
+	dialogues, done, err := s.reportDialogues(ctx, sc, whole.Start, whole.End)
 	if err != nil {
 		return err
 	}
+	defer done()
 	s.dialogueFigures(dialogues, sc, whole, bounds, func(b int) (*Figures, map[int64]*Figures) { return &out.Months[b].Figures, nil })
 	if err := s.petitionFigures(ctx, sc, whole, false, func(c *rollupCell) *tally { return byMonth[c.Month] }); err != nil {
 		return err

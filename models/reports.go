@@ -316,10 +316,11 @@ func (s *Store) summaryOf(ctx context.Context, unit *Unit, paths []string, perio
 		}
 	}
 	from, to := dialogueSpan(period, !public)
-	dialogues, err := s.reportDialogues(ctx, sc, from, to)
+	dialogues, done, err := s.reportDialogues(ctx, sc, from, to)
 	if err != nil {
 		return nil, err
 	}
+	defer done()
 	s.dialogueFigures(dialogues, sc, period, nil, func(int) (*Figures, map[int64]*Figures) { return &sum.Figures, byCommune })
 	t := &tally{sc: sc, total: &sum.Figures, byCommune: byCommune, today: s.today()}
 	if !public {
@@ -387,6 +388,20 @@ func (t *tally) add(c *rollupCell, n int) {
 
 // mergeLines adds the counts of the league lines to the whole, once every cell is counted.
 func (t *tally) mergeLines() {
+	// The whole's hours are every line's: room for them all at once, not grown line by line.
+	var answers, closures int
+	for _, f := range t.byCommune {
+		if k := f.Petitions.counts; k != nil {
+			answers, closures = answers+len(k.toAnswer), closures+len(k.toClose)
+		}
+	}
+	if answers+closures > 0 {
+		if t.total.Petitions.counts == nil {
+			t.total.Petitions.counts = &cellCounts{}
+		}
+		k := t.total.Petitions.counts
+		k.toAnswer, k.toClose = slices.Grow(k.toAnswer, answers), slices.Grow(k.toClose, closures)
+	}
 	for _, f := range t.byCommune {
 		t.total.Petitions.merge(&f.Petitions)
 	}
@@ -465,24 +480,26 @@ func (s *Store) rollupFigures(ctx context.Context, sc *reportScope, first, last 
 	// Each row is one cell (the primary key holds every column of it), so nothing is grouped;
 	// the scope and the months select whole ranges of that key (commune, month, …). One cell is
 	// filled again for each row: route keeps no pointer to it.
-	var c rollupCell
-	add := func(r *rollupRowScan) error {
-		var n int
-		var err error
-		if c, n, err = r.cell(); err != nil {
-			return err
-		}
-		if t := route(&c); t != nil {
-			t.add(&c, n)
+	add := func(c *rollupCell, n int) error {
+		if t := route(c); t != nil {
+			t.add(c, n)
 		}
 		return nil
 	}
 	if packed, err := s.eachPackedRollupRow(ctx, sc, first, last, public, add); packed || err != nil {
 		return err
 	}
+	var c rollupCell
 	return s.eachRollupRow(ctx, false, `SELECT `+rollupColumns+`, r.n
 		FROM petition_rollups r
-		WHERE `+cond+` AND r.month >= ? AND r.month <= ? AND r.n <> 0`+onBoard, args, add)
+		WHERE `+cond+` AND r.month >= ? AND r.month <= ? AND r.n <> 0`+onBoard, args, func(r *rollupRowScan) error {
+		var n int
+		var err error
+		if c, n, err = r.cell(); err != nil {
+			return err
+		}
+		return add(&c, n)
+	})
 }
 
 // rollupRowScan receives one row of rollupColumns and its count in the driver's own types:

@@ -29,7 +29,9 @@ CREATE TABLE rollup_packs (
 -- The snapshot the packs hold; none while there are no packs, and reports read the cells.
 CREATE TABLE rollup_pack_state (
     id   INTEGER PRIMARY KEY CHECK (id = 1),
-    snap PG_SNAPSHOT
+    snap PG_SNAPSHOT,
+    -- How the packs are written (models.packVersion): packs of another are made again.
+    version INTEGER NOT NULL DEFAULT 0
 );
 
 -- +goose Down

@@ -10,7 +10,9 @@ CREATE TABLE rollup_packs (
 );
 CREATE TABLE rollup_pack_state (
     id   INTEGER PRIMARY KEY CHECK (id = 1),
-    snap TEXT
+    snap TEXT,
+    -- How the packs are written (models.packVersion): packs of another are made again.
+    version INTEGER NOT NULL DEFAULT 0
 );
 
 -- +goose Down
