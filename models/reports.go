@@ -1,6 +1,8 @@
 package models
 
 import (
+	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -293,13 +295,7 @@ func (s *Store) summaryOf(ctx context.Context, unit *Unit, paths []string, perio
 		return nil, err
 	}
 	communes := sc.communes
-	col := collate.New(language.Vietnamese)
-	sort.SliceStable(communes, func(i, j int) bool {
-		if c := col.CompareString(communes[i].Name, communes[j].Name); c != 0 {
-			return c < 0
-		}
-		return communes[i].ID < communes[j].ID
-	})
+	sortByName(communes)
 	topics, err := s.allTopics(ctx)
 	if err != nil {
 		return nil, err
@@ -791,10 +787,12 @@ func (h hourCounts) medianDays() *float64 {
 	if total == 0 {
 		return nil
 	}
-	days := func(i int) float64 { return float64(h.nth(i)) / 24 }
-	m := days(total / 2)
-	if total%2 == 0 {
-		m = (days(total/2-1) + m) / 2
+	var m float64
+	if total%2 == 1 {
+		m = float64(h.nth(total/2)) / 24
+	} else {
+		a, b := h.nth2(total/2 - 1)
+		m = (float64(a)/24 + float64(b)/24) / 2
 	}
 	m = math.Round(m*10) / 10
 	return &m
@@ -841,6 +839,64 @@ func (h hourCounts) nth(i int) int {
 			continue
 		}
 		return int(c >> 32)
+	}
+	panic("hourCounts: past the last value")
+}
+
+// nth2 is the hours of the i-th and the (i+1)-th counted petitions, from 0, in one selection
+// (nth's, which keeps the part holding the i-th): where the two fall in different parts, the
+// i-th is the largest of the lesser part, or the (i+1)-th the smallest of the greater one.
+func (h hourCounts) nth2(i int) (int, int) {
+	a := []uint64(h)
+	for len(a) > 12 {
+		pivot := median3(a[0], a[len(a)/2], a[len(a)-1])
+		lt, gt := 0, len(a)
+		for k := 0; k < gt; {
+			switch v := a[k]; {
+			case v < pivot:
+				a[lt], a[k] = a[k], a[lt]
+				lt++
+				k++
+			case v > pivot:
+				gt--
+				a[gt], a[k] = a[k], a[gt]
+			default:
+				k++
+			}
+		}
+		less := countOf(a[:lt])
+		equal := countOf(a[lt:gt])
+		p := int(pivot >> 32)
+		switch {
+		case i+1 < less:
+			a = a[:lt]
+		case i < less: // i is the last of the lesser part, i+1 the first of the pivot's
+			return int(slices.Max(a[:lt]) >> 32), p
+		case i+1 < less+equal:
+			return p, p
+		case i < less+equal: // i is the pivot's last, i+1 the first of the greater part
+			return p, int(slices.Min(a[gt:]) >> 32)
+		default:
+			i -= less + equal
+			a = a[gt:]
+		}
+	}
+	slices.Sort(a)
+	x := -1
+	for _, c := range a {
+		n := int(c & math.MaxUint32)
+		switch {
+		case x < 0 && i >= n:
+			i -= n
+		case x < 0 && i+1 < n:
+			return int(c >> 32), int(c >> 32)
+		case x < 0:
+			x, i = int(c>>32), 0 // the i-th is this value's last; the next is the next value's first
+		default:
+			if n > 0 {
+				return x, int(c >> 32)
+			}
+		}
 	}
 	panic("hourCounts: past the last value")
 }
@@ -906,7 +962,7 @@ func (f *PetitionFigures) finish(topics []Topic) {
 			f.ByTopic = append(f.ByTopic, TopicCount{TopicID: t.ID, Code: t.Code, Name: t.NameVI, NameEN: t.NameEN, Count: n})
 		}
 	}
-	sort.SliceStable(f.ByTopic, func(i, j int) bool { return f.ByTopic[i].Count > f.ByTopic[j].Count })
+	slices.SortStableFunc(f.ByTopic, func(a, b TopicCount) int { return cmp.Compare(b.Count, a.Count) })
 	f.OnTime.Rate = ratio(f.OnTime.OnTime, f.OnTime.Answered)
 	f.Satisfied.Rate = ratio(f.Satisfied.Satisfied, f.Satisfied.Rated)
 	f.MedianDaysToFirstAnswer = k.toAnswer.medianDays()
@@ -923,37 +979,50 @@ func ratio(n, of int) *float64 {
 	return &r
 }
 
-// sortLeague orders the league table; communes without the figure (no rate yet) come last,
-// and ties go by name.
+// sortLeague orders the league table, whose lines come in the order of their names
+// (summaryOf): the sort is stable, so ties stay in that order; communes without the figure (no
+// rate yet) come last.
 func sortLeague(rows []CommuneFigures, order string) {
 	desc := strings.HasPrefix(order, "-")
 	key := leagueSorts[strings.TrimPrefix(order, "-")]
-	// Names sort in the Vietnamese alphabet (a ă â b c d đ ...), not by bytes.
-	vi := collate.New(language.Vietnamese)
-	byName := func(i, j int) bool {
-		if c := vi.CompareString(rows[i].Commune.Name, rows[j].Commune.Name); c != 0 {
-			return c < 0
+	if key == nil {
+		if desc {
+			slices.Reverse(rows)
 		}
-		return rows[i].Commune.ID < rows[j].Commune.ID
+		return
 	}
-	sort.SliceStable(rows, func(i, j int) bool {
-		if key == nil {
-			if desc {
-				return byName(j, i)
-			}
-			return byName(i, j)
-		}
-		a, okA := key(&rows[i].Figures)
-		b, okB := key(&rows[j].Figures)
+	slices.SortStableFunc(rows, func(x, y CommuneFigures) int {
+		a, okA := key(&x.Figures)
+		b, okB := key(&y.Figures)
 		switch {
 		case okA != okB:
-			return okA
+			if okA {
+				return -1
+			}
+			return 1
 		case !okA || a == b:
-			return byName(i, j)
+			return 0
 		case desc:
-			return a > b
+			return cmp.Compare(b, a)
 		}
-		return a < b
+		return cmp.Compare(a, b)
+	})
+}
+
+// sortByName orders units by name in the Vietnamese alphabet (a ă â b c d đ ...), not by
+// bytes, then by ID: each name's collation key is made once, not at every comparison.
+func sortByName(units []Unit) {
+	var buf collate.Buffer
+	col := collate.New(language.Vietnamese)
+	keys := make(map[int64][]byte, len(units))
+	for i := range units {
+		keys[units[i].ID] = col.KeyFromString(&buf, units[i].Name)
+	}
+	slices.SortStableFunc(units, func(a, b Unit) int {
+		if c := bytes.Compare(keys[a.ID], keys[b.ID]); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
 	})
 }
 
