@@ -51,6 +51,18 @@ func correctPacked(t *testing.T, s *models.Store, rw *dbtest.ReportData, rng *ra
 	return corrected
 }
 
+// packedReportData builds the hand-computed report data on PostgreSQL, with the store's clock
+// at its day; it skips the test on SQLite, which has no packs.
+func packedReportData(t *testing.T, s *models.Store) *dbtest.ReportData {
+	t.Helper()
+	if s.Dialect() != models.Postgres {
+		t.Skip("rollup packs are PostgreSQL's")
+	}
+	rw := dbtest.BuildReportData(t, s, dbtest.NewWorld(t, s))
+	s.Now = func() time.Time { return rw.Now }
+	return rw
+}
+
 // pack packs the rollups and checks that it packed something.
 func pack(t *testing.T, s *models.Store) int {
 	t.Helper()
@@ -140,18 +152,8 @@ func TestRollupPacksCountAsThePetitions(t *testing.T) {
 			t.Fatalf("sweep after a rebuild: %d %v", swept, err)
 		}
 
-		if _, err := s.ApplyReorganization(ctx, rw.Admin, mergeAB(w)); err != nil {
-			t.Fatal(err)
-		}
-		merged, err := s.Units(ctx, models.SystemActor(), false)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, u := range merged {
-			if u.Code != nil && *u.Code == "29999" {
-				units, communes = append(units, u.ID), append(communes, u.ID)
-			}
-		}
+		merged := mergeReportCommunes(t, s, rw)
+		units, communes = append(units, merged), append(communes, merged)
 		// A merger moves units, not cells: there is nothing to pack, and the packs count the
 		// merged commune's line as the cells do.
 		if n, err := s.PackRollups(ctx); n != 0 || err != nil {
@@ -167,12 +169,7 @@ func TestRollupPacksCountAsThePetitions(t *testing.T) {
 func TestSweepKeepsCellsThePacksStillHold(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, s *models.Store) {
 		ctx := context.Background()
-		if s.Dialect() != models.Postgres {
-			t.Skip("rollup packs are PostgreSQL's")
-		}
-		w := dbtest.NewWorld(t, s)
-		rw := dbtest.BuildReportData(t, s, w)
-		s.Now = func() time.Time { return rw.Now }
+		rw := packedReportData(t, s)
 		if swept, err := s.SweepRollups(ctx); err != nil || swept != 0 {
 			t.Fatalf("sweep before any packing: %d %v", swept, err)
 		}
@@ -211,12 +208,8 @@ func TestSweepKeepsCellsThePacksStillHold(t *testing.T) {
 func TestPacksFromAnotherDatabaseAreForgotten(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, s *models.Store) {
 		ctx := context.Background()
-		if s.Dialect() != models.Postgres {
-			t.Skip("rollup packs are PostgreSQL's")
-		}
-		w := dbtest.NewWorld(t, s)
-		rw := dbtest.BuildReportData(t, s, w)
-		s.Now = func() time.Time { return rw.Now }
+		rw := packedReportData(t, s)
+		w := rw.W
 		actors := []models.Actor{rw.Admin, rw.ChairA}
 		units := []int64{w.CommuneA.ID}
 		pack(t, s)

@@ -339,21 +339,32 @@ func TestRollupsCountAsThePetitions(t *testing.T) {
 		}
 
 		// After A and B merge, "now" and "then" differ: the new commune holds both.
-		if _, err := s.ApplyReorganization(ctx, rw.Admin, mergeAB(w)); err != nil {
-			t.Fatal(err)
-		}
-		all, err := s.Units(ctx, models.SystemActor(), false)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, u := range all {
-			if u.Code != nil && *u.Code == "29999" {
-				units, communes = append(units, u.ID), append(communes, u.ID)
-			}
-		}
+		merged := mergeReportCommunes(t, s, rw)
+		units, communes = append(units, merged), append(communes, merged)
 		expectRollupsMatchPetitions(t, s, "after the merge", actors[:2], units, communes)
 		expectMergedLine(t, s, rw)
 	})
+}
+
+// mergeReportCommunes merges communes A and B of the report data into a new commune (code
+// 29999) and returns its ID.
+func mergeReportCommunes(t *testing.T, s *models.Store, rw *dbtest.ReportData) int64 {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := s.ApplyReorganization(ctx, rw.Admin, mergeAB(rw.W)); err != nil {
+		t.Fatal(err)
+	}
+	all, err := s.Units(ctx, models.SystemActor(), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range all {
+		if u.Code != nil && *u.Code == "29999" {
+			return u.ID
+		}
+	}
+	t.Fatal("the merged commune is not among the units")
+	return 0
 }
 
 // expectMergedLine checks that a report read before a merger does not outlive it: the

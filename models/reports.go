@@ -788,9 +788,13 @@ func (h hourCounts) medianDays() *float64 {
 		return nil
 	}
 	var m float64
-	if total%2 == 1 {
-		m = float64(h.nth(total/2)) / 24
-	} else {
+	switch {
+	case total == 1: // one number, counting one petition
+		m = float64(h[0]>>32) / 24
+	case total%2 == 1:
+		a, _ := h.nth2(total / 2)
+		m = float64(a) / 24
+	default:
 		a, b := h.nth2(total/2 - 1)
 		m = (float64(a)/24 + float64(b)/24) / 2
 	}
@@ -798,72 +802,17 @@ func (h hourCounts) medianDays() *float64 {
 	return &m
 }
 
-// nth is the hours of the i-th counted petition, from 0, in order of hours. It selects rather
-// than sorts: a province's figures hold thousands of hours and need two of them. Each step
-// parts the numbers around a pivot into less, equal and greater (the numbers order by hours,
-// then count) and keeps the part the i-th petition is in, by the counts each part holds.
-func (h hourCounts) nth(i int) int {
-	a := []uint64(h)
-	for len(a) > 12 {
-		pivot := median3(a[0], a[len(a)/2], a[len(a)-1])
-		lt, gt := 0, len(a) // a[:lt] < pivot, a[gt:] > pivot
-		for k := 0; k < gt; {
-			switch v := a[k]; {
-			case v < pivot:
-				a[lt], a[k] = a[k], a[lt]
-				lt++
-				k++
-			case v > pivot:
-				gt--
-				a[gt], a[k] = a[k], a[gt]
-			default:
-				k++
-			}
-		}
-		less := countOf(a[:lt])
-		equal := countOf(a[lt:gt])
-		switch {
-		case i < less:
-			a = a[:lt]
-		case i < less+equal:
-			return int(pivot >> 32)
-		default:
-			i -= less + equal
-			a = a[gt:]
-		}
-	}
-	slices.Sort(a)
-	for _, c := range a {
-		if n := int(c & math.MaxUint32); i >= n {
-			i -= n
-			continue
-		}
-		return int(c >> 32)
-	}
-	panic("hourCounts: past the last value")
-}
-
-// nth2 is the hours of the i-th and the (i+1)-th counted petitions, from 0, in one selection
-// (nth's, which keeps the part holding the i-th): where the two fall in different parts, the
-// i-th is the largest of the lesser part, or the (i+1)-th the smallest of the greater one.
+// nth2 is the hours of the i-th and the (i+1)-th counted petitions, from 0, in order of hours;
+// there must be an (i+1)-th. It selects rather than sorts: a province's figures hold thousands
+// of hours and need two of them. Each step parts the numbers around a pivot into less, equal
+// and greater (the numbers order by hours, then count) and keeps the part the i-th petition is
+// in, by the counts each part holds; where the two fall in different parts, the i-th is the
+// largest of the lesser part, or the (i+1)-th the smallest of the greater one.
 func (h hourCounts) nth2(i int) (int, int) {
 	a := []uint64(h)
 	for len(a) > 12 {
 		pivot := median3(a[0], a[len(a)/2], a[len(a)-1])
-		lt, gt := 0, len(a)
-		for k := 0; k < gt; {
-			switch v := a[k]; {
-			case v < pivot:
-				a[lt], a[k] = a[k], a[lt]
-				lt++
-				k++
-			case v > pivot:
-				gt--
-				a[gt], a[k] = a[k], a[gt]
-			default:
-				k++
-			}
-		}
+		lt, gt := partition(a, pivot)
 		less := countOf(a[:lt])
 		equal := countOf(a[lt:gt])
 		p := int(pivot >> 32)
@@ -899,6 +848,26 @@ func (h hourCounts) nth2(i int) (int, int) {
 		}
 	}
 	panic("hourCounts: past the last value")
+}
+
+// partition reorders a into the numbers less than pivot, a[:lt], those equal to it, and those
+// greater, a[gt:].
+func partition(a []uint64, pivot uint64) (lt, gt int) {
+	lt, gt = 0, len(a)
+	for k := 0; k < gt; {
+		switch v := a[k]; {
+		case v < pivot:
+			a[lt], a[k] = a[k], a[lt]
+			lt++
+			k++
+		case v > pivot:
+			gt--
+			a[gt], a[k] = a[k], a[gt]
+		default:
+			k++
+		}
+	}
+	return lt, gt
 }
 
 // countOf is how many petitions some hourCounts numbers count.
