@@ -253,3 +253,47 @@ func TestPacksFromAnotherDatabaseAreForgotten(t *testing.T) {
 		expectRollupsMatchPetitions(t, s, "packed again in this version", actors, units, nil)
 	})
 }
+
+// Packing while petitions are written loses nothing: each packing's packs and snapshot agree,
+// and the cells written meanwhile are read beside them.
+func TestPackingWhileWriting(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, s *models.Store) {
+		ctx := context.Background()
+		rw := packedReportData(t, s)
+		w := rw.W
+		actors := []models.Actor{rw.Admin, rw.ChairA, rw.ChairB}
+		units := []int64{w.CommuneA.ID, w.CommuneB.ID}
+		stop, done := make(chan struct{}), make(chan int)
+		go func() {
+			packings := 0
+			for {
+				select {
+				case <-stop:
+					done <- packings
+					return
+				default:
+				}
+				if _, err := s.PackRollups(ctx); err != nil {
+					t.Errorf("packing while writing: %v", err)
+				}
+				packings++
+			}
+		}()
+		seed := time.Now().UnixNano()
+		rng := rand.New(rand.NewSource(seed))
+		randomHistory(t, s, rw, rng, 40)
+		correctPacked(t, s, rw, rng)
+		close(stop)
+		if packings := <-done; packings < 2 {
+			t.Fatalf("only %d packings ran beside the writes", packings)
+		}
+		expectRollupsMatchPetitions(t, s, fmt.Sprintf("packed while writing (seed %d)", seed), actors, units, nil)
+		if _, err := s.PackRollups(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if _, changed := packCounts(t, s); changed != 0 {
+			t.Fatalf("%d cells changed since the last packing, with nothing written", changed)
+		}
+		expectRollupsMatchPetitions(t, s, fmt.Sprintf("packed after writing (seed %d)", seed), actors, units, nil)
+	})
+}
