@@ -65,39 +65,27 @@ func reportPaths(actor Actor, unit *Unit) []string {
 	return []string{unit.Path}
 }
 
-// scopeOf works out the communes and record holders of a report. An ended unit is always
-// reported as it was then: nothing holds records under it now.
+// scopeOf works out the communes and record holders of a report, its communes in the order
+// of their names. An ended unit is always reported as it was then: nothing holds records under
+// it now. The scope is read only: as units are now, it is the same for every report on the same
+// paths while the units do not change, and kept with them.
 func (s *Store) scopeOf(ctx context.Context, unit *Unit, paths []string, basis Basis, period Period) (*reportScope, error) {
 	if !unit.Live() {
 		basis = BasisThen
 	}
-	sc := &reportScope{basis: basis, holder: map[int64]int64{}}
 	r, err := s.scopes(ctx)
 	if err != nil {
 		return nil, err
 	}
+	if basis == BasisNow {
+		return kept(s.scopeCache, "report-now:"+strings.Join(paths, "|"), r.version, r.keep, func() (*reportScope, error) {
+			return r.nowScope(paths)
+		})
+	}
+	sc := &reportScope{basis: basis, holder: map[int64]int64{}}
 	units, err := r.communesAndHamlets(paths)
 	if err != nil {
 		return nil, err
-	}
-	if basis == BasisNow {
-		if sc.hamlets, err = r.held(paths); err != nil {
-			return nil, err
-		}
-		byPath := make(map[string]*Unit, len(units))
-		for i := range units {
-			byPath[units[i].Path] = &units[i]
-		}
-		for i := range units {
-			sc.holder[units[i].ID] = liveCommuneOf(&units[i], byPath)
-			if units[i].Level == LevelCommune {
-				sc.under = append(sc.under, units[i].ID)
-				if units[i].Live() {
-					sc.communes = append(sc.communes, units[i])
-				}
-			}
-		}
-		return sc, nil
 	}
 	anchors := map[int64]bool{unit.ID: true}
 	if len(paths) > 1 || paths[0] != unit.Path {
@@ -126,6 +114,35 @@ func (s *Store) scopeOf(ctx context.Context, unit *Unit, paths []string, basis B
 			sc.communes = append(sc.communes, *c)
 		}
 	}
+	sortByName(sc.communes)
+	return sc, nil
+}
+
+// nowScope is the scope of a report on paths as units are now: the live communes, and for every
+// commune and hamlet under the paths the live commune holding it.
+func (r *scopeReader) nowScope(paths []string) (*reportScope, error) {
+	units, err := r.communesAndHamlets(paths)
+	if err != nil {
+		return nil, err
+	}
+	sc := &reportScope{basis: BasisNow, holder: make(map[int64]int64, len(units))}
+	if sc.hamlets, err = r.held(paths); err != nil {
+		return nil, err
+	}
+	byPath := make(map[string]*Unit, len(units))
+	for i := range units {
+		byPath[units[i].Path] = &units[i]
+	}
+	for i := range units {
+		sc.holder[units[i].ID] = liveCommuneOf(&units[i], byPath)
+		if units[i].Level == LevelCommune {
+			sc.under = append(sc.under, units[i].ID)
+			if units[i].Live() {
+				sc.communes = append(sc.communes, units[i])
+			}
+		}
+	}
+	sortByName(sc.communes)
 	return sc, nil
 }
 

@@ -295,7 +295,6 @@ func (s *Store) summaryOf(ctx context.Context, unit *Unit, paths []string, perio
 		return nil, err
 	}
 	communes := sc.communes
-	sortByName(communes)
 	topics, err := s.allTopics(ctx)
 	if err != nil {
 		return nil, err
