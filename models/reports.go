@@ -770,8 +770,15 @@ func (o *ordinalCounts[K]) into(keys []K, m map[K]int) {
 // numbers sorts by hours. Hours fit: they come from a time.Duration, at most 292 years.
 type hourCounts []uint64
 
+// hourRoom is the room a figure's hours start with: a commune's year holds some dozens, and
+// growing from one number at a time cost a report more than keeping them.
+const hourRoom = 16
+
 // add counts n petitions that took hours.
 func (h *hourCounts) add(hours, n int) {
+	if *h == nil {
+		*h = make(hourCounts, 0, hourRoom)
+	}
 	for n > 0 {
 		part := min(n, math.MaxInt32)
 		*h = append(*h, uint64(hours)<<32|uint64(part))
@@ -924,7 +931,13 @@ func (f *PetitionFigures) finish(topics []Topic) {
 		f.ByStateType[st.Type()] += n
 	}
 	k.satisfaction.into(reportSatisfactions, f.Satisfaction)
-	f.ByTopic = []TopicCount{}
+	counted := 0
+	for _, t := range topics {
+		if k.topic(t.ID) > 0 {
+			counted++
+		}
+	}
+	f.ByTopic = make([]TopicCount, 0, counted)
 	for _, t := range topics {
 		if n := k.topic(t.ID); n > 0 {
 			f.ByTopic = append(f.ByTopic, TopicCount{TopicID: t.ID, Code: t.Code, Name: t.NameVI, NameEN: t.NameEN, Count: n})
