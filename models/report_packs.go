@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/papi-dialogue/papi/models/calendar"
@@ -32,6 +33,11 @@ const packsHere = "pg_snapshot_xmax(snap) <= pg_snapshot_xmax(pg_current_snapsho
 // packVersion names how packOf writes a pack. Change it with packOf: the packs written another
 // way are then left aside by reports and made again by the next packing.
 const packVersion = 1
+
+// packsUsable is the condition on rollup_pack_state that its packs may be read: written this
+// way (packVersion) by this database (packsHere). Reports and the sweep treat any others as
+// no packs.
+var packsUsable = "version = " + strconv.Itoa(packVersion) + " AND " + packsHere
 
 // packLock is the advisory lock that keeps two processes from packing at once.
 const packLock = 7236106
@@ -180,15 +186,11 @@ type packKey struct {
 // when there are no packs (SQLite, in a transaction, before the first packing), and the caller
 // reads the cells. The cell passed is reused: each keeps nothing of it.
 func (s *Store) eachPackedRollupRow(ctx context.Context, sc *reportScope, first, last string, public bool, each func(c *rollupCell, n int) error) (bool, error) {
-	if s.dialect != Postgres {
-		return false, nil
-	}
-	if _, ok := pgxPool(s.conn(ctx)); !ok {
+	if _, ok := pgxPool(s.conn(ctx)); !ok { // SQLite, or in a transaction
 		return false, nil
 	}
 	var text string
-	if err := s.conn(ctx).Raw("SELECT COALESCE((SELECT snap::text FROM rollup_pack_state WHERE id = 1 AND version = ? AND "+packsHere+"), '')",
-		packVersion).Scan(&text).Error; err != nil {
+	if err := s.conn(ctx).Raw("SELECT COALESCE((SELECT snap::text FROM rollup_pack_state WHERE id = 1 AND " + packsUsable + "), '')").Scan(&text).Error; err != nil {
 		return false, err
 	}
 	snap, ok, err := parsePackSnapshot(text)
@@ -325,13 +327,25 @@ func (s *Store) PackRollups(ctx context.Context) (int, error) {
 // the cells until the next packing, after this commits, packs them all again.
 func (s *Store) forgetForeignPacks(ctx context.Context) error {
 	return s.WithTx(ctx, func(ctx context.Context) error {
-		for _, q := range []string{"DELETE FROM rollup_packs", "DELETE FROM rollup_pack_state", "UPDATE petition_rollups SET changed = DEFAULT"} {
-			if err := s.conn(ctx).Exec(q).Error; err != nil {
-				return err
-			}
+		if err := s.dropPacks(ctx); err != nil {
+			return err
 		}
-		return nil
+		return s.conn(ctx).Exec("UPDATE petition_rollups SET changed = DEFAULT").Error
 	})
+}
+
+// dropPacks deletes the packs and their snapshot (PostgreSQL): reports read the cells until the
+// next packing packs them all again.
+func (s *Store) dropPacks(ctx context.Context) error {
+	if s.dialect != Postgres {
+		return nil
+	}
+	for _, t := range []string{"rollup_packs", "rollup_pack_state"} {
+		if err := s.conn(ctx).Exec("DELETE FROM " + t).Error; err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // errForeignPacks is PackRollups finding packs restored from another database.

@@ -329,11 +329,11 @@ func (s *Store) addToRollups(ctx context.Context, deltas map[rollupCell]int) err
 // Reports skip them anyway; sweeping keeps the table as small as the petitions' variety. On
 // PostgreSQL it deletes only those emptied as of the packs' snapshot (report_packs.go): a report
 // reading packs made before the cell emptied needs the empty cell to leave the packed one out;
-// without packs it waits for them.
+// without usable packs it waits for them.
 func (s *Store) SweepRollups(ctx context.Context) (int64, error) {
 	q := "DELETE FROM petition_rollups WHERE n = 0"
 	if s.dialect == Postgres {
-		q += " AND pg_visible_in_snapshot(changed, (SELECT snap FROM rollup_pack_state WHERE id = 1 AND " + packsHere + "))"
+		q += " AND pg_visible_in_snapshot(changed, (SELECT snap FROM rollup_pack_state WHERE id = 1 AND " + packsUsable + "))"
 	}
 	res := s.conn(ctx).Exec(q)
 	return res.RowsAffected, res.Error
@@ -376,14 +376,11 @@ func (s *Store) RebuildRollups(ctx context.Context) error {
 // time (a cell has one hamlet, so each batch of cells is complete). On PostgreSQL it drops the
 // packs too: reports read the cells until PackRollups packs them all again.
 func (s *Store) rebuildRollups(ctx context.Context) error {
-	tables := []string{"petition_rollups"}
-	if s.dialect == Postgres {
-		tables = append(tables, "rollup_packs", "rollup_pack_state")
+	if err := s.conn(ctx).Exec("DELETE FROM petition_rollups").Error; err != nil {
+		return err
 	}
-	for _, t := range tables {
-		if err := s.conn(ctx).Exec("DELETE FROM " + t).Error; err != nil {
-			return err
-		}
+	if err := s.dropPacks(ctx); err != nil {
+		return err
 	}
 	var hamlets []int64
 	if err := s.conn(ctx).Raw("SELECT id FROM units WHERE level = ? ORDER BY id", LevelHamlet).Scan(&hamlets).Error; err != nil {

@@ -847,10 +847,8 @@ func (h hourCounts) nth2(i int) (int, int) {
 			return int(c >> 32), int(c >> 32)
 		case x < 0:
 			x, i = int(c>>32), 0 // the i-th is this value's last; the next is the next value's first
-		default:
-			if n > 0 {
-				return x, int(c >> 32)
-			}
+		default: // every number counts at least one petition (add)
+			return x, int(c >> 32)
 		}
 	}
 	panic("hourCounts: past the last value")
