@@ -57,6 +57,8 @@ type Store struct {
 	// refCache keeps the topics, the dialogue rules and the calendar while they do not change
 	// (reference.go).
 	refCache *scopeCache
+	// fixed keeps the text of the statements that never change shape (fixed_statements.go).
+	fixed *fixedStatements
 }
 
 // stringAgg is the dialect's aggregate joining texts with a separator: string_agg(x, ',') on
@@ -144,7 +146,7 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		return nil, fmt.Errorf("connect to %s database: %w", dialect, err)
 	}
 	return &Store{db: db, dialect: dialect, Now: func() time.Time { return time.Now().UTC() }, BcryptCost: DefaultBcryptCost,
-		PublicURL: "http://localhost:8080", scopeCache: &scopeCache{}, refCache: &scopeCache{}}, nil
+		PublicURL: "http://localhost:8080", scopeCache: &scopeCache{}, refCache: &scopeCache{}, fixed: &fixedStatements{}}, nil
 }
 
 // literalLimit writes a statement's LIMIT and OFFSET as numbers instead of parameters, on

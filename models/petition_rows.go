@@ -1,6 +1,7 @@
 package models
 
 import (
+	"context"
 	"database/sql"
 
 	"github.com/jackc/pgx/v5"
@@ -83,9 +84,14 @@ func findThroughPgx[T any](out []T, q *gorm.DB, db *sql.DB, fields func(*T) []an
 	if stmt.Error != nil {
 		return nil, stmt.Error
 	}
-	ctx := q.Statement.Context
+	return queryThroughPgx(q.Statement.Context, out, db, stmt.Statement.SQL.String(), stmt.Statement.Vars, fields)
+}
+
+// queryThroughPgx runs the statement text with vars on a pgx connection of the pool and scans
+// each row into the fields of a new T appended to out.
+func queryThroughPgx[T any](ctx context.Context, out []T, db *sql.DB, text string, vars []any, fields func(*T) []any) ([]T, error) {
 	err := withPgxOf(ctx, db, func(c *pgx.Conn) error {
-		rows, err := c.Query(ctx, stmt.Statement.SQL.String(), stmt.Statement.Vars...)
+		rows, err := c.Query(ctx, text, vars...)
 		if err != nil {
 			return err
 		}

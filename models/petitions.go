@@ -11,6 +11,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"gorm.io/gorm"
+
 	"github.com/papi-dialogue/papi/models/calendar"
 )
 
@@ -667,11 +669,13 @@ func (r *petitionRecord) plainFields() []any {
 // plainPetitionRecord is petitionRecordWith asking for nothing more, the record scanned
 // straight into its fields: the petition's page reads it on every view.
 func (s *Store) plainPetitionRecord(ctx context.Context, actor Actor, id int64) (*petitionRecord, bool, error) {
-	rows, err := findInto(s.conn(ctx).Table("petitions").
-		Joins("JOIN units c ON c.id = petitions.commune_id").
-		Joins("JOIN units h ON h.id = petitions.hamlet_id").
-		Joins("JOIN topics t ON t.id = petitions.topic_id").
-		Select(plainRecordColumns).Where("petitions.id = ?", id).Limit(1), (*petitionRecord).plainFields)
+	rows, err := findFixed(ctx, s, "petition-record", []any{id}, func(q *gorm.DB) *gorm.DB {
+		return q.Table("petitions").
+			Joins("JOIN units c ON c.id = petitions.commune_id").
+			Joins("JOIN units h ON h.id = petitions.hamlet_id").
+			Joins("JOIN topics t ON t.id = petitions.topic_id").
+			Select(plainRecordColumns).Where("petitions.id = ?", id).Limit(1)
+	}, (*petitionRecord).plainFields)
 	if err != nil {
 		return nil, false, err
 	}

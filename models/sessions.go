@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
+	"gorm.io/gorm"
 )
 
 // Session is a signed-in browser. Its id is the SHA-256 of the cookie token, so a leaked
@@ -169,18 +170,22 @@ func (s *Store) Authenticate(ctx context.Context, token string, idle time.Durati
 		return Actor{}, nil, nil, ErrUnauthenticated
 	}
 	// One round trip on every signed-in request: the session, its user and the user's unit path,
-	// scanned straight into their fields (GORM's Scan writes out the statement with its values
-	// and reflects over the row on every request).
+	// scanned straight into their fields, by a statement written once (fixed_statements.go).
 	id, now := hashToken(token), s.now()
-	q := s.conn(ctx).Table("sessions").
-		Select(s.sessionColumnsSQL()).
-		Joins("JOIN users ON users.id = sessions.user_id").
-		Joins("JOIN units ON units.id = users.unit_id").
-		Where("sessions.id = ? AND sessions.expires_at > ? AND users.active = ?", id, now, true)
+	name, vars := "session", []any{id, now, true}
 	if idle > 0 {
-		q = q.Where("sessions.last_seen_at > ?", now.Add(-idle))
+		name, vars = "session-idle", append(vars, now.Add(-idle))
 	}
-	found, err := findInto(q.Limit(1), (*sessionRow).fields)
+	found, err := findFixed(ctx, s, name, vars, func(q *gorm.DB) *gorm.DB {
+		q = q.Table("sessions").Select(s.sessionColumnsSQL()).
+			Joins("JOIN users ON users.id = sessions.user_id").
+			Joins("JOIN units ON units.id = users.unit_id").
+			Where("sessions.id = ? AND sessions.expires_at > ? AND users.active = ?", vars[:3]...)
+		if idle > 0 {
+			q = q.Where("sessions.last_seen_at > ?", vars[3])
+		}
+		return q.Limit(1)
+	}, (*sessionRow).fields)
 	if err != nil {
 		return Actor{}, nil, nil, err
 	}
