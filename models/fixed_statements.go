@@ -58,7 +58,7 @@ func (f *fixedStatements) text(db *gorm.DB, name string, vars []any, build func(
 	if stmt.Error != nil {
 		return "", false, stmt.Error
 	}
-	if !reflect.DeepEqual(stmt.Statement.Vars, vars) {
+	if len(stmt.Statement.Vars) != len(vars) || (len(vars) > 0 && !reflect.DeepEqual(stmt.Statement.Vars, vars)) {
 		return "", false, fmt.Errorf("statement %s takes %v, not %v", name, stmt.Statement.Vars, vars)
 	}
 	text := stmt.Statement.SQL.String()

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"slices"
 	"strconv"
 	"strings"
@@ -140,9 +141,16 @@ func (r *scopeReader) unitFor(actor Actor, id int64) (*Unit, error) {
 // versions reads, in one statement, the counters the unit triggers and the reference triggers
 // bump.
 func (s *Store) versions(ctx context.Context) (units, reference int64, err error) {
-	err = s.conn(ctx).Raw(`SELECT u.n, r.n FROM unit_scope_version u CROSS JOIN reference_version r
-		WHERE u.id = 1 AND r.id = 1`).Row().Scan(&units, &reference)
-	return units, reference, err
+	found, err := findFixed(ctx, s, "versions", nil, func(q *gorm.DB) *gorm.DB {
+		return q.Raw(`SELECT u.n, r.n FROM unit_scope_version u CROSS JOIN reference_version r WHERE u.id = 1 AND r.id = 1`)
+	}, func(v *[2]int64) []any { return []any{&v[0], &v[1]} })
+	if err != nil {
+		return 0, 0, err
+	}
+	if len(found) == 0 {
+		return 0, 0, sql.ErrNoRows
+	}
+	return found[0][0], found[0][1], nil
 }
 
 // lookupScope reads what the units under paths hold from the database.

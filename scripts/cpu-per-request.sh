@@ -3,6 +3,9 @@
 # time over a wrk run, divided by the requests served), for one or more builds of papi taken in
 # turn, ROUNDS times. On a shared machine req/s move with the neighbours; the CPU a request
 # costs papi moves much less, so two builds alternated on the same data compare fairly.
+# PostgreSQL's CPU a request is shown beside it (its processes' time, with the backends that
+# ended meanwhile, which the postmaster has reaped): a pool that opens connections again shows
+# there, not in papi's.
 #
 # Usage: PERF_DATABASE_URL=postgres://postgres@127.0.0.1:5432/papi_perf?sslmode=disable \
 #            scripts/cpu-per-request.sh USERNAME PATH BINARY...
@@ -19,6 +22,7 @@ port=${PORT:-18081}
 base="http://127.0.0.1:$port"
 tck=$(getconf CLK_TCK)
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+pgcpu() { cat /proc/[0-9]*/stat 2>/dev/null | awk '$2 == "(postgres)" {s += $14 + $15; if ($4 == 1) s += $16 + $17} END {print s}'; }
 for round in $(seq "${ROUNDS:-2}"); do
 	for bin in "$@"; do
 		PAPI_ADDR="127.0.0.1:$port" PAPI_DATABASE_URL="$db" PAPI_LOG_LEVEL=error PAPI_METRICS_ADDR=off "$bin" serve >/dev/null 2>&1 &
@@ -30,13 +34,14 @@ for round in $(seq "${ROUNDS:-2}"); do
 			awk '$6 == "papi_session" {print $6 "=" $7}')
 		[ -n "$cookie" ] || { echo "sign-in as $user failed" >&2; exit 1; }
 		wrk -t1 -c2 -d3s -H "Cookie: $cookie" "$base$path" >/dev/null # warm the caches and the pool
-		before=$(cpu $pid)
+		before=$(cpu $pid) pgbefore=$(pgcpu)
 		out=$(wrk -t2 -c"${CLIENTS:-8}" -d"${SECONDS_EACH:-10}"s -H "Cookie: $cookie" "$base$path")
-		after=$(cpu $pid)
+		after=$(cpu $pid) pgafter=$(pgcpu)
 		n=$(awk '/requests in/ {print $1}' <<<"$out")
 		rate=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
 		awk -v r="$round" -v b="$bin" -v n="$n" -v t=$((after - before)) -v hz="$tck" -v rate="$rate" \
-			'BEGIN {printf "round %s  %-16s %6d requests  %6.2f ms of papi CPU a request  %8.1f req/s\n", r, b, n, t * 1000 / hz / n, rate}'
+			-v pg=$((pgafter - pgbefore)) 'BEGIN {printf "round %s  %-16s %6d requests  %6.3f ms of papi CPU a request  %6.3f ms of PostgreSQL CPU  %8.1f req/s\n",
+				r, b, n, t * 1000 / hz / n, pg * 1000 / hz / n, rate}'
 		kill $pid
 		wait $pid 2>/dev/null || true
 	done
