@@ -100,8 +100,9 @@ func mayMove(a Actor, p *Petition, to PetitionState) bool {
 
 // AllowedTransitions lists the states the actor may take the petition to now.
 func AllowedTransitions(a Actor, p *Petition) []PetitionState {
-	out := []PetitionState{}
-	for _, to := range legalTargets(p) {
+	targets := legalTargets(p)
+	out := make([]PetitionState, 0, len(targets)) // grown once: every item of a list has one
+	for _, to := range targets {
 		if mayMove(a, p, to) {
 			out = append(out, to)
 		}
