@@ -5,7 +5,7 @@
 # costs papi moves much less, so two builds alternated on the same data compare fairly.
 # PostgreSQL's CPU a request is shown beside it (its processes' time, with the backends that
 # ended meanwhile, which the postmaster has reaped): a pool that opens connections again shows
-# there, not in papi's.
+# there, not in papi's (a process that ends while they are read is left out).
 #
 # Usage: PERF_DATABASE_URL=postgres://postgres@127.0.0.1:5432/papi_perf?sslmode=disable \
 #            scripts/cpu-per-request.sh USERNAME PATH BINARY...
@@ -22,7 +22,7 @@ port=${PORT:-18081}
 base="http://127.0.0.1:$port"
 tck=$(getconf CLK_TCK)
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-pgcpu() { cat /proc/[0-9]*/stat 2>/dev/null | awk '$2 == "(postgres)" {s += $14 + $15; if ($4 == 1) s += $16 + $17} END {print s}'; }
+pgcpu() { { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk '$2 == "(postgres)" {s += $14 + $15; if ($4 == 1) s += $16 + $17} END {print s}'; }
 for round in $(seq "${ROUNDS:-2}"); do
 	for bin in "$@"; do
 		PAPI_ADDR="127.0.0.1:$port" PAPI_DATABASE_URL="$db" PAPI_LOG_LEVEL=error PAPI_METRICS_ADDR=off "$bin" serve >/dev/null 2>&1 &
