@@ -29,12 +29,13 @@ import (
 // with the same idempotency key (the e-mail's Message-ID and X-Idempotency-Key), and nothing
 // else goes twice. Messages claimed but not yet attempted go once.
 
-// papiBinary builds cmd/papi once for the package's tests.
+// papiBinary builds cmd/papi once for the package's tests, into papiBinDir.
 var papiBinary = sync.OnceValues(func() (string, error) {
 	dir, err := os.MkdirTemp("", "papi-bin-")
 	if err != nil {
 		return "", err
 	}
+	papiBinDir = dir
 	bin := filepath.Join(dir, "papi")
 	out, err := exec.Command("go", "build", "-o", bin, "github.com/papi-dialogue/papi/cmd/papi").CombinedOutput()
 	if err != nil {
@@ -42,6 +43,16 @@ var papiBinary = sync.OnceValues(func() (string, error) {
 	}
 	return bin, nil
 })
+
+// papiBinDir holds the binary papiBinary built, removed when the package's tests end.
+var papiBinDir string
+
+// removePapiBinary removes what papiBinary built.
+func removePapiBinary() {
+	if papiBinDir != "" {
+		_ = os.RemoveAll(papiBinDir)
+	}
+}
 
 // syncBuffer is a process's log, written by os/exec and read by the test.
 type syncBuffer struct {

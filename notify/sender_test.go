@@ -20,7 +20,7 @@ import (
 	"github.com/papi-dialogue/papi/notify"
 )
 
-func TestMain(m *testing.M) { dbtest.Main(m) }
+func TestMain(m *testing.M) { dbtest.Main(m, removePapiBinary) }
 
 // fixture is a fresh database with the dbtest world, a clock the test moves, and a log buffer.
 type fixture struct {

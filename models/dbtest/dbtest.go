@@ -38,11 +38,15 @@ type templates struct {
 
 var shared templates
 
-// Main runs the tests of a package and removes the template databases afterwards.
+// Main runs the tests of a package and removes the template databases afterwards, then runs
+// the package's own cleanups (what its tests left outside the test directories).
 // Call it from TestMain.
-func Main(m *testing.M) {
+func Main(m *testing.M, cleanups ...func()) {
 	code := m.Run()
 	shared.cleanup()
+	for _, c := range cleanups {
+		c()
+	}
 	os.Exit(code)
 }
 
