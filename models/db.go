@@ -241,7 +241,7 @@ type txKey struct{}
 // WithTx runs fn in one database transaction: every write fn makes lands, or none does.
 // Nested calls join the outer transaction.
 func (s *Store) WithTx(ctx context.Context, fn func(ctx context.Context) error) error {
-	if _, ok := ctx.Value(txKey{}).(*gorm.DB); ok {
+	if _, ok := txOf(ctx); ok {
 		return fn(ctx)
 	}
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -249,9 +249,15 @@ func (s *Store) WithTx(ctx context.Context, fn func(ctx context.Context) error) 
 	})
 }
 
+// txOf returns the transaction ctx carries, if any.
+func txOf(ctx context.Context) (*gorm.DB, bool) {
+	tx, ok := ctx.Value(txKey{}).(*gorm.DB)
+	return tx, ok
+}
+
 // conn returns the transaction carried by ctx, or the plain connection.
 func (s *Store) conn(ctx context.Context) *gorm.DB {
-	if tx, ok := ctx.Value(txKey{}).(*gorm.DB); ok {
+	if tx, ok := txOf(ctx); ok {
 		return tx
 	}
 	return s.db.WithContext(ctx)

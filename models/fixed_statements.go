@@ -27,14 +27,19 @@ func (s *Store) NoteFixedStatements(fn func()) { s.fixed.sent.Store(&fn) }
 // findFixed is findInto for the statement called name: build writes it from a query, taking
 // vars in their order, the first time only; later calls run the kept text with their vars.
 func findFixed[T any](ctx context.Context, s *Store, name string, vars []any, build func(*gorm.DB) *gorm.DB, fields func(*T) []any) ([]T, error) {
-	text, kept, err := s.fixed.text(s.db.WithContext(ctx), name, vars, build)
+	text, kept, err := s.fixed.text(ctx, s.db, name, vars, build)
 	if err != nil {
 		return nil, err
 	}
 	if sent := s.fixed.sent.Load(); sent != nil && kept {
 		(*sent)() // GORM's callbacks saw the statement when they wrote it
 	}
-	q := s.conn(ctx)
+	// The kept text runs on the pool or the transaction itself, with ctx: no GORM session is
+	// made for it.
+	q := s.db
+	if tx, ok := txOf(ctx); ok {
+		q = tx
+	}
 	if db, ok := pgxPool(q); ok {
 		return queryThroughPgx(ctx, nil, db, text, vars, fields)
 	}
@@ -50,11 +55,11 @@ func findFixed[T any](ctx context.Context, s *Store, name string, vars []any, bu
 // text returns the statement called name and whether it was kept: build writes it the first
 // time. A statement that takes other values than vars, or in another order, is refused: its
 // text could not be kept.
-func (f *fixedStatements) text(db *gorm.DB, name string, vars []any, build func(*gorm.DB) *gorm.DB) (string, bool, error) {
+func (f *fixedStatements) text(ctx context.Context, db *gorm.DB, name string, vars []any, build func(*gorm.DB) *gorm.DB) (string, bool, error) {
 	if t, ok := f.texts.Load(name); ok {
 		return t.(string), true, nil
 	}
-	stmt := build(db).Session(&gorm.Session{DryRun: true}).Find(&[]map[string]any{})
+	stmt := build(db.WithContext(ctx)).Session(&gorm.Session{DryRun: true}).Find(&[]map[string]any{})
 	if stmt.Error != nil {
 		return "", false, stmt.Error
 	}

@@ -402,7 +402,7 @@ func (s *Store) petitions(ctx context.Context, actor Actor, f PetitionFilter) ([
 		}
 		done = true
 	} else if pq.searching && s.dialect == Postgres {
-		if _, inTx := ctx.Value(txKey{}).(*gorm.DB); !inTx {
+		if _, inTx := txOf(ctx); !inTx {
 			return nil, "", errWideSearch
 		}
 		if err := s.conn(ctx).Exec("SET LOCAL plan_cache_mode = force_custom_plan").Error; err != nil {

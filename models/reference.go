@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"gorm.io/gorm"
-
 	"github.com/papi-dialogue/papi/models/calendar"
 )
 
@@ -21,7 +19,7 @@ import (
 // data itself, it always loads.
 func referenceOf[T any](ctx context.Context, s *Store, key string, load func() (T, error)) (T, error) {
 	r, ok := ctx.Value(scopeReaderKey{}).(*scopeReader)
-	if _, inTx := ctx.Value(txKey{}).(*gorm.DB); !ok || !r.keep || inTx {
+	if _, inTx := txOf(ctx); !ok || !r.keep || inTx {
 		return load()
 	}
 	return kept(s.refCache, key, r.refVersion, true, load)

@@ -102,7 +102,7 @@ func (s *Store) scopes(ctx context.Context) (*scopeReader, error) {
 	if err != nil {
 		return nil, err
 	}
-	_, inTx := ctx.Value(txKey{}).(*gorm.DB)
+	_, inTx := txOf(ctx)
 	return &scopeReader{s: s, ctx: ctx, version: version, refVersion: refVersion, keep: !inTx}, nil
 }
 
