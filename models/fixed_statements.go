@@ -26,7 +26,7 @@ func (s *Store) NoteFixedStatements(fn func()) { s.fixed.sent.Store(&fn) }
 
 // findFixed is findInto for the statement called name: build writes it from a query, taking
 // vars in their order, the first time only; later calls run the kept text with their vars.
-func findFixed[T any](ctx context.Context, s *Store, name string, vars []any, build func(*gorm.DB) *gorm.DB, fields func(*T) []any) ([]T, error) {
+func findFixed[T any](ctx context.Context, s *Store, name string, vars []any, build func(*gorm.DB) *gorm.DB, fields func(*T, []any) []any) ([]T, error) {
 	text, kept, err := s.fixed.text(ctx, s.db, name, vars, build)
 	if err != nil {
 		return nil, err

@@ -25,9 +25,10 @@ const petitionListColumns = `petitions.id, petitions.reference, petitions.commun
 	petitions.contact_consent, petitions.contact_channel, petitions.contact_address, petitions.opt_out_token,
 	petitions.opted_out_at`
 
-// listFields are the destinations of petitionListColumns in p, in their order.
-func (p *Petition) listFields() []any {
-	return []any{&p.ID, &p.Reference, &p.CommuneID, &p.HamletID,
+// listFields are the destinations of petitionListColumns in p, in their order, appended to
+// into.
+func (p *Petition) listFields(into []any) []any {
+	return append(into, &p.ID, &p.Reference, &p.CommuneID, &p.HamletID,
 		&p.DialogueID, &p.Channel, &p.Kind, &p.TopicID, &p.Content,
 		&p.Anonymous, &p.OnsiteAnswer, &p.ReceivedAt, &p.State, &p.StateType,
 		&p.ResponsibleUnitID, &p.ResponsibleName, &p.AssigneeID, &p.DueOn,
@@ -39,24 +40,25 @@ func (p *Petition) listFields() []any {
 		&p.PetitionerName, &p.PetitionerPhone, &p.PetitionerAddress,
 		&p.PetitionerIDNumber, &p.IncomingNumber, &p.IncomingDate, &p.CorrectedAt,
 		&p.ContactConsent, &p.ContactChannel, &p.ContactAddress, &p.OptOutToken,
-		&p.OptedOutAt}
+		&p.OptedOutAt)
 }
 
 // findPetitions reads the petitions of q for a list: the list's columns, scanned straight into
 // their fields (GORM's reflection over every column of every row was most of a page's time).
-func findPetitions(q *gorm.DB) ([]Petition, error) {
-	return findInto(q.Select(petitionListColumns), (*Petition).listFields)
+// rows is the room given at once, a page's rows.
+func findPetitions(q *gorm.DB, rows int) ([]Petition, error) {
+	return findAppend(make([]Petition, 0, rows), q.Select(petitionListColumns), (*Petition).listFields)
 }
 
 // findInto runs q and scans its rows straight into the fields of new Ts (scanInto), without
 // GORM's reflection. On PostgreSQL outside a transaction the rows come through pgx itself
 // (findThroughPgx).
-func findInto[T any](q *gorm.DB, fields func(*T) []any) ([]T, error) {
+func findInto[T any](q *gorm.DB, fields func(*T, []any) []any) ([]T, error) {
 	return findAppend(nil, q, fields)
 }
 
 // findAppend is findInto appending the Ts to out.
-func findAppend[T any](out []T, q *gorm.DB, fields func(*T) []any) ([]T, error) {
+func findAppend[T any](out []T, q *gorm.DB, fields func(*T, []any) []any) ([]T, error) {
 	if db, ok := pgxPool(q); ok {
 		return findThroughPgx(out, q, db, fields)
 	}
@@ -79,7 +81,7 @@ func pgxPool(q *gorm.DB) (*sql.DB, bool) {
 // callbacks run as for any query, without sending it), pgx runs it and scans each row into the
 // fields in its own binary format. database/sql would first make a value of every column of
 // every row, then convert it again into the field: a list's rows cost a third less this way.
-func findThroughPgx[T any](out []T, q *gorm.DB, db *sql.DB, fields func(*T) []any) ([]T, error) {
+func findThroughPgx[T any](out []T, q *gorm.DB, db *sql.DB, fields func(*T, []any) []any) ([]T, error) {
 	stmt := q.Session(&gorm.Session{DryRun: true}).Find(&[]map[string]any{})
 	if stmt.Error != nil {
 		return nil, stmt.Error
@@ -87,19 +89,22 @@ func findThroughPgx[T any](out []T, q *gorm.DB, db *sql.DB, fields func(*T) []an
 	return queryThroughPgx(q.Statement.Context, out, db, stmt.Statement.SQL.String(), stmt.Statement.Vars, fields)
 }
 
-// queryThroughPgx runs the statement text with vars on a pgx connection of the pool and scans
-// each row into the fields of a new T appended to out.
-func queryThroughPgx[T any](ctx context.Context, out []T, db *sql.DB, text string, vars []any, fields func(*T) []any) ([]T, error) {
+// queryThroughPgx runs the statement text with vars on a pgx connection of the pool and reads
+// each row into the fields of a new T appended to out (scanRow).
+func queryThroughPgx[T any](ctx context.Context, out []T, db *sql.DB, text string, vars []any, fields func(*T, []any) []any) ([]T, error) {
 	err := withPgxOf(ctx, db, func(c *pgx.Conn) error {
 		rows, err := c.Query(ctx, text, vars...)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
+		m := c.TypeMap()
+		var dest []any
 		for rows.Next() {
 			var zero T
 			out = append(out, zero)
-			if err := rows.Scan(fields(&out[len(out)-1])...); err != nil {
+			dest = fields(&out[len(out)-1], dest[:0])
+			if err := scanRow(m, rows.FieldDescriptions(), rows.RawValues(), dest); err != nil {
 				return err
 			}
 		}
@@ -111,12 +116,15 @@ func queryThroughPgx[T any](ctx context.Context, out []T, db *sql.DB, text strin
 
 // scanInto scans each row straight into the fields of a new T that fields names, in the
 // columns' order (GORM's reflection over every column of every row costs more than a page's
-// SQL on the hot lists).
-func scanInto[T any](out []T, rows *sql.Rows, fields func(*T) []any) ([]T, error) {
+// SQL on the hot lists). fields appends them to the list it is given: the last row's, so that
+// a page of rows makes one list, not one a row.
+func scanInto[T any](out []T, rows *sql.Rows, fields func(*T, []any) []any) ([]T, error) {
+	var dest []any
 	for rows.Next() {
 		var zero T
 		out = append(out, zero)
-		if err := rows.Scan(fields(&out[len(out)-1])...); err != nil {
+		dest = fields(&out[len(out)-1], dest[:0])
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 	}

@@ -413,7 +413,7 @@ func (s *Store) petitions(ctx context.Context, actor Actor, f PetitionFilter) ([
 		// asked for every match, which is then usually a short list.
 		for _, window := range searchWindows {
 			recent := ordered.Limit(window)
-			if items, err = findPetitions(s.conn(ctx).Table("(?) AS petitions", recent).Scopes(search).Order(orderBy).Limit(limit + 1)); err != nil {
+			if items, err = findPetitions(s.conn(ctx).Table("(?) AS petitions", recent).Scopes(search).Order(orderBy).Limit(limit+1), limit+1); err != nil {
 				return nil, "", err
 			}
 			if len(items) > limit {
@@ -485,19 +485,19 @@ func (s *Store) listPage(ctx context.Context, pq *petitionQuery, ordered *gorm.D
 	}
 	switch {
 	case pq.split == nil || len(pq.split.communes) < 2 || (pq.searching && !pq.few()):
-		return findPetitions(ordered.Scopes(search).Limit(n))
+		return findPetitions(ordered.Scopes(search).Limit(n), n)
 	case len(pq.split.communes) > maxSplit:
 		// Many communes (a province): the page's keys first, which an index may give alone (the
 		// late petitions' index for the overdue list), then only the page's rows.
 		keys := ordered.Select("petitions.id").Limit(n)
-		return findPetitions(s.conn(ctx).Model(&Petition{}).Where("petitions.id IN (?)", keys).Order(orderBy))
+		return findPetitions(s.conn(ctx).Model(&Petition{}).Where("petitions.id IN (?)", keys).Order(orderBy), n)
 	}
 	if s.dialect == Postgres {
 		// One branch, run for each commune (a lateral subquery): GORM builds it once, where a
 		// union of a branch per commune cost it a quarter of a district list's time.
 		branch := ordered.Select(petitionListColumns).Where("petitions.commune_id = c.id").Scopes(search).Limit(n)
 		return findPetitions(s.conn(ctx).Table("(VALUES "+idRows(pq.split.communes)+") AS c(id) CROSS JOIN LATERAL (?) AS petitions", branch).
-			Order(orderBy).Limit(n))
+			Order(orderBy).Limit(n), n)
 	}
 	parts := make([]string, len(pq.split.communes))
 	branches := make([]any, len(pq.split.communes))
@@ -506,7 +506,7 @@ func (s *Store) listPage(ctx context.Context, pq *petitionQuery, ordered *gorm.D
 		branches[i] = ordered.Select(petitionListColumns).Where("petitions.commune_id = ?", c).Scopes(search).Limit(n)
 	}
 	union := s.conn(ctx).Raw(strings.Join(parts, " UNION ALL "), branches...)
-	return findPetitions(s.conn(ctx).Table("(?) AS petitions", union).Order(orderBy).Limit(n))
+	return findPetitions(s.conn(ctx).Table("(?) AS petitions", union).Order(orderBy).Limit(n), n)
 }
 
 // idRows writes IDs as the rows of a VALUES list, "(12),(15)": numbers from the database, written
@@ -532,7 +532,7 @@ func idRows(ids []int64) string {
 func (s *Store) searchOlder(ctx context.Context, unordered, ordered *gorm.DB, search func(*gorm.DB) *gorm.DB, sort string, limit int) ([]Petition, bool, error) {
 	var pool []Petition
 	err := s.withSettings(ctx, "enable_seqscan", func() (err error) {
-		pool, err = findPetitions(unordered.Scopes(search).Limit(searchPool))
+		pool, err = findPetitions(unordered.Scopes(search).Limit(searchPool), limit+1)
 		return err
 	})
 	if err != nil {
@@ -556,7 +556,7 @@ func (s *Store) searchOlder(ctx context.Context, unordered, ordered *gorm.DB, se
 	}
 	var items []Petition
 	err = s.withSettings(ctx, "enable_bitmapscan", func() (err error) {
-		items, err = findPetitions(ordered.Scopes(search).Limit(limit + 1))
+		items, err = findPetitions(ordered.Scopes(search).Limit(limit+1), limit+1)
 		return err
 	})
 	return items, err == nil, err

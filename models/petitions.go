@@ -660,9 +660,10 @@ const plainRecordColumns = petitionListColumns + `, petitions.search_text, petit
 	c.path AS commune_path, c.remote AS commune_remote, h.path AS hamlet_path, t.response_days AS topic_response_days,
 	EXISTS (SELECT 1 FROM petitions f WHERE f.main_id = petitions.id) AS has_linked`
 
-// plainFields are the destinations of plainRecordColumns in r, in their order.
-func (r *petitionRecord) plainFields() []any {
-	return append(r.listFields(), &r.SearchText, &r.PetitionerFormer,
+// plainFields are the destinations of plainRecordColumns in r, in their order, appended to
+// into.
+func (r *petitionRecord) plainFields(into []any) []any {
+	return append(r.listFields(into), &r.SearchText, &r.PetitionerFormer,
 		&r.CommunePath, &r.CommuneRemote, &r.HamletPath, &r.TopicResponseDays, &r.HasLinked)
 }
 

@@ -82,10 +82,11 @@ type petitionNames struct {
 const petitionNamesColumns = `p.id, p.reference, p.commune_id, c.name AS commune_name, p.hamlet_id, h.name AS hamlet_name,
 	p.topic_id, t.code AS topic_code, t.name_vi AS topic_name, t.name_en AS topic_name_en`
 
-// fields are the destinations of petitionNamesColumns in n, then more.
-func (n *petitionNames) fields(more ...any) []any {
-	return append([]any{&n.ID, &n.Reference, &n.CommuneID, &n.CommuneName, &n.HamletID, &n.HamletName,
-		&n.TopicID, &n.TopicCode, &n.TopicName, &n.TopicNameEN}, more...)
+// fields are the destinations of petitionNamesColumns in n, then more, appended to into.
+func (n *petitionNames) fields(into []any, more ...any) []any {
+	into = append(into, &n.ID, &n.Reference, &n.CommuneID, &n.CommuneName, &n.HamletID, &n.HamletName,
+		&n.TopicID, &n.TopicCode, &n.TopicName, &n.TopicNameEN)
+	return append(into, more...)
 }
 
 func (n *petitionNames) commune() UnitRef { return UnitRef{ID: n.CommuneID, Name: n.CommuneName} }
@@ -126,9 +127,9 @@ const publicColumns = petitionNamesColumns + `, p.kind, p.channel,
 	(SELECT COUNT(*) FROM petitions l WHERE l.main_id = p.id AND l.private = FALSE AND l.kind <> 'to_cao') AS linked_count,
 	(SELECT m.reference FROM petitions m WHERE m.id = p.main_id AND m.private = FALSE AND m.kind <> 'to_cao') AS main_reference`
 
-// fields are the destinations of publicColumns in r, in their order.
-func (r *publicRow) fields() []any {
-	return r.petitionNames.fields(&r.Kind, &r.Channel,
+// fields are the destinations of publicColumns in r, in their order, appended to into.
+func (r *publicRow) fields(into []any) []any {
+	return r.petitionNames.fields(into, &r.Kind, &r.Channel,
 		&r.Content, &r.ReceivedAt, &r.State, &r.ResponsibleName, &r.DueOn, &r.OnsiteAnswer, &r.Answer,
 		&r.AnsweredAt, &r.ResolvedAt, &r.ClosedAt, &r.CloseReason, &r.DuplicateOfRef, &r.UpdatedAt,
 		&r.PetitionerName, &r.PetitionerPhone, &r.PetitionerAddr, &r.PetitionerIDNumber,
@@ -491,7 +492,7 @@ func (s *Store) fillPublicPhotos(ctx context.Context, rows []publicRow, out []Pu
 		return nil
 	}
 	found, err := findInto(s.publicPhotos(ctx).Select("a.petition_id, a.id").Where("a.petition_id IN ?", ids).Order("a.id"),
-		func(f *struct{ PetitionID, ID int64 }) []any { return []any{&f.PetitionID, &f.ID} })
+		func(f *struct{ PetitionID, ID int64 }, into []any) []any { return append(into, &f.PetitionID, &f.ID) })
 	if err != nil {
 		return err
 	}

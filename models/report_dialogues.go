@@ -52,12 +52,12 @@ var dialogueBuffers = sync.Pool{New: func() any { return new([]reportDialogue) }
 
 const maxDialogueBuffer = 4096
 
-// fields lists where a row of reportDialogues goes, in its columns' order.
-func (r *reportDialogue) fields() []any {
+// fields lists where a row of reportDialogues goes, in its columns' order, appended to into.
+func (r *reportDialogue) fields(into []any) []any {
 	d := &r.Dialogue
-	return []any{&d.CommuneID, &d.Status, &d.StartsAt, &d.CreatedAt, &d.HeldAt, &d.PostponedCount, &d.NoticePublishedAt,
+	return append(into, &d.CommuneID, &d.Status, &d.StartsAt, &d.CreatedAt, &d.HeldAt, &d.PostponedCount, &d.NoticePublishedAt,
 		&d.ResultsPublishedAt, &d.VoterRequestedOn, &d.VoterRequestSignatures, &d.VoterRequestVoters, &r.attended,
-		&r.residents, &r.businesses, &r.officials, &r.women}
+		&r.residents, &r.businesses, &r.officials, &r.women)
 }
 
 // attendanceJoin joins each dialogue read to its attendance row, as a. PostgreSQL, costing an

@@ -1099,9 +1099,9 @@ type overdueRow struct {
 const overdueColumns = petitionNamesColumns + `, p.kind, p.state, p.received_at, p.due_on, p.responsible_unit_id,
 	p.responsible_name`
 
-// fields are the destinations of overdueColumns in r, in their order.
-func (r *overdueRow) fields() []any {
-	return r.petitionNames.fields(&r.Kind, &r.State, &r.ReceivedAt, &r.DueOn, &r.ResponsibleUnitID, &r.ResponsibleName)
+// fields are the destinations of overdueColumns in r, in their order, appended to into.
+func (r *overdueRow) fields(into []any) []any {
+	return r.petitionNames.fields(into, &r.Kind, &r.State, &r.ReceivedAt, &r.DueOn, &r.ResponsibleUnitID, &r.ResponsibleName)
 }
 
 // OverduePetitions lists the late petitions (Late) under a unit the actor sees,

@@ -155,12 +155,12 @@ func monitorCommunes(paths *string) []string {
 	return out
 }
 
-// fields are the destinations of sessionColumns in r, in their order.
-func (r *sessionRow) fields() []any {
-	return []any{&r.ID, &r.Username, &r.PasswordHash, &r.FullName, &r.Role, &r.UnitID,
+// fields are the destinations of sessionColumns in r, in their order, appended to into.
+func (r *sessionRow) fields(into []any) []any {
+	return append(into, &r.ID, &r.Username, &r.PasswordHash, &r.FullName, &r.Role, &r.UnitID,
 		&r.Active, &r.Email, &r.Phone, &r.SMSNotices, &r.Version, &r.CreatedAt, &r.UpdatedAt,
 		&r.PasswordChangeRequired, &r.CSRFToken, &r.SessionCreatedAt,
-		&r.ExpiresAt, &r.LastSeenAt, &r.UnitPath, &r.UnitValidTo, &r.MonitorPaths}
+		&r.ExpiresAt, &r.LastSeenAt, &r.UnitPath, &r.UnitValidTo, &r.MonitorPaths)
 }
 
 // Authenticate returns the actor, session and user behind a cookie token, or ErrUnauthenticated

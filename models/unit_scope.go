@@ -143,7 +143,7 @@ func (r *scopeReader) unitFor(actor Actor, id int64) (*Unit, error) {
 func (s *Store) versions(ctx context.Context) (units, reference int64, err error) {
 	found, err := findFixed(ctx, s, "versions", nil, func(q *gorm.DB) *gorm.DB {
 		return q.Raw(`SELECT u.n, r.n FROM unit_scope_version u CROSS JOIN reference_version r WHERE u.id = 1 AND r.id = 1`)
-	}, func(v *[2]int64) []any { return []any{&v[0], &v[1]} })
+	}, func(v *[2]int64, into []any) []any { return append(into, &v[0], &v[1]) })
 	if err != nil {
 		return 0, 0, err
 	}
