@@ -173,17 +173,29 @@ func nationalDigits(s string) string {
 	return d
 }
 
+// holdsWord tells whether any of the words to mask occurs in s: most texts hold none, and are
+// read without the places of their runes.
+func (m *petitionerMasker) holdsWord(s string) bool {
+	m.fold(s, false)
+	for _, w := range m.words {
+		if m.wordAt(m.buf[w[0]:w[1]], 0) >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // mask returns s with the petitioner's details and every phone and identity number hidden.
 func (m *petitionerMasker) mask(s string) string {
 	if s == "" {
 		return s
 	}
-	if len(m.words) > 0 {
-		m.fold(s)
+	if len(m.words) > 0 && m.holdsWord(s) {
+		m.fold(s, true)
 		for _, w := range m.words {
 			if out, ok := m.maskWord(s, m.buf[w[0]:w[1]]); ok {
 				s = out
-				m.fold(s)
+				m.fold(s, true)
 			}
 		}
 	}
@@ -230,19 +242,26 @@ func replaceUnlessMoney(re *regexp.Regexp, s string) string {
 }
 
 // fold reads s as maskWord compares it: folded as Fold does (case, diacritics, composed or
-// decomposed, runs of spaces), each folded rune remembering the bytes of s it stands for.
-func (m *petitionerMasker) fold(s string) {
+// decomposed, runs of spaces), each folded rune remembering the bytes of s it stands for when
+// at is true (only a text holding a word to mask needs them).
+func (m *petitionerMasker) fold(s string, at bool) {
 	m.folded, m.start, m.end = m.folded[:0], m.start[:0], m.end[:0]
 	for i, size := 0, 0; i < len(s); i += size {
-		var r rune
-		r, size = utf8.DecodeRuneInString(s[i:])
+		r := rune(s[i])
+		if size = 1; r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
 		switch {
 		case isMark(r) && len(m.folded) > 0:
-			m.end[len(m.end)-1] = i + size
-			continue
-		case unicode.IsSpace(r):
-			if len(m.folded) > 0 && m.folded[len(m.folded)-1] == ' ' {
+			if at {
 				m.end[len(m.end)-1] = i + size
+			}
+			continue
+		case isSpace(r):
+			if len(m.folded) > 0 && m.folded[len(m.folded)-1] == ' ' {
+				if at {
+					m.end[len(m.end)-1] = i + size
+				}
 				continue
 			}
 			r = ' '
@@ -250,25 +269,41 @@ func (m *petitionerMasker) fold(s string) {
 			r = foldRune(r)
 		}
 		m.folded = append(m.folded, r)
-		m.start, m.end = append(m.start, i), append(m.end, i+size)
+		if at {
+			m.start, m.end = append(m.start, i), append(m.end, i+size)
+		}
 	}
 }
 
-// maskWord hides every whole-word occurrence of the folded word in s, which fold has read,
-// keeping the rest of s exactly as written; false when the word does not occur.
-func (m *petitionerMasker) maskWord(s string, word []rune) (string, bool) {
+func isSpace(r rune) bool {
+	if r < utf8.RuneSelf {
+		return r == ' ' || ('\t' <= r && r <= '\r')
+	}
+	return unicode.IsSpace(r)
+}
+
+// wordAt returns where the first whole-word occurrence of the folded word from i on begins in
+// the text fold has read, or -1.
+func (m *petitionerMasker) wordAt(word []rune, i int) int {
 	folded := m.folded
+	for ; i+len(word) <= len(folded); i++ {
+		j := i + len(word)
+		if folded[i] == word[0] && runesEqual(folded[i:j], word) && (i == 0 || !isWordRune(folded[i-1])) && (j == len(folded) || !isWordRune(folded[j])) {
+			return i
+		}
+	}
+	return -1
+}
+
+// maskWord hides every whole-word occurrence of the folded word in s, which fold has read with
+// its places, keeping the rest of s exactly as written; false when the word does not occur.
+func (m *petitionerMasker) maskWord(s string, word []rune) (string, bool) {
 	var out strings.Builder
 	last := 0
-	for i := 0; i+len(word) <= len(folded); i++ {
-		j := i + len(word)
-		if folded[i] != word[0] || !runesEqual(folded[i:j], word) || (i > 0 && isWordRune(folded[i-1])) || (j < len(folded) && isWordRune(folded[j])) {
-			continue
-		}
+	for i := m.wordAt(word, 0); i >= 0; i = m.wordAt(word, i+len(word)) {
 		out.WriteString(s[last:m.start[i]])
 		out.WriteString(masked)
-		last = m.end[j-1]
-		i = j - 1
+		last = m.end[i+len(word)-1]
 	}
 	if last == 0 {
 		return s, false
