@@ -39,8 +39,15 @@ const EventCorrected = "corrected"
 // correctionFields are the fields a correction may change, as the API names them.
 var correctionFields = []string{"hamlet_id", "topic_id", "kind", "channel", "content", "name", "phone", "address", "id_number"}
 
-// personalFields are the petitioner's fields: personal data.
-var personalFields = map[string]bool{"name": true, "phone": true, "address": true, "id_number": true}
+// personalField tells whether a field is the petitioner's: personal data. (A switch: every
+// item of a petition list asks it of each field.)
+func personalField(f string) bool {
+	switch f {
+	case "name", "phone", "address", "id_number":
+		return true
+	}
+	return false
+}
 
 // publicFields are the fields the public board shows.
 var publicFields = map[string]bool{"hamlet_id": true, "topic_id": true, "kind": true, "channel": true, "content": true}
@@ -124,7 +131,7 @@ func knowsPetitioner(a Actor, p *Petition) bool {
 // guarded tells whether the field is kept from the actor: the kind and the petitioner of a
 // denunciation, which would tell who raised it, for who may not know.
 func guarded(a Actor, p *Petition, field string) bool {
-	return (field == "kind" || personalFields[field]) && !knowsPetitioner(a, p)
+	return (field == "kind" || personalField(field)) && !knowsPetitioner(a, p)
 }
 
 // correctionRefusal says why a field of the petition cannot be corrected, whoever asks; nil
@@ -135,7 +142,7 @@ func correctionRefusal(p *Petition, field string) *Message {
 		return &msgKindAccepted
 	case field == "channel" && p.DialogueID != nil:
 		return &msgChannelHeld
-	case personalFields[field] && p.Anonymous:
+	case personalField(field) && p.Anonymous:
 		return &msgAnonymousNone
 	}
 	return nil
@@ -239,7 +246,7 @@ func correctionChanges(p, next *Petition) []fieldChange {
 		if before[f] == after[f] {
 			continue
 		}
-		out = append(out, fieldChange{Field: f, From: before[f], To: after[f], Protected: protected && personalFields[f]})
+		out = append(out, fieldChange{Field: f, From: before[f], To: after[f], Protected: protected && personalField(f)})
 	}
 	return out
 }
@@ -331,7 +338,7 @@ func (s *Store) correctionUpdates(p, next *Petition, changes []fieldChange) (map
 	for _, c := range changes {
 		updates[correctionColumns[c.Field]] = values[c.Field]
 		public = public || publicFields[c.Field]
-		if old, ok := c.From.(string); ok && personalFields[c.Field] && old != "" && !slices.Contains(former, old) {
+		if old, ok := c.From.(string); ok && personalField(c.Field) && old != "" && !slices.Contains(former, old) {
 			former = append(former, old)
 		}
 	}
@@ -385,7 +392,7 @@ func redactCorrections(events []PetitionEvent, knows, seesDenouncer bool) {
 		_ = json.Unmarshal(e.Data, &all)
 		for j := range d.Changes {
 			c := &d.Changes[j]
-			if personalFields[c.Field] && (!knows || (c.Protected && !seesDenouncer)) {
+			if personalField(c.Field) && (!knows || (c.Protected && !seesDenouncer)) {
 				c.From, c.To, c.Hidden = nil, nil, true
 			}
 		}

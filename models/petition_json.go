@@ -167,8 +167,22 @@ const jsonHex = "0123456789abcdef"
 
 func appendJSONString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
+	// In valid UTF-8 the only characters beyond ASCII to escape are U+2028 and U+2029
+	// (E2 80 A8, E2 80 A9): its other bytes are copied as they come, without reading runes.
+	valid := utf8.ValidString(s)
 	start := 0
 	for i := 0; i < len(s); {
+		if c := s[i]; valid && c >= utf8.RuneSelf {
+			if c != 0xE2 || i+2 >= len(s) || s[i+1] != 0x80 || s[i+2]&^1 != 0xA8 {
+				i++
+				continue
+			}
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, '\\', 'u', '2', '0', '2', jsonHex[s[i+2]&0xF])
+			i += 3
+			start = i
+			continue
+		}
 		if c := s[i]; c < utf8.RuneSelf {
 			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
 				i++

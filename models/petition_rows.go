@@ -6,6 +6,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // petitionListColumns are the columns a petition list reads: every column its items send or
@@ -47,7 +48,15 @@ func (p *Petition) listFields(into []any) []any {
 // their fields (GORM's reflection over every column of every row was most of a page's time).
 // rows is the room given at once, a page's rows.
 func findPetitions(q *gorm.DB, rows int) ([]Petition, error) {
-	return findAppend(make([]Petition, 0, rows), q.Select(petitionListColumns), (*Petition).listFields)
+	return findAppend(make([]Petition, 0, rows), selectList(q), (*Petition).listFields)
+}
+
+// selectList selects petitionListColumns as they are written. GORM's Select first looks a
+// select up as the name of one of the model's fields, converting the whole list to a column
+// name for every statement (3 % of a petition list's time); a select clause given as an
+// expression is written as it stands.
+func selectList(q *gorm.DB) *gorm.DB {
+	return q.Clauses(clause.Select{Expression: clause.Expr{SQL: petitionListColumns}})
 }
 
 // findInto runs q and scans its rows straight into the fields of new Ts (scanInto), without

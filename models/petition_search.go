@@ -495,7 +495,7 @@ func (s *Store) listPage(ctx context.Context, pq *petitionQuery, ordered *gorm.D
 	if s.dialect == Postgres {
 		// One branch, run for each commune (a lateral subquery): GORM builds it once, where a
 		// union of a branch per commune cost it a quarter of a district list's time.
-		branch := ordered.Select(petitionListColumns).Where("petitions.commune_id = c.id").Scopes(search).Limit(n)
+		branch := selectList(ordered).Where("petitions.commune_id = c.id").Scopes(search).Limit(n)
 		return findPetitions(s.conn(ctx).Table("(VALUES "+idRows(pq.split.communes)+") AS c(id) CROSS JOIN LATERAL (?) AS petitions", branch).
 			Order(orderBy).Limit(n), n)
 	}
@@ -503,7 +503,7 @@ func (s *Store) listPage(ctx context.Context, pq *petitionQuery, ordered *gorm.D
 	branches := make([]any, len(pq.split.communes))
 	for i, c := range pq.split.communes {
 		parts[i] = "SELECT * FROM (?) AS b" + strconv.Itoa(i)
-		branches[i] = ordered.Select(petitionListColumns).Where("petitions.commune_id = ?", c).Scopes(search).Limit(n)
+		branches[i] = selectList(ordered).Where("petitions.commune_id = ?", c).Scopes(search).Limit(n)
 	}
 	union := s.conn(ctx).Raw(strings.Join(parts, " UNION ALL "), branches...)
 	return findPetitions(s.conn(ctx).Table("(?) AS petitions", union).Order(orderBy).Limit(n), n)
