@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/gin-gonic/gin"
 	"github.com/klauspost/compress/gzip"
@@ -27,7 +28,18 @@ func (s *Server) publicRoutes(public *gin.RouterGroup) {
 // its bytes.
 type heldBody struct {
 	gin.ResponseWriter
-	body bytes.Buffer
+	body *bytes.Buffer
+}
+
+// heldBodies are the buffers publicCache holds answers in, kept between requests (a board page
+// grew a new one from nothing each time); one an export-sized answer grew is let go.
+var heldBodies = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func putHeldBody(b *bytes.Buffer) {
+	if b.Cap() <= 1<<20 {
+		b.Reset()
+		heldBodies.Put(b)
+	}
 }
 
 func (w *heldBody) Write(b []byte) (int, error)       { return w.body.Write(b) }
@@ -40,7 +52,8 @@ func (w *heldBody) WriteString(s string) (int, error) { return w.body.WriteStrin
 // bytes), with an ETag of their own, as RFC 9110 asks of another representation. Only the public
 // board and Open311 use it; the signed-in API stays no-store.
 func publicCache(c *gin.Context) {
-	w := &heldBody{ResponseWriter: c.Writer}
+	w := &heldBody{ResponseWriter: c.Writer, body: heldBodies.Get().(*bytes.Buffer)}
+	defer putHeldBody(w.body)
 	c.Writer = w
 	c.Next()
 	c.Writer = w.ResponseWriter
