@@ -34,107 +34,102 @@ func scanRow(m *pgtype.Map, fields []pgconn.FieldDescription, raw [][]byte, dest
 }
 
 // readValue reads the value v of column f into d when d is one of the destinations it knows
-// and v a value it reads as pgx would (a text in either format, which are the same bytes, the
-// rest in binary); it reports whether it did. A NULL is read only into a pointer (nil), as pgx
-// errs on a NULL for anything else.
+// and v a value it reads as pgx would (texts, integers and booleans in either format, times
+// and days in binary); it reports whether it did. A NULL is read only into a pointer (nil), as
+// pgx errs on a NULL for anything else.
 func readValue(f *pgconn.FieldDescription, v []byte, d any) bool {
-	oid := f.DataTypeOID
-	if f.Format != pgtype.BinaryFormatCode {
-		oid = textOnly(oid)
-	}
 	switch d := d.(type) {
 	case *string:
-		return readText(oid, v, d)
+		return readText(f, v, d)
 	case **string:
-		return readNullable(oid, v, d, readText)
+		return readNullable(f, v, d, readText)
 	case *int64:
-		return readInt(oid, v, d)
+		return readInt(f, v, d)
 	case **int64:
-		return readNullable(oid, v, d, readInt)
+		return readNullable(f, v, d, readInt)
 	case *int:
-		return readInt(oid, v, d)
+		return readInt(f, v, d)
 	case *bool:
-		return readBool(oid, v, d)
+		return readBool(f, v, d)
 	case *time.Time:
-		return readTime(oid, v, d)
+		return readTime(f, v, d)
 	case **time.Time:
-		return readNullable(oid, v, d, readTime)
+		return readNullable(f, v, d, readTime)
 	case *Date:
-		return readDate(oid, v, d)
+		return readDate(f, v, d)
 	case **Date:
-		return readNullable(oid, v, d, readDate)
+		return readNullable(f, v, d, readDate)
 	case *PetitionState:
-		return readText(oid, v, d)
+		return readText(f, v, d)
 	case *StateType:
-		return readText(oid, v, d)
+		return readText(f, v, d)
 	case *PetitionKind:
-		return readText(oid, v, d)
+		return readText(f, v, d)
 	case *Channel:
-		return readText(oid, v, d)
+		return readText(f, v, d)
 	case *Complexity:
-		return readText(oid, v, d)
+		return readText(f, v, d)
 	case *Role:
-		return readText(oid, v, d)
+		return readText(f, v, d)
 	case **CloseReason:
-		return readNullable(oid, v, d, readText)
+		return readNullable(f, v, d, readText)
 	case **Satisfaction:
-		return readNullable(oid, v, d, readText)
+		return readNullable(f, v, d, readText)
 	}
 	return false
 }
 
-// textOnly is oid for a text type, whose values in text format are read as in binary; zero for
-// any other, which papi reads in binary only.
-func textOnly(oid uint32) uint32 {
-	if oid == pgtype.TextOID || oid == pgtype.VarcharOID {
-		return oid
-	}
-	return 0
-}
-
 // readNullable reads v into a new T for *d, or sets *d to nil for a NULL.
-func readNullable[T any](oid uint32, v []byte, d **T, read func(uint32, []byte, *T) bool) bool {
+func readNullable[T any](f *pgconn.FieldDescription, v []byte, d **T, read func(*pgconn.FieldDescription, []byte, *T) bool) bool {
 	if v == nil {
 		*d = nil
 		return true
 	}
 	x := new(T)
-	if !read(oid, v, x) {
+	if !read(f, v, x) {
 		return false
 	}
 	*d = x
 	return true
 }
 
-func readText[S ~string](oid uint32, v []byte, d *S) bool {
-	if v == nil || (oid != pgtype.TextOID && oid != pgtype.VarcharOID) {
+// readText reads a text or varchar, whose two formats are the same bytes.
+func readText[S ~string](f *pgconn.FieldDescription, v []byte, d *S) bool {
+	if v == nil || (f.DataTypeOID != pgtype.TextOID && f.DataTypeOID != pgtype.VarcharOID) {
 		return false
 	}
 	*d = S(v)
 	return true
 }
 
-func readInt[I int | int64](oid uint32, v []byte, d *I) bool {
-	switch {
-	case v == nil:
-		return false
-	case oid == pgtype.Int8OID && len(v) == 8:
-		*d = I(int64(binary.BigEndian.Uint64(v)))
-	case oid == pgtype.Int4OID && len(v) == 4:
-		*d = I(int32(binary.BigEndian.Uint32(v)))
-	case oid == pgtype.Int2OID && len(v) == 2:
-		*d = I(int16(binary.BigEndian.Uint16(v)))
+// readInt reads a smallint, integer or bigint (pgInt).
+func readInt[I int | int64](f *pgconn.FieldDescription, v []byte, d *I) bool {
+	switch f.DataTypeOID {
+	case pgtype.Int2OID, pgtype.Int4OID, pgtype.Int8OID:
 	default:
 		return false
 	}
+	if v == nil {
+		return false
+	}
+	n, err := pgInt(*f, v)
+	if err != nil {
+		return false
+	}
+	*d = I(n)
 	return true
 }
 
-func readBool(oid uint32, v []byte, d *bool) bool {
-	if oid != pgtype.BoolOID || len(v) != 1 {
+// readBool reads a boolean (pgBool).
+func readBool(f *pgconn.FieldDescription, v []byte, d *bool) bool {
+	if f.DataTypeOID != pgtype.BoolOID {
 		return false
 	}
-	*d = v[0] == 1
+	b, err := pgBool(*f, v)
+	if err != nil {
+		return false
+	}
+	*d = b
 	return true
 }
 
@@ -152,8 +147,9 @@ var (
 	readTimesTo   = time.Date(readYearsTo, 1, 1, 0, 0, 0, 0, time.UTC)
 )
 
-func readTime(oid uint32, v []byte, d *time.Time) bool {
-	if oid != pgtype.TimestamptzOID || len(v) != 8 {
+// readTime reads a timestamp with time zone in binary.
+func readTime(f *pgconn.FieldDescription, v []byte, d *time.Time) bool {
+	if f.DataTypeOID != pgtype.TimestamptzOID || f.Format != pgtype.BinaryFormatCode || len(v) != 8 {
 		return false
 	}
 	us := int64(binary.BigEndian.Uint64(v))
@@ -165,8 +161,9 @@ func readTime(oid uint32, v []byte, d *time.Time) bool {
 	return true
 }
 
-func readDate(oid uint32, v []byte, d *Date) bool {
-	if oid != pgtype.DateOID || len(v) != 4 {
+// readDate reads a date in binary.
+func readDate(f *pgconn.FieldDescription, v []byte, d *Date) bool {
+	if f.DataTypeOID != pgtype.DateOID || f.Format != pgtype.BinaryFormatCode || len(v) != 4 {
 		return false
 	}
 	t := time.Date(2000, 1, 1+int(int32(binary.BigEndian.Uint32(v))), 0, 0, 0, 0, time.UTC)
