@@ -59,14 +59,13 @@ func (f *fixedStatements) text(ctx context.Context, db *gorm.DB, name string, va
 	if t, ok := f.texts.Load(name); ok {
 		return t.(string), true, nil
 	}
-	stmt := build(db.WithContext(ctx)).Session(&gorm.Session{DryRun: true}).Find(&[]map[string]any{})
-	if stmt.Error != nil {
-		return "", false, stmt.Error
+	text, takes, err := writeStatement(build(db.WithContext(ctx)))
+	if err != nil {
+		return "", false, err
 	}
-	if len(stmt.Statement.Vars) != len(vars) || (len(vars) > 0 && !reflect.DeepEqual(stmt.Statement.Vars, vars)) {
-		return "", false, fmt.Errorf("statement %s takes %v, not %v", name, stmt.Statement.Vars, vars)
+	if len(takes) != len(vars) || (len(vars) > 0 && !reflect.DeepEqual(takes, vars)) {
+		return "", false, fmt.Errorf("statement %s takes %v, not %v", name, takes, vars)
 	}
-	text := stmt.Statement.SQL.String()
 	f.texts.Store(name, text)
 	return text, false, nil
 }

@@ -91,11 +91,18 @@ func pgxPool(q *gorm.DB) (*sql.DB, bool) {
 // fields in its own binary format. database/sql would first make a value of every column of
 // every row, then convert it again into the field: a list's rows cost a third less this way.
 func findThroughPgx[T any](out []T, q *gorm.DB, db *sql.DB, fields func(*T, []any) []any) ([]T, error) {
-	stmt := q.Session(&gorm.Session{DryRun: true}).Find(&[]map[string]any{})
-	if stmt.Error != nil {
-		return nil, stmt.Error
+	text, vars, err := writeStatement(q)
+	if err != nil {
+		return nil, err
 	}
-	return queryThroughPgx(q.Statement.Context, out, db, stmt.Statement.SQL.String(), stmt.Statement.Vars, fields)
+	return queryThroughPgx(q.Statement.Context, out, db, text, vars, fields)
+}
+
+// writeStatement has GORM write the statement of q, with its values, without sending it (its
+// query callbacks run as for any read).
+func writeStatement(q *gorm.DB) (string, []any, error) {
+	stmt := q.Session(&gorm.Session{DryRun: true}).Find(&[]map[string]any{})
+	return stmt.Statement.SQL.String(), stmt.Statement.Vars, stmt.Error
 }
 
 // queryThroughPgx runs the statement text with vars on a pgx connection of the pool and reads
