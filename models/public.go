@@ -2,7 +2,10 @@ package models
 
 import (
 	"context"
+	"fmt"
 	"io"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -116,6 +119,9 @@ type publicRow struct {
 	PetitionerIDNumber                              string
 	PetitionerFormer                                string
 	CorrectedAt                                     *time.Time
+	// PhotoIDs are the ids of the public photos, joined by commas (photoColumn); read by the
+	// board and a petition's public page only.
+	PhotoIDs *string
 }
 
 // publicColumns are the columns of a publicRow.
@@ -136,10 +142,21 @@ func (r *publicRow) fields(into []any) []any {
 		&r.PetitionerFormer, &r.CorrectedAt, &r.LinkedCount, &r.MainReference)
 }
 
+// withPhotoFields are fields with the destination of photoColumn after them.
+func (r *publicRow) withPhotoFields(into []any) []any {
+	return append(r.fields(into), &r.PhotoIDs)
+}
+
 // findPublic reads the rows of a publicQuery, scanned straight into their fields (GORM's
 // reflection over every column of every row cost more than the board's SQL).
 func findPublic(q *gorm.DB) ([]publicRow, error) {
 	return findInto(q, (*publicRow).fields)
+}
+
+// findWithPhotos reads the rows of a publicQuery with the photos' ids, as boardQuery selects
+// them.
+func findWithPhotos(q *gorm.DB) ([]publicRow, error) {
+	return findInto(q, (*publicRow).withPhotoFields)
 }
 
 // publicQuery selects the petitions the public may see, with the names the board shows.
@@ -152,6 +169,18 @@ func (s *Store) publicQuery(ctx context.Context) *gorm.DB {
 		Joins("JOIN units h ON h.id = p.hamlet_id").
 		Joins("JOIN topics t ON t.id = p.topic_id").
 		Where("p.private = ? AND p.kind <> ?", false, KindDenunciation)
+}
+
+// boardQuery is publicQuery with each petition's public photos (photoColumn).
+func (s *Store) boardQuery(ctx context.Context) *gorm.DB {
+	return s.publicQuery(ctx).Select(publicColumns + ", " + s.dialect.photoColumn())
+}
+
+// photoColumn is the ids of a petition's public photos as one text ("12,15"), or NULL: read
+// with the petition, the board spends no round trip of its own on them.
+func (d Dialect) photoColumn() string {
+	return `(SELECT ` + d.stringAgg() + `(CAST(a.id AS TEXT), ',') FROM attachments a
+		WHERE a.petition_id = p.id AND ` + publicPhotoWhere + `) AS photo_ids`
 }
 
 // publicMatterOnce keeps a petition linked to a public main one off the board's lists: the matter
@@ -250,14 +279,14 @@ func (s *Store) PublicPetitions(ctx context.Context, communeID int64, f PublicFi
 	v := &ValidationError{}
 	// Now, a commune's board shows what it holds: its predecessors' petitions follow their
 	// hamlets. Then, or for an ended commune, the petitions made in it.
-	q := s.publicQuery(ctx).Where("p.commune_id = ?", commune.ID)
+	q := s.boardQuery(ctx).Where("p.commune_id = ?", commune.ID)
 	if parseBasis(v, f.As) == BasisNow && commune.Live() {
 		sc, err := r.held([]string{commune.Path})
 		if err != nil {
 			return nil, "", err
 		}
 		cond, args := sc.sql("p")
-		q = s.publicQuery(ctx).Where(cond, args...)
+		q = s.boardQuery(ctx).Where(cond, args...)
 	}
 	q = q.Where(publicMatterOnce)
 	if code := strings.TrimSpace(f.Topic); code != "" {
@@ -291,13 +320,13 @@ func (s *Store) PublicPetitions(ctx context.Context, communeID int64, f PublicFi
 		q = q.Where("(p.received_at < ? OR (p.received_at = ? AND p.id < ?))", after.At, after.At, after.ID)
 	}
 	limit := f.Page.limit()
-	rows, err := findPublic(q.Order("p.received_at DESC, p.id DESC").Limit(limit + 1))
+	rows, err := findWithPhotos(q.Order("p.received_at DESC, p.id DESC").Limit(limit + 1))
 	if err != nil {
 		return nil, "", err
 	}
 	rows, more := trimPage(rows, limit)
 	out := s.publicOf(rows)
-	if err := s.fillPublicPhotos(ctx, rows, out); err != nil {
+	if err := withPhotos(rows, out); err != nil {
 		return nil, "", err
 	}
 	next := ""
@@ -318,7 +347,7 @@ func (s *Store) PublicPetition(ctx context.Context, reference string) (*PublicPe
 	if ref == "" || len(ref) > 64 {
 		return nil, ErrNotFound
 	}
-	rows, err := findPublic(s.publicQuery(ctx).Where("p.reference = ?", ref).Limit(1))
+	rows, err := findWithPhotos(s.boardQuery(ctx).Where("p.reference = ?", ref).Limit(1))
 	if err != nil {
 		return nil, err
 	}
@@ -326,7 +355,7 @@ func (s *Store) PublicPetition(ctx context.Context, reference string) (*PublicPe
 		return nil, ErrNotFound
 	}
 	out := s.publicOf(rows)
-	if err := s.fillPublicPhotos(ctx, rows, out); err != nil {
+	if err := withPhotos(rows, out); err != nil {
 		return nil, err
 	}
 	return &out[0], nil
@@ -471,33 +500,35 @@ type PublicPhoto struct {
 	Height      *int   `json:"height"`
 }
 
-// publicPhotos selects the photos the public may see: marked public by staff, not removed or
-// purged, of a petition the board shows (never a private one or a denunciation).
+// publicPhotoWhere is what makes an attachment a of a public petition a public photo: marked
+// public by staff, a photo, not removed or purged.
+const publicPhotoWhere = "a.public = TRUE AND a.kind = '" + string(AttachmentPhoto) + "' AND a.removed_at IS NULL AND a.purged_at IS NULL"
+
+// publicPhotos selects the photos the public may see: public photos (publicPhotoWhere) of a
+// petition the board shows (never a private one or a denunciation).
 func (s *Store) publicPhotos(ctx context.Context) *gorm.DB {
 	return s.conn(ctx).Table("attachments a").Select("a.*").
 		Joins("JOIN petitions p ON p.id = a.petition_id").
-		Where("a.public = ? AND a.kind = ? AND a.removed_at IS NULL AND a.purged_at IS NULL", true, AttachmentPhoto).
+		Where(publicPhotoWhere).
 		Where("p.private = ? AND p.kind <> ?", false, KindDenunciation)
 }
 
-// fillPublicPhotos gives each petition of the board the ids of its public photos, in one query.
-func (s *Store) fillPublicPhotos(ctx context.Context, rows []publicRow, out []PublicPetition) error {
-	ids := make([]int64, len(rows))
-	at := make(map[int64]int, len(rows))
+// withPhotos gives each petition of the board the ids of its public photos, oldest first, from
+// the photo column of its row.
+func withPhotos(rows []publicRow, out []PublicPetition) error {
 	for i, r := range rows {
-		ids[i], at[r.ID] = r.ID, i
 		out[i].PhotoIDs = []int64{}
-	}
-	if len(ids) == 0 {
-		return nil
-	}
-	found, err := findInto(s.publicPhotos(ctx).Select("a.petition_id, a.id").Where("a.petition_id IN ?", ids).Order("a.id"),
-		func(f *struct{ PetitionID, ID int64 }, into []any) []any { return append(into, &f.PetitionID, &f.ID) })
-	if err != nil {
-		return err
-	}
-	for _, f := range found {
-		out[at[f.PetitionID]].PhotoIDs = append(out[at[f.PetitionID]].PhotoIDs, f.ID)
+		if r.PhotoIDs == nil {
+			continue
+		}
+		for _, f := range strings.Split(*r.PhotoIDs, ",") {
+			id, err := strconv.ParseInt(f, 10, 64)
+			if err != nil {
+				return fmt.Errorf("photo ids of %s: %w", r.Reference, err)
+			}
+			out[i].PhotoIDs = append(out[i].PhotoIDs, id)
+		}
+		slices.Sort(out[i].PhotoIDs) // the aggregate keeps no order
 	}
 	return nil
 }
