@@ -167,20 +167,21 @@ const jsonHex = "0123456789abcdef"
 
 func appendJSONString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
-	// In valid UTF-8 the only characters beyond ASCII to escape are U+2028 and U+2029
-	// (E2 80 A8, E2 80 A9): its other bytes are copied as they come, without reading runes.
-	valid := utf8.ValidString(s)
 	start := 0
 	for i := 0; i < len(s); {
-		if c := s[i]; valid && c >= utf8.RuneSelf {
-			if c != 0xE2 || i+2 >= len(s) || s[i+1] != 0x80 || s[i+2]&^1 != 0xA8 {
-				i++
-				continue
+		// Beyond ASCII, the only characters to escape are U+2028 and U+2029 (E2 80 A8, E2 80
+		// A9) and bad UTF-8: the two- and three-byte sequences Vietnamese is written in are
+		// checked here and copied as they come, without reading runes; the rest is read below.
+		if c := s[i]; c >= 0xC2 && c <= 0xDF && i+1 < len(s) && s[i+1]&0xC0 == 0x80 {
+			i += 2
+			continue
+		} else if c >= 0xE1 && c <= 0xEF && c != 0xED && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
+			if c == 0xE2 && s[i+1] == 0x80 && s[i+2]&^1 == 0xA8 {
+				dst = append(dst, s[start:i]...)
+				dst = append(dst, '\\', 'u', '2', '0', '2', jsonHex[s[i+2]&0xF])
+				start = i + 3
 			}
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, '\\', 'u', '2', '0', '2', jsonHex[s[i+2]&0xF])
 			i += 3
-			start = i
 			continue
 		}
 		if c := s[i]; c < utf8.RuneSelf {

@@ -160,6 +160,16 @@ func TestAppendJSONString(t *testing.T) {
 		}
 		texts = append(texts, string(b), string(bytes.Runes(b)))
 	}
+	// Bytes at the edges of UTF-8's sequences: overlong and surrogate leads, cut sequences,
+	// U+2028's neighbours.
+	edges := []byte{'a', '"', 0x80, 0x9F, 0xA0, 0xA8, 0xA9, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xE1, 0xE2, 0xEC, 0xED, 0xEE, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF}
+	for i := 0; i < 20000; i++ {
+		b := make([]byte, rnd.Intn(8))
+		for j := range b {
+			b[j] = edges[rnd.Intn(len(edges))]
+		}
+		texts = append(texts, string(b))
+	}
 	for _, s := range texts {
 		want, _ := json.Marshal(s)
 		if got := models.AppendJSONString(nil, s); !bytes.Equal(got, want) {
