@@ -276,8 +276,11 @@ func (m *petitionerMasker) fold(s string, at bool) {
 }
 
 func isSpace(r rune) bool {
-	if r < utf8.RuneSelf {
+	switch {
+	case r < utf8.RuneSelf:
 		return r == ' ' || ('\t' <= r && r <= '\r')
+	case r < foldedBelow:
+		return foldTable()[r].space
 	}
 	return unicode.IsSpace(r)
 }
@@ -316,11 +319,19 @@ func (m *petitionerMasker) maskWord(s string, word []rune) (string, bool) {
 // (U+1EA0–U+1EF9), Greek and Cyrillic; the masking of a board page folds each of its texts.
 const foldedBelow = 0x2000
 
-// foldedRunes is foldRuneSlow of every character below foldedBelow, made on first use.
-var foldedRunes = sync.OnceValue(func() *[foldedBelow]rune {
-	var t [foldedBelow]rune
+// foldedRune is what folding makes of a character: its folded form, and whether it is a mark
+// (dropped) or a space.
+type foldedRune struct {
+	r           rune
+	mark, space bool
+}
+
+// foldTable is what folding makes of every character below foldedBelow, made on first use: the
+// Unicode tables' answers, looked up once rather than for each letter of each text.
+var foldTable = sync.OnceValue(func() *[foldedBelow]foldedRune {
+	var t [foldedBelow]foldedRune
 	for r := range t {
-		t[r] = foldRuneSlow(rune(r))
+		t[r] = foldedRune{r: foldRuneSlow(rune(r)), mark: unicode.Is(unicode.Mn, rune(r)), space: unicode.IsSpace(rune(r))}
 	}
 	return &t
 })
@@ -334,14 +345,22 @@ func foldRune(r rune) rune {
 		return r
 	}
 	if r < foldedBelow {
-		return foldedRunes()[r]
+		return foldTable()[r].r
 	}
 	return foldRuneSlow(r)
 }
 
 // isMark tells whether r is a nonspacing mark (Unicode's Mn), which folding drops; the first of
 // them is U+0300.
-func isMark(r rune) bool { return r >= 0x300 && unicode.Is(unicode.Mn, r) }
+func isMark(r rune) bool {
+	switch {
+	case r < 0x300:
+		return false
+	case r < foldedBelow:
+		return foldTable()[r].mark
+	}
+	return unicode.Is(unicode.Mn, r)
+}
 
 // foldRuneSlow is foldRune through the Unicode tables.
 func foldRuneSlow(r rune) rune {
