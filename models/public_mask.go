@@ -82,6 +82,9 @@ func (m *petitionerMasker) addUnlessShown(address string, shown []string) {
 	m.buf = foldAppend(m.buf, address)
 	a := m.buf[at:]
 	for _, s := range shown {
+		if utf8.RuneCountInString(s) < len(a) {
+			continue // folding never lengthens a text: s cannot fold to the address
+		}
 		n := len(m.buf)
 		m.buf = foldAppend(m.buf, s)
 		same := slices.Equal(m.buf[n:], m.buf[at:n])

@@ -97,3 +97,25 @@ func BenchmarkPublicMaskPage(b *testing.B) {
 		models.MaskPage(rows)
 	}
 }
+
+// TestPublicMaskKeepsShownPlaces leaves an address that is only the hamlet's or the commune's
+// name, however it is typed, since the board shows those anyway; any longer address is hidden.
+func TestPublicMaskKeepsShownPlaces(t *testing.T) {
+	text := "Đường liên ấp ở Ấp Tân Phú, xã Tân Thới hư hỏng; hộ ở xóm 2, ấp Tân Phú báo."
+	for _, c := range []struct {
+		address string
+		hidden  bool
+	}{
+		{"Ấp Tân Phú", false},
+		{"  ap   TAN phu ", false},
+		{"A\u0302p Ta\u0302n Phu\u0301", false}, // decomposed
+		{"tan thoi", false},
+		{"xóm 2, ấp Tân Phú", true},
+		{"Ấp Tân Phú 2", false}, // not in the text: nothing to hide
+	} {
+		got := models.MaskPage([][5]string{{"Lê Văn Tám", "", c.address, "", text}})[0]
+		if hidden := got != text; hidden != c.hidden {
+			t.Errorf("address %q: %q", c.address, got)
+		}
+	}
+}
