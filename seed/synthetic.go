@@ -1,9 +1,13 @@
 package seed
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"image"
+	"image/color"
+	"image/jpeg"
 	"io"
 	"math/rand"
 	"sort"
@@ -36,6 +40,9 @@ type SyntheticResult struct {
 	// Merged counts the communes a reorganization ended part-way; Successors the communes
 	// those merged into.
 	Merged, Successors int
+	// Photos counts the petitions' photos: one uploaded, the others sharing its file. None
+	// without a blob store.
+	Photos int64
 }
 
 // syntheticProvinceCode marks the synthetic provinces (SYN01, SYN02...), so a second run notices.
@@ -119,7 +126,7 @@ func Synthetic(ctx context.Context, s *models.Store, opts SyntheticOptions) (*Sy
 		return nil, err
 	}
 	g := &synGen{s: s, rng: rng, ids: &ids, opts: opts, topics: topicByCode, hash: hash, now: s.Now().UTC(),
-		fold: map[string]string{}, slugs: map[string]int{}}
+		fold: map[string]string{}, slugs: map[string]int{}, before: ids.petition}
 	if err := g.loadSlugs(ctx); err != nil {
 		return nil, err
 	}
@@ -168,6 +175,9 @@ func Synthetic(ctx context.Context, s *models.Store, opts SyntheticOptions) (*Sy
 	if err := mergeSome(ctx, s, opts, res); err != nil {
 		return nil, err
 	}
+	if err := g.photos(ctx, progress, res); err != nil {
+		return nil, err
+	}
 	// The rows came past the domain's writes, so the report rollups are counted afresh.
 	fmt.Fprintln(progress, "synthetic: counting the report rollups")
 	if err := s.RebuildRollups(ctx); err != nil {
@@ -177,9 +187,10 @@ func Synthetic(ctx context.Context, s *models.Store, opts SyntheticOptions) (*Sy
 	if _, err := s.PackRollups(ctx); err != nil {
 		return nil, err
 	}
-	// The merges and the rollups rewrote these tables after the statistics were taken; without
-	// fresh ones PostgreSQL plans a province's report over the rollups three times slower.
-	if err := s.FinishBulkInsert(ctx, "units", "petitions", "petition_rollups", "hamlet_communes"); err != nil {
+	// The merges, the photos and the rollups wrote these tables after the statistics were
+	// taken; without fresh ones PostgreSQL plans a province's report over the rollups three
+	// times slower.
+	if err := s.FinishBulkInsert(ctx, "units", "petitions", "petition_rollups", "hamlet_communes", "attachments"); err != nil {
 		return nil, err
 	}
 	return res, nil
@@ -212,6 +223,10 @@ type synGen struct {
 	petitions, events, counters     [][]any
 	pendingCommunes                 []*synCommune
 	hamletCount, userCount          int
+	// first is the first commune made; its district is never merged, so its photo stays put.
+	first *synCommune
+	// before is the last petition id before this data set: photos go on its own petitions only.
+	before int64
 }
 
 func (g *synGen) loadSlugs(ctx context.Context) error {
@@ -310,6 +325,9 @@ func (g *synGen) commune(dist *models.Unit) {
 	cm.chair = g.user(c, models.RoleCommuneChair, "syn.chair."+slug)
 	cm.sec = g.user(c, models.RoleSecretary, "syn.secretary."+slug)
 	g.pendingCommunes = append(g.pendingCommunes, cm)
+	if g.first == nil {
+		g.first = cm
+	}
 }
 
 func (g *synGen) flushUnits(ctx context.Context) error {
@@ -587,4 +605,107 @@ func PetitionText(rng *rand.Rand, hamlet string) (topic, content string) {
 	topic = synTopicCodes[rng.Intn(len(synTopicCodes))]
 	list := synPetitions[topic]
 	return topic, fmt.Sprintf(list[rng.Intn(len(list))], hamlet)
+}
+
+// The photos spread over the petitions the public may see by id: one whose id is a multiple
+// of photoEvery carries one, shown on the board unless its id is a multiple of hiddenEvery too
+// (three in four are shown).
+const (
+	photoEvery  = 50
+	hiddenEvery = 200
+)
+
+// photos gives the data set the photos a live commune has, so that the board reads them as it
+// would there: the first commune's secretary uploads one to its newest public petition and its
+// chair shows it on the board, then one statement gives the same file to about one in fifty of
+// the other petitions the public may see. Without a blob store there are none.
+func (g *synGen) photos(ctx context.Context, progress io.Writer, res *SyntheticResult) error {
+	if g.s.Blobs == nil {
+		fmt.Fprintln(progress, "synthetic: no blob store, so no photos")
+		return nil
+	}
+	var petitionID int64
+	err := g.s.Gorm().WithContext(ctx).Raw(`SELECT id FROM petitions WHERE commune_id = ? AND private = FALSE AND kind <> ?
+		ORDER BY received_at DESC, id DESC LIMIT 1`, g.first.unit.ID, models.KindDenunciation).Scan(&petitionID).Error
+	if err != nil {
+		return err
+	}
+	if petitionID == 0 {
+		fmt.Fprintln(progress, "synthetic: no public petition to photograph, so no photos")
+		return nil
+	}
+	fmt.Fprintln(progress, "synthetic: attaching photos")
+	a, err := g.uploadPhoto(ctx, petitionID)
+	if err != nil {
+		return fmt.Errorf("synthetic photo: %w", err)
+	}
+	// Attaching and publishing each wrote an event on the petition's history.
+	res.Events += 2
+	copies, err := copyPhoto(ctx, g.s, a, g.before)
+	if err != nil {
+		return fmt.Errorf("synthetic photos: %w", err)
+	}
+	res.Photos = 1 + copies
+	return nil
+}
+
+// uploadPhoto attaches a photo to a petition of the first commune through the product's own
+// upload, as its secretary, and publishes it as its chair.
+func (g *synGen) uploadPhoto(ctx context.Context, petitionID int64) (*models.Attachment, error) {
+	sec, err := g.actor(ctx, g.first.sec)
+	if err != nil {
+		return nil, err
+	}
+	chair, err := g.actor(ctx, g.first.chair)
+	if err != nil {
+		return nil, err
+	}
+	u, err := g.s.ReceiveUpload(bytes.NewReader(photoJPEG()), "anh-hien-truong.jpg", "file")
+	if err != nil {
+		return nil, err
+	}
+	defer u.Close()
+	added, err := g.s.AttachFiles(ctx, sec, models.AttachmentTarget{PetitionID: petitionID}, []*models.Upload{u})
+	if err != nil {
+		return nil, err
+	}
+	yes := true
+	return g.s.UpdateAttachment(ctx, chair, added[0].ID, models.AttachmentPatch{Public: &yes})
+}
+
+// actor is a synthetic user as they act.
+func (g *synGen) actor(ctx context.Context, userID int64) (models.Actor, error) {
+	u, err := g.s.User(ctx, models.SystemActor(), userID)
+	if err != nil {
+		return models.Actor{}, err
+	}
+	return g.s.LoadActor(ctx, u)
+}
+
+// photoJPEG draws the data set's photo: a 320×240 gradient, without metadata.
+func photoJPEG() []byte {
+	img := image.NewRGBA(image.Rect(0, 0, 320, 240))
+	for y := range 240 {
+		for x := range 320 {
+			img.SetRGBA(x, y, color.RGBA{R: uint8(x * 255 / 319), G: uint8(y * 255 / 239), B: 120, A: 255})
+		}
+	}
+	var buf bytes.Buffer
+	jpeg.Encode(&buf, img, &jpeg.Options{Quality: 85}) // writing to memory cannot fail
+	return buf.Bytes()
+}
+
+// copyPhoto gives photo a's file to one in photoEvery of the petitions after id before that the
+// public may see, in one statement: blobs are kept by their digest, so every row is backed by
+// the one stored file. Each copy is added by whoever logged the petition, when they logged it,
+// as a photo handed in at the desk would be.
+func copyPhoto(ctx context.Context, s *models.Store, a *models.Attachment, before int64) (int64, error) {
+	r := s.Gorm().WithContext(ctx).Exec(`INSERT INTO attachments (petition_id, kind, sha256, size, content_type, original_name,
+			width, height, thumb_sha256, public, added_by, added_at)
+		SELECT p.id, a.kind, a.sha256, a.size, a.content_type, a.original_name, a.width, a.height, a.thumb_sha256,
+			p.id % ? <> 0, p.created_by, p.created_at
+		FROM petitions p CROSS JOIN attachments a
+		WHERE a.id = ? AND p.id > ? AND p.id <> a.petition_id AND p.id % ? = 0 AND p.private = FALSE AND p.kind <> ?`,
+		hiddenEvery, a.ID, before, photoEvery, models.KindDenunciation)
+	return r.RowsAffected, r.Error
 }

@@ -3,12 +3,17 @@ package seed_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"io"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/papi-dialogue/papi/models"
+	"github.com/papi-dialogue/papi/models/blobs/blobstest"
 	"github.com/papi-dialogue/papi/models/calendar"
 	"github.com/papi-dialogue/papi/models/dbtest"
 	"github.com/papi-dialogue/papi/seed"
@@ -17,6 +22,7 @@ import (
 func TestSeedSynthetic(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, s *models.Store) {
 		ctx := context.Background()
+		s.Blobs = blobstest.Dir(t)
 		var progress bytes.Buffer
 		res, err := seed.Synthetic(ctx, s, seed.SyntheticOptions{Communes: 12, Years: 2, PetitionsPerCommuneYear: 30, Seed: 7, Progress: &progress})
 		if err != nil {
@@ -49,6 +55,7 @@ func TestSeedSynthetic(t *testing.T) {
 			{"SELECT COUNT(*) FROM dialogues", res.Dialogues},
 			{"SELECT COUNT(*) FROM petitions", res.Petitions},
 			{"SELECT COUNT(*) FROM petition_events", res.Events},
+			{"SELECT COUNT(*) FROM attachments", res.Photos},
 		} {
 			var got int64
 			scan(&got, c.query)
@@ -56,6 +63,7 @@ func TestSeedSynthetic(t *testing.T) {
 				t.Errorf("%s: %d rows, the result says %d", c.query, got, c.want)
 			}
 		}
+		checkPhotos(t, s, res, scan)
 		var states []string
 		scan(&states, "SELECT DISTINCT state FROM petitions ORDER BY state")
 		if len(states) < 6 {
@@ -118,8 +126,8 @@ func TestSyntheticHasMergedCommunes(t *testing.T) {
 			t.Fatal(err)
 		}
 		// Districts 2 and 3: six communes in twos threes, then five as three and two.
-		if res.Merged != 11 || res.Successors != 4 {
-			t.Fatalf("merged %d into %d", res.Merged, res.Successors)
+		if res.Merged != 11 || res.Successors != 4 || res.Photos != 0 {
+			t.Fatalf("merged %d into %d; %d photos without a blob store", res.Merged, res.Successors, res.Photos)
 		}
 		var ended, lineage, waiting int64
 		db := s.Gorm()
@@ -157,4 +165,49 @@ func TestSyntheticHasMergedCommunes(t *testing.T) {
 			}
 		}
 	})
+}
+
+// checkPhotos: the synthetic photos are one file in the blob store, shared by some of the
+// petitions the public may see; most of them, never one of a private petition or of a
+// denunciation, are public; and the board shows the uploaded one.
+func checkPhotos(t *testing.T, s *models.Store, res *seed.SyntheticResult, scan func(dest any, query string, args ...any)) {
+	t.Helper()
+	ctx := context.Background()
+	var sums []string
+	scan(&sums, "SELECT sha256 FROM attachments UNION SELECT thumb_sha256 FROM attachments WHERE thumb_sha256 IS NOT NULL")
+	if res.Photos < 10 || len(sums) != 2 {
+		t.Fatalf("%d photos with %d files, want many photos sharing a photo and its thumbnail", res.Photos, len(sums))
+	}
+	for _, sum := range sums {
+		rc, err := s.Blobs.Open(ctx, sum)
+		if err != nil {
+			t.Fatalf("file %s: %v", sum, err)
+		}
+		h := sha256.New()
+		_, err = io.Copy(h, rc)
+		rc.Close()
+		if err != nil || hex.EncodeToString(h.Sum(nil)) != sum {
+			t.Fatalf("file %s does not hold its bytes: %v", sum, err)
+		}
+	}
+	var public, misplaced int64
+	scan(&public, "SELECT COUNT(*) FROM attachments WHERE public = TRUE")
+	scan(&misplaced, `SELECT COUNT(*) FROM attachments a JOIN petitions p ON p.id = a.petition_id
+		WHERE p.private = TRUE OR p.kind = 'to_cao' OR a.kind <> 'photo'`)
+	if public*2 < res.Photos || public == res.Photos || misplaced != 0 {
+		t.Fatalf("%d of %d photos public, %d on petitions the public may not see", public, res.Photos, misplaced)
+	}
+	// The uploaded photo is on its commune's newest public petition, so on the board's first page.
+	var photoID, communeID int64
+	if err := s.Gorm().Raw("SELECT a.id, p.commune_id FROM attachments a JOIN petitions p ON p.id = a.petition_id ORDER BY a.id LIMIT 1").
+		Row().Scan(&photoID, &communeID); err != nil {
+		t.Fatal(err)
+	}
+	board, _, err := s.PublicPetitions(ctx, communeID, models.PublicFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(board, func(p models.PublicPetition) bool { return slices.Contains(p.PhotoIDs, photoID) }) {
+		t.Fatalf("the board of commune %d does not show photo %d", communeID, photoID)
+	}
 }

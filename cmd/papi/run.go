@@ -371,6 +371,10 @@ func seedCommand(ctx context.Context, cfg config, log *slog.Logger, args []strin
 		return err
 	}
 	defer store.Close()
+	// The synthetic data set has photos, stored where serve will read them.
+	if err := wireAttachments(ctx, cfg, store); err != nil {
+		return err
+	}
 	if *synthetic {
 		start := time.Now()
 		res, err := seed.Synthetic(ctx, store, seed.SyntheticOptions{Communes: *communes, Years: *years,
@@ -379,9 +383,9 @@ func seedCommand(ctx context.Context, cfg config, log *slog.Logger, args []strin
 			return fmt.Errorf("seed synthetic: %w", err)
 		}
 		fmt.Fprintf(e.stdout, "Synthetic data loaded in %s: %d provinces, %d districts, %d communes, %d hamlets, %d users, "+
-			"%d dialogues, %d petitions, %d petition events. Every synthetic user has the password %q.\n",
+			"%d dialogues, %d petitions, %d petition events, %d photos. Every synthetic user has the password %q.\n",
 			time.Since(start).Round(time.Second), res.Provinces, res.Districts, res.Communes, res.Hamlets, res.Users,
-			res.Dialogues, res.Petitions, res.Events, seed.DemoPassword)
+			res.Dialogues, res.Petitions, res.Events, res.Photos, seed.DemoPassword)
 		if !*demo {
 			return nil
 		}
