@@ -1,6 +1,7 @@
 package api
 
 import (
+	"fmt"
 	"net/http"
 	"reflect"
 	"testing"
@@ -50,6 +51,39 @@ func TestPetitionWriteStatementsThroughAPI(t *testing.T) {
 		expect(t, r, http.StatusOK)
 		if n != want(5, 6) {
 			t.Errorf("an assignment sent %d statements, want %d", n, want(5, 6))
+		}
+	})
+}
+
+// TestReadStatementsThroughAPI: a signed-in read resolves its units at the versions read with
+// its session, so a commune's list sends the session's statement and the list's, no third for
+// the versions; and a commune an admin moves away is out of its old district's very next list.
+func TestReadStatementsThroughAPI(t *testing.T) {
+	each(t, func(t *testing.T, e *testEnv) {
+		w := e.world
+		chair, official, admin := e.as(w.ChairA), e.as(w.DistrictOfficial), e.as(w.Admin)
+		expect(t, e.as(w.SecretaryA).do("POST", "/api/v1/petitions", e.petitionBody(nil)), http.StatusCreated)
+		list := func(c *client) []any {
+			t.Helper()
+			r := c.do("GET", "/api/v1/petitions", nil)
+			expect(t, r, http.StatusOK)
+			return r.m(t)["items"].([]any)
+		}
+		if n := len(list(chair)); n != 1 { // the units are read once, then kept while their versions hold
+			t.Fatalf("the commune lists %d petitions, want 1", n)
+		}
+		c := dbtest.CountStatements(t, e.store)
+		if n := c.Count(func() { list(chair) }); n != 2 {
+			t.Errorf("a commune's list sent %d statements, want 2", n)
+		}
+		if n := len(list(official)); n != 1 {
+			t.Fatalf("the district lists %d petitions, want 1", n)
+		}
+		unit := admin.do("GET", fmt.Sprintf("/api/v1/units/%d", w.CommuneA.ID), nil).m(t)
+		expect(t, admin.do("PATCH", fmt.Sprintf("/api/v1/units/%d", w.CommuneA.ID),
+			map[string]any{"parent_id": w.OtherDistrict.ID, "version": unit["version"]}), http.StatusOK)
+		if items := list(official); len(items) != 0 {
+			t.Errorf("after its commune moved away the district still lists %v", items)
 		}
 	})
 }

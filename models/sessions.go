@@ -24,6 +24,12 @@ type Session struct {
 	ExpiresAt time.Time
 	// LastSeenAt is when the session was last used, to the minute (see Authenticate).
 	LastSeenAt time.Time
+	// versions are unit_scope_version's and reference_version's counters, read with the
+	// session (ReadingWith); read is false for a session not read by Authenticate.
+	versions struct {
+		units, reference int64
+		read             bool
+	}
 }
 
 // sessionTouchEvery is how stale LastSeenAt may grow before a request writes it again: one
@@ -123,6 +129,9 @@ type sessionRow struct {
 	// MonitorPaths are the paths of the communes of a monitoring official's set, joined by
 	// commas (paths hold digits and slashes only); nil without a set.
 	MonitorPaths *string
+	// UnitsVersion and ReferenceVersion are the counters a scope reader starts from
+	// (ReadingWith).
+	UnitsVersion, ReferenceVersion int64
 }
 
 // sessionColumns are the columns of a sessionRow.
@@ -131,10 +140,13 @@ const sessionColumns = `users.id, users.username, users.password_hash, users.ful
 	users.password_change_required, sessions.csrf_token, sessions.created_at AS session_created_at,
 	sessions.expires_at, sessions.last_seen_at, units.path AS unit_path, units.valid_to AS unit_valid_to`
 
-// sessionColumnsSQL are sessionColumns and the user's set of communes, so that a monitoring
-// official's request reads it in the same round trip.
+// sessionColumnsSQL are sessionColumns, the user's set of communes, so that a monitoring
+// official's request reads it in the same round trip, and the versions of the units and the
+// reference data, so that a request that only reads resolves them without one (ReadingWith).
 func (s *Store) sessionColumnsSQL() string {
-	return sessionColumns + `, ` + s.dialect.monitorPathsSQL("users.id") + ` AS monitor_paths`
+	return sessionColumns + `, ` + s.dialect.monitorPathsSQL("users.id") + ` AS monitor_paths,
+	(SELECT n FROM unit_scope_version WHERE id = 1) AS units_version,
+	(SELECT n FROM reference_version WHERE id = 1) AS reference_version`
 }
 
 // monitorPathsSQL is the set of communes a monitoring official follows, as one text: their paths
@@ -160,7 +172,7 @@ func (r *sessionRow) fields(into []any) []any {
 	return append(into, &r.ID, &r.Username, &r.PasswordHash, &r.FullName, &r.Role, &r.UnitID,
 		&r.Active, &r.Email, &r.Phone, &r.SMSNotices, &r.Version, &r.CreatedAt, &r.UpdatedAt,
 		&r.PasswordChangeRequired, &r.CSRFToken, &r.SessionCreatedAt,
-		&r.ExpiresAt, &r.LastSeenAt, &r.UnitPath, &r.UnitValidTo, &r.MonitorPaths)
+		&r.ExpiresAt, &r.LastSeenAt, &r.UnitPath, &r.UnitValidTo, &r.MonitorPaths, &r.UnitsVersion, &r.ReferenceVersion)
 }
 
 // Authenticate returns the actor, session and user behind a cookie token, or ErrUnauthenticated
@@ -196,6 +208,7 @@ func (s *Store) Authenticate(ctx context.Context, token string, idle time.Durati
 	u := row.User
 	sess := &Session{ID: id, UserID: u.ID, CSRFToken: row.CSRFToken, CreatedAt: row.SessionCreatedAt, ExpiresAt: row.ExpiresAt,
 		LastSeenAt: row.LastSeenAt}
+	sess.versions.units, sess.versions.reference, sess.versions.read = row.UnitsVersion, row.ReferenceVersion, true
 	if row.UnitValidTo != nil {
 		return Actor{}, nil, nil, ErrUnitEnded
 	}

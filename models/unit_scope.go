@@ -93,6 +93,18 @@ func (s *Store) withScopes(ctx context.Context) (context.Context, error) {
 	return context.WithValue(ctx, scopeReaderKey{}, r), nil
 }
 
+// ReadingWith returns ctx for a request signed in with sess that writes nothing: its scope
+// reader starts from the versions Authenticate read with the session, so resolving units and
+// reference data costs the request no round trip of its own. Not for a request that writes: one
+// that changed units would resolve them at the versions from before its own change.
+func (s *Store) ReadingWith(ctx context.Context, sess *Session) context.Context {
+	if _, inTx := txOf(ctx); sess == nil || !sess.versions.read || inTx {
+		return ctx
+	}
+	return context.WithValue(ctx, scopeReaderKey{}, &scopeReader{s: s, ctx: ctx, version: sess.versions.units,
+		refVersion: sess.versions.reference, keep: true})
+}
+
 // scopes starts a scopeReader (one round trip, for the version), or returns the request's.
 func (s *Store) scopes(ctx context.Context) (*scopeReader, error) {
 	if r, ok := ctx.Value(scopeReaderKey{}).(*scopeReader); ok {
