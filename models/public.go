@@ -122,6 +122,8 @@ type publicRow struct {
 	// PhotoIDs are the ids of the public photos, joined by commas (photoColumn); read by the
 	// board and a petition's public page only.
 	PhotoIDs *string
+	// UnitsVersion is the units' version the board's statement read (unitsVersionColumn).
+	UnitsVersion int64
 }
 
 // publicColumns are the columns of a publicRow.
@@ -146,6 +148,15 @@ func (r *publicRow) fields(into []any) []any {
 func (r *publicRow) withPhotoFields(into []any) []any {
 	return append(r.fields(into), &r.PhotoIDs)
 }
+
+// boardFields are withPhotoFields with the destination of unitsVersionColumn after them.
+func (r *publicRow) boardFields(into []any) []any {
+	return append(r.withPhotoFields(into), &r.UnitsVersion)
+}
+
+// unitsVersionColumn is the units' version, read by a statement that resolved units from the
+// process's copy (PublicPetitions).
+const unitsVersionColumn = "(SELECT n FROM unit_scope_version WHERE id = 1) AS units_version"
 
 // findPublic reads the rows of a publicQuery, scanned straight into their fields (GORM's
 // reflection over every column of every row cost more than the board's SQL).
@@ -267,14 +278,33 @@ func (r *scopeReader) publicCommune(id int64) (*Unit, error) {
 }
 
 // PublicPetitions lists the public petitions of a commune, newest first, a keyset page at a time.
+//
+// The board has no session to read the units' versions with (ReadingWith), so it first trusts
+// the units the process keeps and has its statement read the units' version beside the rows:
+// when that is the version they were kept at, the page stands, in one statement. When the units
+// changed meanwhile, or the page is empty and so says nothing, it starts again from a version
+// read first, as every other read does.
 func (s *Store) PublicPetitions(ctx context.Context, communeID int64, f PublicFilter) ([]PublicPetition, string, error) {
+	if r, ok := s.keptScopes(ctx); ok {
+		items, next, version, err := s.publicPetitions(ctx, r, communeID, f)
+		if err != nil || version == r.version {
+			return items, next, err
+		}
+	}
 	r, err := s.scopes(ctx)
 	if err != nil {
 		return nil, "", err
 	}
+	items, next, _, err := s.publicPetitions(ctx, r, communeID, f)
+	return items, next, err
+}
+
+// publicPetitions is PublicPetitions with the units as r resolves them; version is the units'
+// version the page's statement read (0 for an empty page).
+func (s *Store) publicPetitions(ctx context.Context, r *scopeReader, communeID int64, f PublicFilter) ([]PublicPetition, string, int64, error) {
 	commune, err := r.publicCommune(communeID)
 	if err != nil {
-		return nil, "", err
+		return nil, "", 0, err
 	}
 	v := &ValidationError{}
 	// Now, a commune's board shows what it holds: its predecessors' petitions follow their
@@ -283,7 +313,7 @@ func (s *Store) PublicPetitions(ctx context.Context, communeID int64, f PublicFi
 	if parseBasis(v, f.As) == BasisNow && commune.Live() {
 		sc, err := r.held([]string{commune.Path})
 		if err != nil {
-			return nil, "", err
+			return nil, "", 0, err
 		}
 		cond, args := sc.sql("p")
 		q = s.boardQuery(ctx).Where(cond, args...)
@@ -314,20 +344,21 @@ func (s *Store) PublicPetitions(ctx context.Context, communeID int64, f PublicFi
 		v.Add("cursor", Msg("Con trỏ phân trang không hợp lệ.", "The page cursor is not valid."))
 	}
 	if err := v.Err(); err != nil {
-		return nil, "", err
+		return nil, "", 0, err
 	}
 	if after.ID != 0 {
 		q = q.Where("(p.received_at < ? OR (p.received_at = ? AND p.id < ?))", after.At, after.At, after.ID)
 	}
 	limit := f.Page.limit()
-	rows, err := findWithPhotos(q.Order("p.received_at DESC, p.id DESC").Limit(limit + 1))
+	rows, err := findInto(q.Select(publicColumns+", "+s.dialect.photoColumn()+", "+unitsVersionColumn).
+		Order("p.received_at DESC, p.id DESC").Limit(limit+1), (*publicRow).boardFields)
 	if err != nil {
-		return nil, "", err
+		return nil, "", 0, err
 	}
 	rows, more := trimPage(rows, limit)
 	out := s.publicOf(rows)
 	if err := withPhotos(rows, out); err != nil {
-		return nil, "", err
+		return nil, "", 0, err
 	}
 	next := ""
 	if more {
@@ -337,7 +368,11 @@ func (s *Store) PublicPetitions(ctx context.Context, communeID int64, f PublicFi
 			ID int64     `json:"i"`
 		}{last.ReceivedAt.UTC(), last.ID})
 	}
-	return out, next, nil
+	var version int64
+	if len(rows) > 0 {
+		version = rows[0].UnitsVersion
+	}
+	return out, next, version, nil
 }
 
 // PublicPetition returns a public petition by its reference; a private one, a denunciation or

@@ -105,6 +105,20 @@ func (s *Store) ReadingWith(ctx context.Context, sess *Session) context.Context 
 		refVersion: sess.versions.reference, keep: true})
 }
 
+// keptScopes starts a scopeReader at the version of the units the process keeps, without a
+// round trip: for a read that checks that version in its own statement and starts again when
+// it moved (PublicPetitions). False when nothing is kept, or inside a transaction.
+func (s *Store) keptScopes(ctx context.Context) (*scopeReader, bool) {
+	if _, inTx := txOf(ctx); inTx {
+		return nil, false
+	}
+	c := s.scopeCache
+	c.mu.Lock()
+	version := c.version
+	c.mu.Unlock()
+	return &scopeReader{s: s, ctx: ctx, version: version, keep: true}, version > 0
+}
+
 // scopes starts a scopeReader (one round trip, for the version), or returns the request's.
 func (s *Store) scopes(ctx context.Context) (*scopeReader, error) {
 	if r, ok := ctx.Value(scopeReaderKey{}).(*scopeReader); ok {

@@ -75,6 +75,15 @@ func TestHeldScopeFollowsReorganizations(t *testing.T) {
 			check("before", w.Province, w.District, w.OtherDistrict, w.CommuneA, w.CommuneB)
 			// Asked twice: the second answer comes from the cache.
 			check("before, again", w.Province, w.District, w.OtherDistrict, w.CommuneA, w.CommuneB)
+			// The public board trusts the units a process keeps, checking their version in its
+			// own statement: the other process's board of commune B shows hamlet A2's petition
+			// once the split below moves the hamlet there, not before.
+			var a2 string
+			a.Gorm().Raw(`SELECT reference FROM petitions WHERE hamlet_id = ? AND private = FALSE AND kind <> 'to_cao'
+				AND main_id IS NULL ORDER BY received_at DESC LIMIT 1`, w.HamletA2.ID).Scan(&a2)
+			if a2 == "" || boardHas(t, b, w.CommuneB.ID, a2) || boardHas(t, b, w.CommuneB.ID, a2) {
+				t.Fatalf("commune B's board before the split: public petition %q of hamlet A2", a2)
+			}
 			if len(heldByHamlets(t, a, w.CommuneB.Path, "")) == 0 {
 				t.Fatal("commune B holds nothing: the test would prove nothing")
 			}
@@ -87,6 +96,9 @@ func TestHeldScopeFollowsReorganizations(t *testing.T) {
 				}}
 			if _, err := a.ApplyReorganization(ctx, rw.Admin, split); err != nil {
 				t.Fatal(err)
+			}
+			if !boardHas(t, b, w.CommuneB.ID, a2) {
+				t.Errorf("the other process's board of commune B misses %s of hamlet A2 after the split", a2)
 			}
 			commB := reloadUnit(t, a, w.CommuneB.ID)
 			check("after the split", w.Province, w.District, commB)
@@ -108,6 +120,25 @@ func TestHeldScopeFollowsReorganizations(t *testing.T) {
 				t.Error("the merger changed nothing the district holds: the test would prove nothing")
 			}
 		})
+	}
+}
+
+// boardHas tells whether a commune's public board, every page of it, shows a reference.
+func boardHas(t *testing.T, s *models.Store, communeID int64, ref string) bool {
+	t.Helper()
+	page := models.Page{}
+	for {
+		items, next, err := s.PublicPetitions(context.Background(), communeID, models.PublicFilter{Page: page})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if slices.ContainsFunc(items, func(p models.PublicPetition) bool { return p.Reference == ref }) {
+			return true
+		}
+		if next == "" {
+			return false
+		}
+		page.Cursor = next
 	}
 }
 
