@@ -182,9 +182,14 @@ func (s *Store) publicQuery(ctx context.Context) *gorm.DB {
 		Where("p.private = ? AND p.kind <> ?", false, KindDenunciation)
 }
 
-// boardQuery is publicQuery with each petition's public photos (photoColumn).
-func (s *Store) boardQuery(ctx context.Context) *gorm.DB {
-	return s.publicQuery(ctx).Select(publicColumns + ", " + s.dialect.photoColumn())
+// boardQuery is publicQuery with each petition's public photos (photoColumn), then the more
+// columns given, in their order.
+func (s *Store) boardQuery(ctx context.Context, more ...string) *gorm.DB {
+	columns := publicColumns + ", " + s.dialect.photoColumn()
+	for _, c := range more {
+		columns += ", " + c
+	}
+	return s.publicQuery(ctx).Select(columns)
 }
 
 // photoColumn is the ids of a petition's public photos as one text ("12,15"), or NULL: read
@@ -309,14 +314,15 @@ func (s *Store) publicPetitions(ctx context.Context, r *scopeReader, communeID i
 	v := &ValidationError{}
 	// Now, a commune's board shows what it holds: its predecessors' petitions follow their
 	// hamlets. Then, or for an ended commune, the petitions made in it.
-	q := s.boardQuery(ctx).Where("p.commune_id = ?", commune.ID)
+	// The page reads the units' version beside its rows (boardFields).
+	q := s.boardQuery(ctx, unitsVersionColumn).Where("p.commune_id = ?", commune.ID)
 	if parseBasis(v, f.As) == BasisNow && commune.Live() {
 		sc, err := r.held([]string{commune.Path})
 		if err != nil {
 			return nil, "", 0, err
 		}
 		cond, args := sc.sql("p")
-		q = s.boardQuery(ctx).Where(cond, args...)
+		q = s.boardQuery(ctx, unitsVersionColumn).Where(cond, args...)
 	}
 	q = q.Where(publicMatterOnce)
 	if code := strings.TrimSpace(f.Topic); code != "" {
@@ -350,8 +356,7 @@ func (s *Store) publicPetitions(ctx context.Context, r *scopeReader, communeID i
 		q = q.Where("(p.received_at < ? OR (p.received_at = ? AND p.id < ?))", after.At, after.At, after.ID)
 	}
 	limit := f.Page.limit()
-	rows, err := findInto(q.Select(publicColumns+", "+s.dialect.photoColumn()+", "+unitsVersionColumn).
-		Order("p.received_at DESC, p.id DESC").Limit(limit+1), (*publicRow).boardFields)
+	rows, err := findInto(q.Order("p.received_at DESC, p.id DESC").Limit(limit+1), (*publicRow).boardFields)
 	if err != nil {
 		return nil, "", 0, err
 	}

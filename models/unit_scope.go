@@ -112,10 +112,7 @@ func (s *Store) keptScopes(ctx context.Context) (*scopeReader, bool) {
 	if _, inTx := txOf(ctx); inTx {
 		return nil, false
 	}
-	c := s.scopeCache
-	c.mu.Lock()
-	version := c.version
-	c.mu.Unlock()
+	version := s.scopeCache.keptVersion()
 	return &scopeReader{s: s, ctx: ctx, version: version, keep: true}, version > 0
 }
 
@@ -262,6 +259,13 @@ func (c *scopeCache) get(key string, version int64) (any, bool) {
 	}
 	v, ok := c.entries[key]
 	return v, ok
+}
+
+// keptVersion is the version of the units the entries were read at (0: none yet).
+func (c *scopeCache) keptVersion() int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.version
 }
 
 // put keeps an entry read at version; a newer version drops every entry of the older one, and
