@@ -180,6 +180,39 @@ func TestPublicMasksPetitionerInText(t *testing.T) {
 	})
 }
 
+// TestPublicMasksThePetitionAsItNowIs reads a petition on the board, in Open311 and on its page,
+// then corrects its petitioner to the other person its content names: every public answer
+// after that hides the new name, the old one too.
+func TestPublicMasksThePetitionAsItNowIs(t *testing.T) {
+	each(t, func(t *testing.T, e *testEnv) {
+		w := e.world
+		sec := e.as(w.SecretaryA)
+		r := sec.do("POST", "/api/v1/petitions", map[string]any{"commune_id": w.CommuneA.ID, "hamlet_id": w.HamletA1.ID,
+			"channel": "reception", "kind": "phan_anh", "topic_code": "GT", "name": "Hồ Thị Mai",
+			"content": "Bà Hồ Thị Mai báo ông Đặng Văn Nam lấn chiếm lối đi chung."})
+		expect(t, r, 201)
+		p := r.m(t)
+		paths := []string{"/api/v1/public/petitions/" + p["reference"].(string),
+			fmt.Sprintf("/api/v1/public/communes/%d/petitions", w.CommuneA.ID), "/open311/v2/requests.json"}
+		read := func(path string) string {
+			r := e.anon().do("GET", path, nil)
+			expect(t, r, 200)
+			return r.Body.String()
+		}
+		for _, path := range paths {
+			if b := read(path); strings.Contains(b, "Mai") || !strings.Contains(b, "Đặng Văn Nam lấn chiếm") {
+				t.Fatalf("%s before the correction: %s", path, b)
+			}
+		}
+		expect(t, sec.do("PATCH", fmt.Sprintf("/api/v1/petitions/%v", p["id"]), map[string]any{"name": "Đặng Văn Nam", "version": 1}), 200)
+		for _, path := range paths {
+			if b := read(path); strings.Contains(b, "Mai") || strings.Contains(b, "Nam") || !strings.Contains(b, "lấn chiếm lối đi chung") {
+				t.Errorf("%s after the correction: %s", path, b)
+			}
+		}
+	})
+}
+
 // TestPublicMasksEverySpelling types the petitioner into a petition's content and answer in
 // the spellings that used to leak (no diacritics, decomposed Unicode, extra spaces; the stored
 // +84 phone in local form, with spaces or dots) with a neighbour's phone and an identity-card

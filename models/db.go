@@ -59,6 +59,8 @@ type Store struct {
 	refCache *scopeCache
 	// fixed keeps the text of the statements that never change shape (fixed_statements.go).
 	fixed *fixedStatements
+	// masks keeps what masking made of the public petitions read last (public_memo.go).
+	masks *maskMemo
 }
 
 // stringAgg is the dialect's aggregate joining texts with a separator: string_agg(x, ',') on
@@ -146,7 +148,7 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		return nil, fmt.Errorf("connect to %s database: %w", dialect, err)
 	}
 	return &Store{db: db, dialect: dialect, Now: func() time.Time { return time.Now().UTC() }, BcryptCost: DefaultBcryptCost,
-		PublicURL: "http://localhost:8080", scopeCache: &scopeCache{}, refCache: &scopeCache{}, fixed: &fixedStatements{}}, nil
+		PublicURL: "http://localhost:8080", scopeCache: &scopeCache{}, refCache: &scopeCache{}, fixed: &fixedStatements{}, masks: &maskMemo{}}, nil
 }
 
 // literalLimit writes a statement's LIMIT and OFFSET as numbers instead of parameters, on

@@ -203,24 +203,19 @@ func (d Dialect) photoColumn() string {
 // shows once, under its main, with how many times it was raised.
 const publicMatterOnce = "NOT EXISTS (SELECT 1 FROM petitions pm WHERE pm.id = p.main_id AND pm.private = FALSE AND pm.kind <> 'to_cao')"
 
-// public turns a row into what the board shows, masking with m (reset for this row's
-// petitioner; one masker serves a page).
-func (r *publicRow) public(today Date, m *petitionerMasker) PublicPetition {
-	mask := m.reset(r.PetitionerName, r.PetitionerPhone, r.PetitionerAddr, r.HamletName, r.CommuneName).
-		withIDNumber(r.PetitionerIDNumber).withFormer(r.PetitionerFormer, r.HamletName, r.CommuneName).mask
+// public turns a row into what the board shows, its texts as masking made them (maskMemo).
+func (r *publicRow) public(today Date, t maskedTexts) PublicPetition {
 	p := PublicPetition{Reference: r.Reference, Commune: r.commune(), Hamlet: r.hamlet(), Topic: r.topic(),
 		Kind: r.Kind, Channel: r.Channel, ReceivedAt: r.ReceivedAt.UTC(), ReceivedOn: calendar.DateOf(r.ReceivedAt),
-		State: r.State, StateType: r.State.Type(), Responsible: mask(r.ResponsibleName), DueOn: r.DueOn,
-		OnsiteAnswer: mask(r.OnsiteAnswer), UpdatedAt: r.UpdatedAt.UTC(), TimesRaised: 1 + r.LinkedCount, MainReference: r.MainReference,
+		State: r.State, StateType: r.State.Type(), Responsible: t.responsible, DueOn: r.DueOn,
+		OnsiteAnswer: t.onsiteAnswer, UpdatedAt: r.UpdatedAt.UTC(), TimesRaised: 1 + r.LinkedCount, MainReference: r.MainReference,
 		CorrectedAt: utcPtr(r.CorrectedAt)}
 	p.Overdue, p.AwaitingClosure = Late(r.State, r.DueOn, today), AwaitingClosure(r.State)
 	if r.Kind != KindComplaint {
-		content := mask(r.Content)
-		p.Content = &content
+		p.Content = &t.content
 	}
 	if r.AnsweredAt != nil {
-		answer := mask(r.Answer)
-		p.Answer = &answer
+		p.Answer = &t.answer
 		at := r.AnsweredAt.UTC()
 		p.AnsweredAt = &at
 	}
@@ -519,7 +514,7 @@ func (s *Store) publicOf(rows []publicRow) []PublicPetition {
 	out := make([]PublicPetition, len(rows))
 	m := new(petitionerMasker)
 	for i := range rows {
-		out[i] = rows[i].public(today, m)
+		out[i] = rows[i].public(today, s.masks.masked(&rows[i], m))
 	}
 	return out
 }

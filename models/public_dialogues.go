@@ -117,7 +117,7 @@ func (s *Store) publicDialoguesOf(ctx context.Context, rows []*Dialogue) ([]Publ
 		}
 		today, m := s.today(), new(petitionerMasker)
 		for i := range prow {
-			byDialogue[prow[i].DialogueID] = append(byDialogue[prow[i].DialogueID], prow[i].public(today, m))
+			byDialogue[prow[i].DialogueID] = append(byDialogue[prow[i].DialogueID], prow[i].public(today, s.masks.masked(&prow[i].publicRow, m)))
 		}
 	}
 	out := make([]PublicDialogue, len(rows))
