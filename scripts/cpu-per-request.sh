@@ -10,6 +10,8 @@
 # Usage: PERF_DATABASE_URL=postgres://postgres@127.0.0.1:5432/papi_perf?sslmode=disable \
 #            scripts/cpu-per-request.sh USERNAME PATH BINARY...
 #   e.g.   scripts/cpu-per-request.sh syn.admin.17 '/api/v1/reports/summary?period=year' /tmp/papi-old bin/papi
+# PATH may be @FILE instead, a file of paths, one a line: each wrk thread requests them in turn,
+# the two threads starting far apart (pages no one read just before).
 # Environment: SECONDS_EACH (10), CLIENTS (8), ROUNDS (2), PORT (18081). The user's password is
 # the synthetic data set's ("demo-password"). Needs wrk (apt-get install -y wrk) and curl.
 # Not part of make test: it measures, it does not assert.
@@ -21,13 +23,26 @@ db=${PERF_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/papi_perf?sslmode=dis
 port=${PORT:-18081}
 base="http://127.0.0.1:$port"
 tck=$(getconf CLK_TCK)
+script=()
+if [[ $path == @* ]]; then
+	lua=$(mktemp --suffix .lua)
+	trap 'rm -f "$lua"' EXIT
+	{
+		printf 'local paths = {'
+		sed 's/.*/"&",/' "${path#@}"
+		printf '}\nlocal threads = 0\nfunction setup(t) t:set("at", threads * 7919); threads = threads + 1 end\n'
+		printf 'request = function() at = at %% #paths + 1; return wrk.format(nil, paths[at]) end\n'
+	} >"$lua"
+	script=(-s "$lua")
+	path=$(head -1 "${path#@}")
+fi
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 pgcpu() { { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk '$2 == "(postgres)" {s += $14 + $15; if ($4 == 1) s += $16 + $17} END {print s}'; }
 for round in $(seq "${ROUNDS:-2}"); do
 	for bin in "$@"; do
 		PAPI_ADDR="127.0.0.1:$port" PAPI_DATABASE_URL="$db" PAPI_LOG_LEVEL=error PAPI_METRICS_ADDR=off "$bin" serve >/dev/null 2>&1 &
 		pid=$!
-		trap 'kill $pid 2>/dev/null' EXIT
+		trap 'kill $pid 2>/dev/null || true; rm -f "${lua:-}"' EXIT
 		for _ in $(seq 50); do curl -fs "$base/readyz" >/dev/null && break; sleep 0.2; done
 		cookie=$(curl -fs -c - -H 'Content-Type: application/json' \
 			-d "{\"username\":\"$user\",\"password\":\"demo-password\"}" "$base/api/v1/auth/login" |
@@ -35,7 +50,7 @@ for round in $(seq "${ROUNDS:-2}"); do
 		[ -n "$cookie" ] || { echo "sign-in as $user failed" >&2; exit 1; }
 		wrk -t1 -c2 -d3s -H "Cookie: $cookie" "$base$path" >/dev/null # warm the caches and the pool
 		before=$(cpu $pid) pgbefore=$(pgcpu)
-		out=$(wrk -t2 -c"${CLIENTS:-8}" -d"${SECONDS_EACH:-10}"s -H "Cookie: $cookie" "$base$path")
+		out=$(wrk -t2 -c"${CLIENTS:-8}" -d"${SECONDS_EACH:-10}"s "${script[@]}" -H "Cookie: $cookie" "$base$path")
 		after=$(cpu $pid) pgafter=$(pgcpu)
 		n=$(awk '/requests in/ {print $1}' <<<"$out")
 		rate=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
