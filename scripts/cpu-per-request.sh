@@ -16,7 +16,7 @@
 # the synthetic data set's ("demo-password"). Needs wrk (apt-get install -y wrk) and curl.
 # Not part of make test: it measures, it does not assert.
 set -euo pipefail
-[ $# -ge 3 ] || { sed -n 2,12p "$0" >&2; exit 2; }
+[ $# -ge 3 ] || { sed -n 2,17p "$0" >&2; exit 2; }
 user=$1 path=$2
 shift 2
 db=${PERF_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/papi_perf?sslmode=disable}
@@ -40,7 +40,7 @@ cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 pgcpu() { { cat /proc/[0-9]*/stat 2>/dev/null || true; } | awk '$2 == "(postgres)" {s += $14 + $15; if ($4 == 1) s += $16 + $17} END {print s}'; }
 for round in $(seq "${ROUNDS:-2}"); do
 	for bin in "$@"; do
-		PAPI_ADDR="127.0.0.1:$port" PAPI_DATABASE_URL="$db" PAPI_LOG_LEVEL=error PAPI_METRICS_ADDR=off "$bin" serve >/dev/null 2>&1 &
+		PAPI_ADDR="127.0.0.1:$port" PAPI_DATABASE_URL="$db" PAPI_PUBLIC_RATE=off PAPI_LOG_LEVEL=error PAPI_METRICS_ADDR=off "$bin" serve >/dev/null 2>&1 &
 		pid=$!
 		trap 'kill $pid 2>/dev/null || true; rm -f "${lua:-}"' EXIT
 		for _ in $(seq 50); do curl -fs "$base/readyz" >/dev/null && break; sleep 0.2; done
