@@ -49,6 +49,8 @@ func readValue(f *pgconn.FieldDescription, v []byte, d any) bool {
 		return readNullable(f, v, d, readInt)
 	case *int:
 		return readInt(f, v, d)
+	case **int:
+		return readNullable(f, v, d, readInt)
 	case *bool:
 		return readBool(f, v, d)
 	case *time.Time:
@@ -70,6 +72,8 @@ func readValue(f *pgconn.FieldDescription, v []byte, d any) bool {
 	case *Complexity:
 		return readText(f, v, d)
 	case *Role:
+		return readText(f, v, d)
+	case *DialogueStatus:
 		return readText(f, v, d)
 	case **CloseReason:
 		return readNullable(f, v, d, readText)

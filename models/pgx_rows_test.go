@@ -23,7 +23,8 @@ func TestRowsReadAsPgxReadsThem(t *testing.T) {
 		dest := func() []any {
 			return []any{new(int64), new(*int64), new(int), new(int), new(string), new(*string), new(bool),
 				new(time.Time), new(*time.Time), new(models.Date), new(*models.Date),
-				new(models.PetitionState), new(*models.CloseReason), new(models.Role), new(string), new(int64)}
+				new(models.PetitionState), new(*models.CloseReason), new(models.Role), new(string), new(int64),
+				new(models.DialogueStatus), new(*int)}
 		}
 		// Random rows, a third of the nullable values NULL, times and days from 1890 to 3010
 		// (beyond the years read by papi itself at both ends), texts with Vietnamese letters.
@@ -39,16 +40,18 @@ func TestRowsReadAsPgxReadsThem(t *testing.T) {
 			CASE WHEN random() < 0.33 THEN NULL ELSE date '2020-01-01' + (random() * 4000)::int END,
 			(ARRAY['received','assigned','answered','closed'])[1 + (random() * 3)::int],
 			CASE WHEN random() < 0.33 THEN NULL ELSE 'duplicate' END,
-			'commune_chair', ''::varchar, i::int8
+			'commune_chair', ''::varchar, i::int8,
+			(ARRAY['planned','held','closed','cancelled'])[1 + (random() * 3)::int],
+			CASE WHEN random() < 0.33 THEN NULL ELSE (random() * 4e9 - 2e9)::int END
 			FROM generate_series(1, 3000) AS i`
 		// What papi leaves to pgx: infinities, NULLs into values, a type it does not read.
 		edges := []string{
-			`SELECT 1::bigint, NULL::bigint, 1, 1, 'a', NULL, true, 'infinity'::timestamptz, NULL, date '2026-12-03', NULL, 'received', NULL, 'admin', '', 1::int8`,
-			`SELECT 1::bigint, NULL::bigint, 1, 1, 'a', NULL, true, now(), '-infinity'::timestamptz, date '2026-12-03', NULL, 'received', NULL, 'admin', '', 1::int8`,
-			`SELECT 1::bigint, NULL::bigint, 1, 1, 'a', NULL, true, now(), NULL, 'infinity'::date, 'infinity'::date, 'received', NULL, 'admin', '', 1::int8`,
-			`SELECT NULL::bigint, NULL::bigint, NULL::int, 1, NULL::text, NULL, NULL::bool, NULL::timestamptz, NULL, NULL::date, NULL, NULL::text, NULL, 'admin', '', 1::int8`,
-			`SELECT 1::bigint, 2::bigint, 1, 1, 'a', 'b', true, timestamp '2026-12-03 08:00', timestamp '2026-12-03 09:00', date '2026-12-03', date '0001-01-01', 'received', 'duplicate', 'admin', 'x'::name, 1.5::numeric::int8`,
-			`SELECT 1::bigint, 2::bigint, 1, 1, 'a', 'b', true, now(), now(), date '9999-12-31', date '2026-12-03', 'received', 'duplicate', gen_random_uuid()::text, 'x'::char(3), 7::int2`,
+			`SELECT 1::bigint, NULL::bigint, 1, 1, 'a', NULL, true, 'infinity'::timestamptz, NULL, date '2026-12-03', NULL, 'received', NULL, 'admin', '', 1::int8, 'held', NULL::int`,
+			`SELECT 1::bigint, NULL::bigint, 1, 1, 'a', NULL, true, now(), '-infinity'::timestamptz, date '2026-12-03', NULL, 'received', NULL, 'admin', '', 1::int8, 'planned', 5`,
+			`SELECT 1::bigint, NULL::bigint, 1, 1, 'a', NULL, true, now(), NULL, 'infinity'::date, 'infinity'::date, 'received', NULL, 'admin', '', 1::int8, NULL::text, NULL::int`,
+			`SELECT NULL::bigint, NULL::bigint, NULL::int, 1, NULL::text, NULL, NULL::bool, NULL::timestamptz, NULL, NULL::date, NULL, NULL::text, NULL, 'admin', '', 1::int8, 'closed', 7::int2`,
+			`SELECT 1::bigint, 2::bigint, 1, 1, 'a', 'b', true, timestamp '2026-12-03 08:00', timestamp '2026-12-03 09:00', date '2026-12-03', date '0001-01-01', 'received', 'duplicate', 'admin', 'x'::name, 1.5::numeric::int8, 'held', 9e18::bigint`,
+			`SELECT 1::bigint, 2::bigint, 1, 1, 'a', 'b', true, now(), now(), date '9999-12-31', date '2026-12-03', 'received', 'duplicate', gen_random_uuid()::text, 'x'::char(3), 7::int2, 'held'::name, 3::int8`,
 		}
 		rows := 0
 		for _, text := range append([]string{"SELECT setseed(0.17)", random}, edges...) {
